@@ -1,0 +1,48 @@
+import { App, Testing, type TerraformStack } from 'cdktf';
+import type { SettingSources } from '../../lib/blueprint';
+import { buildApp, type AppDefinition, type BuiltApp } from '../../lib/build-app';
+
+/** Synthesized Terraform JSON of one stack, parsed. */
+export type StackJson = {
+  terraform: {
+    backend?: Record<string, Record<string, unknown>>;
+    cloud?: Record<string, unknown>;
+    required_version?: string;
+    required_providers?: Record<string, unknown>;
+  };
+  provider?: Record<string, Array<Record<string, unknown>>>;
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  output?: Record<string, { value: unknown }>;
+};
+
+/** Sources with nothing set: tests must not depend on the developer's shell. */
+export function sources(env: Record<string, string> = {}, context: Record<string, unknown> = {}): SettingSources {
+  return { context: (key) => context[key], env };
+}
+
+export function synthStack(stack: TerraformStack): StackJson {
+  return JSON.parse(Testing.synth(stack)) as StackJson;
+}
+
+/** Builds the app from `definition` and returns every stack's JSON by stack name. */
+export function synthApp(definition: AppDefinition, settings: SettingSources = sources()): {
+  built: BuiltApp;
+  stacks: Record<string, StackJson>;
+} {
+  const app: App = Testing.app();
+  const built = buildApp(app, definition, settings);
+  const stacks: Record<string, StackJson> = {};
+  for (const stack of [...built.environmentStacks, built.stateBackendStack]) stacks[stack.node.id] = synthStack(stack);
+  return { built, stacks };
+}
+
+/** The single resource of `type` in a stack (fails when there are none or several). */
+export function onlyResource(stack: StackJson, type: string): Record<string, unknown> {
+  const resources = Object.values(stack.resource?.[type] ?? {});
+  if (resources.length !== 1) throw new Error(`expected exactly one ${type}, found ${resources.length}`);
+  return resources[0];
+}
+
+export function resourcesOf(stack: StackJson, type: string): Array<Record<string, unknown>> {
+  return Object.values(stack.resource?.[type] ?? {});
+}

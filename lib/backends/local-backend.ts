@@ -1,0 +1,11 @@
+import { LocalBackend } from 'cdktf';
+import { localStatePath } from '../naming';
+import type { LocalState } from '../state-definition';
+import type { BackendAdapter } from './backend-context';
+
+export const localBackend: BackendAdapter<LocalState> = {
+  apply: (stack, state, { stack: name }) =>
+    // Always explicit: cdktf's implicit default writes an absolute, machine-specific path.
+    new LocalBackend(stack, { path: state.path ?? localStatePath(name) }),
+  location: (state, { stack }) => `local://${state.path ?? localStatePath(stack)}`,
+};

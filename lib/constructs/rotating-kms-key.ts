@@ -1,0 +1,28 @@
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { Construct } from 'constructs';
+
+export interface RotatingKmsKeyProps {
+  /** `alias/<name>` by which backends and people refer to the key. */
+  readonly alias: string;
+  readonly description: string;
+  /** Keep Terraform from scheduling the key's deletion. @default false */
+  readonly preventDestroy?: boolean;
+}
+
+/** A customer managed KMS key with yearly automatic rotation and an alias. */
+export class RotatingKmsKey extends Construct {
+  readonly key: KmsKey;
+
+  constructor(scope: Construct, id: string, props: RotatingKmsKeyProps) {
+    super(scope, id);
+    this.key = new KmsKey(this, 'key', {
+      description: props.description,
+      enableKeyRotation: true,
+      // The longest waiting period: a scheduled deletion of a key that encrypts state can be cancelled for 30 days.
+      deletionWindowInDays: 30,
+      lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
+    });
+    new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.key.keyId });
+  }
+}

@@ -1,0 +1,17 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { Construct } from 'constructs';
+
+export interface AwsProviderSettings {
+  readonly region: string;
+  readonly allowedAccountIds: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The AWS provider of a stack: its region, its account guard and its default tags. */
+export function addAwsProvider(scope: Construct, settings: AwsProviderSettings): AwsProvider {
+  return new AwsProvider(scope, 'aws', {
+    region: settings.region,
+    allowedAccountIds: [...settings.allowedAccountIds],
+    defaultTags: [{ tags: { ...settings.tags } }],
+  });
+}

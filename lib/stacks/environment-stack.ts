@@ -1,0 +1,38 @@
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { applyStateBackend, stateLocation } from '../backend-factory';
+import type { EnvironmentDefinition } from '../environment';
+import { resourceName } from '../naming';
+import { lockMechanisms } from '../state-definition';
+import { ExampleWorkload } from '../workload/example-workload';
+import { addAwsProvider } from './aws-provider';
+
+/** One environment: its state backend, its AWS provider and its workload. */
+export class EnvironmentStack extends TerraformStack {
+  readonly workload: ExampleWorkload;
+
+  constructor(scope: Construct, readonly definition: EnvironmentDefinition, project: string) {
+    super(scope, definition.name);
+    const context = { project, stack: definition.name };
+    applyStateBackend(this, definition.state, context);
+    addAwsProvider(this, definition);
+    this.workload = new ExampleWorkload(this, 'workload', {
+      namePrefix: resourceName(project, definition.name, ''),
+      protection: definition.protection,
+    });
+
+    new TerraformOutput(this, 'environment', { value: definition.name, description: 'Environment of this stack' });
+    new TerraformOutput(this, 'state_location', {
+      value: stateLocation(definition.state, context),
+      description: 'Where this stack keeps its Terraform state',
+    });
+    new TerraformOutput(this, 'state_locking', {
+      value: lockMechanisms(definition.state).join('+'),
+      description: 'Lock mechanisms guarding this stack\'s state',
+    });
+    new TerraformOutput(this, 'assets_bucket_name', {
+      value: this.workload.assets.bucket.bucket,
+      description: 'Name of the application asset bucket',
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { applyStateBackend } from '../backend-factory';
+import { RotatingKmsKey } from '../constructs/rotating-kms-key';
+import { SecureBucket } from '../constructs/secure-bucket';
+import type { StateBackendDefinition } from '../state-backend-definition';
+import { addAwsProvider } from './aws-provider';
+
+/**
+ * Creates what remote state needs: a versioned, encrypted, private, TLS-only bucket and a DynamoDB
+ * lock table, both protected from `terraform destroy`.
+ */
+export class StateBackendStack extends TerraformStack {
+  readonly stateBucket: SecureBucket;
+  readonly lockTable: DynamodbTable;
+  readonly kmsKey?: RotatingKmsKey;
+
+  constructor(scope: Construct, readonly definition: StateBackendDefinition, project: string) {
+    super(scope, definition.name);
+    applyStateBackend(this, definition.state, { project, stack: definition.name });
+    addAwsProvider(this, definition);
+
+    const { encryption } = definition;
+    this.kmsKey =
+      encryption.kind === 'sse-kms'
+        ? new RotatingKmsKey(this, 'state-key', {
+            alias: encryption.kmsAlias,
+            description: `Encrypts the Terraform state of ${project}`,
+            preventDestroy: true,
+          })
+        : undefined;
+
+    this.stateBucket = new SecureBucket(this, 'state', {
+      bucketName: definition.bucket,
+      encryption: this.kmsKey ? { kind: 'sse-kms', kmsKeyArn: this.kmsKey.key.arn } : { kind: 'sse-s3' },
+      versioning: true,
+      noncurrentVersionExpirationDays: definition.noncurrentVersionExpirationDays,
+      preventDestroy: true,
+      tlsOnly: true,
+    });
+
+    this.lockTable = new DynamodbTable(this, 'lock-table', {
+      name: definition.lockTable,
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: 'LockID',
+      attribute: [{ name: 'LockID', type: 'S' }],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: this.kmsKey ? { enabled: true, kmsKeyArn: this.kmsKey.key.arn } : { enabled: true },
+      deletionProtectionEnabled: true,
+      lifecycle: { preventDestroy: true },
+    });
+
+    new TerraformOutput(this, 'state_bucket_name', { value: this.stateBucket.bucket.bucket });
+    new TerraformOutput(this, 'state_bucket_arn', { value: this.stateBucket.bucket.arn });
+    new TerraformOutput(this, 'lock_table_name', { value: this.lockTable.name });
+    new TerraformOutput(this, 'lock_table_arn', { value: this.lockTable.arn });
+    if (this.kmsKey) new TerraformOutput(this, 'state_kms_key_arn', { value: this.kmsKey.key.arn });
+  }
+}
