@@ -46,3 +46,14 @@ export function resourceName(project: string, environment: string, name: string)
     .replace(/^-+|-+$/g, '');
   return label.slice(0, MAX_NAME_LENGTH).replace(/-+$/, '');
 }
+
+/**
+ * `/<project>/<environment>/<name>`: the SSM Parameter Store path of an environment's parameter.
+ * Hierarchical (not hyphenated) so that IAM policies can grant `/<project>/<environment>/*`.
+ * Each segment is normalised like `resourceName`; `name` may contain `/` for deeper levels.
+ */
+export function parameterName(project: string, environment: string, name: string): string {
+  const segment = (part: string) => resourceName(part, '', '');
+  const segments = [project, environment, ...name.split('/')].map(segment).filter((part) => part.length > 0);
+  return `/${segments.join('/')}`;
+}

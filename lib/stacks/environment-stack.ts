@@ -2,7 +2,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { applyStateBackend, stateLocation } from '../backend-factory';
 import type { EnvironmentDefinition } from '../environment';
-import { resourceName } from '../naming';
+import { parameterName, resourceName } from '../naming';
 import { lockMechanisms } from '../state-definition';
 import { ExampleWorkload } from '../workload/example-workload';
 import { addAwsProvider } from './aws-provider';
@@ -18,6 +18,7 @@ export class EnvironmentStack extends TerraformStack {
     addAwsProvider(this, definition);
     this.workload = new ExampleWorkload(this, 'workload', {
       namePrefix: resourceName(project, definition.name, ''),
+      parameterPrefix: parameterName(project, definition.name, ''),
       protection: definition.protection,
     });
 
@@ -33,6 +34,10 @@ export class EnvironmentStack extends TerraformStack {
     new TerraformOutput(this, 'assets_bucket_name', {
       value: this.workload.assets.bucket.bucket,
       description: 'Name of the application asset bucket',
+    });
+    new TerraformOutput(this, 'api_token_parameter', {
+      value: this.workload.apiToken.parameter.name,
+      description: 'SSM parameter holding the application API token (SecureString; read it with IAM, not from state)',
     });
   }
 }
