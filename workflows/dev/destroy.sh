@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# dev: destroy the dev stack. Terraform needs every variable even to destroy, so TF_VAR_app_api_token
+# must be set (any value will do). Extra arguments go to `cdktf destroy` (e.g. --auto-approve).
+set -euo pipefail
+# shellcheck source=workflows/dev/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+dev_preflight
+echo "== dev: destroying"
+cd "$PROJECT_DIR"
+$CDKTF destroy dev --skip-synth --output "$OUTDIR" "$@"
