@@ -119,7 +119,7 @@ while [ $# -gt 0 ]; do
     *) stack=$1; shift ;;
   esac
 done
-echo "$command $stack" >> "$FAKE_CDKTF_LOG"
+echo "$command\${stack:+ $stack}" >> "$FAKE_CDKTF_LOG"
 case $command in
   synth) mkdir -p "$out" && cp -R ${JSON.stringify(join(from, 'stacks'))} "$out/" ;;
   diff|deploy|destroy)
@@ -138,7 +138,8 @@ esac
   }
 
   run(command: string, args: string[], env: Record<string, string>, cwd = PROJECT_DIR): SpawnSyncReturns<string> {
-    return spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 30_000 });
+    // stdin from /dev/null: on a socket (Node's default pipes) bash would source bash.bashrc as if run by sshd.
+    return spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   cleanup(): void {

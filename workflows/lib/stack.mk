@@ -2,6 +2,7 @@
 #   STACK          the cdktf stack (environment) name
 #   SECRETS_ARGS   how with-secrets.sh gets the secrets (--env-file ... or --vals ...)
 #   PREFLIGHT_EXTRA  extra preflight checks (e.g. vals), may be empty
+#   DESTROY_GUARD  a target that must succeed before destroy does anything, may be empty
 # Every cdktf call goes through $(CDKTF), so a different CLI (or a test stand-in) can be swapped in.
 
 SHELL := bash
@@ -51,7 +52,7 @@ deploy: check
 	@echo "== $(STACK): deploying"
 	cd $(PROJECT_DIR) && $(WITH_SECRETS) $(CDKTF) deploy $(STACK) --skip-synth --output $(OUTDIR) $(DEPLOY_FLAGS)
 
-destroy: check
+destroy: $(DESTROY_GUARD) check
 	@echo "== $(STACK): destroying"
 	cd $(PROJECT_DIR) && $(WITH_SECRETS) $(CDKTF) destroy $(STACK) --skip-synth --output $(OUTDIR) $(DESTROY_FLAGS)
 

@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { filesContaining, PROJECT_DIR, synthMain, uniqueSecret, WorkflowSandbox } from './support/workflow-sandbox';
+
+const WITH_SECRETS = join(PROJECT_DIR, 'workflows', 'lib', 'with-secrets.sh');
+const PRODUCTION_REF = 'ref+op://platform-production/app-api-token/credential';
+const synthesized = mkdtempSync(join(tmpdir(), 'workflow-synth-'));
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+let sandbox: WorkflowSandbox;
+let token: string;
+
+beforeAll(() => {
+  expect(synthMain(synthesized).status).toBe(0);
+});
+afterAll(() => rmSync(synthesized, { recursive: true, force: true }));
+beforeEach(() => {
+  sandbox = new WorkflowSandbox();
+  sandbox.installTerraform('1.11.4');
+  sandbox.installVals();
+  sandbox.installCdktf(synthesized);
+  token = uniqueSecret('api-token');
+});
+afterEach(() => sandbox.cleanup());
+
+/** Credentials present, the production reference resolvable to `token`. */
+function env(extra: Record<string, string> = {}) {
+  return sandbox.baseEnv({
+    AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00',
+    AWS_SECRET_ACCESS_KEY: 'not-a-real-key',
+    FAKE_VALS_SECRETS: JSON.stringify({ [PRODUCTION_REF]: token }),
+    ...extra,
+  });
+}
+
+function make(environment: string, target: string, extraEnv: Record<string, string> = {}, vars: string[] = []) {
+  const result = sandbox.run('make', ['--no-print-directory', '-C', `workflows/${environment}`, target, `OUTDIR=${sandbox.outdir}`, ...vars], env(extraEnv));
+  return { status: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+/** The secret must be nowhere on disk that the run could have written to, nor in its output. */
+function expectNoSecretLeft(output: string) {
+  expect(output).not.toContain(token);
+  expect(filesContaining(sandbox.root, token)).toEqual([]);
+  expect(filesContaining(join(PROJECT_DIR, 'workflows'), token)).toEqual([]);
+}
+
+describe('production workflow: vals references resolved at deploy time, nothing secret left behind', () => {
+  const plan = () => join(sandbox.outdir, 'stacks', 'production', 'plan');
+
+  it('deploy: checks, synthesizes, hands the resolved token to cdktf and removes the saved plan', () => {
+    const { status, out } = make('production', 'deploy');
+    expect(status).toBe(0);
+    expect(out).toContain('preflight: vals:');
+    expect(out).toContain('preflight: terraform 1.11.4 satisfies >= 1.6.0');
+    expect(out).toContain(`token-sha256=${sha256(token)}`);
+    expect(sandbox.cdktfCalls()).toEqual(['synth', 'deploy production']);
+    expect(out).toContain('removed');
+    expect(existsSync(plan())).toBe(false);
+    expectNoSecretLeft(out);
+  });
+
+  it('a failing deploy still removes the saved plan, and the failure propagates', () => {
+    const { status, out } = make('production', 'deploy', { FAKE_CDKTF_EXIT: '3' });
+    expect(status).not.toBe(0);
+    expect(out).toContain('exit status 3'); // vals reports the command's status, then exits 1
+    expect(out).toContain(`token-sha256=${sha256(token)}`); // the command did run and write its plan
+    expect(existsSync(plan())).toBe(false);
+    expectNoSecretLeft(out);
+  });
+
+  it('plan: the saved plan cdktf diff leaves is removed', () => {
+    const { status, out } = make('production', 'plan');
+    expect(status).toBe(0);
+    expect(sandbox.cdktfCalls()).toEqual(['synth', 'diff production']);
+    expect(existsSync(plan())).toBe(false);
+    expectNoSecretLeft(out);
+  });
+
+  it('an unresolvable reference stops before cdktf deploys anything', () => {
+    const { status, out } = make('production', 'deploy', { FAKE_VALS_SECRETS: '{}' });
+    expect(status).not.toBe(0);
+    expect(out).toContain('expand op://platform-production/app-api-token/credential');
+    expect(sandbox.cdktfCalls()).toEqual(['synth']);
+  });
+
+  it('stops before synthesizing when vals is missing', () => {
+    rmSync(join(sandbox.bin, 'vals'));
+    const { status, out } = make('production', 'deploy');
+    expect(status).not.toBe(0);
+    expect(out).toContain('preflight: FAILED: vals not found on PATH');
+    expect(sandbox.cdktfCalls()).toEqual([]);
+  });
+
+  it('make check takes the version floor from each stack: terraform 1.9 passes production, stops staging', () => {
+    sandbox.installTerraform('1.9.0');
+    expect(make('production', 'check').status).toBe(0);
+    const staging = make('staging', 'check');
+    expect(staging.status).not.toBe(0);
+    expect(staging.out).toContain('terraform 1.9.0 is too old for staging: its backend needs >= 1.10.0');
+  });
+
+  it('secrets-check reports each reference as resolved without printing its value', () => {
+    const { status, out } = make('production', 'secrets-check');
+    expect(status).toBe(0);
+    expect(out).toContain('TF_VAR_app_api_token: resolved');
+    expectNoSecretLeft(out);
+    expect(make('production', 'secrets-check', { FAKE_VALS_SECRETS: JSON.stringify({ [PRODUCTION_REF]: '' }) }).status).not.toBe(0);
+  });
+
+  it('destroy needs CONFIRM=production before anything runs', () => {
+    const refused = make('production', 'destroy');
+    expect(refused.status).not.toBe(0);
+    expect(refused.out).toContain('make destroy CONFIRM=production');
+    expect(sandbox.cdktfCalls()).toEqual([]);
+    expect(make('production', 'destroy', {}, ['CONFIRM=production']).status).toBe(0);
+    expect(sandbox.cdktfCalls()).toEqual(['synth', 'destroy production']);
+  });
+
+  it('unlock needs a LOCK_ID', () => {
+    const { status, out } = make('production', 'unlock');
+    expect(status).not.toBe(0);
+    expect(out).toContain('make unlock LOCK_ID=<id>');
+  });
+});
+
+describe('staging workflow: a git-ignored secrets.env', () => {
+  const secretsFile = () => join(sandbox.root, 'secrets.env');
+
+  it('passes the values to cdktf and removes the saved plan', () => {
+    writeFileSync(secretsFile(), `# comment\nTF_VAR_app_api_token="${token}"\n`, { mode: 0o600 });
+    const { status, out } = make('staging', 'plan', {}, [`SECRETS_FILE=${secretsFile()}`]);
+    expect(status).toBe(0);
+    expect(out).toContain('loaded 1 variable(s)');
+    expect(out).toContain(`token-sha256=${sha256(token)}`);
+    expect(existsSync(join(sandbox.outdir, 'stacks', 'staging', 'plan'))).toBe(false);
+    expect(out).not.toContain(token);
+  });
+
+  it('keeps the exact exit code of a failing deploy', () => {
+    sandbox.run(join(sandbox.bin, 'cdktf'), ['synth', '--output', sandbox.outdir], env());
+    writeFileSync(secretsFile(), `TF_VAR_app_api_token=${token}\n`, { mode: 0o600 });
+    const result = sandbox.run(
+      WITH_SECRETS,
+      ['--stack-dir', join(sandbox.outdir, 'stacks', 'staging'), '--env-file', secretsFile(), '--', join(sandbox.bin, 'cdktf'), 'deploy', 'staging', '--output', sandbox.outdir],
+      env({ FAKE_CDKTF_EXIT: '3' }),
+    );
+    expect(result.status).toBe(3);
+    expect(existsSync(join(sandbox.outdir, 'stacks', 'staging', 'plan'))).toBe(false);
+  });
+
+  it('removes the saved plan when interrupted (TERM)', () => {
+    sandbox.run(join(sandbox.bin, 'cdktf'), ['synth', '--output', sandbox.outdir], env());
+    writeFileSync(secretsFile(), `TF_VAR_app_api_token=${token}\n`, { mode: 0o600 });
+    const stackDir = join(sandbox.outdir, 'stacks', 'staging');
+    const result = sandbox.run(
+      WITH_SECRETS,
+      ['--stack-dir', stackDir, '--env-file', secretsFile(), '--', join(sandbox.bin, 'cdktf'), 'diff', 'staging', '--output', sandbox.outdir],
+      env({ FAKE_CDKTF_SIGNAL_PARENT: 'TERM' }),
+    );
+    expect(result.status).toBe(143);
+    expect(existsSync(join(stackDir, 'plan'))).toBe(false);
+    expect(filesContaining(sandbox.root, token)).toEqual([secretsFile()]);
+  });
+
+  it('names the keys of secrets.env.example that have no value', () => {
+    writeFileSync(secretsFile(), 'TF_VAR_app_api_token=\n', { mode: 0o600 });
+    const { status, out } = make('staging', 'deploy', {}, [`SECRETS_FILE=${secretsFile()}`]);
+    expect(status).not.toBe(0);
+    expect(out).toMatch(/secrets\.env has no value for: TF_VAR_app_api_token \(listed in .*secrets\.env\.example\)/);
+    expect(sandbox.cdktfCalls()).toEqual(['synth']);
+  });
+
+  it('says how to create secrets.env when it is missing', () => {
+    const { status, out } = make('staging', 'deploy', {}, [`SECRETS_FILE=${secretsFile()}`]);
+    expect(status).not.toBe(0);
+    expect(out).toMatch(/secrets\.env does not exist\. Copy .*secrets\.env\.example to /);
+  });
+
+  it('warns when secrets.env is readable by others', () => {
+    writeFileSync(secretsFile(), `TF_VAR_app_api_token=${token}\n`, { mode: 0o644 });
+    const { out } = make('staging', 'plan', {}, [`SECRETS_FILE=${secretsFile()}`]);
+    expect(statSync(secretsFile()).mode & 0o077).not.toBe(0);
+    expect(out).toContain('is readable by other users; run: chmod 600');
+  });
+
+  it('the example file is committed, the real one is git-ignored', () => {
+    expect(readFileSync(join(PROJECT_DIR, 'workflows', 'staging', 'secrets.env.example'), 'utf8')).toMatch(/^TF_VAR_app_api_token=$/m);
+    const ignored = sandbox.run('git', ['check-ignore', '-q', 'workflows/staging/secrets.env'], { PATH: '/usr/bin:/bin' });
+    expect(ignored.status).toBe(0);
+  });
+});
+
+describe('dev scripts: plain environment variables', () => {
+  const script = (name: string) => join(PROJECT_DIR, 'workflows', 'dev', name);
+  const devEnv = (extra: Record<string, string> = {}) => env({ OUTDIR: sandbox.outdir, ...extra });
+
+  it('deploy.sh stops with a warning and instructions when TF_VAR_app_api_token is unset', () => {
+    const result = sandbox.run(script('deploy.sh'), [], devEnv());
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('WARNING: dev reads its secrets from plain environment variables');
+    expect(result.stderr).toContain('dev: TF_VAR_app_api_token is not set.');
+    expect(sandbox.cdktfCalls()).toEqual([]);
+  });
+
+  it('deploy.sh and destroy.sh pass the token and extra arguments to cdktf', () => {
+    const deploy = sandbox.run(script('deploy.sh'), ['--auto-approve'], devEnv({ TF_VAR_app_api_token: token }));
+    expect(deploy.status).toBe(0);
+    expect(deploy.stdout).toContain(`token-sha256=${sha256(token)}`);
+    expect(sandbox.run(script('destroy.sh'), [], devEnv({ TF_VAR_app_api_token: token })).status).toBe(0);
+    expect(sandbox.cdktfCalls()).toEqual(['synth', 'deploy dev', 'synth', 'destroy dev']);
+  });
+
+  it('deploy.sh stops when there are no AWS credentials', () => {
+    const result = sandbox.run(script('deploy.sh'), [], sandbox.baseEnv({ OUTDIR: sandbox.outdir, TF_VAR_app_api_token: token }));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('preflight: FAILED: no AWS credentials found.');
+  });
+});
