@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesContaining, PROJECT_DIR, synthMain, uniqueSecret, WorkflowSandbox } from './support/workflow-sandbox';
@@ -160,6 +160,31 @@ describe('staging workflow: a git-ignored secrets.env', () => {
       env({ FAKE_CDKTF_SIGNAL_PARENT: 'TERM' }),
     );
     expect(result.status).toBe(143);
+    expect(existsSync(join(stackDir, 'plan'))).toBe(false);
+    expect(filesContaining(sandbox.root, token)).toEqual([secretsFile()]);
+  });
+
+  it('with real Terraform: the saved plan does hold the secret, and it is removed', () => {
+    const stackDir = join(sandbox.root, 'stack');
+    mkdirSync(stackDir);
+    writeFileSync(
+      join(stackDir, 'main.tf'),
+      'variable "app_api_token" {\n  type      = string\n  sensitive = true\n}\nresource "terraform_data" "token" {\n  input = var.app_api_token\n}\n',
+    );
+    writeFileSync(secretsFile(), `TF_VAR_app_api_token=${token}\n`, { mode: 0o600 });
+    const tfEnv = env({ PATH: process.env.PATH ?? '', TF_CLI_CONFIG_FILE: join(sandbox.root, 'terraformrc'), TF_IN_AUTOMATION: '1' });
+    writeFileSync(tfEnv.TF_CLI_CONFIG_FILE, '');
+    expect(sandbox.run('terraform', ['init', '-input=false'], tfEnv, stackDir).status).toBe(0);
+    const result = sandbox.run(
+      WITH_SECRETS,
+      ['--stack-dir', stackDir, '--env-file', secretsFile(), '--', 'bash', '-c', 'terraform plan -input=false -out plan >/dev/null && terraform show -json plan'],
+      tfEnv,
+      stackDir,
+    );
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout.split('\n').find((line) => line.startsWith('{')) ?? '{}').variables).toEqual({
+      app_api_token: { value: token }, // what Terraform wrote into the saved plan
+    });
     expect(existsSync(join(stackDir, 'plan'))).toBe(false);
     expect(filesContaining(sandbox.root, token)).toEqual([secretsFile()]);
   });
