@@ -197,6 +197,14 @@ describe('staging workflow: a git-ignored secrets.env', () => {
     expect(sandbox.cdktfCalls()).toEqual(['synth']);
   });
 
+  it('rejects a key that is not a variable name, before running anything', () => {
+    writeFileSync(secretsFile(), `TF_VAR_app_api_token=${token}\nBAD-KEY=x\n`, { mode: 0o600 });
+    const { status, out } = make('staging', 'deploy', {}, [`SECRETS_FILE=${secretsFile()}`]);
+    expect(status).not.toBe(0);
+    expect(out).toContain('"BAD-KEY" is not a valid variable name');
+    expect(sandbox.cdktfCalls()).toEqual(['synth']);
+  });
+
   it('says how to create secrets.env when it is missing', () => {
     const { status, out } = make('staging', 'deploy', {}, [`SECRETS_FILE=${secretsFile()}`]);
     expect(status).not.toBe(0);

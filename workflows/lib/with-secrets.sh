@@ -76,12 +76,12 @@ parse_env_file() {
   ' "$1"
 }
 
+# Validate first: the process substitution below would hide the parser's exit status.
+parse_env_file "$env_file" >/dev/null || exit 1
 declare -A values=()
 while IFS= read -r -d '' pair; do
   values[${pair%%=*}]=${pair#*=}
 done < <(parse_env_file "$env_file")
-# Process substitution hides the parser's exit status; an empty map from a non-empty file means it failed.
-if [ ${#values[@]} -eq 0 ] && grep -q '=' "$env_file"; then fail "could not parse $env_file"; fi
 
 if [ -n "$example" ]; then
   missing=()
