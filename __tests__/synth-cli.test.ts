@@ -1,13 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Runs main.ts the way `cdktf synth` does (same app command), into a temporary outdir. */
+const projectRoot = join(__dirname, '..');
+/** The app command `cdktf synth` runs, read from cdktf.json so this test always runs the real one. */
+const appCommand = (JSON.parse(readFileSync(join(projectRoot, 'cdktf.json'), 'utf8')) as { app: string }).app;
+
+/** Runs main.ts the way `cdktf synth` does (same app command, through a shell), into a temporary outdir. */
 function runMain(env: Record<string, string>) {
   const outdir = mkdtempSync(join(tmpdir(), 'synth-'));
-  const result = spawnSync(process.execPath, ['--require', 'ts-node/register/transpile-only', 'main.ts'], {
-    cwd: join(__dirname, '..'),
+  const result = spawnSync(appCommand, {
+    shell: true,
+    cwd: projectRoot,
     env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: '{}', ...env },
     encoding: 'utf8',
   });
