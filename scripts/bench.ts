@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rewriteToRootImports } from './baseline-imports';
 
@@ -32,6 +32,9 @@ interface Row {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'cdktf-bench-'));
+/** cdktf synth runs `terraform version`; give it an empty CLI config of its own, not the user's. */
+const TERRAFORM_CONFIG = join(scratch, 'terraformrc');
+writeFileSync(TERRAFORM_CONFIG, '');
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
@@ -56,7 +59,7 @@ function runOnce(command: string, cwd: string, env: Record<string, string> = {})
   const started = process.hrtime.bigint();
   const result = spawnSync(file, args, {
     cwd,
-    env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', CDKTF_OUTDIR: outdir, ...env },
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', TF_CLI_CONFIG_FILE: TERRAFORM_CONFIG, CDKTF_OUTDIR: outdir, ...env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -68,21 +71,47 @@ function runOnce(command: string, cwd: string, env: Record<string, string> = {})
   return { seconds, maxRssKb, outdir };
 }
 
-/** One warm-up run (fills OS and transpiler caches), then RUNS timed runs, one after the other. */
-function measure(label: string, command: string, cwd: string, env: Record<string, string> = {}, check?: (outdir: string) => void): Row {
-  const samples: Sample[] = [];
-  for (let run = 0; run <= RUNS; run++) {
-    const { seconds, maxRssKb, outdir } = runOnce(command, cwd, env);
-    if (run === 0) check?.(outdir);
+interface RowSpec {
+  readonly label: string;
+  readonly command: string;
+  readonly cwd: string;
+  readonly env?: Record<string, string>;
+  /** Checks the warm-up run's output (the rows must synthesize what they claim to). */
+  readonly check?: (outdir: string) => void;
+}
+
+function runAndDiscard(spec: RowSpec, onOutput?: (outdir: string) => void): Sample {
+  const { seconds, maxRssKb, outdir } = runOnce(spec.command, spec.cwd, spec.env);
+  try {
+    onOutput?.(outdir);
+  } finally {
     rmSync(outdir, { recursive: true, force: true });
-    if (run === 0) {
-      log(`  ${label}: warm-up ${seconds.toFixed(2)} s`);
-      continue;
-    }
-    samples.push({ seconds, maxRssKb });
-    log(`  ${label}: run ${run}/${RUNS} ${seconds.toFixed(2)} s${maxRssKb ? `, ${(maxRssKb / 1024).toFixed(0)} MB` : ''}`);
   }
-  return { label, samples };
+  return { seconds, maxRssKb };
+}
+
+/**
+ * One untimed, checked warm-up run per row (fills OS and transpiler caches), then RUNS rounds that
+ * run every row once, one process at a time. Interleaving the rows spreads any background load
+ * over all of them instead of skewing one, so their ratios stay fair.
+ */
+function measureInterleaved(specs: readonly RowSpec[]): Row[] {
+  log('[2/3] warm-up and output check of each row');
+  for (const spec of specs) {
+    const { seconds } = runAndDiscard(spec, spec.check);
+    log(`  warm-up ${spec.label}: ${seconds.toFixed(2)} s`);
+  }
+  const samples: Sample[][] = specs.map(() => []);
+  log(`[3/3] ${RUNS} rounds, each row once per round, times in row order`);
+  for (let round = 1; round <= RUNS; round++) {
+    const times = specs.map((spec, index) => {
+      const sample = runAndDiscard(spec);
+      samples[index].push(sample);
+      return sample.seconds.toFixed(2);
+    });
+    log(`  round ${round}/${RUNS}: ${times.join(' / ')} s`);
+  }
+  return specs.map((spec, index) => ({ label: spec.label, samples: samples[index] }));
 }
 
 function median(values: readonly number[]): number {
@@ -143,15 +172,16 @@ function table(rows: readonly Row[]): string {
   return [format(header), `|${widths.map((width, column) => (column === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|`, ...lines.map(format)].join('\n');
 }
 
-function ratio(name: string, value: number, target: string, pass: boolean): string {
-  return `${name.padEnd(52)} ${value.toFixed(2).padStart(6)}   target ${target.padEnd(6)} ${pass ? 'PASS' : 'MISS'}`;
+/** A ratio of medians against its target; the same ratio of minimums is shown as a noise check. */
+function ratio(name: string, byMedian: number, byMin: number, target: string, pass: boolean): string {
+  return `${name.padEnd(46)} ${byMedian.toFixed(2).padStart(5)}  (of minimums ${byMin.toFixed(2)})  target ${target.padEnd(6)} ${pass ? 'PASS' : 'MISS'}`;
 }
 
 function main(): void {
   const app = projectAppCommand();
   if (!app.includes('main.ts')) throw new Error(`cdktf.json app "${app}" does not run main.ts; the bench derives its runner from it`);
   const benchApp = app.replace('main.ts', join('scripts', 'bench-app.ts'));
-  log(`cdktf synth benchmark: ${RUNS} timed runs per row (after one warm-up), sequential${HAS_GNU_TIME ? '' : '; no /usr/bin/time, so no peak memory'}`);
+  log(`cdktf synth benchmark: ${RUNS} timed runs per row (after one warm-up), one process at a time, rows interleaved${HAS_GNU_TIME ? '' : '; no /usr/bin/time, so no peak memory'}`);
   log(`  ours: cdktf.json app "${app}"`);
 
   const synth = `'${CDKTF}' synth --output '{out}'`;
@@ -168,32 +198,55 @@ function main(): void {
     if (count !== expected) throw new Error(`expected ${expected} stacks, got ${count}`);
   };
 
-  log('[1/6] ours: cdktf synth');
-  const ours = measure('ours: cdktf synth', synth, PROJECT, {}, keepReference);
-  log('[2/6] baseline: cdktf synth, root imports + npx ts-node (type-checking)');
-  const baseline = measure('baseline: cdktf synth (barrel + npx ts-node)', synth, buildBaseline(), {}, sameAsOurs('the baseline'));
-  log('[3/6] app alone (no CLI)');
-  const appAlone = measure(`app alone: ${app}`, app, PROJECT, {}, sameAsOurs('the app alone'));
-  log('[4/6] CLI overhead: cdktf synth of an app that only copies finished output');
-  const cliOverhead = measure('CLI overhead: cdktf synth, app = copy output', synth, buildCliOverheadProject(join(scratch, 'finished-output')), {}, sameAsOurs('the CLI-overhead run'));
+  log('[1/3] first synth of ours (reference output), baseline copy in a temporary directory');
+  const ours: RowSpec = { label: 'ours: cdktf synth', command: synth, cwd: PROJECT };
+  runAndDiscard(ours, keepReference);
   const environments = Object.keys(reference).length - 1; // every stack but state-backend
-  log(`[5/6] scale: app alone with ${environments} environments`);
-  const small = measure(`scale: app alone, ${environments} environments`, benchApp, PROJECT, { BENCH_ENVIRONMENTS: String(environments) }, sameAsOurs(`the ${environments}-environment bench app`));
-  log(`[6/6] scale: app alone with ${SCALE_ENVIRONMENTS} environments`);
-  const large = measure(`scale: app alone, ${SCALE_ENVIRONMENTS} environments`, benchApp, PROJECT, { BENCH_ENVIRONMENTS: String(SCALE_ENVIRONMENTS) }, stackCount(SCALE_ENVIRONMENTS + 1));
+  const specs: RowSpec[] = [
+    ours,
+    { label: 'baseline: cdktf synth (barrel + npx ts-node)', command: synth, cwd: buildBaseline(), check: sameAsOurs('the baseline') },
+    { label: `app alone: ${app}`, command: app, cwd: PROJECT, check: sameAsOurs('the app alone') },
+    {
+      label: 'CLI overhead: cdktf synth, app = copy output',
+      command: synth,
+      cwd: buildCliOverheadProject(join(scratch, 'finished-output')),
+      check: sameAsOurs('the CLI-overhead run'),
+    },
+    {
+      label: `scale: app alone, ${environments} environments`,
+      command: benchApp,
+      cwd: PROJECT,
+      env: { BENCH_ENVIRONMENTS: String(environments) },
+      check: sameAsOurs(`the ${environments}-environment bench app`),
+    },
+    {
+      label: `scale: app alone, ${SCALE_ENVIRONMENTS} environments`,
+      command: benchApp,
+      cwd: PROJECT,
+      env: { BENCH_ENVIRONMENTS: String(SCALE_ENVIRONMENTS) },
+      check: stackCount(SCALE_ENVIRONMENTS + 1),
+    },
+  ];
+  const loadBefore = loadavg()[0];
+  const [oursRow, baseline, appAlone, cliOverhead, small, large] = measureInterleaved(specs);
 
-  const speedup = medianSeconds(baseline) / medianSeconds(ours);
-  const overheadRatio = medianSeconds(ours) / (medianSeconds(cliOverhead) + medianSeconds(appAlone));
-  const scaleRatio = medianSeconds(large) / medianSeconds(small);
+  const ratios = (stat: (row: Row) => number) => ({
+    speedup: stat(baseline) / stat(oursRow),
+    overhead: stat(oursRow) / (stat(cliOverhead) + stat(appAlone)),
+    scale: stat(large) / stat(small),
+  });
+  const med = ratios(medianSeconds);
+  const min = ratios(minSeconds);
   const lines = [
     '',
-    `cdktf synth benchmark, ${new Date().toISOString()}, ${RUNS} runs per row, node ${process.version}`,
+    `cdktf synth benchmark, ${new Date().toISOString()}, ${RUNS} runs per row, node ${process.version}, ${cpus().length} CPUs,`,
+    `1-minute load average ${loadBefore.toFixed(2)} before the timed runs, ${loadavg()[0].toFixed(2)} after (the bench keeps one core busy; more means other work adding noise)`,
     '',
-    table([ours, baseline, appAlone, cliOverhead, small, large]),
+    table([oursRow, baseline, appAlone, cliOverhead, small, large]),
     '',
-    ratio('baseline / ours', speedup, '>= 4', speedup >= 4),
-    ratio('ours / (CLI overhead + app alone)', overheadRatio, '<= 1.2', overheadRatio <= 1.2),
-    ratio(`${SCALE_ENVIRONMENTS} environments / ${environments} environments (app alone)`, scaleRatio, '<= 2', scaleRatio <= 2),
+    ratio('baseline / ours', med.speedup, min.speedup, '>= 4', med.speedup >= 4),
+    ratio('ours / (CLI overhead + app alone)', med.overhead, min.overhead, '<= 1.2', med.overhead <= 1.2),
+    ratio(`${SCALE_ENVIRONMENTS} environments / ${environments} (app alone)`, med.scale, min.scale, '<= 2', med.scale <= 2),
     '',
   ];
   process.stdout.write(lines.join('\n'));
