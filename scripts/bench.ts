@@ -14,6 +14,7 @@ import { rewriteToRootImports } from './baseline-imports';
 
 const PROJECT = join(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`BENCH_RUNS must be a whole number >= 1, got "${process.env.BENCH_RUNS}"`);
 const SCALE_ENVIRONMENTS = 50;
 const GNU_TIME = '/usr/bin/time';
 const HAS_GNU_TIME = existsSync(GNU_TIME);
