@@ -6,7 +6,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__/e2e'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  // Same transpile-only transform as the unit tests (jest.config.js).
+  transform: require('./jest.config.js').transform,
   maxWorkers: 1,
   testTimeout: 120000,
 };
