@@ -16,6 +16,8 @@ export interface Blueprint {
   readonly stateKmsAlias: string;
   /** Whether the state-backend stack's own state has moved into its bucket (bootstrap phase 2). */
   readonly stateBackendMigrated: boolean;
+  /** A YAML backend settings file whose state replaces the definitions' (see lib/backend-config/). */
+  readonly backendConfigFile?: string;
   /** Account ID for an environment: context `accountIds.<env>`, env var `AWS_ACCOUNT_ID_<ENV>`, or `fallback`. */
   accountId(environment: string, fallback: string): string;
 }
@@ -38,6 +40,7 @@ export const SETTINGS = {
   lockTable: { context: 'lockTable', env: 'TF_STATE_LOCK_TABLE' },
   stateRegion: { context: 'stateRegion', env: 'TF_STATE_REGION' },
   stateBackendMigrated: { context: 'stateBackendMigrated', env: 'STATE_BACKEND_MIGRATED' },
+  backendConfigFile: { context: 'backendConfigFile', env: 'BACKEND_CONFIG_FILE' },
 } as const satisfies Record<string, Setting>;
 
 export const DEFAULT_PROJECT = 'acme-platform';
@@ -60,6 +63,7 @@ export function resolveBlueprint(sources: SettingSources): Blueprint {
     stateRegion: read(sources, SETTINGS.stateRegion) ?? DEFAULT_STATE_REGION,
     stateKmsAlias: `alias/${project}-tfstate`,
     stateBackendMigrated: ['true', '1', 'yes'].includes((read(sources, SETTINGS.stateBackendMigrated) ?? '').toLowerCase()),
+    backendConfigFile: read(sources, SETTINGS.backendConfigFile),
     accountId(environment, fallback) {
       const fromContext =
         accountIds && typeof accountIds === 'object' ? (accountIds as Record<string, unknown>)[environment] : undefined;

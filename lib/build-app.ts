@@ -1,6 +1,8 @@
 import type { App } from 'cdktf';
+import { applyBackendConfigFile, loadBackendConfigFile } from './backend-config/backend-config-file';
 import { resolveBlueprint, type Blueprint, type SettingSources } from './blueprint';
-import type { EnvironmentModule } from './environment';
+import type { EnvironmentDefinition, EnvironmentModule } from './environment';
+import { DefinitionError } from './errors';
 import { EnvironmentStack } from './stacks/environment-stack';
 import { StateBackendStack } from './stacks/state-backend-stack';
 import type { StateBackendModule } from './state-backend-definition';
@@ -30,7 +32,7 @@ export function buildApp(app: App, definition: AppDefinition, sources: SettingSo
   const blueprint = resolveBlueprint(sources);
   const { environments, stateBackend } = validateDefinitions(
     blueprint.project,
-    definition.environments.map((module) => module(blueprint)),
+    withBackendConfigFile(blueprint.backendConfigFile, definition.environments.map((module) => module(blueprint))),
     definition.stateBackend(blueprint),
   );
   return {
@@ -38,4 +40,14 @@ export function buildApp(app: App, definition: AppDefinition, sources: SettingSo
     environmentStacks: environments.map((environment) => new EnvironmentStack(app, environment, blueprint.project)),
     stateBackendStack: new StateBackendStack(app, stateBackend, blueprint.project),
   };
+}
+
+/** The definitions with BACKEND_CONFIG_FILE's state applied, when one is given. */
+function withBackendConfigFile(file: string | undefined, environments: EnvironmentDefinition[]): EnvironmentDefinition[] {
+  if (file === undefined) return environments;
+  const loaded = loadBackendConfigFile(file);
+  if (!loaded.config) throw new DefinitionError(loaded.problems);
+  const applied = applyBackendConfigFile(file, loaded.config, environments);
+  if (applied.problems.length > 0) throw new DefinitionError(applied.problems);
+  return applied.environments;
 }
