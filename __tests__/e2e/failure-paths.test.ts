@@ -5,7 +5,7 @@ import { sources, synthApp } from '../support/synth';
 import { startDynamoDbServer, type LocalDynamoDb } from './harness/dynamodb-server';
 import { startS3Server, type LocalS3 } from './harness/s3-server';
 import { heldLocks, readState } from './harness/state-inspection';
-import { ensureTerraform, LOCAL_S3_BACKEND_CONFIG, runTerraform, runTerraformOk, startTerraform, terraformEnv } from './harness/terraform';
+import { deprecatesDynamoDbTable, ensureTerraform, LOCAL_S3_BACKEND_CONFIG, runTerraform, runTerraformOk, startTerraform, terraformEnv } from './harness/terraform';
 import { s3BackendOf, withTestResources } from './harness/test-stack';
 import { waitFor } from './harness/wait';
 import { makeWorkdir, removeWorkdirs } from './harness/workdir';
@@ -13,9 +13,10 @@ import { makeWorkdir, removeWorkdirs } from './harness/workdir';
 let s3: LocalS3;
 let dynamo: LocalDynamoDb;
 let env: NodeJS.ProcessEnv;
+let terraformVersion: string;
 
 beforeAll(async () => {
-  ensureTerraform();
+  terraformVersion = ensureTerraform();
   [s3, dynamo] = await Promise.all([startS3Server(), startDynamoDbServer()]);
   await s3.createBucket('acme-platform-tfstate');
   env = terraformEnv({ s3: s3.endpoint, dynamodb: dynamo.endpoint });
@@ -39,6 +40,15 @@ it('a missing state bucket stops init with an error naming the bucket', async ()
   expect(result.code).not.toBe(0);
   expect(result.output).toMatch(/no-such-state-bucket/);
   expect(result.output).toMatch(/NoSuchBucket|does not exist/);
+});
+
+it('with DynamoDB locking, the failing init also shows the dynamodb_table deprecation on Terraform >= 1.11', async () => {
+  // Measured with Terraform 1.11.4: the "Deprecated Parameter" warning is printed when init fails,
+  // but not on a successful non-interactive init, plan or apply (docs/troubleshooting.md).
+  const stack = stackWith('production', { TF_STATE_BUCKET: 'no-such-state-bucket' });
+  const result = await init(makeWorkdir('missing-bucket-dynamodb', withTestResources(stack)), 'missing bucket (dynamodb)');
+  expect(result.code).not.toBe(0);
+  expect(result.output.includes('The parameter "dynamodb_table" is deprecated')).toBe(deprecatesDynamoDbTable(terraformVersion));
 });
 
 it('a missing lock table stops apply at the lock, before anything is written', async () => {

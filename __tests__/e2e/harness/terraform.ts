@@ -172,3 +172,9 @@ export async function runTerraformOk(args: readonly string[], options: RunOption
   }
   return result;
 }
+
+/** Terraform (not OpenTofu) 1.11 and later warn that `dynamodb_table` is deprecated. */
+export function deprecatesDynamoDbTable(version: string): boolean {
+  const [major, minor] = version.split('.').map(Number);
+  return !/tofu/.test(TERRAFORM_BIN) && (major > 1 || (major === 1 && minor >= 11));
+}
