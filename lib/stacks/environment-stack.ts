@@ -2,6 +2,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { applyStateBackend, stateLocation } from '../backend-factory';
 import type { EnvironmentDefinition } from '../environment';
+import { applyGuardrails } from '../guardrails';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { resourceName } from '../naming';
 import { lockMechanisms } from '../state-definition';
@@ -17,6 +18,7 @@ export class EnvironmentStack extends TerraformStack {
     super(scope, definition.name);
     const context = { project, stack: definition.name };
     applyStateBackend(this, definition.state, context);
+    applyGuardrails(this, { environment: definition.name, protection: definition.protection });
     addAwsProvider(this, definition);
     this.workload = new ExampleWorkload(this, 'workload', {
       namePrefix: resourceName(project, definition.name, ''),

@@ -6,6 +6,7 @@ import { applyStateBackend } from '../backend-factory';
 import { RotatingKmsKey } from '../constructs/rotating-kms-key';
 import { SecureBucket } from '../constructs/secure-bucket';
 import type { EnvironmentDefinition } from '../environment';
+import { applyGuardrails, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { resourceName } from '../naming';
 import type { StateBackendDefinition } from '../state-backend-definition';
@@ -30,6 +31,9 @@ export class StateBackendStack extends TerraformStack {
   ) {
     super(scope, definition.name);
     applyStateBackend(this, definition.state, { project, stack: definition.name });
+    // Held to production's standard for what it creates. The state rules do not apply: during
+    // bootstrap phase 1 its own state is local on purpose (its bucket does not exist yet).
+    applyGuardrails(this, { environment: definition.name, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets]);
     addAwsProvider(this, definition);
 
     const { encryption } = definition;
