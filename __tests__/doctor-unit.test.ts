@@ -43,6 +43,12 @@ describe('finding terraform or tofu', () => {
     expect(findTerraformBinary({ PATH: dir, TERRAFORM_BIN: tofu })).toMatchObject({ found: { tool: 'OpenTofu', path: tofu } });
   });
 
+  it('TERRAFORM_BINARY_NAME (what the cdktf CLI runs) is honoured too', () => {
+    fakeBinary('terraform', '1.11.4');
+    fakeBinary('tofu', '1.10.2');
+    expect(findTerraformBinary({ PATH: dir, TERRAFORM_BINARY_NAME: 'tofu' })).toMatchObject({ found: { tool: 'OpenTofu', version: '1.10.2' } });
+  });
+
   it('says what is missing', () => {
     expect(findTerraformBinary({ PATH: dir })).toEqual({ problem: 'neither terraform nor tofu is on the PATH' });
     expect(findTerraformBinary({ PATH: dir, TERRAFORM_BIN: 'terraform-9' })).toEqual({

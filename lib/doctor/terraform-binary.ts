@@ -48,18 +48,20 @@ function versionOf(path: string, env: NodeJS.ProcessEnv): { version: string } | 
 }
 
 /**
- * The binary the doctor checks: `TERRAFORM_BIN` if set, else `terraform`, else `tofu` on the PATH.
- * A binary whose name contains "tofu" is OpenTofu.
+ * The binary the doctor checks: `TERRAFORM_BIN`, else `TERRAFORM_BINARY_NAME` (the variable the
+ * cdktf CLI itself runs, e.g. `tofu`), else `terraform`, else `tofu` on the PATH. A binary whose
+ * name contains "tofu" is OpenTofu.
  */
 export function findTerraformBinary(env: NodeJS.ProcessEnv): BinaryLookup {
-  const explicit = env.TERRAFORM_BIN;
+  const explicit = env.TERRAFORM_BIN || env.TERRAFORM_BINARY_NAME;
   const path = explicit
     ? isAbsolute(explicit) || explicit.includes('/')
       ? explicit
       : onPath(explicit, env)
     : (onPath('terraform', env) ?? onPath('tofu', env));
   if (!path) {
-    return { problem: explicit ? `TERRAFORM_BIN="${explicit}" is not an executable on the PATH` : 'neither terraform nor tofu is on the PATH' };
+    const variable = env.TERRAFORM_BIN ? 'TERRAFORM_BIN' : 'TERRAFORM_BINARY_NAME';
+    return { problem: explicit ? `${variable}="${explicit}" is not an executable on the PATH` : 'neither terraform nor tofu is on the PATH' };
   }
   const result = versionOf(path, env);
   if ('problem' in result) return result;
