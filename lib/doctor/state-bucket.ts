@@ -3,6 +3,13 @@ import { describeAwsError, isAccessDenied, isNotFound } from './aws-errors';
 import { fail, pass, withTimeout, type CheckResult } from './check-result';
 import { REQUEST_TIMEOUT_MS } from './aws-clients';
 
+/** Denied: name the permission (the CI state policy does not include bucket settings); else look by hand. */
+function readFix(error: unknown, permission: string): string {
+  return isAccessDenied(error)
+    ? `run the doctor with credentials allowed ${permission} (the least-privilege CI policy deliberately lacks it), or check the bucket in the console`
+    : 'check the bucket settings in the console or with the AWS CLI; this endpoint did not answer the request';
+}
+
 const DEPLOY_BACKEND_FIX = 'deploy the state-backend stack first: `npx cdktf deploy state-backend` (docs/guardrails.md, README "Bootstrap order")';
 
 /** The bucket exists and these credentials may reach it; the other bucket checks only run if so. */
@@ -31,7 +38,7 @@ export async function checkBucketVersioning(s3: S3Client, bucket: string): Promi
       ? pass(name, 'Enabled')
       : fail(name, `versioning is ${Status ?? 'not configured'}`, `enable it: the state-backend stack does (aws_s3_bucket_versioning); or \`aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled\``);
   } catch (error) {
-    return fail(name, `could not read versioning: ${describeAwsError(error)}`, 'allow s3:GetBucketVersioning to the role running the doctor, or check the bucket in the console');
+    return fail(name, `could not read versioning: ${describeAwsError(error)}`, readFix(error, 's3:GetBucketVersioning'));
   }
 }
 
@@ -49,6 +56,6 @@ export async function checkBucketEncryption(s3: S3Client, bucket: string): Promi
     if ((error as { name?: string }).name === 'ServerSideEncryptionConfigurationNotFoundError') {
       return fail(name, 'no default encryption configured', 'deploy the state-backend stack, which sets SSE-KMS (or SSE-S3) default encryption');
     }
-    return fail(name, `could not read encryption: ${describeAwsError(error)}`, 'allow s3:GetEncryptionConfiguration to the role running the doctor, or check the bucket in the console');
+    return fail(name, `could not read encryption: ${describeAwsError(error)}`, readFix(error, 's3:GetEncryptionConfiguration'));
   }
 }
