@@ -35,10 +35,12 @@ export function buildApp(app: App, definition: AppDefinition, sources: SettingSo
     withBackendConfigFile(blueprint.backendConfigFile, definition.environments.map((module) => module(blueprint))),
     definition.stateBackend(blueprint),
   );
+  // The lock table lives in the state-backend stack's account (the first its account guard allows).
+  const stateAccountId = stateBackend.allowedAccountIds[0];
   return {
     blueprint,
-    environmentStacks: environments.map((environment) => new EnvironmentStack(app, environment, blueprint.project)),
-    stateBackendStack: new StateBackendStack(app, stateBackend, blueprint.project),
+    environmentStacks: environments.map((environment) => new EnvironmentStack(app, environment, blueprint.project, stateAccountId)),
+    stateBackendStack: new StateBackendStack(app, stateBackend, blueprint.project, environments),
   };
 }
 

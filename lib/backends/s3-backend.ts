@@ -17,7 +17,8 @@ export class S3BackendWithLockfile extends S3Backend {
   }
 }
 
-function s3Key(state: S3State, context: StateContext): string {
+/** The object key of a stack's S3 state: the definition's `key`, else the naming rule. */
+export function s3StateKey(state: S3State, context: StateContext): string {
   return state.key ?? stateKey(context.project, context.stack);
 }
 
@@ -25,7 +26,7 @@ function s3Key(state: S3State, context: StateContext): string {
 export function s3BackendConfig(state: S3State, context: StateContext): S3BackendConfig {
   return {
     bucket: state.bucket,
-    key: s3Key(state, context),
+    key: s3StateKey(state, context),
     region: state.region,
     encrypt: true,
     ...(state.kmsKeyId ? { kmsKeyId: state.kmsKeyId } : {}),
@@ -38,5 +39,5 @@ export const s3Backend: BackendAdapter<S3State> = {
     const config = s3BackendConfig(state, context);
     return state.locking === 'dynamodb' ? new S3Backend(stack, config) : new S3BackendWithLockfile(stack, config);
   },
-  location: (state, context) => `s3://${state.bucket}/${s3Key(state, context)}`,
+  location: (state, context) => `s3://${state.bucket}/${s3StateKey(state, context)}`,
 };

@@ -2,6 +2,8 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { applyStateBackend, stateLocation } from '../backend-factory';
 import type { EnvironmentDefinition } from '../environment';
+import { applyGuardrails } from '../guardrails';
+import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { parameterName, resourceName } from '../naming';
 import { lockMechanisms } from '../state-definition';
 import { ExampleWorkload } from '../workload/example-workload';
@@ -11,10 +13,12 @@ import { addAwsProvider } from './aws-provider';
 export class EnvironmentStack extends TerraformStack {
   readonly workload: ExampleWorkload;
 
-  constructor(scope: Construct, readonly definition: EnvironmentDefinition, project: string) {
+  /** `stateAccountId`: account of the state bucket's lock table (the state-backend stack's account). */
+  constructor(scope: Construct, readonly definition: EnvironmentDefinition, project: string, stateAccountId: string) {
     super(scope, definition.name);
     const context = { project, stack: definition.name };
     applyStateBackend(this, definition.state, context);
+    applyGuardrails(this, { environment: definition.name, protection: definition.protection });
     addAwsProvider(this, definition);
     this.workload = new ExampleWorkload(this, 'workload', {
       namePrefix: resourceName(project, definition.name, ''),
@@ -31,6 +35,13 @@ export class EnvironmentStack extends TerraformStack {
       value: lockMechanisms(definition.state).join('+'),
       description: 'Lock mechanisms guarding this stack\'s state',
     });
+    if (definition.state.kind === 's3') {
+      // Visible in the synthesized config, so whoever sets up CI can attach exactly this to its role.
+      new TerraformOutput(this, 'state_access_policy_json', {
+        value: stateAccessPolicyJson(definition.state, { ...context, stateAccountId }),
+        description: 'Least-privilege IAM policy (JSON) for a CI role to use this stack\'s state and nothing else',
+      });
+    }
     new TerraformOutput(this, 'assets_bucket_name', {
       value: this.workload.assets.bucket.bucket,
       description: 'Name of the application asset bucket',

@@ -1,9 +1,14 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { applyStateBackend } from '../backend-factory';
 import { RotatingKmsKey } from '../constructs/rotating-kms-key';
 import { SecureBucket } from '../constructs/secure-bucket';
+import type { EnvironmentDefinition } from '../environment';
+import { applyGuardrails, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
+import { stateAccessPolicyJson } from '../iam/state-access-policy';
+import { resourceName } from '../naming';
 import type { StateBackendDefinition } from '../state-backend-definition';
 import { addAwsProvider } from './aws-provider';
 
@@ -15,10 +20,20 @@ export class StateBackendStack extends TerraformStack {
   readonly stateBucket: SecureBucket;
   readonly lockTable: DynamodbTable;
   readonly kmsKey?: RotatingKmsKey;
+  /** One least-privilege state access policy per environment whose S3 state lives in this bucket. */
+  readonly stateAccessPolicies: Readonly<Record<string, IamPolicy>>;
 
-  constructor(scope: Construct, readonly definition: StateBackendDefinition, project: string) {
+  constructor(
+    scope: Construct,
+    readonly definition: StateBackendDefinition,
+    project: string,
+    environments: readonly EnvironmentDefinition[] = [],
+  ) {
     super(scope, definition.name);
     applyStateBackend(this, definition.state, { project, stack: definition.name });
+    // Held to production's standard for what it creates. The state rules do not apply: during
+    // bootstrap phase 1 its own state is local on purpose (its bucket does not exist yet).
+    applyGuardrails(this, { environment: definition.name, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets]);
     addAwsProvider(this, definition);
 
     const { encryption } = definition;
@@ -50,6 +65,20 @@ export class StateBackendStack extends TerraformStack {
       deletionProtectionEnabled: true,
       lifecycle: { preventDestroy: true },
     });
+
+    // The table lives in this stack's account; its account guard names it first.
+    const stateAccountId = definition.allowedAccountIds[0];
+    const policies: Record<string, IamPolicy> = {};
+    for (const environment of environments) {
+      const { state } = environment;
+      if (state.kind !== 's3' || state.bucket !== definition.bucket) continue;
+      policies[environment.name] = new IamPolicy(this, `state-access-${environment.name}`, {
+        name: resourceName(project, environment.name, 'tfstate-access'),
+        description: `Use the Terraform state of ${environment.name} (and nothing else); attach to its CI role`,
+        policy: stateAccessPolicyJson(state, { project, stack: environment.name, stateAccountId }),
+      });
+    }
+    this.stateAccessPolicies = policies;
 
     new TerraformOutput(this, 'state_bucket_name', { value: this.stateBucket.bucket.bucket });
     new TerraformOutput(this, 'state_bucket_arn', { value: this.stateBucket.bucket.arn });

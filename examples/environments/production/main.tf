@@ -131,6 +131,11 @@ output "state_locking" {
   description = "Lock mechanisms guarding this stack's state"
 }
 
+output "state_access_policy_json" {
+  value       = { "Version" : "2012-10-17", "Statement" : [{ "Sid" : "ListStateKey", "Effect" : "Allow", "Action" : ["s3:ListBucket"], "Resource" : ["arn:aws:s3:::acme-platform-tfstate"], "Condition" : { "StringEquals" : { "s3:prefix" : ["acme-platform/production/terraform.tfstate"] } } }, { "Sid" : "ReadWriteState", "Effect" : "Allow", "Action" : ["s3:GetObject", "s3:PutObject"], "Resource" : ["arn:aws:s3:::acme-platform-tfstate/acme-platform/production/terraform.tfstate"] }, { "Sid" : "DescribeLockTable", "Effect" : "Allow", "Action" : ["dynamodb:DescribeTable"], "Resource" : ["arn:aws:dynamodb:eu-west-1:333333333333:table/acme-platform-tflock"] }, { "Sid" : "DynamoDbLockItems", "Effect" : "Allow", "Action" : ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], "Resource" : ["arn:aws:dynamodb:eu-west-1:333333333333:table/acme-platform-tflock"], "Condition" : { "ForAllValues:StringEquals" : { "dynamodb:LeadingKeys" : ["acme-platform-tfstate/acme-platform/production/terraform.tfstate", "acme-platform-tfstate/acme-platform/production/terraform.tfstate-md5"] } } }, { "Sid" : "StateKmsKey", "Effect" : "Allow", "Action" : ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], "Resource" : ["arn:aws:kms:eu-west-1:333333333333:key/*"], "Condition" : { "ForAnyValue:StringEquals" : { "kms:ResourceAliases" : ["alias/acme-platform-tfstate"] } } }] }
+  description = "Least-privilege IAM policy (JSON) for a CI role to use this stack's state and nothing else"
+}
+
 output "assets_bucket_name" {
   value       = aws_s3_bucket.workload_assets_bucket_FFDDD4EE.bucket
   description = "Name of the application asset bucket"

@@ -111,6 +111,11 @@ output "state_locking" {
   description = "Lock mechanisms guarding this stack's state"
 }
 
+output "state_access_policy_json" {
+  value       = { "Version" : "2012-10-17", "Statement" : [{ "Sid" : "ListStateKey", "Effect" : "Allow", "Action" : ["s3:ListBucket"], "Resource" : ["arn:aws:s3:::acme-platform-tfstate"], "Condition" : { "StringEquals" : { "s3:prefix" : ["acme-platform/staging/terraform.tfstate"] } } }, { "Sid" : "ReadWriteState", "Effect" : "Allow", "Action" : ["s3:GetObject", "s3:PutObject"], "Resource" : ["arn:aws:s3:::acme-platform-tfstate/acme-platform/staging/terraform.tfstate"] }, { "Sid" : "S3LockFile", "Effect" : "Allow", "Action" : ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource" : ["arn:aws:s3:::acme-platform-tfstate/acme-platform/staging/terraform.tfstate.tflock"] }] }
+  description = "Least-privilege IAM policy (JSON) for a CI role to use this stack's state and nothing else"
+}
+
 output "assets_bucket_name" {
   value       = aws_s3_bucket.workload_assets_bucket_FFDDD4EE.bucket
   description = "Name of the application asset bucket"

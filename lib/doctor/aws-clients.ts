@@ -1,0 +1,41 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+
+/** Per-request limits: the doctor must answer quickly, also when an endpoint is down. */
+export const REQUEST_TIMEOUT_MS = 4000;
+const CONNECTION_TIMEOUT_MS = 2000;
+
+/**
+ * The endpoint override for a service, as Terraform's S3 backend and the AWS SDKs read it:
+ * `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`.
+ */
+export function endpointFor(service: 'S3' | 'DYNAMODB' | 'STS', env: NodeJS.ProcessEnv): string | undefined {
+  return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
+}
+
+export interface AwsClients {
+  readonly s3: S3Client;
+  readonly dynamodb: DynamoDBClient;
+  /** Endpoints in use, for the report ("AWS" when none is overridden). */
+  readonly endpoints: { readonly s3?: string; readonly dynamodb?: string };
+}
+
+/**
+ * S3 and DynamoDB clients for `region`: one attempt per request (no minutes of retries against a
+ * dead endpoint), short timeouts, and path-style S3 requests when an endpoint is overridden (local
+ * S3 servers do not resolve `<bucket>.localhost`).
+ */
+export function awsClients(region: string, env: NodeJS.ProcessEnv): AwsClients {
+  const s3Endpoint = endpointFor('S3', env);
+  const dynamodbEndpoint = endpointFor('DYNAMODB', env);
+  const common = {
+    region,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+  };
+  return {
+    s3: new S3Client({ ...common, ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}) }),
+    dynamodb: new DynamoDBClient({ ...common, ...(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}) }),
+    endpoints: { s3: s3Endpoint, dynamodb: dynamodbEndpoint },
+  };
+}

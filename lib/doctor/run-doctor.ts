@@ -1,0 +1,76 @@
+import { s3StateKey } from '../backends/s3-backend';
+import { stateLocation } from '../backend-factory';
+import { lockMechanisms } from '../state-definition';
+import { awsClients, type AwsClients } from './aws-clients';
+import { pass, type CheckResult } from './check-result';
+import { checkCredentials } from './credentials';
+import { checkLockTable } from './lock-table';
+import { checkDynamoDbLock, checkLockfileLock } from './stale-lock';
+import { checkBucketEncryption, checkBucketExists, checkBucketVersioning } from './state-bucket';
+import type { DoctorTarget } from './targets';
+import { checkTerraformVersion, findTerraformBinary, type BinaryLookup } from './terraform-binary';
+
+export interface SectionReport {
+  readonly title: string;
+  readonly results: readonly CheckResult[];
+}
+
+export interface DoctorReport {
+  readonly binary: BinaryLookup;
+  readonly sections: readonly SectionReport[];
+  readonly ok: boolean;
+}
+
+async function checkTarget(target: DoctorTarget, binary: BinaryLookup, clients: (region: string) => AwsClients): Promise<SectionReport> {
+  const { state } = target;
+  const title = `${target.name}: ${stateLocation(state, { project: target.project, stack: target.name })} (locking: ${lockMechanisms(state).join('+')})`;
+  const results: CheckResult[] = [checkTerraformVersion(binary, state)];
+  if (state.kind !== 's3') {
+    results.push(pass('backend checks', `the doctor checks S3 state only; ${state.kind} state is checked by ${state.kind === 'local' ? 'nothing (local file)' : 'its own service'}`));
+    return { title, results };
+  }
+  const { s3, dynamodb } = clients(state.region);
+  const key = s3StateKey(state, { project: target.project, stack: target.name });
+  const command = 'found' in binary ? binary.found.command : 'terraform';
+  const lockContext = { stack: target.name, command };
+
+  const bucket = await checkBucketExists(s3, state.bucket);
+  results.push(bucket);
+  if (bucket.ok) {
+    results.push(await checkBucketVersioning(s3, state.bucket), await checkBucketEncryption(s3, state.bucket));
+  }
+  let tableOk = false;
+  if (state.locking !== 'lockfile') {
+    const table = await checkLockTable(dynamodb, state.dynamodbTable);
+    tableOk = table.ok;
+    results.push(table);
+  }
+  if (state.locking !== 'dynamodb' && bucket.ok) results.push(await checkLockfileLock(s3, state.bucket, key, lockContext));
+  if (state.locking !== 'lockfile' && tableOk) results.push(await checkDynamoDbLock(dynamodb, state.dynamodbTable, state.bucket, key, lockContext));
+  return { title, results };
+}
+
+/**
+ * Runs every check for `targets` without changing anything: reads only (HeadBucket, Get*, DescribeTable,
+ * GetItem, GetObject) and `terraform version`.
+ */
+export async function runDoctor(targets: readonly DoctorTarget[], env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
+  const binary = findTerraformBinary(env);
+  const byRegion = new Map<string, AwsClients>();
+  const clients = (region: string) => {
+    if (!byRegion.has(region)) byRegion.set(region, awsClients(region, env));
+    return byRegion.get(region)!;
+  };
+  const sections: SectionReport[] = [];
+  const s3Targets = targets.filter((target) => target.state.kind === 's3');
+  if (s3Targets.length > 0) {
+    const region = (s3Targets[0].state as { region: string }).region;
+    sections.push({ title: 'AWS access', results: [await checkCredentials(clients(region).s3, env)] });
+  }
+  for (const target of targets) sections.push(await checkTarget(target, binary, clients));
+  for (const client of byRegion.values()) {
+    client.s3.destroy();
+    client.dynamodb.destroy();
+  }
+  return { binary, sections, ok: sections.every((section) => section.results.every((result) => result.ok)) };
+}

@@ -1,0 +1,34 @@
+import type { IConstruct } from 'constructs';
+import type { ProtectionLevel } from '../environment';
+
+/** What the rules know about the stack they check: which environment, and how protected it must be. */
+export interface GuardrailScope {
+  readonly environment: string;
+  /** `ephemeral` = one person's throw-away; anything else is shared; `hardened` is production. */
+  readonly protection: ProtectionLevel;
+}
+
+export type RuleResult =
+  | { readonly status: 'compliant' }
+  | { readonly status: 'not-applicable' }
+  | { readonly status: 'non-compliant'; readonly problem: string; readonly fix?: string };
+
+export const COMPLIANT: RuleResult = { status: 'compliant' };
+export const NOT_APPLICABLE: RuleResult = { status: 'not-applicable' };
+
+export function nonCompliant(problem: string, fix?: string): RuleResult {
+  return fix === undefined ? { status: 'non-compliant', problem } : { status: 'non-compliant', problem, fix };
+}
+
+/** One synth-time policy: looks at one construct at a time and says whether it complies. */
+export interface GuardrailRule {
+  /** Stable id used in messages and suppressions, e.g. `production-state-encrypted`. */
+  readonly id: string;
+  readonly description: string;
+  /** How to comply, unless the result names a more specific fix. */
+  readonly fix: string;
+  check(construct: IConstruct, scope: GuardrailScope): RuleResult;
+}
+
+export const isShared = (scope: GuardrailScope): boolean => scope.protection !== 'ephemeral';
+export const isProduction = (scope: GuardrailScope): boolean => scope.protection === 'hardened';
