@@ -9,12 +9,13 @@ import { generateExamples } from '../lib/examples/generate-examples';
 
 const root = join(__dirname, '..');
 const files = generateExamples(appDefinition);
+// Read what is there before clearing examples/ (so files the code no longer generates disappear).
+const before = new Map([...files.keys()].map((path) => [path, existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined]));
 rmSync(join(root, 'examples'), { recursive: true, force: true });
 for (const [path, content] of files) {
   const target = join(root, path);
-  const before = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, content);
-  process.stdout.write(`${before === content ? 'unchanged' : 'wrote    '}  ${path}\n`);
+  process.stdout.write(`${before.get(path) === content ? 'unchanged' : 'wrote    '}  ${path}\n`);
 }
 process.stdout.write(`${files.size} example files generated.\n`);
