@@ -5,9 +5,12 @@
  */
 module.exports = {
   testEnvironment: 'node',
+  // jest's default on 2 cores is one worker; two keep both cores busy loading cdktf per test file.
+  maxWorkers: 2,
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/'],
+  // Processes and real terraform run in their own suites: jest.integration.config.js, jest.e2e.config.js.
+  testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/', '/__tests__/integration/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },

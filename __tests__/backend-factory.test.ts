@@ -6,7 +6,7 @@ import { synthStack } from './support/synth';
 const context = { project: 'acme', stack: 'svc' };
 
 function backendOf(state: StateDefinition) {
-  const stack = new TerraformStack(Testing.app() as App, 'svc');
+  const stack = new TerraformStack(Testing.app({ stackTraces: false }) as App, 'svc');
   applyStateBackend(stack, state, context);
   return synthStack(stack).terraform;
 }

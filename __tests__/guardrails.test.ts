@@ -25,7 +25,7 @@ const kmsState: StateDefinition = {
 
 /** A stack named `svc` with the given state, an AWS provider, whatever `build` adds, and the guardrails. */
 function guardedStack(protection: ProtectionLevel, state: StateDefinition | undefined, build: (stack: TerraformStack) => void = () => {}) {
-  const stack = new TerraformStack(Testing.app() as App, 'svc');
+  const stack = new TerraformStack(Testing.app({ stackTraces: false }) as App, 'svc');
   if (state) applyStateBackend(stack, state, { project: 'acme', stack: 'svc' });
   new AwsProvider(stack, 'aws', { region: 'eu-west-1' });
   build(stack);

@@ -69,7 +69,7 @@ describe('state lands where the synthesized backend says', () => {
 /** A stack whose backend is production's state definition with another locking mode, at its own key. */
 function productionWithLocking(locking: S3State['locking'], stack: string) {
   const state = built.environmentStacks.find((s) => s.node.id === 'production')!.definition.state as S3State;
-  const scope = new TerraformStack(Testing.app(), stack);
+  const scope = new TerraformStack(Testing.app({ stackTraces: false }), stack);
   applyStateBackend(scope, { ...state, locking, dynamodbTable: state.dynamodbTable ?? TABLE } as S3State, {
     project: built.blueprint.project,
     stack,

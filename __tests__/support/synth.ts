@@ -29,10 +29,15 @@ export function synthApp(definition: AppDefinition, settings: SettingSources = s
   built: BuiltApp;
   stacks: Record<string, StackJson>;
 } {
-  const app: App = Testing.app();
+  // Construct stack traces are only for cdktf's error metadata and cost a lot under source maps.
+  const app: App = Testing.app({ stackTraces: false });
   const built = buildApp(app, definition, settings);
+  // Each stack is synthesized when a test first reads it: most tests look at one or two stacks.
   const stacks: Record<string, StackJson> = {};
-  for (const stack of [...built.environmentStacks, built.stateBackendStack]) stacks[stack.node.id] = synthStack(stack);
+  for (const stack of [...built.environmentStacks, built.stateBackendStack]) {
+    let json: StackJson | undefined;
+    Object.defineProperty(stacks, stack.node.id, { enumerable: true, get: () => (json ??= synthStack(stack)) });
+  }
   return { built, stacks };
 }
 

@@ -166,7 +166,7 @@ export function uniqueSecret(label: string): string {
 
 /** Synthesizes the real app (main.ts, as `cdktf synth` runs it) into `outdir`, with `env` added. */
 export function synthMain(outdir: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--require', 'ts-node/register/transpile-only', 'main.ts'], {
+  return spawnSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
     cwd: PROJECT_DIR,
     env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: '{}', ...env },
     encoding: 'utf8',

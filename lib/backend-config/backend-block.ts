@@ -15,7 +15,7 @@ export interface BackendBlock {
  * generated backend config files can never disagree with what the stacks contain.
  */
 export function backendBlock(state: StateDefinition, context: StateContext): BackendBlock {
-  const stack = new TerraformStack(Testing.app(), context.stack);
+  const stack = new TerraformStack(Testing.app({ stackTraces: false }), context.stack);
   applyStateBackend(stack, state, context);
   const { terraform } = stack.toTerraform() as {
     terraform: { backend?: Record<string, Record<string, unknown>>; cloud?: Record<string, unknown>; required_version: string };

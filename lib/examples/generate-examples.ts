@@ -33,7 +33,7 @@ migration path from DynamoDB to the lockfile. Full comparison, decision tree and
 
 /** Every generated file under examples/, by path relative to the project root. */
 export function generateExamples(definition: AppDefinition): Map<string, string> {
-  const app = Testing.app();
+  const app = Testing.app({ stackTraces: false });
   const built = buildApp(app, definition, DEFAULT_SETTINGS);
   const byName = new Map(built.environmentStacks.map((stack) => [stack.definition.name, stack]));
   const files = new Map<string, string>();

@@ -9,9 +9,9 @@ describe('a guardrail violation at synth (same entry code as main.ts)', () => {
     try {
       const { status, stderr } = spawnSync(
         process.execPath,
-        ['--require', 'ts-node/register/transpile-only', join('__tests__', 'fixtures', 'guardrail-violation-main.ts')],
+        ['--require', 'tsx/cjs', join('__tests__', 'fixtures', 'guardrail-violation-main.ts')],
         {
-          cwd: join(__dirname, '..'),
+          cwd: join(__dirname, '..', '..'),
           // The cdktf CLI sets CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS; the check must not depend on it.
           env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: '{}', CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS: 'true' },
           encoding: 'utf8',

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { appDefinition } from '../environments';
-import { generateExamples } from '../lib/examples/generate-examples';
+import { appDefinition } from '../../environments';
+import { generateExamples } from '../../lib/examples/generate-examples';
 
-const root = join(__dirname, '..');
+const root = join(__dirname, '..', '..');
 const generated = generateExamples(appDefinition);
 
 function filesUnder(dir: string): string[] {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { filesContaining, synthMain, uniqueSecret } from './support/workflow-sandbox';
+import { filesContaining, synthMain, uniqueSecret } from '../support/workflow-sandbox';
 
 /**
  * Synthesizes the app the way `cdktf synth` does, with secrets set in the environment as every

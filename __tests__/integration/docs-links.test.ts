@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 
-const root = join(__dirname, '..');
+const root = join(__dirname, '..', '..');
 
 function markdownUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];

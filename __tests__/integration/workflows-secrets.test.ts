@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { filesContaining, PROJECT_DIR, synthMain, uniqueSecret, WorkflowSandbox } from './support/workflow-sandbox';
+import { filesContaining, PROJECT_DIR, synthMain, uniqueSecret, WorkflowSandbox } from '../support/workflow-sandbox';
 
 const WITH_SECRETS = join(PROJECT_DIR, 'workflows', 'lib', 'with-secrets.sh');
 const PRODUCTION_REF = 'ref+op://platform-production/app-api-token/credential';

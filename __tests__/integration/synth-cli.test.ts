@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const projectRoot = join(__dirname, '..');
+const projectRoot = join(__dirname, '..', '..');
 /** The app command `cdktf synth` runs, read from cdktf.json so this test always runs the real one. */
 const appCommand = (JSON.parse(readFileSync(join(projectRoot, 'cdktf.json'), 'utf8')) as { app: string }).app;
 

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_DIR, synthMain, WorkflowSandbox } from './support/workflow-sandbox';
+import { PROJECT_DIR, synthMain, WorkflowSandbox } from '../support/workflow-sandbox';
 
 const PREFLIGHT = join(PROJECT_DIR, 'workflows', 'lib', 'preflight.sh');
 const synthesized = mkdtempSync(join(tmpdir(), 'preflight-synth-'));
