@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { progress } from './progress';
 
@@ -21,7 +21,9 @@ export function ensureTerraform(): string {
         'or set TERRAFORM_BIN to the binary to use, e.g. TERRAFORM_BIN=tofu.',
     );
   }
-  return (JSON.parse(result.stdout) as { terraform_version: string }).terraform_version;
+  const version = (JSON.parse(result.stdout) as { terraform_version: string }).terraform_version;
+  progress(`${TERRAFORM_BIN} ${version}; providers from ${providerMirror() ?? 'the public registry'}`);
+  return version;
 }
 
 /**
@@ -33,7 +35,7 @@ export function ensureTerraform(): string {
 function writeCliConfig(root: string): { configFile: string; pluginCache: string } {
   const pluginCache = join(root, 'plugin-cache');
   mkdirSync(pluginCache, { recursive: true });
-  const mirror = process.env.TF_PROVIDER_MIRROR;
+  const mirror = providerMirror();
   const installation = mirror
     ? `provider_installation {
   filesystem_mirror {
@@ -55,6 +57,23 @@ function writeCliConfig(root: string): { configFile: string; pluginCache: string
       installation,
   );
   return { configFile, pluginCache };
+}
+
+/**
+ * Where providers come from: `TF_PROVIDER_MIRROR` when set (empty = the public registry), else the
+ * first existing mirror among the offline CI image's `/opt/tf-plugins` and Terraform's own implied
+ * mirror directories on Linux, else the public registry.
+ */
+export function providerMirror(): string | undefined {
+  const configured = process.env.TF_PROVIDER_MIRROR;
+  if (configured !== undefined) return configured || undefined;
+  const candidates = [
+    '/opt/tf-plugins',
+    join(homedir(), '.terraform.d', 'plugins'),
+    '/usr/local/share/terraform/plugins',
+    '/usr/share/terraform/plugins',
+  ];
+  return candidates.find((dir) => existsSync(join(dir, 'registry.terraform.io')));
 }
 
 let suiteRoot: string | undefined;
