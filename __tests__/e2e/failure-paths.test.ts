@@ -2,29 +2,27 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { sources, synthApp } from '../support/synth';
-import { startDynamoDbServer, type LocalDynamoDb } from './harness/dynamodb-server';
-import { startS3Server, type LocalS3 } from './harness/s3-server';
+import type { LocalDynamoDb } from './harness/dynamodb-server';
+import type { LocalS3 } from './harness/s3-server';
+import { startStateServers, type StateServers } from './harness/state-servers';
 import { heldLocks, readState } from './harness/state-inspection';
-import { deprecatesDynamoDbTable, ensureTerraform, LOCAL_S3_BACKEND_CONFIG, runTerraform, runTerraformOk, startTerraform, terraformEnv } from './harness/terraform';
+import { deprecatesDynamoDbTable, LOCAL_S3_BACKEND_CONFIG, runTerraform, runTerraformOk, startTerraform } from './harness/terraform';
 import { s3BackendOf, withTestResources } from './harness/test-stack';
 import { waitFor } from './harness/wait';
-import { makeWorkdir, removeWorkdirs } from './harness/workdir';
+import { makeWorkdir } from './harness/workdir';
 
 let s3: LocalS3;
 let dynamo: LocalDynamoDb;
 let env: NodeJS.ProcessEnv;
 let terraformVersion: string;
 
+let servers: StateServers;
+
 beforeAll(async () => {
-  terraformVersion = ensureTerraform();
-  [s3, dynamo] = await Promise.all([startS3Server(), startDynamoDbServer()]);
-  await s3.createBucket('acme-platform-tfstate');
-  env = terraformEnv({ s3: s3.endpoint, dynamodb: dynamo.endpoint });
+  servers = await startStateServers('acme-platform-tfstate');
+  ({ s3, dynamo, env, terraformVersion } = servers);
 });
-afterAll(async () => {
-  removeWorkdirs();
-  await Promise.all([s3?.dispose(), dynamo?.stop()]);
-});
+afterAll(() => servers?.dispose());
 
 /** A stack of the real app, with its names overridden the way a user would (environment variables). */
 function stackWith(name: 'staging' | 'production', overrides: Record<string, string>) {

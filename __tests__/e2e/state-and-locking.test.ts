@@ -3,13 +3,14 @@ import { appDefinition } from '../../environments';
 import { applyStateBackend } from '../../lib/backend-factory';
 import type { S3State } from '../../lib/state-definition';
 import { synthApp, synthStack } from '../support/synth';
-import { startDynamoDbServer, type LocalDynamoDb } from './harness/dynamodb-server';
+import type { LocalDynamoDb } from './harness/dynamodb-server';
 import { expectLockRefused, lockContention } from './harness/lock-contention';
 import { startS3Server, type LocalS3 } from './harness/s3-server';
+import { startStateServers, type StateServers } from './harness/state-servers';
 import { addressesOf, readState } from './harness/state-inspection';
-import { ensureTerraform, LOCAL_S3_BACKEND_CONFIG, runTerraform, runTerraformOk, terraformEnv } from './harness/terraform';
+import { LOCAL_S3_BACKEND_CONFIG, runTerraform, runTerraformOk, terraformEnv } from './harness/terraform';
 import { s3BackendOf, withTestResources } from './harness/test-stack';
-import { makeWorkdir, removeWorkdirs, writeStack } from './harness/workdir';
+import { makeWorkdir, writeStack } from './harness/workdir';
 
 const { stacks, built } = synthApp(appDefinition);
 const BUCKET = built.blueprint.stateBucket;
@@ -19,17 +20,13 @@ let s3: LocalS3;
 let dynamo: LocalDynamoDb;
 let env: NodeJS.ProcessEnv;
 
+let servers: StateServers;
+
 beforeAll(async () => {
-  ensureTerraform();
-  [s3, dynamo] = await Promise.all([startS3Server(), startDynamoDbServer()]);
-  await s3.createBucket(BUCKET);
-  await dynamo.createTable(TABLE);
-  env = terraformEnv({ s3: s3.endpoint, dynamodb: dynamo.endpoint });
+  servers = await startStateServers(BUCKET, TABLE);
+  ({ s3, dynamo, env } = servers);
 });
-afterAll(async () => {
-  removeWorkdirs();
-  await Promise.all([s3?.dispose(), dynamo?.stop()]);
-});
+afterAll(() => servers?.dispose());
 
 const init = (dir: string, label: string, ...flags: string[]) =>
   runTerraformOk(['init', '-input=false', ...flags, ...LOCAL_S3_BACKEND_CONFIG], { cwd: dir, env, label });

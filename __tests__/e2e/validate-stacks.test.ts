@@ -1,9 +1,8 @@
 import { appDefinition } from '../../environments';
 import { synthApp } from '../support/synth';
-import { startDynamoDbServer, type LocalDynamoDb } from './harness/dynamodb-server';
-import { startS3Server, type LocalS3 } from './harness/s3-server';
-import { ensureTerraform, LOCAL_S3_BACKEND_CONFIG, runTerraformOk, terraformEnv } from './harness/terraform';
-import { makeWorkdir, removeWorkdirs } from './harness/workdir';
+import { startStateServers, type StateServers } from './harness/state-servers';
+import { LOCAL_S3_BACKEND_CONFIG, runTerraformOk } from './harness/terraform';
+import { makeWorkdir } from './harness/workdir';
 
 /**
  * Every stack exactly as the app synthesizes it — backend, provider, resources — must initialise with
@@ -12,21 +11,15 @@ import { makeWorkdir, removeWorkdirs } from './harness/workdir';
  */
 const { stacks, built } = synthApp(appDefinition);
 
-let s3: LocalS3;
-let dynamo: LocalDynamoDb;
 let env: NodeJS.ProcessEnv;
 
+let servers: StateServers;
+
 beforeAll(async () => {
-  ensureTerraform();
-  [s3, dynamo] = await Promise.all([startS3Server(), startDynamoDbServer()]);
-  await s3.createBucket(built.blueprint.stateBucket);
-  await dynamo.createTable(built.blueprint.lockTable);
-  env = terraformEnv({ s3: s3.endpoint, dynamodb: dynamo.endpoint });
+  servers = await startStateServers(built.blueprint.stateBucket, built.blueprint.lockTable);
+  ({ env } = servers);
 });
-afterAll(async () => {
-  removeWorkdirs();
-  await Promise.all([s3?.dispose(), dynamo?.stop()]);
-});
+afterAll(() => servers?.dispose());
 
 it('synthesizes the four stacks', () => {
   expect(Object.keys(stacks).sort()).toEqual(['dev', 'production', 'staging', 'state-backend']);
