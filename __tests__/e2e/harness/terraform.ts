@@ -149,7 +149,9 @@ export interface RunningTerraform {
 
 export function startTerraform(args: readonly string[], options: RunOptions): RunningTerraform {
   const started = Date.now();
-  const command = `${TERRAFORM_BIN} ${args.join(' ')}`;
+  // The local-server -backend-config flags are the same every time: one word keeps progress lines readable.
+  const shown = args.filter((arg) => !LOCAL_S3_BACKEND_CONFIG.includes(arg));
+  const command = `${TERRAFORM_BIN} ${shown.join(' ')}${shown.length < args.length ? ' [local S3 backend config]' : ''}`;
   // Own process group, so a timeout also kills provisioners and providers it started.
   const child = spawn(TERRAFORM_BIN, [...args, '-no-color'], { cwd: options.cwd, env: options.env, detached: true });
   let stdout = '';
