@@ -4,7 +4,7 @@
 # Versions: Terraform >= 1.6 (this project's floor); OpenTofu >= 1.6. The factory declares required_version ">= 1.6.0".
 # What must exist first:
 #   - a storage account and container, e.g.: az storage container create --name tfstate --account-name acmeplatformtfstate --auth-mode login
-#   - the "Storage Blob Data Contributor" role on the container for whoever runs Terraform
+#   - for whoever runs Terraform: the "Storage Blob Data Owner" role on the container, or "Storage Blob Data Contributor" on the storage account
 # How to use it:
 #   1. In your configuration: terraform { backend "azurerm" {} }
 #   2. terraform init -backend-config=azurerm-backend.hcl   (OpenTofu: tofu init -backend-config=...)

@@ -84,7 +84,8 @@ function otherExamples(blueprint: Blueprint): BackendExample[] {
       versions: 'Terraform >= 1.6 (this project\'s floor); OpenTofu >= 1.6.',
       prerequisites: [
         'a storage account and container, e.g.: az storage container create --name tfstate --account-name acmeplatformtfstate --auth-mode login',
-        'the "Storage Blob Data Contributor" role on the container for whoever runs Terraform',
+        // Terraform's azurerm backend docs: with use_azuread_auth, Contributor covers the account, Owner the container.
+        'for whoever runs Terraform: the "Storage Blob Data Owner" role on the container, or "Storage Blob Data Contributor" on the storage account',
       ],
       formats: ['hcl', 'yaml'],
     },
@@ -118,7 +119,7 @@ function renderYamlExample(example: BackendExample, block: BackendBlock): string
   const usage = [
     `Input for this app: BACKEND_CONFIG_FILE=examples/backend-configs/${example.name}.yaml npx cdktf synth`,
     `(replaces the state of environment "${example.environment}"; remove "environment" to apply it to every environment with remote state).`,
-    `Terraform itself reads only HCL backend files: use ${example.name}.hcl with terraform init.`,
+    `This YAML is this app's input only: terraform init -backend-config reads HCL or JSON files (use ${example.name}.hcl).`,
   ];
   const document = { backend: block.type, environment: example.environment, ...block.attributes };
   return [...hclComment(header(example, block, usage)), stringify(document)].join('\n');
