@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_DIR, synthMain, WorkflowSandbox } from '../support/workflow-sandbox';
@@ -119,5 +119,46 @@ describe('preflight vals', () => {
   it('accepts a vals with `exec -i`', () => {
     sandbox.installVals();
     expect(preflight(['vals']).status).toBe(0);
+  });
+});
+
+describe('preflight node: util.parseEnv, which staging uses to read secrets.env', () => {
+  /** A `node` that reports `version` and whether util.parseEnv exists, and runs the real node for anything else. */
+  function installNode(version: string, parseEnv: 'function' | 'undefined') {
+    sandbox.write(
+      join(sandbox.bin, 'node'),
+      `#!/usr/bin/env bash
+if [ "$1" = "-p" ] && [[ $2 == *parseEnv* ]]; then echo '${version} ${parseEnv}'; exit 0; fi
+exec ${process.execPath} "$@"
+`,
+    );
+  }
+
+  it('stops on Node.js 20.11, older than util.parseEnv (20.12.0)', () => {
+    installNode('20.11.1', 'undefined');
+    const { status, out } = preflight(['node']);
+    expect(status).toBe(1);
+    expect(out).toContain(
+      'preflight: FAILED: Node.js 20.11.1 has no util.parseEnv, which the staging workflow uses to read secrets.env. ' +
+        'Install Node.js ^20.12.0 or >= 21.7.0 (package.json engines).',
+    );
+  });
+
+  it('stops on Node.js 21.6, newer than 20.12 but before util.parseEnv reached 21.x (21.7.0)', () => {
+    installNode('21.6.2', 'undefined');
+    const { status, out } = preflight(['node']);
+    expect(status).toBe(1);
+    expect(out).toContain('Node.js 21.6.2 has no util.parseEnv');
+  });
+
+  it('accepts the Node.js running these tests, which has util.parseEnv', () => {
+    const { status, out } = preflight(['node']);
+    expect(status).toBe(0);
+    expect(out).toBe(`preflight: Node.js ${process.versions.node} (util.parseEnv present)\n`);
+  });
+
+  it('package.json engines admits exactly the releases with util.parseEnv', () => {
+    const { engines } = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(engines.node).toBe('^20.12.0 || >=21.7.0');
   });
 });

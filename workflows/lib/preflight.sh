@@ -5,6 +5,7 @@
 #   preflight.sh terraform <cdktf.out/stacks/STACK/cdk.tf.json>   Terraform/OpenTofu new enough for that stack
 #   preflight.sh aws                                               AWS credentials present
 #   preflight.sh vals                                              vals on PATH, with `vals exec -i`
+#   preflight.sh node                                              Node.js with util.parseEnv (staging's secrets.env)
 #
 # Binaries come from TERRAFORM_BINARY_NAME (the variable cdktf itself honours, default terraform)
 # and VALS (default vals).
@@ -121,7 +122,20 @@ check_vals() {
   say "vals: $(command -v "$vals")"
 }
 
-[ $# -gt 0 ] || fail "usage: preflight.sh terraform <cdk.tf.json> | aws | vals"
+# util.parseEnv arrived in Node.js 21.7.0 and 20.12.0 (https://nodejs.org/api/util.html#utilparseenvcontent), so
+# 21.0-21.6 lack it although they are newer than 20.12: the check asks Node for the function itself.
+check_node() {
+  command -v node >/dev/null 2>&1 || fail "node not found on PATH. Install Node.js ^20.12.0 or >= 21.7.0 (package.json engines)."
+  local answer version
+  answer=$(node -p 'process.versions.node + " " + typeof require("util").parseEnv' 2>/dev/null) ||
+    fail "could not run \`node -p\` to read the Node.js version."
+  version=${answer%% *}
+  [ "${answer#* }" = function ] ||
+    fail "Node.js $version has no util.parseEnv, which the staging workflow uses to read secrets.env. Install Node.js ^20.12.0 or >= 21.7.0 (package.json engines)."
+  say "Node.js $version (util.parseEnv present)"
+}
+
+[ $# -gt 0 ] || fail "usage: preflight.sh terraform <cdk.tf.json> | aws | vals | node"
 case $1 in
   terraform)
     [ $# -eq 2 ] || fail "usage: preflight.sh terraform <cdktf.out/stacks/STACK/cdk.tf.json>"
@@ -129,5 +143,6 @@ case $1 in
     ;;
   aws) check_aws ;;
   vals) check_vals ;;
-  *) fail "unknown check '$1' (expected terraform, aws or vals)" ;;
+  node) check_node ;;
+  *) fail "unknown check '$1' (expected terraform, aws, vals or node)" ;;
 esac

@@ -67,7 +67,7 @@ parse_env_file() {
   node -e '
     const fs = require("fs");
     const { parseEnv } = require("util");
-    if (typeof parseEnv !== "function") { console.error("with-secrets: FAILED: util.parseEnv needs Node.js >= 20.12"); process.exit(1); }
+    if (typeof parseEnv !== "function") { console.error("with-secrets: FAILED: util.parseEnv needs Node.js ^20.12.0 or >= 21.7.0"); process.exit(1); }
     const entries = Object.entries(parseEnv(fs.readFileSync(process.argv[1], "utf8")));
     for (const [key, value] of entries) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) { console.error(`with-secrets: FAILED: ${process.argv[1]}: "${key}" is not a valid variable name`); process.exit(1); }
