@@ -37,7 +37,7 @@ export function dynamoDbLockId(bucket: string, key: string): string {
  *   a key in `Resource`, so an alias becomes "any key of that account and region that carries this
  *   alias" (`kms:ResourceAliases`).
  * Only the default workspace is covered: cdktf gives every environment its own stack and key, and
- * Terraform >= 1.7 / OpenTofu >= 1.7 ignore the AccessDenied of listing the `env:/` workspace prefix.
+ * Terraform >= 1.7.2 / OpenTofu >= 1.7.0 ignore the AccessDenied of listing the `env:/` workspace prefix.
  */
 export function stateAccessPolicy(state: S3State, context: StateAccessContext): IamPolicyDocument {
   const partition = partitionOf(state.region);
