@@ -1,7 +1,8 @@
 /**
  * Finds lines of a Markdown document that state a Terraform or OpenTofu version without citing that
  * tool's primary source (its changelog, pull requests or issues, or its documentation) on the same
- * line; a table row is one line.
+ * line; a table row is one line. A version counts as the tool's when the line names the tool
+ * ("Terraform", "OpenTofu"), or as both tools' when it is a bare constraint (`>= 1.10.0`).
  */
 
 export type Tool = 'Terraform' | 'OpenTofu';
@@ -76,12 +77,14 @@ export function missingVersionSources(markdown: string): MissingSource[] {
     // Link targets are sources, not claims: "v1.10" in a changelog URL states nothing.
     const line = raw.replace(/\]\([^)\s]*\)/g, ']()');
     const mentions: Mention[] = [...line.matchAll(TOOL)].map((m) => ({ tool: m[1] as Tool, start: m.index!, end: m.index! + m[0].length }));
-    if (mentions.length === 0) return;
     const stated = new Map<Tool, string[]>();
     for (const match of line.matchAll(VERSION)) {
       const version = match[1];
       if (version === MEASURED.version && MEASURED.marker.test(line)) continue;
-      for (const tool of toolsOf(mentions, match.index!, line)) stated.set(tool, [...(stated.get(tool) ?? []), version]);
+      // A bare constraint (`>= 1.10.0`, a required_version) is checked by both tools against their own version.
+      const constraint = /(?:>=|≥)\s*["'`]?\s*$/.test(line.slice(0, match.index));
+      const tools = mentions.length === 0 && constraint ? (['Terraform', 'OpenTofu'] as Tool[]) : toolsOf(mentions, match.index!, line);
+      for (const tool of tools) stated.set(tool, [...(stated.get(tool) ?? []), version]);
     }
     const links = [...raw.matchAll(/\]\((https:\/\/[^)\s]+)\)/g)].map((m) => m[1]);
     for (const [tool, versions] of stated) {
