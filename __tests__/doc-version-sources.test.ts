@@ -37,6 +37,7 @@ describe('every Terraform/OpenTofu version in the docs cites its primary source 
       "7 Terraform: states Terraform 1.10 without a link to Terraform's changelog, pull request, issue or docs on the same line",
       "8 Terraform: states Terraform 1.11 without a link to Terraform's changelog, pull request, issue or docs on the same line",
       "9 OpenTofu: states OpenTofu 1.10.0 without a link to OpenTofu's changelog, pull request, issue or docs on the same line",
+      "10 Terraform: states Terraform 1.10 without a link to Terraform's changelog, pull request, issue or docs on the same line",
     ]);
   });
 

@@ -132,6 +132,16 @@ describe('force-unlock', () => {
     expect(result.output).toContain('Failed to unlock state: failed to unlock DynamoDB');
     expect(await servers.s3.listKeys(BUCKET, KEY)).toEqual([KEY]);
   });
+
+  it('in both mode with only the DynamoDB lock held: removes it, reports the missing lockfile, exits 1', async () => {
+    await servers.dynamo.putItem(TABLE, { LockID: { S: `${BUCKET}/${KEY}` }, Info: { S: JSON.stringify(lockInfo) } });
+    const result = await forceUnlock(['-force', lockInfo.ID], '');
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('Failed to unlock state: failed to unlock S3');
+    expect(result.output).toContain('NoSuchKey');
+    expect(await servers.dynamo.getItem(TABLE, `${BUCKET}/${KEY}`)).toBeUndefined();
+    expect(await servers.s3.listKeys(BUCKET, KEY)).toEqual([KEY]);
+  });
 });
 
 describe('a state object that does not match its DynamoDB digest', () => {

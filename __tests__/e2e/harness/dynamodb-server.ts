@@ -14,6 +14,8 @@ export interface LocalDynamoDb {
   getItem(table: string, lockId: string): Promise<Item | undefined>;
   scan(table: string): Promise<Item[]>;
   deleteItem(table: string, lockId: string): Promise<void>;
+  /** Writes an item as another client would (e.g. a lock left by a run that died). */
+  putItem(table: string, item: Item): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,9 @@ export async function startDynamoDbServer(): Promise<LocalDynamoDb> {
     },
     async deleteItem(table, lockId) {
       await call('DeleteItem', { TableName: table, Key: { LockID: { S: lockId } } });
+    },
+    async putItem(table, item) {
+      await call('PutItem', { TableName: table, Item: item });
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
