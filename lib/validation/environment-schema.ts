@@ -20,12 +20,31 @@ const accountIds = z
   .min(1, { error: 'must list at least one AWS account ID: the provider refuses to run anywhere else (set AWS_ACCOUNT_ID_<ENV>)' })
   .readonly();
 
+/** AWS tag rules (Tagging AWS resources, "Tag naming limits and requirements"). */
+const MAX_TAGS = 50;
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
 const tags = z
-  .record(
-    z.string().min(1).max(128),
-    z.string({ error: 'tag values must be strings' }).max(256, { error: 'tag values may be at most 256 characters' }),
-    { error: 'must be an object of tag names to string values' },
-  )
+  .record(z.string(), z.unknown(), { error: 'must be an object of tag names to string values' })
+  .superRefine((record, ctx) => {
+    const entries = Object.entries(record);
+    if (entries.length > MAX_TAGS) {
+      ctx.addIssue({ code: 'custom', message: `has ${entries.length} tags; AWS allows at most ${MAX_TAGS} per resource: remove ${entries.length - MAX_TAGS}` });
+    }
+    for (const [key, value] of entries) {
+      const fail = (message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+      if (key.length === 0 || key.length > 128) fail(`tag key must be 1-128 characters (is ${key.length}): shorten it`);
+      if (/^aws:/i.test(key)) fail('tag keys starting with "aws:" are reserved for AWS: rename the tag');
+      if (!TAG_CHARACTERS.test(key)) fail('tag key may contain only letters, digits, spaces and _ . : / = + - @: rename the tag');
+      if (typeof value !== 'string') {
+        fail(`tag value must be a string (got ${value === null ? 'null' : typeof value}): quote it`);
+        continue;
+      }
+      if (value.length > 256) fail(`tag value must be at most 256 characters (is ${value.length}): shorten it`);
+      if (!TAG_CHARACTERS.test(value)) fail('tag value may contain only letters, digits, spaces and _ . : / = + - @: change it');
+    }
+  })
+  .transform((record) => record as Record<string, string>)
   .readonly();
 
 export const environmentSchema = z.strictObject({
