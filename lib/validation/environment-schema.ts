@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { ALL_RULES } from '../guardrails';
 import { AWS_ACCOUNT_ID_PATTERN } from './aws-names';
 import { awsRegion, dynamoDbTableName, requiredString, s3BucketName, stateSchema } from './state-schema';
+
+const RULE_IDS = ALL_RULES.map((rule) => rule.id);
 
 /** Stack names become directory names, tags and name segments: keep them plain. */
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -56,6 +59,19 @@ export const environmentSchema = z.strictObject({
   protection: z.enum(['ephemeral', 'standard', 'hardened'], {
     error: 'must be "ephemeral" (throw-away dev), "standard" (shared, recoverable) or "hardened" (production)',
   }),
+  role: z.enum(['personal', 'shared', 'production'], { error: 'must be "personal", "shared" or "production" (or left out)' }).optional(),
+  suppressions: z
+    .array(
+      z.strictObject({
+        id: z.enum(RULE_IDS as [string, ...string[]], { error: `must name a guardrail: ${RULE_IDS.join(', ')}` }),
+        reason: z
+          .string({ error: 'is required: say why the exception is safe' })
+          .refine((reason) => reason.trim().length >= 10, { error: 'must say in at least 10 characters why the exception is safe' }),
+      }),
+      { error: 'must be a list of { id, reason }' },
+    )
+    .readonly()
+    .optional(),
 });
 
 export const stateBackendSchema = z.strictObject({
