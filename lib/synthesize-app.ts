@@ -11,25 +11,35 @@ function exitWith(message: string): never {
   process.exit(1);
 }
 
+/** How a synth run ended: 0 = written; 1 = a problem the user must fix, listed in `message`. */
+export type SynthOutcome = { readonly code: 0 } | { readonly code: 1; readonly message: string };
+
 /**
  * What `cdktf synth` runs: build and validate every stack, check the guardrails, and only then
- * write anything. A problem the user must fix is printed as a list with exit code 1, not a trace.
+ * write anything. A problem the user must fix comes back as a list, never as a trace.
  */
-export function synthesizeApp(app: App, definition: AppDefinition, input: LoadedSources = loadSettingSources(process.cwd(), process.env)): void {
+export function runSynth(app: App, definition: AppDefinition, input: LoadedSources): SynthOutcome {
   try {
     buildApp(app, definition, input);
     assertGuardrails(app);
   } catch (error) {
-    if (error instanceof DefinitionError || error instanceof GuardrailError) exitWith(error.message);
+    if (error instanceof DefinitionError || error instanceof GuardrailError) return { code: 1, message: error.message };
     throw error;
   }
   try {
     app.synth();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code) exitWith(`Synth could not write ${app.outdir} (${code}: ${(error as Error).message.split('\n')[0]}): check that it is a writable directory`);
+    if (code) return { code: 1, message: `Synth could not write ${app.outdir} (${code}: ${(error as Error).message.split('\n')[0]}): check that it is a writable directory` };
     throw error;
   }
+  return { code: 0 };
+}
+
+/** `runSynth`, printing the problem list and exiting 1 when there is one. */
+export function synthesizeApp(app: App, definition: AppDefinition, input: LoadedSources = loadSettingSources(process.cwd(), process.env)): void {
+  const outcome = runSynth(app, definition, input);
+  if (outcome.code !== 0) exitWith(outcome.message);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { readRegularFile } from '../settings/read-regular-file';
+
 /**
  * The staging secrets file (`workflows/staging/secrets.env`): `TF_VAR_<name>=value` lines, comments
  * and blank lines, in the dotenv subset below. It is parsed, never sourced, and only `TF_VAR_*` keys
@@ -59,4 +61,15 @@ export function parseSecretsEnv(file: string, text: string): SecretsFile {
     values.set(key, value);
   });
   return { values, problems };
+}
+
+/** Reads and parses a secrets file: its values, or the message to print (exit code 1). */
+export function loadSecretsEnv(path: string, label = path): { values: ReadonlyMap<string, string> } | { message: string } {
+  const read = readRegularFile(path, SECRETS_FILE_LIMIT);
+  if ('problem' in read) return { message: `with-secrets: FAILED: ${label} ${read.problem}` };
+  const { values, problems } = parseSecretsEnv(label, read.text);
+  if (problems.length > 0) {
+    return { message: `with-secrets: FAILED: ${label} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was run:\n${problems.map((p) => `  - ${p}`).join('\n')}` };
+  }
+  return { values };
 }

@@ -15,7 +15,7 @@ const environmentName = requiredString('use 2-32 lowercase letters, digits and h
 
 const accountIds = z
   .array(
-    z.string().regex(AWS_ACCOUNT_ID_PATTERN, {
+    z.string({ error: (issue) => `${JSON.stringify(issue.input)} is not a 12-digit account ID string: quote it, e.g. "222222222222"` }).regex(AWS_ACCOUNT_ID_PATTERN, {
       error: (issue) => `"${issue.input}" is not an AWS account ID: use the 12-digit ID (override with AWS_ACCOUNT_ID_<ENV>)`,
     }),
     { error: 'must be a list of 12-digit AWS account IDs' },

@@ -91,6 +91,8 @@ export function stateObjects(state: StateDefinition, context: { project: string;
 /** A stack's state locations: its current one first, then any it reserves (the state-backend's other phase). */
 export interface StackLocations {
   readonly stack: string;
+  /** The definition sets its key/prefix/path itself (rather than the naming rule): it is the one to blame. */
+  readonly explicit: boolean;
   readonly current: StateObjects;
   readonly reserved: ReadonlyArray<{ readonly objects: StateObjects; readonly why: string }>;
 }
@@ -115,8 +117,10 @@ export function locationCollisions(stacks: readonly StackLocations[]): string[] 
       for (const { objects, why } of theirs) {
         if (objects.store !== current.store) continue;
         const isCurrent = objects === other.current;
-        // A shared state object between two current locations is reported once, on the later stack.
-        if (norm(objects, objects.state) === state && (!isCurrent || otherIndex < index)) {
+        // A state object shared by two current locations is reported once: on the stack that chose it
+        // explicitly (the other follows the naming rule), else on the later one.
+        const blameMe = mine.explicit !== other.explicit ? mine.explicit : otherIndex < index;
+        if (norm(objects, objects.state) === state && (!isCurrent || blameMe)) {
           problems.push(`${mine.stack}.state: stores its state at ${where}, which ${other.stack} ${why}; two stacks sharing one state would overwrite each other. Fix: ${FIX}`);
         }
         const companion = objects.companions.find((c) => norm(objects, c.name) === state);

@@ -52,7 +52,8 @@ export function definitionProblems(project: string, environments: readonly unkno
     if (current.store === 'local' && (current.state === 'cdktf.out' || current.state.startsWith('cdktf.out/'))) {
       problems.push(`${name}.state.path: resolves to ${current.state}, inside cdktf.out/, which synth rewrites: keep state outside it (omit "path" for terraform.${name}.tfstate in the project root)`);
     }
-    return { stack: name, current, reserved: reservedLocations(project, name, stateBackend, parsedBackend.success) };
+    const explicit = ['path', 'key', 'prefix'].some((field) => (state as unknown as Record<string, unknown>)[field] !== undefined);
+    return { stack: name, explicit, current, reserved: reservedLocations(project, name, stateBackend, parsedBackend.success) };
   });
   problems.push(...locationCollisions(locations));
   return problems;
