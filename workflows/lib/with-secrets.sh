@@ -96,7 +96,8 @@ printf '%s\n' "$$" > "$plan_dir/owner.pid"
 ln -s -- "$plan_dir/plan" "$plan_link"
 
 if [ -n "$vals_file" ]; then
-  [ -f "$vals_file" ] || fail "$vals_file does not exist"
+  [ -e "$vals_file" ] || fail "$vals_file does not exist"
+  [ -f "$vals_file" ] || fail "$vals_file is not a regular file: give the path of the vals secrets file (workflows/production/secrets.yaml)"
   say "resolving the references in $vals_file with vals and running: $*"
   # vals exits 1 (printing "exit status N") when the command fails; the failure still propagates.
   "${VALS:-vals}" exec -i -f "$vals_file" -- "$@"
