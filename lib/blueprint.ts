@@ -2,7 +2,7 @@
  * Project-wide settings every definition is computed from, each overridable without editing code:
  * first an environment variable (one run), then `cdktf.json` "context" (committed, the whole team),
  * then the default. cdktf-cli 0.21 has no `-c/--context` option and replaces `CDKTF_CONTEXT_JSON`
- * with cdktf.json's "context", so neither is a way in (lib/settings/ refuses them when it sees them).
+ * with cdktf.json's "context", so neither is a way in: lib/settings/ refuses both when it sees them.
  * Teams that copy the blueprint change these first.
  */
 export interface Blueprint {
@@ -20,7 +20,7 @@ export interface Blueprint {
   readonly stateBackendMigrated: boolean;
   /** A YAML backend settings file whose state replaces the definitions' (see lib/backend-config/). */
   readonly backendConfigFile?: string;
-  /** Account ID for an environment: context `accountIds.<env>`, env var `AWS_ACCOUNT_ID_<ENV>`, or `fallback`. */
+  /** Account ID for an environment: env var `AWS_ACCOUNT_ID_<ENV>`, context `accountIds.<env>`, or `fallback`. */
   accountId(environment: string, fallback: string): string;
 }
 

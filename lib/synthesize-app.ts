@@ -3,6 +3,7 @@ import { App } from 'cdktf';
 import { buildApp, type AppDefinition } from './build-app';
 import { DefinitionError } from './errors';
 import { assertGuardrails, GuardrailError } from './guardrails';
+import { ignoredContextFlags } from './settings/cli-context-flags';
 import { loadSettingSources, type LoadedSources } from './settings/setting-sources';
 
 /** Prints a user error as the list it is and exits 1: the user has something to fix, not a bug to report. */
@@ -59,7 +60,7 @@ export function synthesizeMain(definition: AppDefinition, env: NodeJS.ProcessEnv
       exitWith(`Invalid output directory; nothing was synthesized:\n  - ${path}: is a file, not a directory: move it away or pass another --output`);
     }
   }
-  const input = loadSettingSources(process.cwd(), env);
+  const input = loadSettingSources(process.cwd(), env, ignoredContextFlags());
   let app: App;
   try {
     app = new App();

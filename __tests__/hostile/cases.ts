@@ -180,6 +180,7 @@ export const PROCESS_CASES: readonly ProcessCase[] = [
   { id: 'workflow-stale-plan-file', kind: 'workflow', area: 'workflow', title: 'a plan file left in the stack directory by an older run', field: 'a saved plan left in the stack directory', fix: /held secret values/ },
   { id: 'workflow-concurrent-run', kind: 'workflow', area: 'workflow', title: 'a second run on the same stack while the first is live', field: 'is using', fix: /wait for it to finish/ },
   { id: 'workflow-no-stack-dir', kind: 'workflow', area: 'workflow', title: 'with-secrets before synth (no stack directory)', field: 'does not exist', fix: /synthesize first/ },
+  { id: 'cdktf-cli-context-flag', kind: 'workflow', area: 'setting', title: 'npx cdktf synth -c project=x (cdktf-cli 0.21 ignores -c)', field: 'cdktf -c: cdktf-cli 0.21 has no -c/--context option and ignores it', fix: /set the setting's environment variable/ },
   { id: 'outdir-is-a-file', kind: 'workflow', area: 'workflow', title: 'cdktf synth --output naming a file', field: 'is a file, not a directory', fix: /move it away or pass another --output/ },
   { id: 'workflow-vals-fifo', kind: 'workflow', area: 'workflow', title: 'a vals file that is a named pipe', field: 'is not a regular file', fix: /give the path of the vals secrets file/ },
   { id: 'doctor-404-s3', kind: 'doctor', area: 'doctor', title: 'an S3 endpoint that answers 404 to everything', field: 'state bucket exists: s3://acme-platform-tfstate: the endpoint answered HTTP 404 without a S3 error code', fix: /point AWS_ENDPOINT_URL_S3/ },

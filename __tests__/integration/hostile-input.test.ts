@@ -83,6 +83,17 @@ describe('hostile synth input as real processes (main.ts)', () => {
     expect(unchanged).toBe(true);
   });
 
+  it('cdktf-cli-context-flag: the real cdktf CLI with -c is refused, not ignored', async () => {
+    const outdir = join(root, 'cli-context');
+    cpSync(good, outdir, { recursive: true });
+    const before = JSON.stringify(treeDigest(outdir));
+    const { env, secrets } = caseEnv({ CHECKPOINT_DISABLE: '1' });
+    const cli = join(PROJECT_DIR, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf');
+    const result = await run(process.execPath, [cli, 'synth', '-c', 'project=other', '--output', outdir], baseEnv(env), 60_000);
+    expect(judged(byId('cdktf-cli-context-flag'), result, secrets)).toEqual([]);
+    expect(JSON.stringify(treeDigest(outdir))).toBe(before);
+  }, 60_000);
+
   it('outdir-is-a-file: refused before cdktf touches it, the file unchanged', async () => {
     const file = join(root, 'not-a-dir');
     writeFileSync(file, 'keep me\n');

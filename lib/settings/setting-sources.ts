@@ -23,8 +23,13 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
  * when that key exists. So CDKTF_CONTEXT_JSON is not a way to set anything: a setting in it that
  * cdktf.json does not hold is refused rather than silently ignored.
  */
-export function loadSettingSources(projectDir: string, env: NodeJS.ProcessEnv): LoadedSources {
+export function loadSettingSources(projectDir: string, env: NodeJS.ProcessEnv, cliFlags: readonly string[] = []): LoadedSources {
   const problems: string[] = [];
+  if (cliFlags.length > 0) {
+    problems.push(
+      `cdktf ${cliFlags.join(' ')}: cdktf-cli 0.21 has no -c/--context option and ignores it: set the setting's environment variable (e.g. PROJECT_NAME=...) or put it in cdktf.json's "context" (README "Settings")`,
+    );
+  }
   let fileContext: Record<string, unknown> = {};
   const read = readRegularFile(join(projectDir, 'cdktf.json'), CDKTF_JSON_LIMIT);
   if ('text' in read) {
