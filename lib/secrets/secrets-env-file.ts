@@ -41,7 +41,8 @@ export function parseSecretsEnv(file: string, text: string): SecretsFile {
   const problems: string[] = [];
   const values = new Map<string, string>();
   const at = (line: number) => `${file} line ${line}`;
-  text.split(/\r?\n/).forEach((content, index) => {
+  // A byte order mark (Windows editors) is not part of the first key.
+  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((content, index) => {
     const line = index + 1;
     const trimmed = content.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return;

@@ -4,6 +4,7 @@
 #
 #   with-secrets.sh --stack-dir DIR --env-file FILE [--example FILE] -- COMMAND...   (staging)
 #   with-secrets.sh --stack-dir DIR --vals FILE -- COMMAND...                        (production)
+#   with-secrets.sh --stack-dir DIR --from-environment -- COMMAND...                 (dev: TF_VAR_* already set)
 #
 # --env-file: TF_VAR_<name>=VALUE lines, parsed by scripts/secrets-env.ts (never `source`d, so the file
 #   cannot run code; any key but TF_VAR_* is refused, and no problem message shows a value). With
@@ -24,21 +25,26 @@ fail() {
   exit 1
 }
 
-stack_dir='' env_file='' example='' vals_file=''
+stack_dir='' env_file='' example='' vals_file='' from_environment=''
 while [ $# -gt 0 ]; do
   case $1 in
     --stack-dir) stack_dir=$2; shift 2 ;;
     --env-file) env_file=$2; shift 2 ;;
     --example) example=$2; shift 2 ;;
     --vals) vals_file=$2; shift 2 ;;
+    --from-environment) from_environment=1; shift ;;
     --) shift; break ;;
     *) fail "unknown argument '$1'" ;;
   esac
 done
 [ $# -gt 0 ] || fail "no command given after --"
 [ -n "$stack_dir" ] || fail "--stack-dir is required (where Terraform writes its saved plan)"
-if [ -n "$env_file" ] && [ -n "$vals_file" ]; then fail "give either --env-file or --vals, not both"; fi
-if [ -z "$env_file" ] && [ -z "$vals_file" ]; then fail "give --env-file FILE or --vals FILE"; fi
+sources=$(( ${#env_file} > 0 ? 1 : 0 ))$(( ${#vals_file} > 0 ? 1 : 0 ))${from_environment:-0}
+case $sources in
+  100 | 010 | 001) ;;
+  000) fail "give --env-file FILE, --vals FILE or --from-environment" ;;
+  *) fail "give only one of --env-file, --vals and --from-environment" ;;
+esac
 
 [ -d "$stack_dir" ] || fail "$stack_dir does not exist: synthesize first (npx cdktf synth)"
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -94,6 +100,12 @@ remove_leftovers
 plan_dir=$(mktemp -d "$plan_root/cdktf-plan.XXXXXXXX")
 printf '%s\n' "$$" > "$plan_dir/owner.pid"
 ln -s -- "$plan_dir/plan" "$plan_link"
+
+if [ -n "$from_environment" ]; then
+  say "using the TF_VAR_* variables already in the environment; running: $*"
+  "$@"
+  exit $?
+fi
 
 if [ -n "$vals_file" ]; then
   [ -e "$vals_file" ] || fail "$vals_file does not exist"
