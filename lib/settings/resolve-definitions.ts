@@ -51,6 +51,7 @@ export function resolveDefinitions(definition: AppDefinition, input: LoadedSourc
   const blueprint = resolveBlueprint(sources);
 
   const modules = Array.isArray(definition.environments) ? definition.environments : [];
+  if (!Array.isArray(definition.environments)) problems.push('environments: must be a list of environment modules, e.g. [dev, staging, production] in environments/index.ts');
   const evaluated = modules.map((module, index) => evaluate<EnvironmentDefinition>(module, blueprint, `environments[${index}]`, problems));
   let environments = evaluated.filter((e): e is EnvironmentDefinition => e !== undefined);
   const stateBackend = evaluate<StateBackendDefinition>(definition.stateBackend, blueprint, 'stateBackend', problems);
@@ -75,7 +76,7 @@ export function resolveDefinitions(definition: AppDefinition, input: LoadedSourc
     }),
   );
   // An account ID for an environment that does not exist is a typo that would otherwise be ignored.
-  for (const variable of Object.keys(sources.env).filter((key) => key.startsWith('AWS_ACCOUNT_ID_'))) {
+  for (const variable of Object.keys(sources.env).filter((key) => key.startsWith('AWS_ACCOUNT_ID_') && sources.env[key])) {
     if (!stackNames.some((name) => accountIdVariable(name) === variable)) {
       problems.push(`${variable}: no environment is named so (known: ${stackNames.map(accountIdVariable).join(', ')}): fix the name or unset it`);
     }

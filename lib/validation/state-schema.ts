@@ -164,7 +164,9 @@ export const stateSchema = z.discriminatedUnion('kind', [localState, s3State, gc
   error: (issue) =>
     issue.code === 'invalid_union'
       ? `must be one of "local", "s3", "gcs", "azurerm", "cloud" (got ${JSON.stringify((issue.input as { kind?: unknown })?.kind)})`
-      : undefined,
+      : issue.code === 'invalid_type'
+        ? `must be a state definition object (got ${issue.input === null ? 'null' : typeof issue.input}), e.g. { kind: "local" } or { kind: "s3", bucket, region, locking: "lockfile" }`
+        : undefined,
 });
 
 // Compile-time check: every shape the TypeScript union allows is also accepted by the schema.
