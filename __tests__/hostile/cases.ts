@@ -24,6 +24,8 @@ interface CaseBase {
   readonly fix: RegExp;
   /** Also run as a real process in the integration suite. */
   readonly process?: boolean;
+  /** Its setup starts a process (mkfifo): run by the integration suite only (the unit suite spawns nothing). */
+  readonly integrationOnly?: boolean;
 }
 
 /** Input to synth (definitions, settings, YAML files): refused with exit code 1, nothing written. */
@@ -142,7 +144,7 @@ export const SYNTH_CASES: readonly SynthCase[] = [
   // Class 5: YAML backend files.
   { id: 'yaml-missing', kind: 'synth', area: 'yaml', process: true, title: 'BACKEND_CONFIG_FILE that does not exist', env: { BACKEND_CONFIG_FILE: '/nonexistent/backend.yaml' }, field: 'BACKEND_CONFIG_FILE: /nonexistent/backend.yaml does not exist', fix: /check the path/ },
   { id: 'yaml-billion-laughs', kind: 'synth', area: 'yaml', process: true, title: 'a billion-laughs alias bomb', setup: yamlFile(`backend: s3\na: &a ["x","x","x","x","x","x","x","x","x"]\n${Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`).join('\n')}\n`), field: 'backend.yaml: expands too many aliases', fix: /at most 20 aliases/ },
-  { id: 'yaml-fifo', kind: 'synth', area: 'yaml', process: true, title: 'a named pipe (open would block)', setup: (dir) => { require('node:child_process').execFileSync('mkfifo', [`${dir}/backend.yaml`]); return { BACKEND_CONFIG_FILE: `${dir}/backend.yaml` }; }, field: 'is a named pipe (FIFO), not a regular file', fix: /give the path of a file/ },
+  { id: 'yaml-fifo', kind: 'synth', area: 'yaml', process: true, integrationOnly: true, title: 'a named pipe (open would block)', setup: (dir) => { require('node:child_process').execFileSync('mkfifo', [`${dir}/backend.yaml`]); return { BACKEND_CONFIG_FILE: `${dir}/backend.yaml` }; }, field: 'is a named pipe (FIFO), not a regular file', fix: /give the path of a file/ },
   { id: 'yaml-dev-zero', kind: 'synth', area: 'yaml', process: true, title: '/dev/zero (endless)', env: { BACKEND_CONFIG_FILE: '/dev/zero' }, field: 'BACKEND_CONFIG_FILE: /dev/zero is a character device', fix: /give the path of a file/ },
   { id: 'yaml-directory', kind: 'synth', area: 'yaml', title: 'a directory', setup: (dir) => ({ BACKEND_CONFIG_FILE: dir }), field: 'is a directory, not a regular file', fix: /give the path of a file/ },
   { id: 'yaml-too-large', kind: 'synth', area: 'yaml', title: 'a 1 MiB file', setup: yamlFile(`${S3_YAML}${'# padding\n'.repeat(104858)}`), field: 'bytes; the limit is 65536', fix: /give the small settings file itself/ },
@@ -170,7 +172,7 @@ export const SECRETS_CASES: readonly SecretsCase[] = [
   { id: 'secrets-text-after-quote', kind: 'secrets', area: 'secrets', title: 'text after the closing quote', content: "TF_VAR_app_api_token='SECRET' trailing\n", field: "line 1: has text after the closing '", fix: /quote the whole value/ },
   { id: 'secrets-duplicate', kind: 'secrets', area: 'secrets', title: 'a variable set twice', content: 'TF_VAR_app_api_token=SECRET\nTF_VAR_app_api_token=other\n', field: 'line 2: TF_VAR_app_api_token is set again', fix: /keep one line/ },
   { id: 'secrets-empty-name', kind: 'secrets', area: 'secrets', title: 'TF_VAR_ with no name', content: 'TF_VAR_=SECRET\n', field: 'line 1: its key is not a Terraform variable', fix: /remove the line/ },
-  { id: 'secrets-fifo', kind: 'secrets', area: 'secrets', title: 'secrets.env that is a named pipe', setup: (dir) => { require('node:child_process').execFileSync('mkfifo', [`${dir}/secrets.env`]); return `${dir}/secrets.env`; }, field: 'is a named pipe (FIFO), not a regular file', fix: /give the path of a file/ },
+  { id: 'secrets-fifo', kind: 'secrets', area: 'secrets', process: true, integrationOnly: true, title: 'secrets.env that is a named pipe', setup: (dir) => { require('node:child_process').execFileSync('mkfifo', [`${dir}/secrets.env`]); return `${dir}/secrets.env`; }, field: 'is a named pipe (FIFO), not a regular file', fix: /give the path of a file/ },
   { id: 'secrets-directory', kind: 'secrets', area: 'secrets', title: 'secrets.env that is a directory', setup: (dir) => { require('node:fs').mkdirSync(`${dir}/secrets.env`); return `${dir}/secrets.env`; }, field: 'is a directory, not a regular file', fix: /give the path of a file/ },
   { id: 'secrets-too-large', kind: 'secrets', area: 'secrets', title: 'a 1 MiB secrets.env', content: `TF_VAR_app_api_token=SECRET\n${'#'.repeat(1024 * 1024)}\n`, field: 'bytes; the limit is 65536', fix: /give the small settings file itself/ },
 ];

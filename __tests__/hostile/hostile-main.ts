@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesizeMain } from '../../lib/synthesize-app';
@@ -14,5 +14,6 @@ if (!testCase) {
   process.exit(64);
 }
 const files = mkdtempSync(join(tmpdir(), `hostile-files-${testCase.id}-`));
+process.on('exit', () => rmSync(files, { recursive: true, force: true }));
 Object.assign(process.env, testCase.env ?? {}, testCase.setup?.(files) ?? {});
 synthesizeMain(testCase.definition ? testCase.definition(realAppDefinition) : realAppDefinition);

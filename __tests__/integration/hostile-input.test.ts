@@ -124,8 +124,8 @@ describe('hostile secrets and workflows (with-secrets.sh)', () => {
 
   it.each(SECRETS_CASES.filter((c) => c.process).map((c) => [c.id, c] as const))('%s: refused by line, no value shown, nothing run', async (_id, testCase) => {
     const secret = uniqueSecret('dGhpcyBpcyBhIHRva2Vu');
-    const file = join(sandbox.root, 'secrets.env');
-    writeFileSync(file, testCase.content!.replace(/SECRET/g, secret), { mode: 0o600 });
+    const file = testCase.setup ? testCase.setup(sandbox.root) : join(sandbox.root, 'secrets.env');
+    if (testCase.content !== undefined) writeFileSync(file, testCase.content.replace(/SECRET/g, secret), { mode: 0o600 });
     const before = JSON.stringify(treeDigest(sandbox.outdir));
     const result = await withSecrets(file);
     expect(judged(testCase, result, [secret])).toEqual([]);
