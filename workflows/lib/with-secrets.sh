@@ -99,7 +99,9 @@ remove_leftovers
 # mktemp -d creates the directory with mode 0700: only this user can read the plan.
 plan_dir=$(mktemp -d "$plan_root/cdktf-plan.XXXXXXXX")
 printf '%s\n' "$$" > "$plan_dir/owner.pid"
-ln -s -- "$plan_dir/plan" "$plan_link"
+# ln fails when another run created its link first (two runs started at once).
+ln -s -- "$plan_dir/plan" "$plan_link" 2>/dev/null ||
+  fail "another run is using $stack_dir (its $plan_link appeared just now); wait for it to finish"
 
 if [ -n "$from_environment" ]; then
   say "using the TF_VAR_* variables already in the environment; running: $*"
