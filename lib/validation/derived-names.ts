@@ -4,6 +4,8 @@
  * These checks say which setting to change and to what, before any name is built.
  */
 
+import { s3BucketNameProblems } from './aws-names';
+
 /** `resourceName` caps every label at 63 characters (the S3 bucket name limit) so one label fits all. */
 const NAME_LIMIT = 63;
 const PROJECT_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -11,14 +13,16 @@ const PROJECT_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 interface Derived {
   readonly what: string;
   readonly name: string;
+  /** S3 bucket names have rules beyond their length (reserved prefixes and suffixes). */
+  readonly bucket?: boolean;
 }
 
 function derivedNames(project: string, environments: readonly string[], defaults: { stateBucket: boolean; lockTable: boolean }): Derived[] {
   return [
-    ...(defaults.stateBucket ? [{ what: 'state bucket', name: `${project}-tfstate` }] : []),
+    ...(defaults.stateBucket ? [{ what: 'state bucket', name: `${project}-tfstate`, bucket: true }] : []),
     ...(defaults.lockTable ? [{ what: 'lock table', name: `${project}-tflock` }] : []),
     ...environments.flatMap((environment) => [
-      { what: `asset bucket of ${environment}`, name: `${project}-${environment}-assets` },
+      { what: `asset bucket of ${environment}`, name: `${project}-${environment}-assets`, bucket: true },
       { what: `state access IAM policy of ${environment}`, name: `${project}-${environment}-tfstate-access` },
     ]),
   ];
@@ -39,7 +43,12 @@ export function projectNameProblems(
       `${setting}: ${JSON.stringify(project)} cannot prefix state keys and resource names: use lowercase letters, digits and single hyphens, starting with a letter, e.g. "acme-platform"`,
     ];
   }
-  const tooLong = derivedNames(project, environments, defaults).filter(({ name }) => name.length > NAME_LIMIT);
+  const derived = derivedNames(project, environments, defaults);
+  const reserved = derived
+    .filter((d) => d.bucket)
+    .flatMap((d) => s3BucketNameProblems(d.name).filter((problem) => problem.includes('reserved')).map((problem) => `the ${d.what} "${d.name}" ${problem}`));
+  if (reserved.length > 0) return [`${setting}: "${project}" makes invalid bucket names: ${[...new Set(reserved)].join('; ')}: choose another project name`];
+  const tooLong = derived.filter(({ name }) => name.length > NAME_LIMIT);
   if (tooLong.length === 0) return [];
   const worst = tooLong.reduce((a, b) => (b.name.length > a.name.length ? b : a));
   const maximum = project.length - (worst.name.length - NAME_LIMIT);
