@@ -1,5 +1,4 @@
-import { App } from 'cdktf';
 import { appDefinition } from './environments';
-import { synthesizeApp } from './lib/synthesize-app';
+import { synthesizeMain } from './lib/synthesize-app';
 
-synthesizeApp(new App(), appDefinition);
+synthesizeMain(appDefinition);

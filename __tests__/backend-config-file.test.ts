@@ -60,7 +60,7 @@ describe('YAML backend files as input', () => {
 
   it('stops synth with a DefinitionError for a missing file or an unknown environment', () => {
     expect(() => synthApp(appDefinition, sources({ BACKEND_CONFIG_FILE: join(dir, 'nope.yaml') }))).toThrow(
-      /nope\.yaml: cannot be read \(ENOENT\): check the BACKEND_CONFIG_FILE path/,
+      /BACKEND_CONFIG_FILE: .*nope\.yaml does not exist: check the path/,
     );
     const path = file('qa.yaml', 'backend: s3\nenvironment: qa\nbucket: ok-bucket\nregion: eu-west-1\nuse_lockfile: true\n');
     let caught: unknown;

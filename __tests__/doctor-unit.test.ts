@@ -6,7 +6,9 @@ import { awsClients, endpointFor } from '../lib/doctor/aws-clients';
 import { credentialSource } from '../lib/doctor/credentials';
 import { formatReport } from '../lib/doctor/report';
 import { describeLock, forceUnlockFix } from '../lib/doctor/stale-lock';
-import { allTargets, cdktfContextSources, selectTargets } from '../lib/doctor/targets';
+import { allTargets, selectTargets } from '../lib/doctor/targets';
+import { resolveBlueprint } from '../lib/blueprint';
+import { loadSettingSources } from '../lib/settings/setting-sources';
 import { checkTerraformVersion, compareVersions, findTerraformBinary } from '../lib/doctor/terraform-binary';
 import type { StateDefinition } from '../lib/state-definition';
 import { sources } from './support/synth';
@@ -92,13 +94,17 @@ describe('doctor targets', () => {
     expect(() => selectTargets(all, ['prod'])).toThrow('unknown stack "prod": choose from dev, staging, production, state-backend');
   });
 
-  it('reads cdktf.json context and lets CDKTF_CONTEXT_JSON override it', () => {
+  it('reads cdktf.json context, lets the environment override it, and refuses CDKTF_CONTEXT_JSON settings', () => {
     const dir = mkdtempSync(join(tmpdir(), 'doctor-ctx-'));
     try {
       writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ context: { stateBucket: 'from-file', project: 'p' } }));
-      const settings = cdktfContextSources(dir, { CDKTF_CONTEXT_JSON: '{"project":"from-env"}' });
-      expect(settings.context('stateBucket')).toBe('from-file');
-      expect(settings.context('project')).toBe('from-env');
+      const loaded = loadSettingSources(dir, { PROJECT_NAME: 'from-env', CDKTF_CONTEXT_JSON: '{"project":"from-json","stateBucket":"from-file"}' });
+      expect(loaded.sources.context('stateBucket')).toBe('from-file');
+      expect(resolveBlueprint(loaded.sources).project).toBe('from-env');
+      // cdktf-cli 0.21 would replace CDKTF_CONTEXT_JSON with cdktf.json's context: a value only there is refused.
+      expect(loaded.problems).toEqual([
+        'CDKTF_CONTEXT_JSON: "project" is not read from here (cdktf-cli 0.21 replaces CDKTF_CONTEXT_JSON with cdktf.json\'s "context"): set PROJECT_NAME instead, or "project" in cdktf.json\'s "context"',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

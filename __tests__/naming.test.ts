@@ -33,7 +33,7 @@ describe('one naming rule', () => {
     expect(Object.values(stacks.dev.resource?.aws_s3_bucket ?? {})[0].bucket).toBe('zeta-dev-assets');
   });
 
-  it('takes bucket, table, region and accounts from context before environment variables', () => {
+  it('takes bucket, table, region and accounts from environment variables before cdktf.json context', () => {
     const { stacks } = synthApp(
       appDefinition,
       sources(
@@ -41,7 +41,7 @@ describe('one naming rule', () => {
         { stateBucket: 'context-bucket', lockTable: 'context-locks' },
       ),
     );
-    expect(stacks.staging.terraform.backend?.s3).toMatchObject({ bucket: 'context-bucket', region: 'us-east-2' });
+    expect(stacks.staging.terraform.backend?.s3).toMatchObject({ bucket: 'env-bucket', region: 'us-east-2' });
     expect(stacks.production.terraform.backend?.s3).toMatchObject({ dynamodb_table: 'context-locks' });
     expect(stacks.staging.provider?.aws[0].allowed_account_ids).toEqual(['999999999999']);
   });

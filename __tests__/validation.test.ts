@@ -40,16 +40,16 @@ describe('S3 state', () => {
 
   it('rejects an empty and an absolute state key', () => {
     expect(problemsWith(s3({ key: '' }))).toEqual([
-      'staging.state.key: must not be empty: omit "key" to use the naming rule ("<project>/<stack>/terraform.tfstate"), or set a path',
+      'staging.state.key: must not be empty: omit "key" to use the naming rule ("<project>/<stack>/terraform.tfstate"), or set a key',
     ]);
     expect(problemsWith(s3({ key: '/staging/terraform.tfstate' }))).toEqual([
-      'staging.state.key: "/staging/terraform.tfstate" must be relative, without a leading "/": use e.g. "<project>/<stack>/terraform.tfstate"',
+      'staging.state.key: "/staging/terraform.tfstate" is not a canonical key: it starts with "/". Fix: omit "key" to use the naming rule, or write it like "<project>/<stack>/terraform.tfstate"',
     ]);
   });
 
   it('rejects a malformed region in the environment and in its state', () => {
     expect(problemsWith({ region: 'Europe' })).toEqual([
-      'staging.region: "Europe" is not an AWS region code: use the form "eu-west-1", "us-east-2" or "us-gov-west-1"',
+      'staging.region: "Europe" is not an AWS region code: use a region hashicorp/aws 5.100.0 knows, e.g. "eu-west-1", "us-east-2" or "us-gov-west-1" (the list: lib/validation/provider-regions.ts)',
     ]);
     expect(problemsWith(s3({ region: 'eu_west_1' }))[0]).toMatch(/^staging\.state\.region: "eu_west_1" is not an AWS region code/);
   });
@@ -129,7 +129,7 @@ describe('across environments', () => {
     const qa = { ...base, name: 'qa', state: { ...base.state, key: 'acme-platform/staging/terraform.tfstate' } };
     expect(definitionProblems('acme-platform', [base, qa], stateBackend)).toEqual([
       'qa.state: stores its state at s3://acme-platform-tfstate/acme-platform/staging/terraform.tfstate, which staging uses already; ' +
-        'two stacks sharing one state would overwrite each other. Remove the explicit key/prefix/path so the naming rule gives each stack its own',
+        'two stacks sharing one state would overwrite each other. Fix: remove the explicit key/prefix/path so the naming rule gives each stack its own',
     ]);
   });
 });

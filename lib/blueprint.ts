@@ -1,7 +1,9 @@
 /**
  * Project-wide settings every definition is computed from, each overridable without editing code:
- * first cdktf context (`cdktf.json` "context" or `--context`/`CDKTF_CONTEXT_JSON`), then an
- * environment variable, then the default. Teams that copy the blueprint change these first.
+ * first an environment variable (one run), then `cdktf.json` "context" (committed, the whole team),
+ * then the default. cdktf-cli 0.21 has no `-c/--context` option and replaces `CDKTF_CONTEXT_JSON`
+ * with cdktf.json's "context", so neither is a way in: lib/settings/ refuses both when it sees them.
+ * Teams that copy the blueprint change these first.
  */
 export interface Blueprint {
   /** Prefix of every state key and resource name. */
@@ -18,39 +20,93 @@ export interface Blueprint {
   readonly stateBackendMigrated: boolean;
   /** A YAML backend settings file whose state replaces the definitions' (see lib/backend-config/). */
   readonly backendConfigFile?: string;
-  /** Account ID for an environment: context `accountIds.<env>`, env var `AWS_ACCOUNT_ID_<ENV>`, or `fallback`. */
+  /** Account ID for an environment: env var `AWS_ACCOUNT_ID_<ENV>`, context `accountIds.<env>`, or `fallback`. */
   accountId(environment: string, fallback: string): string;
 }
 
-/** Where overrides come from; `main.ts` passes the app's context and `process.env`. */
+/** Where overrides come from: cdktf.json's "context" and `process.env` (lib/settings/setting-sources.ts). */
 export interface SettingSources {
   readonly context: (key: string) => unknown;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-interface Setting {
+export interface Setting {
   readonly context: string;
   readonly env: string;
+  /** How the value is checked (settingProblems): free text unless said otherwise. */
+  readonly kind?: 'boolean';
 }
 
-/** The override table, documented in the README. */
+/** The override table, documented in the README. One line per setting; `kind` makes the check stricter. */
 export const SETTINGS = {
   project: { context: 'project', env: 'PROJECT_NAME' },
   stateBucket: { context: 'stateBucket', env: 'TF_STATE_BUCKET' },
   lockTable: { context: 'lockTable', env: 'TF_STATE_LOCK_TABLE' },
   stateRegion: { context: 'stateRegion', env: 'TF_STATE_REGION' },
-  stateBackendMigrated: { context: 'stateBackendMigrated', env: 'STATE_BACKEND_MIGRATED' },
+  stateBackendMigrated: { context: 'stateBackendMigrated', env: 'STATE_BACKEND_MIGRATED', kind: 'boolean' },
   backendConfigFile: { context: 'backendConfigFile', env: 'BACKEND_CONFIG_FILE' },
 } as const satisfies Record<string, Setting>;
 
 export const DEFAULT_PROJECT = 'acme-platform';
 export const DEFAULT_STATE_REGION = 'eu-west-1';
 
-function read(sources: SettingSources, setting: Setting): string | undefined {
-  const fromContext = sources.context(setting.context);
-  if (fromContext !== undefined && fromContext !== null && `${fromContext}` !== '') return `${fromContext}`;
+/** Where a setting's value came from, for messages: `PROJECT_NAME` or `cdktf.json context "project"`. */
+export function settingOrigin(sources: SettingSources, setting: Setting): string | undefined {
+  if (present(sources.env[setting.env])) return setting.env;
+  if (present(sources.context(setting.context))) return `cdktf.json context "${setting.context}"`;
+  return undefined;
+}
+
+const present = (value: unknown) => value !== undefined && value !== null && value !== '';
+
+function raw(sources: SettingSources, setting: Setting): unknown {
   const fromEnv = sources.env[setting.env];
-  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined;
+  return present(fromEnv) ? fromEnv : sources.context(setting.context);
+}
+
+function read(sources: SettingSources, setting: Setting): string | undefined {
+  const value = raw(sources, setting);
+  // Objects and arrays are reported by settingProblems; they never become "[object Object]".
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? `${value}` : undefined;
+}
+
+const TRUE = ['true', '1', 'yes'];
+const FALSE = ['false', '0', 'no'];
+
+/** A strict boolean: true/1/yes or false/0/no (any case); anything else is undefined. */
+export function parseBoolean(value: string | undefined): boolean | undefined {
+  const lower = value?.trim().toLowerCase();
+  if (lower === undefined) return undefined;
+  if (TRUE.includes(lower)) return true;
+  if (FALSE.includes(lower)) return false;
+  return undefined;
+}
+
+/** `<setting>: what is wrong and how to fix it` for every setting whose value cannot be used. */
+export function settingProblems(sources: SettingSources): string[] {
+  const problems: string[] = [];
+  for (const setting of Object.values(SETTINGS) as Setting[]) {
+    const value = raw(sources, setting);
+    if (!present(value)) continue;
+    const where = settingOrigin(sources, setting)!;
+    if (typeof value === 'object') {
+      problems.push(`${where}: must be a single value, not ${Array.isArray(value) ? 'a list' : 'an object'}: set it to a string`);
+    } else if (setting.kind === 'boolean' && parseBoolean(`${value}`) === undefined) {
+      problems.push(`${where}: ${JSON.stringify(value)} is not a boolean: use true or false`);
+    } else if (typeof value === 'string' && value.trim() !== value) {
+      problems.push(`${where}: ${JSON.stringify(value)} has leading or trailing whitespace: remove it`);
+    }
+  }
+  const accountIds = sources.context('accountIds');
+  if (accountIds !== undefined && (accountIds === null || typeof accountIds !== 'object' || Array.isArray(accountIds))) {
+    problems.push('cdktf.json context "accountIds": must be an object of environment name to 12-digit account ID, e.g. { "staging": "222222222222" }');
+  }
+  return problems;
+}
+
+/** Environment names that `AWS_ACCOUNT_ID_<ENV>` variables in `env` refer to, keyed by variable. */
+export function accountIdVariable(environment: string): string {
+  return `AWS_ACCOUNT_ID_${environment.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
 export function resolveBlueprint(sources: SettingSources): Blueprint {
@@ -62,14 +118,17 @@ export function resolveBlueprint(sources: SettingSources): Blueprint {
     lockTable: read(sources, SETTINGS.lockTable) ?? `${project}-tflock`,
     stateRegion: read(sources, SETTINGS.stateRegion) ?? DEFAULT_STATE_REGION,
     stateKmsAlias: `alias/${project}-tfstate`,
-    stateBackendMigrated: ['true', '1', 'yes'].includes((read(sources, SETTINGS.stateBackendMigrated) ?? '').toLowerCase()),
+    // An unreadable value is reported by settingProblems; synth stops before it matters.
+    stateBackendMigrated: parseBoolean(read(sources, SETTINGS.stateBackendMigrated)) ?? false,
     backendConfigFile: read(sources, SETTINGS.backendConfigFile),
     accountId(environment, fallback) {
+      const fromEnv = sources.env[accountIdVariable(environment)];
+      if (present(fromEnv)) return fromEnv!;
       const fromContext =
         accountIds && typeof accountIds === 'object' ? (accountIds as Record<string, unknown>)[environment] : undefined;
-      if (fromContext !== undefined && `${fromContext}` !== '') return `${fromContext}`;
-      const envVar = `AWS_ACCOUNT_ID_${environment.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-      return sources.env[envVar] || fallback;
+      // Whatever is there goes to the schema, which names the account ID it cannot use.
+      if (fromContext !== undefined && fromContext !== null) return typeof fromContext === 'object' ? JSON.stringify(fromContext) : `${fromContext}`;
+      return fallback;
     },
   };
 }

@@ -1,12 +1,11 @@
 import type { App } from 'cdktf';
-import { applyBackendConfigFile, loadBackendConfigFile } from './backend-config/backend-config-file';
-import { resolveBlueprint, type Blueprint, type SettingSources } from './blueprint';
-import type { EnvironmentDefinition, EnvironmentModule } from './environment';
-import { DefinitionError } from './errors';
+import type { Blueprint, SettingSources } from './blueprint';
+import type { EnvironmentModule } from './environment';
+import { resolveDefinitions } from './settings/resolve-definitions';
+import type { LoadedSources } from './settings/setting-sources';
 import { EnvironmentStack } from './stacks/environment-stack';
 import { StateBackendStack } from './stacks/state-backend-stack';
 import type { StateBackendModule } from './state-backend-definition';
-import { validateDefinitions } from './validation/validate-definitions';
 
 export interface AppDefinition {
   readonly environments: readonly EnvironmentModule[];
@@ -19,22 +18,13 @@ export interface BuiltApp {
   readonly stateBackendStack: StateBackendStack;
 }
 
-/** Settings from the app's context and the process environment. */
-export function settingSourcesOf(app: App, env: NodeJS.ProcessEnv = process.env): SettingSources {
-  return { context: (key) => app.node.tryGetContext(key), env };
-}
-
 /**
- * Validates every definition first and only then creates stacks, so invalid input stops synth
- * before anything is written (`DefinitionError` lists every problem).
+ * Validates every setting and definition first (lib/settings/resolve-definitions.ts, the path the
+ * doctor and the examples share) and only then creates stacks, so invalid input stops synth before
+ * anything is written (`DefinitionError` lists every problem).
  */
-export function buildApp(app: App, definition: AppDefinition, sources: SettingSources = settingSourcesOf(app)): BuiltApp {
-  const blueprint = resolveBlueprint(sources);
-  const { environments, stateBackend } = validateDefinitions(
-    blueprint.project,
-    withBackendConfigFile(blueprint.backendConfigFile, definition.environments.map((module) => module(blueprint))),
-    definition.stateBackend(blueprint),
-  );
+export function buildApp(app: App, definition: AppDefinition, input: LoadedSources | SettingSources): BuiltApp {
+  const { blueprint, environments, stateBackend } = resolveDefinitions(definition, input);
   // The lock table lives in the state-backend stack's account (the first its account guard allows).
   const stateAccountId = stateBackend.allowedAccountIds[0];
   return {
@@ -42,14 +32,4 @@ export function buildApp(app: App, definition: AppDefinition, sources: SettingSo
     environmentStacks: environments.map((environment) => new EnvironmentStack(app, environment, blueprint.project, stateAccountId)),
     stateBackendStack: new StateBackendStack(app, stateBackend, blueprint.project, environments),
   };
-}
-
-/** The definitions with BACKEND_CONFIG_FILE's state applied, when one is given. */
-function withBackendConfigFile(file: string | undefined, environments: EnvironmentDefinition[]): EnvironmentDefinition[] {
-  if (file === undefined) return environments;
-  const loaded = loadBackendConfigFile(file);
-  if (!loaded.config) throw new DefinitionError(loaded.problems);
-  const applied = applyBackendConfigFile(file, loaded.config, environments);
-  if (applied.problems.length > 0) throw new DefinitionError(applied.problems);
-  return applied.environments;
 }

@@ -1,4 +1,6 @@
 import type { Blueprint } from './blueprint';
+import type { GuardrailSuppression } from './guardrails/suppressions';
+import type { EnvironmentRole } from './guardrails/role';
 import type { StateDefinition } from './state-definition';
 
 /**
@@ -22,6 +24,13 @@ export interface EnvironmentDefinition {
   /** Where and how the environment keeps its Terraform state. */
   readonly state: StateDefinition;
   readonly protection: ProtectionLevel;
+  /**
+   * What the environment is to the team (lib/guardrails/role.ts): it can raise the role its name and
+   * protection imply, never lower it. @default - from the name, the `environment` tag and the protection
+   */
+  readonly role?: EnvironmentRole;
+  /** Guardrails acknowledged for the whole stack, each with the reason a reviewer reads. The only opt-out. */
+  readonly suppressions?: readonly GuardrailSuppression[];
 }
 
 /** An environment file's export: a definition computed from the project-wide blueprint. */

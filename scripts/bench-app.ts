@@ -6,6 +6,7 @@
 import { App } from 'cdktf';
 import { appDefinition } from '../environments';
 import { buildApp, type AppDefinition } from '../lib/build-app';
+import { loadSettingSources } from '../lib/settings/setting-sources';
 import { defineEnvironment, type EnvironmentModule } from '../lib/environment';
 
 const REGIONS = ['eu-west-1', 'eu-central-1', 'eu-north-1', 'us-east-1', 'us-east-2', 'us-west-2', 'ap-southeast-2', 'ap-northeast-1', 'ca-central-1', 'sa-east-1'];
@@ -30,5 +31,5 @@ if (!Number.isInteger(requested) || requested < 1) {
   process.exit(1);
 }
 const app = new App();
-buildApp(app, scaledDefinition(appDefinition, requested));
+buildApp(app, scaledDefinition(appDefinition, requested), loadSettingSources(process.cwd(), process.env));
 app.synth();

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { appDefinition } from '../environments';
 import { formatReport } from '../lib/doctor/report';
 import { runDoctor } from '../lib/doctor/run-doctor';
-import { allTargets, cdktfContextSources, selectTargets } from '../lib/doctor/targets';
+import { allTargets, selectTargets, UnknownStackError } from '../lib/doctor/targets';
+import { DefinitionError } from '../lib/errors';
+import { loadSettingSources } from '../lib/settings/setting-sources';
 
 /**
  * `npm run doctor [-- <stack>...]`: read-only preflight of the Terraform binary, AWS credentials,
@@ -13,8 +15,10 @@ async function main(): Promise<number> {
   const names = process.argv.slice(2).filter((arg) => arg !== '--');
   let targets;
   try {
-    targets = selectTargets(allTargets(appDefinition, cdktfContextSources(join(__dirname, '..'), process.env)), names);
+    targets = selectTargets(allTargets(appDefinition, loadSettingSources(join(__dirname, '..'), process.env)), names);
   } catch (error) {
+    // Definition problems read exactly as synth prints them; only a bug gets a trace (below).
+    if (!(error instanceof DefinitionError) && !(error instanceof UnknownStackError)) throw error;
     process.stderr.write(`doctor: ${(error as Error).message}\n`);
     return 2;
   }

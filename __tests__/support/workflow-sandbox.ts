@@ -103,7 +103,8 @@ if (result.status !== 0) fatal('exit status ' + result.status);
    * (\`from\`) into DIR. \`diff|deploy|destroy STACK\` does what Terraform does with the variables: it
    * writes DIR/stacks/STACK/plan holding TF_VAR_app_api_token (a saved plan stores variable values),
    * prints the token's SHA-256 (proof it arrived, without printing it), then exits FAKE_CDKTF_EXIT.
-   * FAKE_CDKTF_SIGNAL_PARENT=TERM makes it signal its parent process first (an interrupted workflow).
+   * FAKE_CDKTF_SIGNAL_PARENT=TERM makes it signal its parent process first (an interrupted workflow);
+   * FAKE_CDKTF_AFTER is a shell snippet it runs after writing the plan (\$out and \$stack are set).
    */
   installCdktf(from: string): void {
     this.write(
@@ -125,6 +126,7 @@ case $command in
   diff|deploy|destroy)
     printf 'saved plan with variables: app_api_token=%s\\n' "\${TF_VAR_app_api_token:-}" > "$out/stacks/$stack/plan"
     printf 'token-sha256=%s\\n' "$(printf '%s' "\${TF_VAR_app_api_token:-}" | sha256sum | cut -d' ' -f1)"
+    if [ -n "\${FAKE_CDKTF_AFTER:-}" ]; then eval "$FAKE_CDKTF_AFTER"; fi
     if [ -n "\${FAKE_CDKTF_SIGNAL_PARENT:-}" ]; then kill -s "$FAKE_CDKTF_SIGNAL_PARENT" "$PPID"; fi
     exit "\${FAKE_CDKTF_EXIT:-0}" ;;
   *) echo "stand-in cdktf: unexpected command $command" >&2; exit 64 ;;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
+import { readRegularFile } from '../settings/read-regular-file';
 import type { EnvironmentDefinition } from '../environment';
 import type { StateDefinition } from '../state-definition';
 import { stateSchema } from '../validation/state-schema';
@@ -33,72 +33,105 @@ export interface BackendConfigFile {
   readonly state: StateDefinition;
 }
 
-/** Parses and validates; returns the problems (each `<file>: <field>: <fix>`) or the result. */
+/** A backend settings file is a few hundred bytes; the limit leaves room for long comments. */
+export const BACKEND_CONFIG_FILE_LIMIT = 64 * 1024;
+/** Aliases a file may expand: enough for hand-written reuse, far too few for a "billion laughs". */
+const MAX_ALIAS_COUNT = 20;
+/** More unknown settings than this are summarised: a file of thousands of keys needs one message, not thousands. */
+const MAX_LISTED = 10;
+
+/** Parses and validates; returns every problem (each `<file>: <field>: <fix>`) or the result. */
 export function parseBackendConfigFile(file: string, text: string): { problems: string[]; config?: BackendConfigFile } {
   const problem = (field: string, message: string) => `${file}: ${field ? `${field}: ` : ''}${message}`;
-  const document = parseDocument(text);
-  if (document.errors.length > 0) {
-    return { problems: document.errors.map((error) => problem('', `is not valid YAML: ${error.message.split('\n')[0]}`)) };
+  // Duplicate keys are found below in one pass; the library's own check is quadratic in the key count.
+  const document = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  const yamlProblems = [...document.errors, ...document.warnings].map((error) => problem('', `is not valid YAML: ${error.message.split('\n')[0]}`));
+  if (yamlProblems.length > 0) return { problems: yamlProblems };
+
+  const problems: string[] = [];
+  if (isMap(document.contents)) {
+    const seen = new Set<unknown>();
+    for (const pair of document.contents.items) {
+      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (typeof key !== 'string') problems.push(problem('', `has a key that is not a plain name (${isScalar(pair.key) ? JSON.stringify(key) : 'a list or mapping'}): use Terraform's setting names, e.g. "bucket"`));
+      else if (seen.has(key)) problems.push(problem(key, 'is set twice: keep one'));
+      seen.add(key);
+    }
   }
-  const data = document.toJS() as Record<string, unknown> | null;
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    return { problems: [...problems, problem('', `expands too many aliases (${(error as Error).message.split('\n')[0]}): write the settings out, at most ${MAX_ALIAS_COUNT} aliases`)] };
+  }
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [problem('', 'must be a YAML mapping of backend settings, e.g. "backend: s3", "bucket: ...", "region: ..."')] };
   }
-  const { backend, environment, ...settings } = data;
+  const { backend, environment, ...settings } = data as Record<string, unknown>;
   const kinds = Object.keys(FIELDS);
-  if (typeof backend !== 'string' || !kinds.includes(backend)) {
-    return { problems: [problem('backend', `must be one of ${kinds.map((k) => `"${k}"`).join(', ')} (got ${JSON.stringify(backend)})`)] };
-  }
+  const kind = typeof backend === 'string' && kinds.includes(backend) ? backend : undefined;
+  if (!kind) problems.push(problem('backend', `must be one of ${kinds.map((k) => `"${k}"`).join(', ')} (got ${backend === undefined ? 'nothing' : JSON.stringify(backend).slice(0, 40)})`));
   if (environment !== undefined && typeof environment !== 'string') {
-    return { problems: [problem('environment', 'must be the name of one environment, e.g. "staging"')] };
+    problems.push(problem('environment', 'must be the name of one environment, e.g. "staging"'));
   }
+  if (!kind) return { problems };
 
-  const fields = FIELDS[backend];
-  const derived = DERIVED[backend] ?? [];
-  const problems: string[] = [];
-  const state: Record<string, unknown> = { kind: backend };
+  const fields = FIELDS[kind];
+  const derived = DERIVED[kind] ?? [];
+  const state: Record<string, unknown> = { kind };
+  const unknown: string[] = [];
   for (const [name, value] of Object.entries(settings)) {
-    if (fields[name]) state[fields[name]] = value;
-    else if (!derived.includes(name)) {
-      problems.push(problem(name, `is not a setting this project takes for the ${backend} backend; use ${[...Object.keys(fields), ...derived].join(', ')}`));
-    }
+    if (Object.hasOwn(fields, name)) state[fields[name]] = value;
+    else if (!derived.includes(name)) unknown.push(name);
   }
-  if (backend === 's3') {
+  const accepted = [...Object.keys(fields), ...derived].join(', ');
+  for (const name of unknown.slice(0, MAX_LISTED)) {
+    problems.push(problem(name.slice(0, 60), `is not a setting this project takes for the ${kind} backend; use ${accepted}`));
+  }
+  if (unknown.length > MAX_LISTED) problems.push(problem('', `has ${unknown.length - MAX_LISTED} more unknown settings: a backend file holds only ${accepted}`));
+  if (kind === 's3') {
     if (settings.encrypt !== undefined && settings.encrypt !== true) {
       problems.push(problem('encrypt', 'must be true (or left out): this project never stores state unencrypted'));
     }
+    if (settings.use_lockfile !== undefined && typeof settings.use_lockfile !== 'boolean') {
+      problems.push(problem('use_lockfile', `must be true or false (got ${JSON.stringify(settings.use_lockfile)}): write it unquoted`));
+    }
     const lockfile = settings.use_lockfile === true;
     const table = settings.dynamodb_table !== undefined;
-    if (!lockfile && !table) {
+    if (!lockfile && !table && settings.use_lockfile === undefined) {
       problems.push(problem('use_lockfile', 'no locking configured: set "use_lockfile: true" (Terraform/OpenTofu >= 1.10), "dynamodb_table: <table>", or both to migrate'));
+    } else if (!lockfile && !table && settings.use_lockfile === false) {
+      problems.push(problem('use_lockfile', 'is false and no dynamodb_table is set, so nothing locks the state: set "use_lockfile: true" or name a lock table'));
     }
     state.locking = lockfile && table ? 'both' : lockfile ? 'lockfile' : 'dynamodb';
   }
-  if (problems.length > 0) return { problems };
 
   const parsed = stateSchema.safeParse(state);
   if (!parsed.success) {
     const toFileName = Object.fromEntries(Object.entries(fields).map(([file, field]) => [field, file]));
-    return {
-      problems: parsed.error.issues.map((issue) => {
-        const [first, ...rest] = issue.path.map(String);
-        const field = [toFileName[first] ?? (first === 'locking' ? 'use_lockfile' : first), ...rest].filter(Boolean).join('.');
-        return problem(field, issue.message);
-      }),
-    };
+    problems.push(
+      ...parsed.error.issues
+        // Locking is derived from use_lockfile/dynamodb_table, which are reported above.
+        .filter((issue) => !(kind === 's3' && (issue.path[0] === 'locking' || (issue.path[0] === 'dynamodbTable' && settings.dynamodb_table === undefined))))
+        .map((issue) => {
+          const [first, ...rest] = issue.path.map(String);
+          const field = [toFileName[first] ?? first, ...rest].filter(Boolean).join('.');
+          return problem(field, issue.message);
+        }),
+    );
   }
-  return { problems: [], config: { environment, state: parsed.data as StateDefinition } };
+  if (problems.length > 0 || !parsed.success) return { problems: [...new Set(problems)] };
+  return { problems: [], config: { environment: environment as string | undefined, state: parsed.data as StateDefinition } };
 }
 
-/** Reads `file`; problems reading it are reported like any other definition problem. */
-export function loadBackendConfigFile(file: string): { problems: string[]; config?: BackendConfigFile } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    return { problems: [`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}): check the BACKEND_CONFIG_FILE path`] };
-  }
-  return parseBackendConfigFile(file, text);
+/**
+ * Reads `file` (a regular file of at most BACKEND_CONFIG_FILE_LIMIT bytes); problems reading it are
+ * reported like any other definition problem, naming `setting` (where the path came from).
+ */
+export function loadBackendConfigFile(file: string, setting = 'BACKEND_CONFIG_FILE'): { problems: string[]; config?: BackendConfigFile } {
+  const read = readRegularFile(file, BACKEND_CONFIG_FILE_LIMIT);
+  if ('problem' in read) return { problems: [`${setting}: ${file} ${read.problem}${read.problem === 'does not exist' ? ': check the path (relative paths start at the project root)' : ''}`] };
+  return parseBackendConfigFile(file, read.text);
 }
 
 /**

@@ -6,9 +6,24 @@ export function describeAwsError(error: unknown): string {
   return [name, status ? `HTTP ${status}` : undefined, e.message].filter(Boolean).join(': ');
 }
 
+/**
+ * The service said the thing does not exist, by its error code. A bare HTTP 404 is not enough: an
+ * endpoint that is not S3 or DynamoDB at all (a web server, a wrong path) answers 404 to everything.
+ */
 export function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string };
+  return ['NoSuchBucket', 'NoSuchKey', 'ResourceNotFoundException'].includes(e.name ?? '');
+}
+
+/** HEAD requests carry no body, so a missing bucket is only "NotFound" + 404: confirm with a GET. */
+export function isBareNotFound(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return ['NotFound', 'NoSuchBucket', 'NoSuchKey', 'ResourceNotFoundException'].includes(e.name ?? '') || e.$metadata?.httpStatusCode === 404;
+  return e.$metadata?.httpStatusCode === 404 && !isNotFound(error);
+}
+
+/** What to say about a 404 without the service's error code. */
+export function notTheService(service: 'S3' | 'DynamoDB', variable: string): string {
+  return `the endpoint answered HTTP 404 without a ${service} error code, so it is probably not ${service}: check ${variable} and the region`;
 }
 
 export function isAccessDenied(error: unknown): boolean {

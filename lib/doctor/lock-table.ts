@@ -1,5 +1,5 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { describeAwsError, isNotFound } from './aws-errors';
+import { describeAwsError, isBareNotFound, isNotFound, notTheService } from './aws-errors';
 import { REQUEST_TIMEOUT_MS } from './aws-clients';
 import { fail, pass, withTimeout, type CheckResult } from './check-result';
 
@@ -22,6 +22,7 @@ export async function checkLockTable(dynamodb: DynamoDBClient, table: string): P
     return pass(name, `${table} (${Table?.TableStatus ?? 'status unknown'}) has hash key LockID (S)`);
   } catch (error) {
     if (isNotFound(error)) return fail(name, `table ${table} does not exist`, 'deploy the state-backend stack first: `npx cdktf deploy state-backend`');
+    if (isBareNotFound(error)) return fail(name, `${table}: ${notTheService('DynamoDB', 'AWS_ENDPOINT_URL_DYNAMODB')}`, 'point AWS_ENDPOINT_URL_DYNAMODB (or AWS_ENDPOINT_URL) at a DynamoDB endpoint, or unset it to use AWS');
     return fail(name, `could not describe ${table}: ${describeAwsError(error)}`, 'check credentials (dynamodb:DescribeTable), region and AWS_ENDPOINT_URL_DYNAMODB');
   }
 }

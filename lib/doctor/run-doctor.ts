@@ -34,7 +34,7 @@ async function checkTarget(target: DoctorTarget, binary: BinaryLookup, clients: 
   const command = 'found' in binary ? binary.found.command : 'terraform';
   const lockContext = { stack: target.name, command };
 
-  const bucket = await checkBucketExists(s3, state.bucket);
+  const bucket = await checkBucketExists(s3, state.bucket, key);
   results.push(bucket);
   if (bucket.ok) {
     results.push(await checkBucketVersioning(s3, state.bucket), await checkBucketEncryption(s3, state.bucket));

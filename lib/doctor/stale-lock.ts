@@ -1,7 +1,7 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { dynamoDbLockId, LOCKFILE_SUFFIX } from '../iam/state-access-policy';
-import { describeAwsError, isNotFound } from './aws-errors';
+import { describeAwsError, isBareNotFound, isNotFound, notTheService } from './aws-errors';
 import { REQUEST_TIMEOUT_MS } from './aws-clients';
 import { fail, pass, withTimeout, type CheckResult } from './check-result';
 
@@ -64,6 +64,7 @@ export async function checkLockfileLock(s3: S3Client, bucket: string, key: strin
     return fail(name, `s3://${bucket}/${lockKey} is ${describeLock(info, context.now ?? new Date())}`, forceUnlockFix(info, context));
   } catch (error) {
     if (isNotFound(error)) return pass(name, `no lock held (s3://${bucket}/${lockKey} absent)`);
+    if (isBareNotFound(error)) return fail(name, `s3://${bucket}/${lockKey}: ${notTheService('S3', 'AWS_ENDPOINT_URL_S3')}`, 'point AWS_ENDPOINT_URL_S3 at an S3 endpoint, or unset it to use AWS');
     return fail(name, `could not read s3://${bucket}/${lockKey}: ${describeAwsError(error)}`, 'allow s3:GetObject on the .tflock object (see state_access_policy_json)');
   }
 }

@@ -1,5 +1,5 @@
-import { GetBucketEncryptionCommand, GetBucketVersioningCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { describeAwsError, isAccessDenied, isNotFound } from './aws-errors';
+import { GetBucketEncryptionCommand, GetBucketVersioningCommand, HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { describeAwsError, isAccessDenied, isBareNotFound, isNotFound, notTheService } from './aws-errors';
 import { fail, pass, withTimeout, type CheckResult } from './check-result';
 import { REQUEST_TIMEOUT_MS } from './aws-clients';
 
@@ -13,17 +13,30 @@ function readFix(error: unknown, permission: string): string {
 const DEPLOY_BACKEND_FIX = 'deploy the state-backend stack first: `npx cdktf deploy state-backend` (docs/guardrails.md, README "Bootstrap order")';
 
 /** The bucket exists and these credentials may reach it; the other bucket checks only run if so. */
-export async function checkBucketExists(s3: S3Client, bucket: string): Promise<CheckResult> {
+export async function checkBucketExists(s3: S3Client, bucket: string, key?: string): Promise<CheckResult> {
   const name = 'state bucket exists';
   try {
     await withTimeout(REQUEST_TIMEOUT_MS + 1000, 'S3', (abortSignal) => s3.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal }));
     return pass(name, `s3://${bucket} is reachable`);
   } catch (error) {
+    if (isBareNotFound(error)) return confirmMissing(s3, bucket, key, name);
     if (isNotFound(error)) return fail(name, `s3://${bucket} does not exist`, DEPLOY_BACKEND_FIX);
     if (isAccessDenied(error)) {
       return fail(name, `access to s3://${bucket} denied (${describeAwsError(error)})`, 'use credentials whose role carries the state_access_policy_json of this stack (or its aws_iam_policy from the state-backend stack)');
     }
     return fail(name, `s3://${bucket} could not be reached: ${describeAwsError(error)}`, 'check network access and AWS_ENDPOINT_URL_S3 / region settings');
+  }
+}
+
+/** HeadBucket's 404 has no error code; ListObjectsV2 on the state key (allowed to every state user) answers NoSuchBucket. */
+async function confirmMissing(s3: S3Client, bucket: string, key: string | undefined, name: string): Promise<CheckResult> {
+  try {
+    await withTimeout(REQUEST_TIMEOUT_MS + 1000, 'S3', (abortSignal) => s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1, ...(key ? { Prefix: key } : {}) }), { abortSignal }));
+    return pass(name, `s3://${bucket} is reachable (HeadBucket answered 404, listing works)`);
+  } catch (error) {
+    if (isNotFound(error)) return fail(name, `s3://${bucket} does not exist (NoSuchBucket)`, DEPLOY_BACKEND_FIX);
+    if (isAccessDenied(error)) return fail(name, `access to s3://${bucket} denied (${describeAwsError(error)})`, 'use credentials whose role carries the state_access_policy_json of this stack');
+    return fail(name, `s3://${bucket}: ${notTheService('S3', 'AWS_ENDPOINT_URL_S3')} (${describeAwsError(error)})`, 'point AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) at an S3 endpoint, or unset it to use AWS');
   }
 }
 

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { resolveBlueprint, type SettingSources } from '../blueprint';
+import type { SettingSources } from '../blueprint';
 import type { AppDefinition } from '../build-app';
+import { resolveDefinitions } from '../settings/resolve-definitions';
+import type { LoadedSources } from '../settings/setting-sources';
 import { isRemoteState, type StateDefinition } from '../state-definition';
-import { validateDefinitions } from '../validation/validate-definitions';
 
 /** One stack whose state the doctor checks. */
 export interface DoctorTarget {
@@ -13,31 +12,17 @@ export interface DoctorTarget {
 }
 
 /**
- * cdktf context the way `cdktf synth` sees it: `cdktf.json` "context", overridden by
- * `CDKTF_CONTEXT_JSON` (the doctor runs outside the cdktf CLI, which normally merges these).
+ * Every stack (environments, then the state-backend) with its validated state definition, resolved
+ * through the same path as synth (settings, cdktf.json, BACKEND_CONFIG_FILE): the doctor checks the
+ * bucket synth uses, or refuses with the same problems synth would print.
  */
-export function cdktfContextSources(projectDir: string, env: NodeJS.ProcessEnv): SettingSources {
-  let fileContext: Record<string, unknown> = {};
-  try {
-    fileContext = (JSON.parse(readFileSync(join(projectDir, 'cdktf.json'), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
-  } catch {
-    // no cdktf.json: settings come from the environment and defaults
-  }
-  const envContext = env.CDKTF_CONTEXT_JSON ? (JSON.parse(env.CDKTF_CONTEXT_JSON) as Record<string, unknown>) : {};
-  const context = { ...fileContext, ...envContext };
-  return { context: (key) => context[key], env };
-}
-
-/** Every stack (environments, then the state-backend) with its validated state definition. */
-export function allTargets(definition: AppDefinition, sources: SettingSources): DoctorTarget[] {
-  const blueprint = resolveBlueprint(sources);
-  const { environments, stateBackend } = validateDefinitions(
-    blueprint.project,
-    definition.environments.map((module) => module(blueprint)),
-    definition.stateBackend(blueprint),
-  );
+export function allTargets(definition: AppDefinition, input: LoadedSources | SettingSources): DoctorTarget[] {
+  const { blueprint, environments, stateBackend } = resolveDefinitions(definition, input);
   return [...environments, stateBackend].map(({ name, state }) => ({ name, project: blueprint.project, state }));
 }
+
+/** A stack name on the doctor's command line that is not a stack of the app. */
+export class UnknownStackError extends Error {}
 
 /**
  * The targets named on the command line, or every stack with remote state when none is named.
@@ -47,7 +32,7 @@ export function selectTargets(all: readonly DoctorTarget[], names: readonly stri
   if (names.length === 0) return all.filter((target) => isRemoteState(target.state));
   const unknown = names.filter((name) => !all.some((target) => target.name === name));
   if (unknown.length > 0) {
-    throw new Error(`unknown stack${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${all.map((t) => t.name).join(', ')}`);
+    throw new UnknownStackError(`unknown stack${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${all.map((t) => t.name).join(', ')}`);
   }
   return names.map((name) => all.find((target) => target.name === name)!);
 }

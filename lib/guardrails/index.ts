@@ -4,14 +4,15 @@ import type { GuardrailRule, GuardrailScope } from './rule';
 import { noPlaintextSecrets } from './rules/no-plaintext-secrets';
 import { productionBucketHardening } from './rules/production-bucket-hardening';
 import { productionStateEncrypted } from './rules/production-state-encrypted';
+import { protectionMatchesRole } from './rules/protection-matches-role';
 import { sharedEnvRemoteState } from './rules/shared-env-remote-state';
 import { suppressGuardrail, suppressionOf, type GuardrailSuppression } from './suppressions';
 
 export type { GuardrailRule, GuardrailScope, RuleResult } from './rule';
-export { noPlaintextSecrets, productionBucketHardening, productionStateEncrypted, sharedEnvRemoteState };
+export { noPlaintextSecrets, productionBucketHardening, productionStateEncrypted, protectionMatchesRole, sharedEnvRemoteState };
 export type { GuardrailSuppression } from './suppressions';
 
-export const ALL_RULES: readonly GuardrailRule[] = [sharedEnvRemoteState, productionStateEncrypted, productionBucketHardening, noPlaintextSecrets];
+export const ALL_RULES: readonly GuardrailRule[] = [protectionMatchesRole, sharedEnvRemoteState, productionStateEncrypted, productionBucketHardening, noPlaintextSecrets];
 
 /** One rule's verdict on one construct that did not comply. */
 export interface GuardrailFinding {

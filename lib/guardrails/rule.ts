@@ -1,11 +1,18 @@
 import type { IConstruct } from 'constructs';
 import type { ProtectionLevel } from '../environment';
+import type { EnvironmentRole } from './role';
 
-/** What the rules know about the stack they check: which environment, and how protected it must be. */
+/** What the rules know about the stack they check: which environment, its role, and how it is protected. */
 export interface GuardrailScope {
   readonly environment: string;
-  /** `ephemeral` = one person's throw-away; anything else is shared; `hardened` is production. */
+  /** The protection the definition declares. */
   readonly protection: ProtectionLevel;
+  /**
+   * What the environment is (lib/guardrails/role.ts), which the rules key on; `because` says which
+   * signal made it so. @default - the role the protection level implies
+   */
+  readonly role?: EnvironmentRole;
+  readonly because?: string;
 }
 
 export type RuleResult =
@@ -30,5 +37,10 @@ export interface GuardrailRule {
   check(construct: IConstruct, scope: GuardrailScope): RuleResult;
 }
 
-export const isShared = (scope: GuardrailScope): boolean => scope.protection !== 'ephemeral';
-export const isProduction = (scope: GuardrailScope): boolean => scope.protection === 'hardened';
+const IMPLIED_ROLE: Record<ProtectionLevel, EnvironmentRole> = { ephemeral: 'personal', standard: 'shared', hardened: 'production' };
+
+export const roleOf = (scope: GuardrailScope): EnvironmentRole => scope.role ?? IMPLIED_ROLE[scope.protection];
+/** Which signal gave the scope its role, for messages: `protection "standard"`, `name "production"`. */
+export const roleReason = (scope: GuardrailScope): string => scope.because ?? `protection "${scope.protection}"`;
+export const isShared = (scope: GuardrailScope): boolean => roleOf(scope) !== 'personal';
+export const isProduction = (scope: GuardrailScope): boolean => roleOf(scope) === 'production';

@@ -2,7 +2,8 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { applyStateBackend, stateLocation } from '../backend-factory';
 import type { EnvironmentDefinition } from '../environment';
-import { applyGuardrails } from '../guardrails';
+import { applyGuardrails, suppress } from '../guardrails';
+import { environmentRole } from '../guardrails/role';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { parameterName, resourceName } from '../naming';
 import { lockMechanisms } from '../state-definition';
@@ -18,7 +19,9 @@ export class EnvironmentStack extends TerraformStack {
     super(scope, definition.name);
     const context = { project, stack: definition.name };
     applyStateBackend(this, definition.state, context);
-    applyGuardrails(this, { environment: definition.name, protection: definition.protection });
+    const { role, because } = environmentRole(definition);
+    applyGuardrails(this, { environment: definition.name, protection: definition.protection, role, because });
+    for (const suppression of definition.suppressions ?? []) suppress(this, suppression);
     addAwsProvider(this, definition);
     this.workload = new ExampleWorkload(this, 'workload', {
       namePrefix: resourceName(project, definition.name, ''),

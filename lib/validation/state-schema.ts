@@ -8,6 +8,9 @@ import {
   dynamoDbTableNameProblems,
   s3BucketNameProblems,
 } from './aws-names';
+import { PROVIDER_AWS_REGIONS } from './provider-regions';
+import { PROVIDER_AWS_VERSION } from './provider-regions-source';
+import { keyProblems } from './state-locations';
 
 /**
  * Runtime schema of `StateDefinition`. TypeScript already rejects illegal shapes in `.ts` files;
@@ -44,27 +47,42 @@ export const dynamoDbTableName = ruleChecked(
   dynamoDbTableNameProblems,
 );
 
-export const awsRegion = requiredString('use an AWS region code such as "eu-west-1"').regex(AWS_REGION_PATTERN, {
-  error: (issue) => `"${issue.input}" is not an AWS region code: use the form "eu-west-1", "us-east-2" or "us-gov-west-1"`,
+/** A region the pinned AWS provider knows (lib/validation/provider-regions.ts, read from the provider). */
+export const awsRegion = requiredString('use an AWS region code such as "eu-west-1"').superRefine((value, ctx) => {
+  if (PROVIDER_AWS_REGIONS.includes(value)) return;
+  const form = AWS_REGION_PATTERN.test(value)
+    ? `is not a region hashicorp/aws ${PROVIDER_AWS_VERSION} knows`
+    : 'is not an AWS region code';
+  const near = PROVIDER_AWS_REGIONS.filter((region) => region.replace(/-/g, '') === value.toLowerCase().replace(/[^a-z0-9]/g, ''));
+  ctx.addIssue({
+    code: 'custom',
+    message: `${JSON.stringify(value)} ${form}: use ${near.length > 0 ? `"${near[0]}"` : `a region hashicorp/aws ${PROVIDER_AWS_VERSION} knows, e.g. "eu-west-1", "us-east-2" or "us-gov-west-1"`} (the list: lib/validation/provider-regions.ts)`,
+  });
 });
 
-/** A relative object key or prefix; `example` shows what the naming rule would produce. */
-function relativeKey(field: string, example: string) {
+/**
+ * A relative object key, prefix or local path in canonical form (see `keyProblems`): one way to
+ * write each location, so that comparing locations compares what they mean.
+ */
+function relativeKey(field: string, example: string, kind: 'key' | 'prefix' | 'path') {
   return z
     .string({ error: `must be a string such as "${example}"` })
     .superRefine((value, ctx) => {
-      const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-      if (value.trim() === '') fail(`must not be empty: omit "${field}" to use the naming rule ("${example}"), or set a path`);
-      else if (value.startsWith('/')) fail(`"${value}" must be relative, without a leading "/": use e.g. "${example}"`);
-      else if (value.includes('//')) fail(`"${value}" must not contain "//" (an empty path segment): use e.g. "${example}"`);
-      else if (value.endsWith('/')) fail(`"${value}" must not end with "/": it names an object, e.g. "${example}"`);
+      if (value.trim() === '') {
+        ctx.addIssue({ code: 'custom', message: `must not be empty: omit "${field}" to use the naming rule ("${example}"), or set a ${kind}` });
+        return;
+      }
+      const broken = keyProblems(value, kind);
+      if (broken.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a canonical ${kind}: it ${broken.join('; it ')}. Fix: omit "${field}" to use the naming rule, or write it like "${example}"` });
+      }
     })
     .optional();
 }
 
 const localState = z.strictObject({
   kind: z.literal('local'),
-  path: relativeKey('path', 'terraform.dev.tfstate'),
+  path: relativeKey('path', '../../../terraform.dev.tfstate', 'path'),
 });
 
 const s3State = z
@@ -72,7 +90,7 @@ const s3State = z
     kind: z.literal('s3'),
     bucket: s3BucketName,
     region: awsRegion,
-    key: relativeKey('key', '<project>/<stack>/terraform.tfstate'),
+    key: relativeKey('key', '<project>/<stack>/terraform.tfstate', 'key'),
     kmsKeyId: z
       .string()
       .regex(/^arn:aws[a-z-]*:kms:/, { error: 'must be a KMS key or alias ARN ("arn:aws:kms:<region>:<account>:key/..." or ":alias/...")' })
@@ -104,7 +122,7 @@ const gcsState = z.strictObject({
   bucket: requiredString('name the existing GCS bucket for state, e.g. "acme-platform-tfstate"').regex(GCS_BUCKET_PATTERN, {
     error: (issue) => `"${issue.input}" is not a valid GCS bucket name: use 3-63 lowercase letters, digits, "-" and "_", starting and ending with a letter or digit`,
   }),
-  prefix: relativeKey('prefix', '<project>/<stack>'),
+  prefix: relativeKey('prefix', '<project>/<stack>', 'prefix'),
   kmsEncryptionKey: z.string().min(1).optional(),
 });
 
@@ -117,7 +135,7 @@ const azurermState = z.strictObject({
   containerName: requiredString('name the blob container for state, e.g. "tfstate"').regex(AZURE_CONTAINER_PATTERN, {
     error: (issue) => `"${issue.input}" is not a valid container name: use 3-63 lowercase letters, digits and single hyphens`,
   }),
-  key: relativeKey('key', '<project>/<stack>/terraform.tfstate'),
+  key: relativeKey('key', '<project>/<stack>/terraform.tfstate', 'key'),
   useAzureadAuth: z.boolean().optional(),
 });
 
@@ -146,7 +164,9 @@ export const stateSchema = z.discriminatedUnion('kind', [localState, s3State, gc
   error: (issue) =>
     issue.code === 'invalid_union'
       ? `must be one of "local", "s3", "gcs", "azurerm", "cloud" (got ${JSON.stringify((issue.input as { kind?: unknown })?.kind)})`
-      : undefined,
+      : issue.code === 'invalid_type'
+        ? `must be a state definition object (got ${issue.input === null ? 'null' : typeof issue.input}), e.g. { kind: "local" } or { kind: "s3", bucket, region, locking: "lockfile" }`
+        : undefined,
 });
 
 // Compile-time check: every shape the TypeScript union allows is also accepted by the schema.

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import { stateLocation } from '../backend-factory';
 import type { EnvironmentDefinition } from '../environment';
 import { DefinitionError } from '../errors';
 import type { StateBackendDefinition } from '../state-backend-definition';
 import { environmentSchema, stateBackendSchema } from './environment-schema';
+import { locationCollisions, stateObjects, type StackLocations } from './state-locations';
 
 /** `<label>.<path>: <message>` for each issue; `label` is the environment name or position. */
 export function formatIssues(label: string, error: z.ZodError): string[] {
@@ -34,27 +34,43 @@ export function definitionProblems(project: string, environments: readonly unkno
     if (result.success) valid.push(result.data as EnvironmentDefinition);
     else problems.push(...formatIssues(labelOf(definition, index), result.error));
   });
-  const backend = stateBackendSchema.safeParse(stateBackend);
-  if (backend.success) valid.push(backend.data as StateBackendDefinition);
-  else problems.push(...formatIssues(labelOf(stateBackend, environments.length), backend.error));
+  const parsedBackend = stateBackendSchema.safeParse(stateBackend);
+  if (parsedBackend.success) valid.push(parsedBackend.data as StateBackendDefinition);
+  else problems.push(...formatIssues(labelOf(stateBackend, environments.length), parsedBackend.error));
 
-  const firstByName = new Map<string, number>();
-  const firstByLocation = new Map<string, string>();
-  valid.forEach(({ name, state }, index) => {
-    if (firstByName.has(name)) {
-      problems.push(`${name}.name: "${name}" is defined twice: environment names are stack names and must be unique; rename one`);
-      return;
+  const firstByName = new Set<string>();
+  const unique = valid.filter(({ name }) => {
+    if (!firstByName.has(name)) {
+      firstByName.add(name);
+      return true;
     }
-    firstByName.set(name, index);
-    const location = stateLocation(state, { project, stack: name });
-    const owner = firstByLocation.get(location);
-    if (owner !== undefined) {
-      problems.push(
-        `${name}.state: stores its state at ${location}, which ${owner} uses already; two stacks sharing one state would overwrite each other. Remove the explicit key/prefix/path so the naming rule gives each stack its own`,
-      );
-    } else firstByLocation.set(location, name);
+    problems.push(`${name}.name: "${name}" is defined twice: environment names are stack names and must be unique; rename one`);
+    return false;
   });
+  const locations = unique.map(({ name, state }) => {
+    const current = stateObjects(state, { project, stack: name });
+    if (current.store === 'local' && (current.state === 'cdktf.out' || current.state.startsWith('cdktf.out/'))) {
+      problems.push(`${name}.state.path: resolves to ${current.state}, inside cdktf.out/, which synth rewrites: keep state outside it (omit "path" for terraform.${name}.tfstate in the project root)`);
+    }
+    const explicit = ['path', 'key', 'prefix'].some((field) => (state as unknown as Record<string, unknown>)[field] !== undefined);
+    return { stack: name, explicit, current, reserved: reservedLocations(project, name, stateBackend, parsedBackend.success) };
+  });
+  problems.push(...locationCollisions(locations));
   return problems;
+}
+
+/**
+ * The state-backend stack keeps its state locally in bootstrap phase 1 and in its own bucket in
+ * phase 2; both places stay its own whichever phase the settings say it is in.
+ */
+function reservedLocations(project: string, stack: string, stateBackend: unknown, valid: boolean): StackLocations['reserved'] {
+  if (!valid || (stateBackend as StateBackendDefinition).name !== stack) return [];
+  const { bucket, region } = stateBackend as StateBackendDefinition;
+  const context = { project, stack };
+  return [
+    { objects: stateObjects({ kind: 'local' }, context), why: 'keeps its state in during bootstrap phase 1' },
+    { objects: stateObjects({ kind: 's3', bucket, region, locking: 'lockfile' }, context), why: 'moves its state to in bootstrap phase 2' },
+  ].filter(({ objects }) => objects.state !== stateObjects((stateBackend as StateBackendDefinition).state, context).state);
 }
 
 /** Throws one `DefinitionError` listing every problem, or returns the definitions typed. */

@@ -8,4 +8,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 dev_preflight
 echo "== dev: destroying"
 cd "$PROJECT_DIR"
-$CDKTF destroy dev --skip-synth --output "$OUTDIR" "$@"
+# Through with-secrets.sh for the saved plan alone: it holds the token, so it goes to a private
+# directory and is removed on every exit.
+"$LIB_DIR/with-secrets.sh" --stack-dir "$OUTDIR/stacks/dev" --from-environment -- $CDKTF destroy dev --skip-synth --output "$OUTDIR" "$@"

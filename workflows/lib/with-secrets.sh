@@ -4,14 +4,19 @@
 #
 #   with-secrets.sh --stack-dir DIR --env-file FILE [--example FILE] -- COMMAND...   (staging)
 #   with-secrets.sh --stack-dir DIR --vals FILE -- COMMAND...                        (production)
+#   with-secrets.sh --stack-dir DIR --from-environment -- COMMAND...                 (dev: TF_VAR_* already set)
 #
-# --env-file: KEY=VALUE lines, parsed by Node's util.parseEnv (dotenv syntax), never `source`d, so the
-#   file cannot run code. With --example, every key of the example file must have a non-empty value.
+# --env-file: TF_VAR_<name>=VALUE lines, parsed by scripts/secrets-env.ts (never `source`d, so the file
+#   cannot run code; any key but TF_VAR_* is refused, and no problem message shows a value). With
+#   --example, every key of the example file must have a non-empty value.
 # --vals: a flat YAML map of NAME: ref+BACKEND://... resolved by `vals exec -i`, which hands the
 #   values to COMMAND as environment variables; nothing is rendered to disk.
 #
-# Secrets still reach one file without this script's help: the saved plan `cdktf diff` makes Terraform
-# write to DIR/plan holds every variable value, sensitive ones included. The EXIT trap removes it.
+# Secrets still reach one file without this script's help: the saved plan `cdktf diff|deploy` makes
+# Terraform write to DIR/plan holds every variable value, sensitive ones included. DIR/plan is made a
+# symlink into a private directory (mode 0700, under TMPDIR, outside cdktf.out), so the plan is
+# written there; the directory and the link are removed on every exit (EXIT, INT, TERM). A run killed
+# with SIGKILL cannot clean up: the next run removes what it left and says so.
 set -euo pipefail
 
 say() { printf 'with-secrets: %s\n' "$*"; }
@@ -20,28 +25,69 @@ fail() {
   exit 1
 }
 
-stack_dir='' env_file='' example='' vals_file=''
+stack_dir='' env_file='' example='' vals_file='' from_environment=''
 while [ $# -gt 0 ]; do
   case $1 in
     --stack-dir) stack_dir=$2; shift 2 ;;
     --env-file) env_file=$2; shift 2 ;;
     --example) example=$2; shift 2 ;;
     --vals) vals_file=$2; shift 2 ;;
+    --from-environment) from_environment=1; shift ;;
     --) shift; break ;;
     *) fail "unknown argument '$1'" ;;
   esac
 done
 [ $# -gt 0 ] || fail "no command given after --"
 [ -n "$stack_dir" ] || fail "--stack-dir is required (where Terraform writes its saved plan)"
-if [ -n "$env_file" ] && [ -n "$vals_file" ]; then fail "give either --env-file or --vals, not both"; fi
-if [ -z "$env_file" ] && [ -z "$vals_file" ]; then fail "give --env-file FILE or --vals FILE"; fi
+sources=$(( ${#env_file} > 0 ? 1 : 0 ))$(( ${#vals_file} > 0 ? 1 : 0 ))${from_environment:-0}
+case $sources in
+  100 | 010 | 001) ;;
+  000) fail "give --env-file FILE, --vals FILE or --from-environment" ;;
+  *) fail "give only one of --env-file, --vals and --from-environment" ;;
+esac
+
+[ -d "$stack_dir" ] || fail "$stack_dir does not exist: synthesize first (npx cdktf synth)"
+project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+plan_root=${TMPDIR:-/tmp}
+plan_link=$stack_dir/plan
+plan_dir=''
+
+# A saved plan left by a run that could not clean up (SIGKILL, power loss): its owner is gone.
+remove_leftovers() {
+  local dir pid
+  for dir in "$plan_root"/cdktf-plan.*; do
+    [ -d "$dir" ] && [ -O "$dir" ] || continue
+    pid=$(cat "$dir/owner.pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then continue; fi
+    rm -rf -- "$dir"
+    say "removed $dir, a saved plan directory left by a killed run${pid:+ (pid $pid)}: it held secret values"
+  done
+  if [ -L "$plan_link" ]; then
+    local target
+    target=$(readlink -- "$plan_link")
+    pid=$(cat "$(dirname -- "$target")/owner.pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      fail "another run (pid $pid) is using $stack_dir; wait for it to finish (two runs on one stack would also fight over its state lock)"
+    fi
+    rm -f -- "$plan_link"
+    say "removed $plan_link, a link to a saved plan of a killed run"
+  elif [ -e "$plan_link" ]; then
+    rm -rf -- "$plan_link"
+    say "removed $plan_link, a saved plan left in the stack directory: it held secret values"
+  fi
+}
 
 cleanup() {
   local status=$?
-  # Terraform's saved plan contains the variable values in plain text (inside its zip container).
-  if [ -e "$stack_dir/plan" ]; then
-    rm -f -- "$stack_dir/plan"
-    say "removed $stack_dir/plan (a saved plan holds the secret values)"
+  if [ -n "$plan_dir" ]; then
+    if [ -L "$plan_link" ] && [ "$(readlink -- "$plan_link")" = "$plan_dir/plan" ]; then rm -f -- "$plan_link"; fi
+    if [ -e "$plan_dir/plan" ]; then say "removed the saved plan $plan_dir/plan (a saved plan holds the secret values)"; fi
+    rm -rf -- "$plan_dir"
+  fi
+  # Whatever wrote a plan file past the link (it should not happen) is removed too.
+  if [ -e "$plan_link" ] && [ ! -L "$plan_link" ]; then
+    rm -f -- "$plan_link"
+    say "removed $plan_link (a saved plan holds the secret values)"
   fi
   return "$status"
 }
@@ -49,46 +95,56 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+remove_leftovers
+# mktemp -d creates the directory with mode 0700: only this user can read the plan.
+plan_dir=$(mktemp -d "$plan_root/cdktf-plan.XXXXXXXX")
+printf '%s\n' "$$" > "$plan_dir/owner.pid"
+# ln fails when another run created its link first (two runs started at once).
+ln -s -- "$plan_dir/plan" "$plan_link" 2>/dev/null ||
+  fail "another run is using $stack_dir (its $plan_link appeared just now); wait for it to finish"
+
+if [ -n "$from_environment" ]; then
+  say "using the TF_VAR_* variables already in the environment; running: $*"
+  "$@"
+  exit $?
+fi
+
 if [ -n "$vals_file" ]; then
-  [ -f "$vals_file" ] || fail "$vals_file does not exist"
+  [ -e "$vals_file" ] || fail "$vals_file does not exist"
+  [ -f "$vals_file" ] || fail "$vals_file is not a regular file: give the path of the vals secrets file (workflows/production/secrets.yaml)"
   say "resolving the references in $vals_file with vals and running: $*"
   # vals exits 1 (printing "exit status N") when the command fails; the failure still propagates.
   "${VALS:-vals}" exec -i -f "$vals_file" -- "$@"
   exit $?
 fi
 
-[ -f "$env_file" ] || fail "$env_file does not exist. Copy ${example:-the example file} to $env_file and fill in the values."
-if [ -n "$(find "$env_file" -perm /077 2>/dev/null)" ]; then
+[ -e "$env_file" ] || fail "$env_file does not exist. Copy ${example:-the example file} to $env_file and fill in the values."
+if [ -n "$(find "$env_file" -maxdepth 0 -perm /077 2>/dev/null)" ]; then
   say "warning: $env_file is readable by other users; run: chmod 600 $env_file"
 fi
 
-# NUL-separated KEY=VALUE pairs: values may contain newlines and any character.
+# NUL-separated KEY=VALUE pairs, or every problem (by line, never a value) and exit code 1.
 parse_env_file() {
-  node -e '
-    const fs = require("fs");
-    const { parseEnv } = require("util");
-    if (typeof parseEnv !== "function") { console.error("with-secrets: FAILED: util.parseEnv needs Node.js ^20.12.0 or >= 21.7.0"); process.exit(1); }
-    const entries = Object.entries(parseEnv(fs.readFileSync(process.argv[1], "utf8")));
-    for (const [key, value] of entries) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) { console.error(`with-secrets: FAILED: ${process.argv[1]}: "${key}" is not a valid variable name`); process.exit(1); }
-      process.stdout.write(`${key}=${value}\0`);
-    }
-  ' "$1"
+  local file=$1
+  [[ $file == /* ]] || file=$PWD/$file
+  # From the project directory, where node finds tsx; the file is shown as given.
+  (cd "$project_dir" && SECRETS_FILE_LABEL=$1 node --require tsx/cjs scripts/secrets-env.ts "$file")
 }
 
-# Validate first: the process substitution below would hide the parser's exit status.
-parse_env_file "$env_file" >/dev/null || exit 1
+# One parse per file; `wait $!` gives the parser's exit status (a process substitution hides it otherwise).
+mapfile -d '' pairs < <(parse_env_file "$env_file")
+wait $! || exit 1
 declare -A values=()
-while IFS= read -r -d '' pair; do
-  values[${pair%%=*}]=${pair#*=}
-done < <(parse_env_file "$env_file")
+for pair in "${pairs[@]}"; do values[${pair%%=*}]=${pair#*=}; done
 
 if [ -n "$example" ]; then
+  mapfile -d '' pairs < <(parse_env_file "$example")
+  wait $! || exit 1
   missing=()
-  while IFS= read -r -d '' pair; do
+  for pair in "${pairs[@]}"; do
     key=${pair%%=*}
     [ -n "${values[$key]:-}" ] || missing+=("$key")
-  done < <(parse_env_file "$example")
+  done
   [ ${#missing[@]} -eq 0 ] || fail "$env_file has no value for: ${missing[*]} (listed in $example)"
 fi
 

@@ -1,6 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { backendConfig } from '../terraform-config';
-import { COMPLIANT, NOT_APPLICABLE, isShared, nonCompliant, type GuardrailRule } from '../rule';
+import { COMPLIANT, NOT_APPLICABLE, isShared, nonCompliant, roleOf, roleReason, type GuardrailRule } from '../rule';
 
 /** Backends whose state service always locks (blob leases, HCP runs, Consul sessions, ...). */
 const ALWAYS_LOCKING = new Set(['gcs', 'azurerm', 'cloud', 'remote', 'consul', 'pg', 'kubernetes']);
@@ -15,7 +15,7 @@ export const sharedEnvRemoteState: GuardrailRule = {
     const { kind, config } = backendConfig(construct);
     if (kind === 'local') {
       return nonCompliant(
-        `"${scope.environment}" is shared (protection "${scope.protection}") but keeps its state in a local file that nobody else sees and nothing locks`,
+        `"${scope.environment}" is ${roleOf(scope) === 'production' ? 'production' : 'shared'} (${roleReason(scope)}) but keeps its state in a local file that nobody else sees and nothing locks`,
       );
     }
     if (kind === 's3') {

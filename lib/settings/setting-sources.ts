@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { SETTINGS, type SettingSources } from '../blueprint';
+import { readRegularFile } from './read-regular-file';
+
+/** cdktf.json is a few hundred bytes; anything near this is not a cdktf.json. */
+const CDKTF_JSON_LIMIT = 256 * 1024;
+/** Keys the cdktf CLI adds to CDKTF_CONTEXT_JSON itself. */
+const CLI_CONTEXT_KEYS = new Set(['cdktfRelativeModules', 'cdktfStaticModuleAssetHash']);
+
+export interface LoadedSources {
+  readonly sources: SettingSources;
+  readonly problems: readonly string[];
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The settings every entry point reads (synth, the doctor; the examples use the defaults): the
+ * process environment and cdktf.json's "context", read from the file itself so that a run outside
+ * the cdktf CLI sees exactly what `cdktf synth` sees.
+ *
+ * cdktf-cli 0.21 has no `-c/--context` and overwrites CDKTF_CONTEXT_JSON with cdktf.json's "context"
+ * when that key exists. So CDKTF_CONTEXT_JSON is not a way to set anything: a setting in it that
+ * cdktf.json does not hold is refused rather than silently ignored.
+ */
+export function loadSettingSources(projectDir: string, env: NodeJS.ProcessEnv, cliFlags: readonly string[] = []): LoadedSources {
+  const problems: string[] = [];
+  if (cliFlags.length > 0) {
+    problems.push(
+      `cdktf ${cliFlags.join(' ')}: cdktf-cli 0.21 has no -c/--context option and ignores it: set the setting's environment variable (e.g. PROJECT_NAME=...) or put it in cdktf.json's "context" (README "Settings")`,
+    );
+  }
+  let fileContext: Record<string, unknown> = {};
+  const read = readRegularFile(join(projectDir, 'cdktf.json'), CDKTF_JSON_LIMIT);
+  if ('text' in read) {
+    try {
+      const config = JSON.parse(read.text) as unknown;
+      const context = isObject(config) ? config.context : undefined;
+      if (context !== undefined && !isObject(context)) problems.push('cdktf.json: "context" must be an object of setting names to values, e.g. { "project": "acme-platform" }');
+      else fileContext = context ?? {};
+    } catch (error) {
+      problems.push(`cdktf.json: is not valid JSON (${(error as Error).message.split('\n')[0]}): fix the file`);
+    }
+  } else if (read.problem !== 'does not exist') {
+    problems.push(`cdktf.json: ${read.problem}`);
+  }
+
+  if (env.CDKTF_CONTEXT_JSON) {
+    let passed: unknown;
+    try {
+      passed = JSON.parse(env.CDKTF_CONTEXT_JSON);
+    } catch {
+      passed = undefined;
+    }
+    if (!isObject(passed)) {
+      problems.push('CDKTF_CONTEXT_JSON: is not a JSON object; unset it and use the environment variables of the settings (README "Settings")');
+    } else {
+      const contextKeys = new Set([...Object.values(SETTINGS).map((setting) => setting.context), 'accountIds']);
+      for (const [key, value] of Object.entries(passed)) {
+        if (CLI_CONTEXT_KEYS.has(key) || JSON.stringify(value) === JSON.stringify(fileContext[key])) continue;
+        const setting = Object.values(SETTINGS).find((s) => s.context === key);
+        problems.push(
+          `CDKTF_CONTEXT_JSON: "${key}" is not read from here (cdktf-cli 0.21 replaces CDKTF_CONTEXT_JSON with cdktf.json's "context"): ` +
+            (setting ? `set ${setting.env} instead, or "${key}" in cdktf.json's "context"` : contextKeys.has(key) ? `set it in cdktf.json's "context"` : 'unset CDKTF_CONTEXT_JSON'),
+        );
+      }
+    }
+  }
+  return { sources: { context: (key) => fileContext[key], env }, problems };
+}
