@@ -122,43 +122,39 @@ describe('preflight vals', () => {
   });
 });
 
-describe('preflight node: util.parseEnv, which staging uses to read secrets.env', () => {
-  /** A `node` that reports `version` and whether util.parseEnv exists, and runs the real node for anything else. */
-  function installNode(version: string, parseEnv: 'function' | 'undefined') {
+describe('preflight node: at least package.json engines.node', () => {
+  /** A `node` that reports `version` when asked for it and runs the real node for anything else. */
+  function installNode(version: string) {
     sandbox.write(
       join(sandbox.bin, 'node'),
       `#!/usr/bin/env bash
-if [ "$1" = "-p" ] && [[ $2 == *parseEnv* ]]; then echo '${version} ${parseEnv}'; exit 0; fi
+if [ "$1 $2" = "-p process.versions.node" ]; then echo '${version}'; exit 0; fi
 exec ${process.execPath} "$@"
 `,
     );
   }
 
-  it('stops on Node.js 20.11, older than util.parseEnv (20.12.0)', () => {
-    installNode('20.11.1', 'undefined');
+  it('stops on a Node.js older than engines.node, naming both', () => {
+    installNode('20.8.1');
     const { status, out } = preflight(['node']);
     expect(status).toBe(1);
     expect(out).toContain(
-      'preflight: FAILED: Node.js 20.11.1 has no util.parseEnv, which the staging workflow uses to read secrets.env. ' +
-        'Install Node.js ^20.12.0 or >= 21.7.0 (package.json engines).',
+      "preflight: FAILED: Node.js 20.8.1 is too old for this project: package.json engines.node is '>=20.9.0' " +
+        '(the highest floor among its dependencies). Install Node.js 20.9.0 or newer.',
     );
   });
 
-  it('stops on Node.js 21.6, newer than 20.12 but before util.parseEnv reached 21.x (21.7.0)', () => {
-    installNode('21.6.2', 'undefined');
-    const { status, out } = preflight(['node']);
-    expect(status).toBe(1);
-    expect(out).toContain('Node.js 21.6.2 has no util.parseEnv');
+  it('accepts exactly the floor, and the Node.js running these tests', () => {
+    installNode('20.9.0');
+    expect(preflight(['node'])).toEqual({ status: 0, out: 'preflight: Node.js 20.9.0 satisfies >=20.9.0\n' });
+    rmSync(join(sandbox.bin, 'node'));
+    expect(preflight(['node'])).toEqual({ status: 0, out: `preflight: Node.js ${process.versions.node} satisfies >=20.9.0\n` });
   });
 
-  it('accepts the Node.js running these tests, which has util.parseEnv', () => {
-    const { status, out } = preflight(['node']);
-    expect(status).toBe(0);
-    expect(out).toBe(`preflight: Node.js ${process.versions.node} (util.parseEnv present)\n`);
-  });
-
-  it('package.json engines admits exactly the releases with util.parseEnv', () => {
-    const { engines } = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8')) as { engines: { node: string } };
-    expect(engines.node).toBe('^20.12.0 || >=21.7.0');
+  it('runs in every workflow before anything else needs Node', () => {
+    for (const makefile of ['staging', 'production']) {
+      expect(readFileSync(join(PROJECT_DIR, 'workflows', makefile, 'Makefile'), 'utf8')).toMatch(/^PREFLIGHT_EXTRA := node\b/m);
+    }
+    expect(readFileSync(join(PROJECT_DIR, 'workflows', 'dev', 'common.sh'), 'utf8')).toContain('"$LIB_DIR/preflight.sh" node');
   });
 });

@@ -20,6 +20,7 @@ WARN
     echo "       read -rs TF_VAR_app_api_token && export TF_VAR_app_api_token" >&2
     exit 1
   fi
+  "$LIB_DIR/preflight.sh" node
   "$LIB_DIR/preflight.sh" aws
   echo "== dev: synthesizing into $OUTDIR"
   (cd "$PROJECT_DIR" && $CDKTF synth --output "$OUTDIR")

@@ -5,7 +5,7 @@
 #   preflight.sh terraform <cdktf.out/stacks/STACK/cdk.tf.json>   Terraform/OpenTofu new enough for that stack
 #   preflight.sh aws                                               AWS credentials present
 #   preflight.sh vals                                              vals on PATH, with `vals exec -i`
-#   preflight.sh node                                              Node.js with util.parseEnv (staging's secrets.env)
+#   preflight.sh node                                              Node.js at least package.json's engines.node
 #
 # Binaries come from TERRAFORM_BINARY_NAME (the variable cdktf itself honours, default terraform)
 # and VALS (default vals).
@@ -122,17 +122,20 @@ check_vals() {
   say "vals: $(command -v "$vals")"
 }
 
-# util.parseEnv arrived in Node.js 21.7.0 and 20.12.0 (https://nodejs.org/api/util.html#utilparseenvcontent), so
-# 21.0-21.6 lack it although they are newer than 20.12: the check asks Node for the function itself.
+# The Node.js floor is package.json's engines.node (a plain ">=X.Y.Z"), so it is written down once.
 check_node() {
-  command -v node >/dev/null 2>&1 || fail "node not found on PATH. Install Node.js ^20.12.0 or >= 21.7.0 (package.json engines)."
-  local answer version
-  answer=$(node -p 'process.versions.node + " " + typeof require("util").parseEnv' 2>/dev/null) ||
-    fail "could not run \`node -p\` to read the Node.js version."
-  version=${answer%% *}
-  [ "${answer#* }" = function ] ||
-    fail "Node.js $version has no util.parseEnv, which the staging workflow uses to read secrets.env. Install Node.js ^20.12.0 or >= 21.7.0 (package.json engines)."
-  say "Node.js $version (util.parseEnv present)"
+  command -v node >/dev/null 2>&1 || fail "node not found on PATH. Install Node.js (see engines.node in package.json)."
+  local project_dir constraint version
+  project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  constraint=$(node -e 'process.stdout.write(String((require(process.argv[1]).engines || {}).node || ""))' "$project_dir/package.json" 2>/dev/null) ||
+    fail "could not read engines.node from $project_dir/package.json."
+  [[ $constraint =~ ^\>=\ *([0-9]+\.[0-9]+\.[0-9]+)$ ]] ||
+    fail "engines.node in $project_dir/package.json is '$constraint'; this check understands only '>=X.Y.Z'."
+  local minimum=${BASH_REMATCH[1]}
+  version=$(node -p 'process.versions.node' 2>/dev/null) || fail "could not run \`node -p\` to read the Node.js version."
+  version_at_least "$version" "$minimum" ||
+    fail "Node.js $version is too old for this project: package.json engines.node is '$constraint' (the highest floor among its dependencies). Install Node.js $minimum or newer."
+  say "Node.js $version satisfies $constraint"
 }
 
 [ $# -gt 0 ] || fail "usage: preflight.sh terraform <cdk.tf.json> | aws | vals | node"
