@@ -18,6 +18,8 @@ export interface Blueprint {
   readonly stateBackendMigrated: boolean;
   /** A YAML backend settings file whose state replaces the definitions' (see lib/backend-config/). */
   readonly backendConfigFile?: string;
+  /** `<owner>/<repo>` of the GitHub repository whose Actions jobs may deploy (the CI roles' OIDC trust). */
+  readonly githubRepository: string;
   /** Account ID for an environment: context `accountIds.<env>`, env var `AWS_ACCOUNT_ID_<ENV>`, or `fallback`. */
   accountId(environment: string, fallback: string): string;
 }
@@ -41,10 +43,14 @@ export const SETTINGS = {
   stateRegion: { context: 'stateRegion', env: 'TF_STATE_REGION' },
   stateBackendMigrated: { context: 'stateBackendMigrated', env: 'STATE_BACKEND_MIGRATED' },
   backendConfigFile: { context: 'backendConfigFile', env: 'BACKEND_CONFIG_FILE' },
+  // GitHub Actions sets GITHUB_REPOSITORY itself; commit the context key so every synth agrees.
+  githubRepository: { context: 'githubRepository', env: 'GITHUB_REPOSITORY' },
 } as const satisfies Record<string, Setting>;
 
 export const DEFAULT_PROJECT = 'acme-platform';
 export const DEFAULT_STATE_REGION = 'eu-west-1';
+/** Placeholder: the CI roles trust no real repository until this is set. */
+export const DEFAULT_GITHUB_REPOSITORY = 'acme/platform-infrastructure';
 
 function read(sources: SettingSources, setting: Setting): string | undefined {
   const fromContext = sources.context(setting.context);
@@ -64,6 +70,7 @@ export function resolveBlueprint(sources: SettingSources): Blueprint {
     stateKmsAlias: `alias/${project}-tfstate`,
     stateBackendMigrated: ['true', '1', 'yes'].includes((read(sources, SETTINGS.stateBackendMigrated) ?? '').toLowerCase()),
     backendConfigFile: read(sources, SETTINGS.backendConfigFile),
+    githubRepository: read(sources, SETTINGS.githubRepository) ?? DEFAULT_GITHUB_REPOSITORY,
     accountId(environment, fallback) {
       const fromContext =
         accountIds && typeof accountIds === 'object' ? (accountIds as Record<string, unknown>)[environment] : undefined;

@@ -3,6 +3,9 @@ import { applyBackendConfigFile, loadBackendConfigFile } from './backend-config/
 import { resolveBlueprint, type Blueprint, type SettingSources } from './blueprint';
 import type { EnvironmentDefinition, EnvironmentModule } from './environment';
 import { DefinitionError } from './errors';
+import { CiIdentityStack } from './identities/ci-identity-stack';
+import { githubRepositoryProblem } from './identities/names';
+import { environmentIdentity, withStateRoles } from './identities/resolve';
 import { EnvironmentStack } from './stacks/environment-stack';
 import { StateBackendStack } from './stacks/state-backend-stack';
 import type { StateBackendModule } from './state-backend-definition';
@@ -17,6 +20,8 @@ export interface BuiltApp {
   readonly blueprint: Blueprint;
   readonly environmentStacks: readonly EnvironmentStack[];
   readonly stateBackendStack: StateBackendStack;
+  /** `ci-<env>` for every environment whose state is in the state bucket (docs/cross-account.md). */
+  readonly ciStacks: readonly CiIdentityStack[];
 }
 
 /** Settings from the app's context and the process environment. */
@@ -30,17 +35,33 @@ export function settingSourcesOf(app: App, env: NodeJS.ProcessEnv = process.env)
  */
 export function buildApp(app: App, definition: AppDefinition, sources: SettingSources = settingSourcesOf(app)): BuiltApp {
   const blueprint = resolveBlueprint(sources);
-  const { environments, stateBackend } = validateDefinitions(
+  const { environments: validated, stateBackend } = validateDefinitions(
     blueprint.project,
     withBackendConfigFile(blueprint.backendConfigFile, definition.environments.map((module) => module(blueprint))),
     definition.stateBackend(blueprint),
   );
+  const { environments, problems } = withStateRoles(blueprint.project, validated, stateBackend);
+  const repositoryProblem = githubRepositoryProblem(blueprint.githubRepository);
+  if (repositoryProblem) problems.push(repositoryProblem);
+  if (problems.length > 0) throw new DefinitionError(problems);
+
   // The lock table lives in the state-backend stack's account (the first its account guard allows).
   const stateAccountId = stateBackend.allowedAccountIds[0];
+  const identities = environments.map((environment) => environmentIdentity(blueprint.project, environment, stateBackend));
+  const accountsWithProvider = new Set<string>();
   return {
     blueprint,
-    environmentStacks: environments.map((environment) => new EnvironmentStack(app, environment, blueprint.project, stateAccountId)),
+    environmentStacks: environments.map(
+      (environment) => new EnvironmentStack(app, environment, blueprint.project, stateAccountId, stateBackend.bucket),
+    ),
     stateBackendStack: new StateBackendStack(app, stateBackend, blueprint.project, environments),
+    ciStacks: identities
+      .filter((identity) => identity.access.via !== 'none')
+      .map((identity) => {
+        const createOidcProvider = !accountsWithProvider.has(identity.account);
+        accountsWithProvider.add(identity.account);
+        return new CiIdentityStack(app, { project: blueprint.project, identity, repository: blueprint.githubRepository, createOidcProvider });
+      }),
   };
 }
 

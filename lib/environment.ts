@@ -1,4 +1,5 @@
 import type { Blueprint } from './blueprint';
+import type { StateAccess } from './identities/state-access';
 import type { StateDefinition } from './state-definition';
 
 /**
@@ -22,6 +23,12 @@ export interface EnvironmentDefinition {
   /** Where and how the environment keeps its Terraform state. */
   readonly state: StateDefinition;
   readonly protection: ProtectionLevel;
+  /**
+   * How the environment reaches S3 state in the state bucket (docs/cross-account.md).
+   * @default - `{ via: 'role' }` (a state role trusted by this account's administrators and its CI
+   * role) when the environment's account differs from the state account, else `{ via: 'credentials' }`
+   */
+  readonly stateAccess?: StateAccess;
 }
 
 /** An environment file's export: a definition computed from the project-wide blueprint. */

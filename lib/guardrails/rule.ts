@@ -6,6 +6,15 @@ export interface GuardrailScope {
   readonly environment: string;
   /** `ephemeral` = one person's throw-away; anything else is shared; `hardened` is production. */
   readonly protection: ProtectionLevel;
+  /** Where the state account is, for the cross-account rule. @default - the rule does not apply */
+  readonly stateAccount?: StateAccountScope;
+}
+
+/** The environment's accounts and the state account whose bucket holds the state. */
+export interface StateAccountScope {
+  readonly environmentAccountIds: readonly string[];
+  readonly stateAccountId: string;
+  readonly stateBucket: string;
 }
 
 export type RuleResult =

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stateAccessSchema } from '../identities/schema';
 import { AWS_ACCOUNT_ID_PATTERN } from './aws-names';
 import { awsRegion, dynamoDbTableName, requiredString, s3BucketName, stateSchema } from './state-schema';
 
@@ -37,6 +38,7 @@ export const environmentSchema = z.strictObject({
   protection: z.enum(['ephemeral', 'standard', 'hardened'], {
     error: 'must be "ephemeral" (throw-away dev), "standard" (shared, recoverable) or "hardened" (production)',
   }),
+  stateAccess: stateAccessSchema.optional(),
 });
 
 export const stateBackendSchema = z.strictObject({
