@@ -35,14 +35,16 @@ export function settingSourcesOf(app: App, env: NodeJS.ProcessEnv = process.env)
  */
 export function buildApp(app: App, definition: AppDefinition, sources: SettingSources = settingSourcesOf(app)): BuiltApp {
   const blueprint = resolveBlueprint(sources);
-  const { environments: validated, stateBackend } = validateDefinitions(
-    blueprint.project,
-    withBackendConfigFile(blueprint.backendConfigFile, definition.environments.map((module) => module(blueprint))),
-    definition.stateBackend(blueprint),
+  const settingProblems = [githubRepositoryProblem(blueprint.githubRepository)].filter((problem): problem is string => problem !== undefined);
+  const { environments: validated, stateBackend } = withSettingProblems(settingProblems, () =>
+    validateDefinitions(
+      blueprint.project,
+      withBackendConfigFile(blueprint.backendConfigFile, definition.environments.map((module) => module(blueprint))),
+      definition.stateBackend(blueprint),
+    ),
   );
   const { environments, problems } = withStateRoles(blueprint.project, validated, stateBackend);
-  const repositoryProblem = githubRepositoryProblem(blueprint.githubRepository);
-  if (repositoryProblem) problems.push(repositoryProblem);
+  problems.push(...settingProblems);
   if (problems.length > 0) throw new DefinitionError(problems);
 
   // The lock table lives in the state-backend stack's account (the first its account guard allows).
@@ -63,6 +65,16 @@ export function buildApp(app: App, definition: AppDefinition, sources: SettingSo
         return new CiIdentityStack(app, { project: blueprint.project, identity, repository: blueprint.githubRepository, createOidcProvider });
       }),
   };
+}
+
+/** Runs `body`, adding the settings' problems to a `DefinitionError` it throws, so one run shows them all. */
+function withSettingProblems<T>(settingProblems: readonly string[], body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof DefinitionError && settingProblems.length > 0) throw new DefinitionError([...error.problems, ...settingProblems]);
+    throw error;
+  }
 }
 
 /** The definitions with BACKEND_CONFIG_FILE's state applied, when one is given. */
