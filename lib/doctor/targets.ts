@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { resolveBlueprint, type SettingSources } from '../blueprint';
 import type { AppDefinition } from '../build-app';
 import { isRemoteState, type StateDefinition } from '../state-definition';
+import { DefinitionError } from '../errors';
+import { withStateRoles } from '../identities/resolve';
 import { validateDefinitions } from '../validation/validate-definitions';
 
 /** One stack whose state the doctor checks. */
@@ -31,11 +33,14 @@ export function cdktfContextSources(projectDir: string, env: NodeJS.ProcessEnv):
 /** Every stack (environments, then the state-backend) with its validated state definition. */
 export function allTargets(definition: AppDefinition, sources: SettingSources): DoctorTarget[] {
   const blueprint = resolveBlueprint(sources);
-  const { environments, stateBackend } = validateDefinitions(
+  const { environments: validated, stateBackend } = validateDefinitions(
     blueprint.project,
     definition.environments.map((module) => module(blueprint)),
     definition.stateBackend(blueprint),
   );
+  // The state role each backend assumes, so the checks run as Terraform will.
+  const { environments, problems } = withStateRoles(blueprint.project, validated, stateBackend);
+  if (problems.length > 0) throw new DefinitionError(problems);
   return [...environments, stateBackend].map(({ name, state }) => ({ name, project: blueprint.project, state }));
 }
 

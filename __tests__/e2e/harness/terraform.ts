@@ -85,6 +85,7 @@ function cliConfig(): string {
 export interface AwsEndpoints {
   readonly s3?: string;
   readonly dynamodb?: string;
+  readonly sts?: string;
 }
 
 /** Environment for a terraform process: offline, non-interactive, pointed at the local servers. */
@@ -106,6 +107,7 @@ export function terraformEnv(endpoints: AwsEndpoints = {}, extra: Record<string,
   delete env.AWS_SESSION_TOKEN;
   if (endpoints.s3) env.AWS_ENDPOINT_URL_S3 = endpoints.s3;
   if (endpoints.dynamodb) env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
+  if (endpoints.sts) env.AWS_ENDPOINT_URL_STS = endpoints.sts;
   return env;
 }
 
