@@ -18,6 +18,8 @@ export interface Blueprint {
   readonly stateBackendMigrated: boolean;
   /** A YAML backend settings file whose state replaces the definitions' (see lib/backend-config/). */
   readonly backendConfigFile?: string;
+  /** Target the local sandbox (`npm run sandbox -- up`): connection settings only (docs/sandbox.md). */
+  readonly sandbox: boolean;
   /** Account ID for an environment: context `accountIds.<env>`, env var `AWS_ACCOUNT_ID_<ENV>`, or `fallback`. */
   accountId(environment: string, fallback: string): string;
 }
@@ -41,6 +43,7 @@ export const SETTINGS = {
   stateRegion: { context: 'stateRegion', env: 'TF_STATE_REGION' },
   stateBackendMigrated: { context: 'stateBackendMigrated', env: 'STATE_BACKEND_MIGRATED' },
   backendConfigFile: { context: 'backendConfigFile', env: 'BACKEND_CONFIG_FILE' },
+  sandbox: { context: 'sandbox', env: 'SANDBOX' },
 } as const satisfies Record<string, Setting>;
 
 export const DEFAULT_PROJECT = 'acme-platform';
@@ -64,6 +67,7 @@ export function resolveBlueprint(sources: SettingSources): Blueprint {
     stateKmsAlias: `alias/${project}-tfstate`,
     stateBackendMigrated: ['true', '1', 'yes'].includes((read(sources, SETTINGS.stateBackendMigrated) ?? '').toLowerCase()),
     backendConfigFile: read(sources, SETTINGS.backendConfigFile),
+    sandbox: ['true', '1', 'yes'].includes((read(sources, SETTINGS.sandbox) ?? '').toLowerCase()),
     accountId(environment, fallback) {
       const fromContext =
         accountIds && typeof accountIds === 'object' ? (accountIds as Record<string, unknown>)[environment] : undefined;

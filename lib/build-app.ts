@@ -3,6 +3,7 @@ import { applyBackendConfigFile, loadBackendConfigFile } from './backend-config/
 import { resolveBlueprint, type Blueprint, type SettingSources } from './blueprint';
 import type { EnvironmentDefinition, EnvironmentModule } from './environment';
 import { DefinitionError } from './errors';
+import { resolveSandboxConnection, type SandboxConnection } from './sandbox/connection';
 import { EnvironmentStack } from './stacks/environment-stack';
 import { StateBackendStack } from './stacks/state-backend-stack';
 import type { StateBackendModule } from './state-backend-definition';
@@ -35,13 +36,21 @@ export function buildApp(app: App, definition: AppDefinition, sources: SettingSo
     withBackendConfigFile(blueprint.backendConfigFile, definition.environments.map((module) => module(blueprint))),
     definition.stateBackend(blueprint),
   );
+  const sandbox = blueprint.sandbox ? sandboxConnectionOf(sources) : undefined;
   // The lock table lives in the state-backend stack's account (the first its account guard allows).
   const stateAccountId = stateBackend.allowedAccountIds[0];
   return {
     blueprint,
-    environmentStacks: environments.map((environment) => new EnvironmentStack(app, environment, blueprint.project, stateAccountId)),
-    stateBackendStack: new StateBackendStack(app, stateBackend, blueprint.project, environments),
+    environmentStacks: environments.map((environment) => new EnvironmentStack(app, environment, blueprint.project, stateAccountId, sandbox)),
+    stateBackendStack: new StateBackendStack(app, stateBackend, blueprint.project, environments, sandbox),
   };
+}
+
+/** SANDBOX=1: the running sandbox's endpoint, or a DefinitionError saying how to start one. */
+function sandboxConnectionOf(sources: SettingSources): SandboxConnection {
+  const connection = resolveSandboxConnection(sources.env);
+  if ('problem' in connection) throw new DefinitionError([connection.problem]);
+  return connection;
 }
 
 /** The definitions with BACKEND_CONFIG_FILE's state applied, when one is given. */

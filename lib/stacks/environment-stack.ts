@@ -5,6 +5,7 @@ import type { EnvironmentDefinition } from '../environment';
 import { applyGuardrails } from '../guardrails';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { parameterName, resourceName } from '../naming';
+import type { SandboxConnection } from '../sandbox/connection';
 import { lockMechanisms } from '../state-definition';
 import { ExampleWorkload } from '../workload/example-workload';
 import { addAwsProvider } from './aws-provider';
@@ -13,13 +14,16 @@ import { addAwsProvider } from './aws-provider';
 export class EnvironmentStack extends TerraformStack {
   readonly workload: ExampleWorkload;
 
-  /** `stateAccountId`: account of the state bucket's lock table (the state-backend stack's account). */
-  constructor(scope: Construct, readonly definition: EnvironmentDefinition, project: string, stateAccountId: string) {
+  /**
+   * `stateAccountId`: account of the state bucket's lock table (the state-backend stack's account).
+   * `sandbox`: SANDBOX=1's connection (lib/sandbox/connection.ts), else undefined.
+   */
+  constructor(scope: Construct, readonly definition: EnvironmentDefinition, project: string, stateAccountId: string, sandbox?: SandboxConnection) {
     super(scope, definition.name);
     const context = { project, stack: definition.name };
-    applyStateBackend(this, definition.state, context);
+    applyStateBackend(this, definition.state, { ...context, sandbox });
     applyGuardrails(this, { environment: definition.name, protection: definition.protection });
-    addAwsProvider(this, definition);
+    addAwsProvider(this, definition, sandbox);
     this.workload = new ExampleWorkload(this, 'workload', {
       namePrefix: resourceName(project, definition.name, ''),
       parameterPrefix: parameterName(project, definition.name, ''),

@@ -9,6 +9,7 @@ import type { EnvironmentDefinition } from '../environment';
 import { applyGuardrails, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { resourceName } from '../naming';
+import type { SandboxConnection } from '../sandbox/connection';
 import type { StateBackendDefinition } from '../state-backend-definition';
 import { addAwsProvider } from './aws-provider';
 
@@ -28,13 +29,15 @@ export class StateBackendStack extends TerraformStack {
     readonly definition: StateBackendDefinition,
     project: string,
     environments: readonly EnvironmentDefinition[] = [],
+    /** SANDBOX=1's connection (lib/sandbox/connection.ts), else undefined. */
+    sandbox?: SandboxConnection,
   ) {
     super(scope, definition.name);
-    applyStateBackend(this, definition.state, { project, stack: definition.name });
+    applyStateBackend(this, definition.state, { project, stack: definition.name, sandbox });
     // Held to production's standard for what it creates. The state rules do not apply: during
     // bootstrap phase 1 its own state is local on purpose (its bucket does not exist yet).
     applyGuardrails(this, { environment: definition.name, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets]);
-    addAwsProvider(this, definition);
+    addAwsProvider(this, definition, sandbox);
 
     const { encryption } = definition;
     this.kmsKey =
