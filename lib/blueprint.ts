@@ -20,6 +20,8 @@ export interface Blueprint {
   readonly backendConfigFile?: string;
   /** `<owner>/<repo>` of the GitHub repository whose Actions jobs may deploy (the CI roles' OIDC trust). */
   readonly githubRepository: string;
+  /** Target the local sandbox (`npm run sandbox -- up`): connection settings only (docs/sandbox.md). */
+  readonly sandbox: boolean;
   /** Account ID for an environment: context `accountIds.<env>`, env var `AWS_ACCOUNT_ID_<ENV>`, or `fallback`. */
   accountId(environment: string, fallback: string): string;
 }
@@ -45,6 +47,7 @@ export const SETTINGS = {
   backendConfigFile: { context: 'backendConfigFile', env: 'BACKEND_CONFIG_FILE' },
   // GitHub Actions sets GITHUB_REPOSITORY itself; commit the context key so every synth agrees.
   githubRepository: { context: 'githubRepository', env: 'GITHUB_REPOSITORY' },
+  sandbox: { context: 'sandbox', env: 'SANDBOX' },
 } as const satisfies Record<string, Setting>;
 
 export const DEFAULT_PROJECT = 'acme-platform';
@@ -71,6 +74,7 @@ export function resolveBlueprint(sources: SettingSources): Blueprint {
     stateBackendMigrated: ['true', '1', 'yes'].includes((read(sources, SETTINGS.stateBackendMigrated) ?? '').toLowerCase()),
     backendConfigFile: read(sources, SETTINGS.backendConfigFile),
     githubRepository: read(sources, SETTINGS.githubRepository) ?? DEFAULT_GITHUB_REPOSITORY,
+    sandbox: ['true', '1', 'yes'].includes((read(sources, SETTINGS.sandbox) ?? '').toLowerCase()),
     accountId(environment, fallback) {
       const fromContext =
         accountIds && typeof accountIds === 'object' ? (accountIds as Record<string, unknown>)[environment] : undefined;

@@ -6,6 +6,7 @@ import { DefinitionError } from './errors';
 import { CiIdentityStack } from './identities/ci-identity-stack';
 import { githubRepositoryProblem } from './identities/names';
 import { environmentIdentity, withStateRoles } from './identities/resolve';
+import { resolveSandboxConnection, type SandboxConnection } from './sandbox/connection';
 import { EnvironmentStack } from './stacks/environment-stack';
 import { StateBackendStack } from './stacks/state-backend-stack';
 import type { StateBackendModule } from './state-backend-definition';
@@ -47,6 +48,7 @@ export function buildApp(app: App, definition: AppDefinition, sources: SettingSo
   problems.push(...settingProblems);
   if (problems.length > 0) throw new DefinitionError(problems);
 
+  const sandbox = blueprint.sandbox ? sandboxConnectionOf(sources) : undefined;
   // The lock table lives in the state-backend stack's account (the first its account guard allows).
   const stateAccountId = stateBackend.allowedAccountIds[0];
   const identities = environments.map((environment) => environmentIdentity(blueprint.project, environment, stateBackend));
@@ -54,15 +56,21 @@ export function buildApp(app: App, definition: AppDefinition, sources: SettingSo
   return {
     blueprint,
     environmentStacks: environments.map(
-      (environment) => new EnvironmentStack(app, environment, blueprint.project, stateAccountId, stateBackend.bucket),
+      (environment) => new EnvironmentStack(app, environment, blueprint.project, stateAccountId, sandbox, stateBackend.bucket),
     ),
-    stateBackendStack: new StateBackendStack(app, stateBackend, blueprint.project, environments),
+    stateBackendStack: new StateBackendStack(app, stateBackend, blueprint.project, environments, sandbox),
     ciStacks: identities
       .filter((identity) => identity.access.via !== 'none')
       .map((identity) => {
         const createOidcProvider = !accountsWithProvider.has(identity.account);
         accountsWithProvider.add(identity.account);
-        return new CiIdentityStack(app, { project: blueprint.project, identity, repository: blueprint.githubRepository, createOidcProvider });
+        return new CiIdentityStack(app, {
+          project: blueprint.project,
+          identity,
+          repository: blueprint.githubRepository,
+          createOidcProvider,
+          sandbox,
+        });
       }),
   };
 }
@@ -75,6 +83,13 @@ function withSettingProblems<T>(settingProblems: readonly string[], body: () => 
     if (error instanceof DefinitionError && settingProblems.length > 0) throw new DefinitionError([...error.problems, ...settingProblems]);
     throw error;
   }
+}
+
+/** SANDBOX=1: the running sandbox's endpoint, or a DefinitionError saying how to start one. */
+function sandboxConnectionOf(sources: SettingSources): SandboxConnection {
+  const connection = resolveSandboxConnection(sources.env);
+  if ('problem' in connection) throw new DefinitionError([connection.problem]);
+  return connection;
 }
 
 /** The definitions with BACKEND_CONFIG_FILE's state applied, when one is given. */

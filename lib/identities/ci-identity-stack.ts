@@ -7,6 +7,7 @@ import { applyStateBackend } from '../backend-factory';
 import { applyGuardrails, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { PROTECTION_PROFILES } from '../protection';
+import type { SandboxConnection } from '../sandbox/connection';
 import { addAwsProvider } from '../stacks/aws-provider';
 import { ciDeployPolicy } from './deploy-policy';
 import { ciDeployRoleName, ciStackName, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubOidcProviderArn } from './names';
@@ -23,6 +24,8 @@ export interface CiIdentityProps {
    * it, the others refer to it by ARN (deploy that one's CI stack first).
    */
   readonly createOidcProvider: boolean;
+  /** SANDBOX=1's connection (lib/sandbox/connection.ts), else undefined. */
+  readonly sandbox?: SandboxConnection;
 }
 
 /**
@@ -45,7 +48,7 @@ export class CiIdentityStack extends TerraformStack {
     super(scope, name);
     applyStateBackend(this, { kind: 'local' }, { project, stack: name });
     applyGuardrails(this, { environment: name, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets]);
-    addAwsProvider(this, { region: environment.region, allowedAccountIds: [identity.account], tags: environment.tags });
+    addAwsProvider(this, { region: environment.region, allowedAccountIds: [identity.account], tags: environment.tags }, props.sandbox);
 
     this.oidcProvider = props.createOidcProvider
       ? new IamOpenidConnectProvider(this, 'github-oidc', {

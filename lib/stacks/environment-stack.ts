@@ -5,6 +5,7 @@ import type { EnvironmentDefinition } from '../environment';
 import { applyGuardrails } from '../guardrails';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { parameterName, resourceName } from '../naming';
+import type { SandboxConnection } from '../sandbox/connection';
 import { lockMechanisms } from '../state-definition';
 import { ExampleWorkload } from '../workload/example-workload';
 import { addAwsProvider } from './aws-provider';
@@ -14,13 +15,21 @@ export class EnvironmentStack extends TerraformStack {
   readonly workload: ExampleWorkload;
 
   /**
-   * `stateAccountId`: account of the state bucket's lock table (the state-backend stack's account);
+   * `stateAccountId`: account of the state bucket's lock table (the state-backend stack's account).
+   * `sandbox`: SANDBOX=1's connection (lib/sandbox/connection.ts), else undefined.
    * `stateBucket`: the state-backend's bucket, for the cross-account guardrail (omit: the rule does not apply).
    */
-  constructor(scope: Construct, readonly definition: EnvironmentDefinition, project: string, stateAccountId: string, stateBucket?: string) {
+  constructor(
+    scope: Construct,
+    readonly definition: EnvironmentDefinition,
+    project: string,
+    stateAccountId: string,
+    sandbox?: SandboxConnection,
+    stateBucket?: string,
+  ) {
     super(scope, definition.name);
     const context = { project, stack: definition.name };
-    applyStateBackend(this, definition.state, context);
+    applyStateBackend(this, definition.state, { ...context, sandbox });
     applyGuardrails(this, {
       environment: definition.name,
       protection: definition.protection,
@@ -28,7 +37,7 @@ export class EnvironmentStack extends TerraformStack {
         ? { stateAccount: { environmentAccountIds: definition.allowedAccountIds, stateAccountId, stateBucket } }
         : {}),
     });
-    addAwsProvider(this, definition);
+    addAwsProvider(this, definition, sandbox);
     this.workload = new ExampleWorkload(this, 'workload', {
       namePrefix: resourceName(project, definition.name, ''),
       parameterPrefix: parameterName(project, definition.name, ''),

@@ -11,8 +11,9 @@ import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { stateKeyPolicy } from '../identities/key-policy';
 import { environmentIdentity, usesStateKey } from '../identities/resolve';
 import { StateRole } from '../identities/state-role';
-import type { StateBackendDefinition } from '../state-backend-definition';
 import { resourceName } from '../naming';
+import type { SandboxConnection } from '../sandbox/connection';
+import type { StateBackendDefinition } from '../state-backend-definition';
 import { addAwsProvider } from './aws-provider';
 
 /**
@@ -34,13 +35,15 @@ export class StateBackendStack extends TerraformStack {
     readonly definition: StateBackendDefinition,
     project: string,
     environments: readonly EnvironmentDefinition[] = [],
+    /** SANDBOX=1's connection (lib/sandbox/connection.ts), else undefined. */
+    sandbox?: SandboxConnection,
   ) {
     super(scope, definition.name);
-    applyStateBackend(this, definition.state, { project, stack: definition.name });
+    applyStateBackend(this, definition.state, { project, stack: definition.name, sandbox });
     // Held to production's standard for what it creates. The state rules do not apply: during
     // bootstrap phase 1 its own state is local on purpose (its bucket does not exist yet).
     applyGuardrails(this, { environment: definition.name, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets]);
-    addAwsProvider(this, definition);
+    addAwsProvider(this, definition, sandbox);
 
     // The table, the key and the roles live in this stack's account; its account guard names it first.
     const stateAccountId = definition.allowedAccountIds[0];
