@@ -15,6 +15,8 @@ export interface S3Request {
   readonly subresource?: string;
   /** Came in over TLS: the value of `aws:SecureTransport`. */
   readonly secure: boolean;
+  /** The account of the request's credentials (`aws:PrincipalAccount`), when a policy needs it. */
+  readonly principalAccount?: string;
 }
 
 interface Statement {
@@ -38,7 +40,19 @@ export interface ParsedPolicy {
 }
 
 /** Condition operators and keys the shim evaluates; everything else is refused. */
-const SUPPORTED_CONDITIONS: Record<string, readonly string[]> = { Bool: ['aws:securetransport'] };
+const SUPPORTED_CONDITIONS: Record<string, readonly string[]> = {
+  Bool: ['aws:securetransport'],
+  // The state bucket's DenyOtherAccounts (lib/constructs/tls-only-policy.ts).
+  StringEquals: ['aws:principalaccount'],
+  StringNotEquals: ['aws:principalaccount'],
+};
+
+/** Whether evaluating the policy needs the account of each request's credentials. */
+export function needsPrincipalAccount(policy: ParsedPolicy): boolean {
+  return policy.conditional.some((statement) =>
+    Object.values(statement.Condition ?? {}).some((keys) => Object.keys(keys).some((key) => key.toLowerCase() === 'aws:principalaccount')),
+  );
+}
 
 const list = <T>(value: T | readonly T[] | undefined): readonly T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value as T]);
 
@@ -62,7 +76,9 @@ export function parsePolicy(text: string): ParsedPolicy | { readonly problem: st
     for (const [operator, keys] of Object.entries(statement.Condition)) {
       for (const key of Object.keys(keys)) {
         if (!SUPPORTED_CONDITIONS[operator]?.includes(key.toLowerCase())) {
-          return { problem: `${name}: condition ${operator} ${key} is not evaluated by the sandbox (supported: Bool aws:SecureTransport); see docs/sandbox.md` };
+          return {
+            problem: `${name}: condition ${operator} ${key} is not evaluated by the sandbox (supported: Bool aws:SecureTransport, StringEquals/StringNotEquals aws:PrincipalAccount); see docs/sandbox.md`,
+          };
         }
       }
     }
@@ -119,6 +135,10 @@ function conditionsHold(statement: Statement, request: S3Request): boolean {
       if (operator === 'Bool' && key.toLowerCase() === 'aws:securetransport') {
         // A condition with several values holds when any of them matches (IAM's OR within a key).
         if (!list(expected).some((value) => `${value}`.toLowerCase() === `${request.secure}`)) return false;
+      } else if (key.toLowerCase() === 'aws:principalaccount' && (operator === 'StringEquals' || operator === 'StringNotEquals')) {
+        // As in IAM: a missing key never equals, so StringNotEquals holds without it.
+        const equal = request.principalAccount !== undefined && list(expected).some((value) => `${value}` === request.principalAccount);
+        if (operator === 'StringEquals' ? !equal : equal) return false;
       } else {
         return false; // unreachable: parsePolicy refuses anything else
       }

@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import { BucketPolicyStore, deniedBy, parsePolicy, policyForMoto, type S3Request } from './bucket-policies';
+import { BucketPolicyStore, deniedBy, needsPrincipalAccount, parsePolicy, policyForMoto, type S3Request } from './bucket-policies';
 
 /**
  * The small proxy in front of moto that closes two measured gaps (docs/sandbox.md) and adds no waits:
@@ -37,6 +37,14 @@ export function signedService(request: IncomingMessage, query: URLSearchParams):
   const presigned = /^[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/.exec(query.get('X-Amz-Credential') ?? '');
   return presigned?.[1];
 }
+
+/** The access key ID a request is signed with (SigV4 header or presigned query). */
+export function accessKeyOf(request: IncomingMessage, query: URLSearchParams): string | undefined {
+  return /Credential=([^/,]+)\//.exec(request.headers.authorization ?? '')?.[1] ?? /^([^/]+)\//.exec(query.get('X-Amz-Credential') ?? '')?.[1];
+}
+
+/** moto's account for credentials it did not issue through STS (its default account). */
+const MOTO_DEFAULT_ACCOUNT = process.env.MOTO_ACCOUNT_ID || '123456789012';
 
 /** Path-style S3 addressing (the sandbox configuration sets it): `/bucket[/key]`. */
 export function s3RequestOf(method: string, url: URL, secure: boolean): S3Request | undefined {
@@ -95,6 +103,22 @@ export function createShim(motoEndpoint: string): Shim {
   const policies = new BucketPolicyStore();
   /** The transition minimum size each bucket's lifecycle configuration was put with. */
   const transitionSizes = new Map<string, string>();
+  /** Account of each access key moto issued through STS (AssumeRole, AssumeRoleWithWebIdentity). */
+  const accounts = new Map<string, string>();
+
+  /**
+   * `aws:PrincipalAccount` of a request, as moto decides it: the account of the STS session the
+   * access key belongs to (moto's /moto-api/data.json lists them), else moto's default account.
+   */
+  async function principalAccountOf(accessKey: string | undefined): Promise<string | undefined> {
+    if (accessKey === undefined) return undefined;
+    if (!accounts.has(accessKey)) {
+      const data = await forward('/moto-api/data.json', 'GET', undefined, {});
+      const sessions = (JSON.parse(data.body.toString('utf8')) as { sts?: { AssumedRole?: Array<{ access_key_id: string; account_id: string }> } }).sts?.AssumedRole ?? [];
+      for (const session of sessions) accounts.set(session.access_key_id, session.account_id);
+    }
+    return accounts.get(accessKey) ?? MOTO_DEFAULT_ACCOUNT;
+  }
 
   function forward(path: string, method: string, body: Buffer | undefined, headers: OutgoingHttpHeaders): Promise<Upstream> {
     return new Promise((resolve, reject) => {
@@ -166,7 +190,8 @@ export function createShim(motoEndpoint: string): Shim {
 
     const policy = policies.get(s3.bucket);
     if (policy) {
-      const statement = deniedBy(policy, s3);
+      const principalAccount = needsPrincipalAccount(policy) ? await principalAccountOf(accessKeyOf(request, new URL(path, 'http://sandbox').searchParams)) : undefined;
+      const statement = deniedBy(policy, { ...s3, principalAccount });
       if (statement) return xmlError(response, 403, 'AccessDenied', `Access Denied (sandbox: bucket policy statement ${statement})`);
     }
 
@@ -199,6 +224,7 @@ export function createShim(motoEndpoint: string): Shim {
   function reset(): void {
     policies.clear();
     transitionSizes.clear();
+    accounts.clear();
   }
 
   return {
