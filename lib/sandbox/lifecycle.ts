@@ -31,7 +31,11 @@ export function callSandbox(state: SandboxState, method: string, path: string, t
   });
 }
 
-const motoAlive = (pid: number) => processMatches(pid, 'moto');
+/** moto's command line names its port; a recycled pid running something else is never signalled. */
+function motoAlive(state: SandboxState): boolean {
+  const port = typeof state.motoEndpoint === 'string' ? new URL(state.motoEndpoint).port : '';
+  return processMatches(state.motoPid, port ? `${port}` : 'moto') && processMatches(state.motoPid, 'moto');
+}
 
 /** Stops whatever a (possibly half-dead) sandbox left running, by the pids it recorded. */
 async function stopProcesses(state: SandboxState, say: Say): Promise<void> {
@@ -43,9 +47,9 @@ async function stopProcesses(state: SandboxState, say: Say): Promise<void> {
     }
   }
   // The supervisor stops moto itself; this covers a supervisor that was killed without that chance.
-  if (motoAlive(state.motoPid)) {
+  if (motoAlive(state)) {
     process.kill(state.motoPid, 'SIGTERM');
-    if (!(await waitUntil(() => !motoAlive(state.motoPid), 5000))) process.kill(state.motoPid, 'SIGKILL');
+    if (!(await waitUntil(() => !motoAlive(state), 5000))) process.kill(state.motoPid, 'SIGKILL');
   }
 }
 

@@ -5,9 +5,9 @@ import { BucketPolicyStore, deniedBy, needsPrincipalAccount, parsePolicy, policy
  * The small proxy in front of moto that closes two measured gaps (docs/sandbox.md) and adds no waits:
  *
  * 1. Lifecycle configuration: moto 5.1 omits `x-amz-transition-default-minimum-object-size` on
- *    Put/GetBucketLifecycleConfiguration (moto issue 9708, fixed in later releases). The shim adds
- *    the value the client asked for (S3's default `all_storage_classes_128K` when none), and only
- *    when moto left it out, so moto 5.2 passes through unchanged.
+ *    Put/GetBucketLifecycleConfiguration (moto issue 9708), and moto 5.2 answers GET with the default
+ *    whatever was put. The shim answers with the value the client put (S3's default
+ *    `all_storage_classes_128K` when none), as S3 does.
  * 2. Bucket policies: moto ignores Conditions, so the state bucket's TLS-only `Deny` would deny every
  *    request. The shim keeps policies itself and evaluates the conditional statements with the real
  *    transport of each request (the sandbox serves HTTPS, and plain HTTP on a second port).
@@ -197,11 +197,12 @@ export function createShim(motoEndpoint: string): Shim {
 
     const upstream = await forward(path, method, body.length > 0 ? body : undefined, headers);
 
-    if (s3.subresource === 'lifecycle' && s3.key === undefined && upstream.status === 200 && !upstream.headers[TRANSITION_HEADER]) {
+    if (s3.subresource === 'lifecycle' && s3.key === undefined && upstream.status === 200 && (method === 'PUT' || method === 'GET')) {
       if (method === 'PUT') transitionSizes.set(s3.bucket, `${request.headers[TRANSITION_HEADER] ?? DEFAULT_TRANSITION_MINIMUM_SIZE}`);
-      if (method === 'PUT' || method === 'GET') {
-        return send(response, upstream, { [TRANSITION_HEADER]: transitionSizes.get(s3.bucket) ?? DEFAULT_TRANSITION_MINIMUM_SIZE });
-      }
+      // moto 5.1 omits the header; moto 5.2 answers GET with the default whatever was put. The
+      // value put is the truth, as in S3.
+      const size = transitionSizes.get(s3.bucket) ?? `${upstream.headers[TRANSITION_HEADER] ?? DEFAULT_TRANSITION_MINIMUM_SIZE}`;
+      return send(response, upstream, { [TRANSITION_HEADER]: size });
     }
     if (s3.subresource === 'lifecycle' && method === 'DELETE' && upstream.status < 300) transitionSizes.delete(s3.bucket);
     if (s3.key === undefined && s3.subresource === undefined && method === 'DELETE' && upstream.status < 300) {

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INSTALL_SCRIPT, PROJECT_DIR } from '../../lib/sandbox/paths';
+
+/**
+ * When the emulator cannot be installed, the installer (and with it `.ci/run`, `sandbox up` and the
+ * e2e suite) stops with the reason and what to do, never skips. No network needed: these paths fail
+ * before any download.
+ */
+const home = mkdtempSync(join(tmpdir(), 'sandbox-install-errors-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+const run = (env: Record<string, string>, script = INSTALL_SCRIPT) =>
+  spawnSync('bash', [script], { env: { HOME: home, SANDBOX_HOME: home, ...env }, encoding: 'utf8' });
+
+it('SANDBOX_EMULATOR=path without moto_server on PATH: fails naming the pip command', () => {
+  const result = run({ PATH: '/usr/bin:/bin', SANDBOX_EMULATOR: 'path' });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain("sandbox-install: FAILED: SANDBOX_EMULATOR=path but no working moto_server on PATH. Install it: pip install 'moto[server]>=5.1'");
+});
+
+it('an unknown SANDBOX_EMULATOR value is refused, naming the choices', () => {
+  const result = run({ PATH: '/usr/bin:/bin', SANDBOX_EMULATOR: 'docker' });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('SANDBOX_EMULATOR=docker: use auto, path or debian');
+});
+
+it('no moto on PATH and no Debian tools: fails with the pip instructions', () => {
+  // A PATH with bash and coreutils but without apt-get.
+  const bin = mkdtempSync(join(tmpdir(), 'sandbox-install-bin-'));
+  for (const tool of ['bash', 'mkdir', 'sed', 'cat', 'mv', 'rm', 'flock', 'dirname', 'id']) spawnSync('ln', ['-s', spawnSync('which', [tool], { encoding: 'utf8' }).stdout.trim(), join(bin, tool)]);
+  try {
+    const result = spawnSync(join(bin, 'bash'), [INSTALL_SCRIPT], { env: { PATH: bin, HOME: home, SANDBOX_HOME: home }, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("this is not a Debian-family machine (apt-get missing). Install moto yourself so that moto_server is on PATH: pip install 'moto[server]>=5.1'");
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+});
+
+it('sandbox up reports the installer failure instead of starting anything', () => {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'scripts/sandbox.ts', 'up'], {
+    cwd: PROJECT_DIR,
+    env: { ...process.env, SANDBOX_HOME: home, SANDBOX_EMULATOR: 'path', PATH: `${join(process.execPath, '..')}:/usr/bin:/bin` },
+    encoding: 'utf8',
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('sandbox: the sandbox emulator (moto) could not be installed:');
+  expect(result.stderr).toContain("pip install 'moto[server]>=5.1'");
+});
