@@ -63,7 +63,7 @@ describe('what the shim refuses instead of ignoring', () => {
 
   it('refuses condition keys it does not evaluate, naming the statement, the condition and the doc', () => {
     const result = parsePolicy(statement({ Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }));
-    expect(result).toEqual({ problem: 'S: condition IpAddress aws:SourceIp is not evaluated by the sandbox (supported: Bool aws:SecureTransport); see docs/sandbox.md' });
+    expect(result).toEqual({ problem: 'S: condition IpAddress aws:SourceIp is not evaluated by the sandbox (supported: Bool aws:SecureTransport, StringEquals/StringNotEquals aws:PrincipalAccount); see docs/sandbox.md' });
   });
 
   it('refuses another key under a supported operator', () => {
