@@ -11,18 +11,16 @@ import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/c
 import { GetObjectCommand, ListBucketsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { App } from 'cdktf';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { buildApp } from '../../lib/build-app';
-import { sandboxCredentials, sandboxRequestHandler, type SandboxCredentials } from '../../lib/sandbox/credentials';
-import { ensureEmulator } from '../../lib/sandbox/emulator';
-import { callSandbox, sandboxDown, sandboxUp } from '../../lib/sandbox/lifecycle';
-import { sandboxPaths } from '../../lib/sandbox/paths';
+import { sandboxRequestHandler, type SandboxCredentials } from '../../lib/sandbox/credentials';
+import { callSandbox } from '../../lib/sandbox/lifecycle';
 import type { SandboxState } from '../../lib/sandbox/state-file';
 import { sources } from '../support/synth';
 import { ensureTerraform, runTerraform, terraformEnv, type RunResult } from './harness/terraform';
+import { startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { withTestResources } from './harness/test-stack';
 
 const REGION = 'eu-west-1';
@@ -35,8 +33,8 @@ const PRODUCTION_KEY = 'acme-platform/production/terraform.tfstate';
 const STAGING_STATE_ROLE = `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-staging-tfstate`;
 const STAGING_CI_ROLE = `arn:aws:iam::${STAGING_ACCOUNT}:role/acme-platform-staging-ci-deploy`;
 
+let harness: TestSandbox;
 let home: string;
-let sandboxEnv: NodeJS.ProcessEnv;
 let sandbox: SandboxState;
 let outdir: string;
 let stateAdmin: SandboxCredentials;
@@ -88,14 +86,8 @@ async function assumedRoles(): Promise<Array<{ role_arn: string; account_id: str
 
 beforeAll(async () => {
   ensureTerraform();
-  // The emulator installed for this checkout (.ci/run installs it), shared; everything else is private.
-  const shared = sandboxPaths(process.env);
-  ensureEmulator(shared, process.env);
-  home = mkdtempSync(join(tmpdir(), 'sandbox-cross-account-'));
-  symlinkSync(shared.emulatorDir, join(home, 'emulator'));
-  sandboxEnv = { ...process.env, SANDBOX_HOME: home };
-  delete sandboxEnv.SANDBOX_PORT;
-  sandbox = await sandboxUp(sandboxEnv);
+  harness = await startTestSandbox('cross-account');
+  ({ state: sandbox, home } = harness);
 
   // The app as `SANDBOX=1 npx cdktf synth` writes it.
   outdir = join(home, 'cdktf.out');
@@ -103,13 +95,12 @@ beforeAll(async () => {
   buildApp(app, appDefinition, sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }));
   app.synth();
 
-  stateAdmin = await sandboxCredentials(sandbox, STATE_ACCOUNT, REGION);
-  stagingAdmin = await sandboxCredentials(sandbox, STAGING_ACCOUNT, REGION);
+  stateAdmin = await harness.credentials(STATE_ACCOUNT);
+  stagingAdmin = await harness.credentials(STAGING_ACCOUNT);
 }, 180_000);
 
 afterAll(async () => {
-  if (sandboxEnv) await sandboxDown(sandboxEnv).catch(() => undefined);
-  if (home) rmSync(home, { recursive: true, force: true });
+  await harness?.stop(); // also removes its SANDBOX_HOME (and our synth output in it)
 });
 
 describe('cross-account state through the state role (moto sandbox)', () => {
