@@ -61,6 +61,11 @@ describe('the state-backend stack in the sandbox', () => {
       'aws_dynamodb_table',
       'aws_iam_policy',
       'aws_iam_policy',
+      // The state roles of staging and production, each with its state policy attached (docs/cross-account.md).
+      'aws_iam_role',
+      'aws_iam_role',
+      'aws_iam_role_policy_attachment',
+      'aws_iam_role_policy_attachment',
       'aws_kms_alias',
       'aws_kms_key',
       'aws_s3_bucket',
@@ -81,6 +86,7 @@ describe('the state-backend stack in the sandbox', () => {
     expect(policy).toBe(inState);
     expect(JSON.parse(policy).Statement).toEqual([
       expect.objectContaining({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      expect.objectContaining({ Sid: 'DenyOtherAccounts', Effect: 'Deny', Condition: { StringNotEquals: { 'aws:PrincipalAccount': STATE_ACCOUNT } } }),
     ]);
     const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
     expect(lifecycle.Rules).toEqual([
