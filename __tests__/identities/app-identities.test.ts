@@ -191,3 +191,18 @@ describe('state access definitions: every problem at once, as env.field: fix', (
     ]);
   });
 });
+
+describe('the doctor checks state as the backend reaches it', () => {
+  it('its targets carry each environment\'s state role', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { allTargets } = require('../../lib/doctor/targets') as typeof import('../../lib/doctor/targets');
+    const targets = allTargets(appDefinition, sources());
+    const role = (name: string) => {
+      const state = targets.find((target) => target.name === name)!.state;
+      return state.kind === 's3' ? state.assumeRole?.roleArn : undefined;
+    };
+    expect(role('staging')).toBe('arn:aws:iam::333333333333:role/acme-platform-staging-tfstate');
+    expect(role('production')).toBe('arn:aws:iam::333333333333:role/acme-platform-production-tfstate');
+    expect(role('dev')).toBeUndefined();
+  });
+});
