@@ -97,7 +97,9 @@ describe('GitHub Actions workflows', () => {
   it('pull requests: install, test and synth, then plan every environment into the job summary; nothing applies', () => {
     const w = workflow('pull-request.yml');
     expect(Object.keys(w.on)).toEqual(['pull_request']);
-    expect(runs(w.jobs.test)).toMatch(/npm ci[\s\S]*npm test[\s\S]*npx cdktf synth/);
+    // .ci/run: npm ci, the sandbox emulator, npm test; then the synth people run.
+    expect(runs(w.jobs.test)).toMatch(/\.ci\/run[\s\S]*npx cdktf synth/);
+    expect(readFileSync(join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/npm ci[\s\S]*npm test/);
     const plan = w.jobs.plan;
     expect(plan.needs).toBe('test');
     expect(runs(plan)).toContain('make -C "workflows/$ENVIRONMENT" plan');
