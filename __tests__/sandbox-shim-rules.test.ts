@@ -1,6 +1,8 @@
 import { actionOf, deniedBy, parsePolicy, policyForMoto, type ParsedPolicy, type S3Request } from '../lib/sandbox/bucket-policies';
 import { decodeAwsChunked, s3RequestOf } from '../lib/sandbox/shim';
-import { resolveSandboxConnection } from '../lib/sandbox/connection';
+import { resolveBlueprint } from '../lib/blueprint';
+import { DefinitionError } from '../lib/errors';
+import { resolveSandboxConnection, sandboxEnabled } from '../lib/sandbox/connection';
 
 /** The state bucket's policy as lib/constructs/tls-only-policy.ts renders it for a bucket named `state`. */
 const TLS_ONLY = JSON.stringify({
@@ -131,5 +133,21 @@ describe('where SANDBOX=1 connects', () => {
   it('says how to start a sandbox when none is running', () => {
     const result = resolveSandboxConnection({ SANDBOX_HOME: '/nonexistent/sandbox-home' });
     expect(result).toEqual({ problem: 'SANDBOX: no sandbox is running (no /nonexistent/sandbox-home/run/sandbox.json); start it with `npm run sandbox -- up`, or set SANDBOX_ENDPOINT' });
+  });
+});
+
+describe('the SANDBOX setting', () => {
+  it.each(['1', 'true', 'TRUE', 'yes', ' Yes '])('%j turns it on', (value) => expect(sandboxEnabled(value)).toBe(true));
+  it.each([undefined, '', '0', 'false', 'No'])('%j leaves it off', (value) => expect(sandboxEnabled(value)).toBe(false));
+
+  it('refuses anything else, so a typo never silently means real AWS', () => {
+    expect(() => sandboxEnabled('on')).toThrow(DefinitionError);
+    expect(() => sandboxEnabled('on')).toThrow('SANDBOX: "on" is not 1/true/yes or 0/false/no; use SANDBOX=1 to target the local sandbox, or unset it for AWS');
+  });
+
+  it('is read from context first, then the environment', () => {
+    expect(resolveBlueprint({ context: (key) => (key === 'sandbox' ? true : undefined), env: {} }).sandbox).toBe(true);
+    expect(resolveBlueprint({ context: () => undefined, env: { SANDBOX: '1' } }).sandbox).toBe(true);
+    expect(resolveBlueprint({ context: () => undefined, env: {} }).sandbox).toBe(false);
   });
 });
