@@ -204,6 +204,32 @@ describe('a sandbox that did not end cleanly', () => {
     }
   });
 
+  it('two `up` at once start one sandbox: both print its endpoint, one supervisor runs', async () => {
+    const upInBackground = () =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'scripts/sandbox.ts', 'up'], { cwd: PROJECT_DIR, env });
+        let stdout = '';
+        child.stdout.on('data', (chunk) => (stdout += chunk));
+        child.on('close', (code) => resolve({ code, stdout }));
+      });
+    const [a, b] = await Promise.all([upInBackground(), upInBackground()]);
+    const state = currentState();
+    [state.pid, state.motoPid].forEach((pid) => started.add(pid));
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stdout.trim()).toBe(state.endpoint);
+    expect(b.stdout.trim()).toBe(state.endpoint);
+    const supervisors = spawnSync('pgrep', ['-f', 'sandbox-supervisor'], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number);
+    const ours = supervisors.filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`SANDBOX_HOME=${home}`);
+      } catch {
+        return false;
+      }
+    });
+    expect(ours).toEqual([state.pid]);
+    expect(sandbox(['down']).status).toBe(0);
+  });
+
   it('SANDBOX_PORT free: the sandbox serves HTTPS exactly there', () => {
     const probe = spawnSync(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"], { encoding: 'utf8' });
     const port = Number(probe.stdout);
