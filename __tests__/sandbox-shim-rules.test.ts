@@ -1,23 +1,12 @@
 import { actionOf, deniedBy, parsePolicy, policyForMoto, type ParsedPolicy, type S3Request } from '../lib/sandbox/bucket-policies';
 import { decodeAwsChunked, s3RequestOf } from '../lib/sandbox/shim';
 import { resolveBlueprint } from '../lib/blueprint';
+import { tlsOnlyPolicyDocument } from '../lib/constructs/tls-only-policy';
 import { DefinitionError } from '../lib/errors';
 import { resolveSandboxConnection, sandboxEnabled } from '../lib/sandbox/connection';
 
-/** The state bucket's policy as lib/constructs/tls-only-policy.ts renders it for a bucket named `state`. */
-const TLS_ONLY = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'DenyInsecureTransport',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 's3:*',
-      Resource: ['arn:aws:s3:::state', 'arn:aws:s3:::state/*'],
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    },
-  ],
-});
+/** The state bucket's policy exactly as lib/constructs/tls-only-policy.ts renders it, for a bucket named `state`. */
+const TLS_ONLY = JSON.stringify(tlsOnlyPolicyDocument('arn:aws:s3:::state'));
 
 function parsed(text: string): ParsedPolicy {
   const result = parsePolicy(text);
@@ -65,7 +54,7 @@ describe('what the shim refuses instead of ignoring', () => {
 
   it('refuses condition keys it does not evaluate, naming the statement, the condition and the doc', () => {
     const result = parsePolicy(statement({ Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }));
-    expect(result).toEqual({ problem: 'S: condition IpAddress aws:SourceIp is not evaluated by the sandbox (supported: Bool aws:SecureTransport); see docs/sandbox.md' });
+    expect(result).toEqual({ problem: 'S: condition IpAddress aws:SourceIp is not evaluated by the sandbox (supported: Bool/BoolIfExists aws:SecureTransport); see docs/sandbox.md' });
   });
 
   it('refuses another key under a supported operator', () => {
@@ -75,6 +64,17 @@ describe('what the shim refuses instead of ignoring', () => {
   it('refuses conditional statements for a specific principal', () => {
     const result = parsePolicy(statement({ Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     expect(result).toHaveProperty('problem', expect.stringContaining('must name Principal "*"'));
+  });
+
+  it('refuses negated elements in a conditional statement instead of misreading them', () => {
+    const result = parsePolicy(statement({ NotAction: 's3:GetObject', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(result).toHaveProperty('problem', 'S: NotAction in a conditional statement is not evaluated by the sandbox; see docs/sandbox.md');
+  });
+
+  it('evaluates BoolIfExists like Bool, and condition keys and values in any case', () => {
+    const policy = parsed(statement({ Condition: { BoolIfExists: { 'AWS:SecureTransport': 'False' } } }));
+    expect(deniedBy(policy, { method: 'GET', bucket: 'b', key: 'k', secure: false })).toBe('S');
+    expect(deniedBy(policy, { method: 'GET', bucket: 'b', key: 'k', secure: true })).toBeUndefined();
   });
 
   it('refuses a document that is not JSON', () => {

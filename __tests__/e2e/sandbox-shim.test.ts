@@ -9,6 +9,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { tlsOnlyPolicyDocument } from '../../lib/constructs/tls-only-policy';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
 
 /**
@@ -27,20 +28,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => sandbox?.stop());
 
-const tlsOnly = (bucket: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-    ],
-  });
+/** The TLS-only policy exactly as the stacks deploy it. */
+const tlsOnly = (bucket: string) => JSON.stringify(tlsOnlyPolicyDocument(`arn:aws:s3:::${bucket}`));
 
 async function createBucket(name: string): Promise<void> {
   await secure.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
