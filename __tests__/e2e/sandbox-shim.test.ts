@@ -4,6 +4,7 @@ import {
   GetBucketLifecycleConfigurationCommand,
   GetBucketPolicyCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
@@ -72,6 +73,13 @@ describe('gap 2: the TLS-only bucket policy', () => {
     const write = await failure(insecure.send(new PutObjectCommand({ Bucket: bucket, Key: 'state/terraform.tfstate', Body: 'over plain HTTP' })));
     expect(write).toMatchObject({ name: 'AccessDenied', status: 403 });
     expect(await body(secure, bucket, 'state/terraform.tfstate')).toBe('written over TLS');
+  });
+
+  it('HEAD keeps the object\'s length, and an empty object can be written and read (byte-exact forwarding)', async () => {
+    expect((await secure.send(new HeadObjectCommand({ Bucket: bucket, Key: 'state/terraform.tfstate' }))).ContentLength).toBe('written over TLS'.length);
+    await secure.send(new PutObjectCommand({ Bucket: bucket, Key: 'empty', Body: '' }));
+    expect((await secure.send(new HeadObjectCommand({ Bucket: bucket, Key: 'empty' }))).ContentLength).toBe(0);
+    expect(await body(secure, bucket, 'empty')).toBe('');
   });
 
   it('the denial comes from the policy: without it, plain HTTP works again', async () => {
