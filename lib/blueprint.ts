@@ -1,3 +1,5 @@
+import { sandboxEnabled } from './sandbox/connection';
+
 /**
  * Project-wide settings every definition is computed from, each overridable without editing code:
  * first cdktf context (`cdktf.json` "context" or `--context`/`CDKTF_CONTEXT_JSON`), then an
@@ -74,7 +76,7 @@ export function resolveBlueprint(sources: SettingSources): Blueprint {
     stateBackendMigrated: ['true', '1', 'yes'].includes((read(sources, SETTINGS.stateBackendMigrated) ?? '').toLowerCase()),
     backendConfigFile: read(sources, SETTINGS.backendConfigFile),
     githubRepository: read(sources, SETTINGS.githubRepository) ?? DEFAULT_GITHUB_REPOSITORY,
-    sandbox: ['true', '1', 'yes'].includes((read(sources, SETTINGS.sandbox) ?? '').toLowerCase()),
+    sandbox: sandboxEnabled(read(sources, SETTINGS.sandbox)),
     accountId(environment, fallback) {
       const fromContext =
         accountIds && typeof accountIds === 'object' ? (accountIds as Record<string, unknown>)[environment] : undefined;

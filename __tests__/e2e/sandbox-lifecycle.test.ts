@@ -1,7 +1,7 @@
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,20 @@ function currentState(): SandboxState {
 function clientsFor(state: SandboxState, credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } as { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
   const common = { region: SANDBOX_REGION, endpoint: state.endpoint, credentials, requestHandler: sandboxRequestHandler(state), maxAttempts: 1 };
   return { s3: new S3Client({ ...common, forcePathStyle: true }), sts: new STSClient(common) };
+}
+
+/** Pids whose command line contains `marker` and whose environment names this file's SANDBOX_HOME (no pgrep needed). */
+function ourProcesses(marker: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`SANDBOX_HOME=${home}`);
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** Parses `export NAME='value'` lines as printed by `sandbox credentials`. */
@@ -197,11 +211,30 @@ describe('a sandbox that did not end cleanly', () => {
       expect(up.status).toBe(1);
       expect(up.stderr).toContain(`SANDBOX_PORT=${port}: port ${port} on 127.0.0.1 is in use; pick another or unset SANDBOX_PORT to let the sandbox choose a free one`);
       expect(existsSync(paths.stateFile)).toBe(false);
-      const moto = spawnSync('pgrep', ['-f', `moto.*-p ${port}`], { encoding: 'utf8' });
-      expect(moto.stdout.trim()).toBe('');
+      expect(ourProcesses('moto')).toEqual([]);
+      expect(ourProcesses('sandbox-supervisor')).toEqual([]);
     } finally {
       blocker.close();
     }
+  });
+
+  it('two `up` at once start one sandbox: both print its endpoint, one supervisor runs', async () => {
+    const upInBackground = () =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'scripts/sandbox.ts', 'up'], { cwd: PROJECT_DIR, env });
+        let stdout = '';
+        child.stdout.on('data', (chunk) => (stdout += chunk));
+        child.on('close', (code) => resolve({ code, stdout }));
+      });
+    const [a, b] = await Promise.all([upInBackground(), upInBackground()]);
+    const state = currentState();
+    [state.pid, state.motoPid].forEach((pid) => started.add(pid));
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stdout.trim()).toBe(state.endpoint);
+    expect(b.stdout.trim()).toBe(state.endpoint);
+    expect(ourProcesses('sandbox-supervisor')).toEqual([state.pid]);
+    expect(ourProcesses('moto.server').length + ourProcesses('moto_server').length).toBe(1);
+    expect(sandbox(['down']).status).toBe(0);
   });
 
   it('SANDBOX_PORT free: the sandbox serves HTTPS exactly there', () => {

@@ -4,11 +4,13 @@ import {
   GetBucketLifecycleConfigurationCommand,
   GetBucketPolicyCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { tlsOnlyPolicyDocument } from '../../lib/constructs/tls-only-policy';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
 
 /**
@@ -27,20 +29,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => sandbox?.stop());
 
-const tlsOnly = (bucket: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 's3:*',
-        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-    ],
-  });
+/** The TLS-only policy exactly as the stacks deploy it. */
+const tlsOnly = (bucket: string) => JSON.stringify(tlsOnlyPolicyDocument(`arn:aws:s3:::${bucket}`));
 
 async function createBucket(name: string): Promise<void> {
   await secure.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
@@ -83,6 +73,13 @@ describe('gap 2: the TLS-only bucket policy', () => {
     const write = await failure(insecure.send(new PutObjectCommand({ Bucket: bucket, Key: 'state/terraform.tfstate', Body: 'over plain HTTP' })));
     expect(write).toMatchObject({ name: 'AccessDenied', status: 403 });
     expect(await body(secure, bucket, 'state/terraform.tfstate')).toBe('written over TLS');
+  });
+
+  it('HEAD keeps the object\'s length, and an empty object can be written and read (byte-exact forwarding)', async () => {
+    expect((await secure.send(new HeadObjectCommand({ Bucket: bucket, Key: 'state/terraform.tfstate' }))).ContentLength).toBe('written over TLS'.length);
+    await secure.send(new PutObjectCommand({ Bucket: bucket, Key: 'empty', Body: '' }));
+    expect((await secure.send(new HeadObjectCommand({ Bucket: bucket, Key: 'empty' }))).ContentLength).toBe(0);
+    expect(await body(secure, bucket, 'empty')).toBe('');
   });
 
   it('the denial comes from the policy: without it, plain HTTP works again', async () => {

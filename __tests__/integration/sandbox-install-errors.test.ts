@@ -50,3 +50,14 @@ it('sandbox up reports the installer failure instead of starting anything', () =
   expect(result.stderr).toContain('sandbox: the sandbox emulator (moto) could not be installed:');
   expect(result.stderr).toContain("pip install 'moto[server]>=5.1'");
 });
+
+it('workflows/dev/deploy.sh --sandbox without a running sandbox: stops before synth, saying how to start one', () => {
+  const result = spawnSync('bash', [join(PROJECT_DIR, 'workflows', 'dev', 'deploy.sh'), '--sandbox'], {
+    cwd: PROJECT_DIR,
+    env: { ...process.env, SANDBOX_HOME: home, CDKTF: '/nonexistent/cdktf' },
+    encoding: 'utf8',
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('dev: --sandbox needs the local sandbox running: npm run sandbox -- up');
+  expect(result.stdout).not.toContain('synthesizing');
+});

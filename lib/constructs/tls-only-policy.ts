@@ -47,7 +47,15 @@ export function bucketPolicyStatements(bucketArn: string, options: BucketPolicyO
   return statements;
 }
 
-/** Bucket policy JSON (a Terraform `jsonencode`, since the bucket ARN is a reference). */
+/**
+ * The policy document: plain data, so tests (and the sandbox's shim tests) use exactly what is
+ * deployed.
+ */
+export function tlsOnlyPolicyDocument(bucketArn: string, options: BucketPolicyOptions = {}) {
+  return { Version: '2012-10-17', Statement: bucketPolicyStatements(bucketArn, options) };
+}
+
+/** The policy as bucket policy JSON (`bucketArn` may be a Terraform reference). */
 export function tlsOnlyBucketPolicy(bucketArn: string, options: BucketPolicyOptions = {}): string {
-  return Fn.jsonencode({ Version: '2012-10-17', Statement: bucketPolicyStatements(bucketArn, options) });
+  return Fn.jsonencode(tlsOnlyPolicyDocument(bucketArn, options));
 }

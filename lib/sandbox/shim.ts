@@ -123,7 +123,8 @@ export function createShim(motoEndpoint: string): Shim {
   function forward(path: string, method: string, body: Buffer | undefined, headers: OutgoingHttpHeaders): Promise<Upstream> {
     return new Promise((resolve, reject) => {
       const upstream = httpRequest(
-        { hostname: moto.hostname, port: moto.port, method, path, headers: { ...headers, ...(body ? { 'content-length': body.length } : {}) } },
+        // Always an explicit length (0 included): an empty PUT must not turn into a chunked upload.
+        { hostname: moto.hostname, port: moto.port, method, path, headers: { ...headers, 'content-length': body?.length ?? 0 } },
         (reply) => {
           const chunks: Buffer[] = [];
           reply.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -140,7 +141,8 @@ export function createShim(motoEndpoint: string): Shim {
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(upstream.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     Object.assign(headers, extraHeaders);
-    headers['content-length'] = upstream.body.length;
+    // HEAD answers carry the object's length without a body; keep moto's header there.
+    if (upstream.body.length > 0 || headers['content-length'] === undefined || upstream.status === 204) headers['content-length'] = upstream.body.length;
     response.writeHead(upstream.status, headers);
     response.end(upstream.body);
   }
