@@ -141,7 +141,8 @@ mkdir -p "$apt_dir/sources.list.d" "$apt_dir/lists/partial" "$apt_dir/cache/arch
   echo "URIs: $mirror_uri"
   echo "Suites: $SUITE"
   echo 'Components: main'
-  [ -n "$keyring" ] && echo "Signed-By: $keyring"
+  # A keyring file is reused; an inline key block (or none) falls back to apt's trusted keyrings.
+  case "$keyring" in /*) echo "Signed-By: $keyring" ;; esac
 } >"$apt_dir/sources.list.d/sandbox.sources"
 # Every apt path that could be written points into $apt_dir: the system's lists, caches and
 # sources stay as they are.
