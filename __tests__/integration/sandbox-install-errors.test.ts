@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INSTALL_SCRIPT, PROJECT_DIR } from '../../lib/sandbox/paths';
@@ -60,4 +60,57 @@ it('workflows/dev/deploy.sh --sandbox without a running sandbox: stops before sy
   expect(result.status).toBe(1);
   expect(result.stderr).toContain('dev: --sandbox needs the local sandbox running: npm run sandbox -- up');
   expect(result.stdout).not.toContain('synthesizing');
+});
+
+describe("the Debian route reads the machine's own sources", () => {
+  /** A fake /etc/apt and os-release; the archive URI is a closed loopback port, so apt fails fast and offline. */
+  function fakeMachine(files: Record<string, string>): { env: Record<string, string>; dir: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-apt-'));
+    mkdirSync(join(dir, 'apt', 'sources.list.d'), { recursive: true });
+    writeFileSync(join(dir, 'os-release'), 'ID=debian\nVERSION_CODENAME=bookworm\n');
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, 'apt', name), content);
+    return { dir, env: { PATH: '/usr/bin:/bin', SANDBOX_EMULATOR: 'debian', SANDBOX_APT_ETC: join(dir, 'apt'), SANDBOX_OS_RELEASE: join(dir, 'os-release') } };
+  }
+  const privateSources = () => readFileSync(join(home, 'emulator', 'apt', 'sources.list.d', 'sandbox.sources'), 'utf8');
+
+  it('one-line sources.list: the archive and keyring of the release\'s main component, with the newer suite', () => {
+    const machine = fakeMachine({
+      'sources.list': [
+        'deb http://127.0.0.1:9/debian-security bookworm-security main',
+        'deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://127.0.0.1:9/debian bookworm main contrib',
+      ].join('\n'),
+    });
+    try {
+      const result = run(machine.env);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('apt-get update of Debian trixie failed');
+      expect(privateSources()).toBe('Types: deb\nURIs: http://127.0.0.1:9/debian\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n');
+    } finally {
+      rmSync(machine.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deb822 .sources: skips other suites and an inline key, takes the first URI', () => {
+    const machine = fakeMachine({
+      'sources.list.d/security.sources': 'Types: deb\nURIs: http://127.0.0.1:9/security\nSuites: bookworm-security\nComponents: main\n',
+      'sources.list.d/debian.sources': 'Types: deb deb-src\nURIs: http://127.0.0.1:9/debian http://127.0.0.1:9/other\nSuites: bookworm bookworm-updates\nComponents: main non-free\nSigned-By: -----BEGIN PGP PUBLIC KEY BLOCK-----\n',
+    });
+    try {
+      expect(run(machine.env).status).toBe(1);
+      expect(privateSources()).toBe('Types: deb\nURIs: http://127.0.0.1:9/debian\nSuites: trixie\nComponents: main\n');
+    } finally {
+      rmSync(machine.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('no source for this release: fails saying where it looked and what to do instead', () => {
+    const machine = fakeMachine({ 'sources.list': 'deb http://127.0.0.1:9/ubuntu noble main\n' });
+    try {
+      const result = run(machine.env);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`found no Debian 'main' source for this release in ${machine.env.SANDBOX_APT_ETC}/sources.list.d/*.sources or ${machine.env.SANDBOX_APT_ETC}/sources.list. Install moto yourself`);
+    } finally {
+      rmSync(machine.dir, { recursive: true, force: true });
+    }
+  });
 });
