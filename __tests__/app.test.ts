@@ -4,8 +4,8 @@ import { onlyResource, resourcesOf, synthApp, type StackJson } from './support/s
 const { stacks } = synthApp(appDefinition);
 
 describe('the app', () => {
-  it('synthesizes exactly dev, staging, production and state-backend', () => {
-    expect(Object.keys(stacks).sort()).toEqual(['dev', 'production', 'staging', 'state-backend']);
+  it('synthesizes exactly dev, staging, production, state-backend and the CI identity stacks', () => {
+    expect(Object.keys(stacks).sort()).toEqual(['ci-production', 'ci-staging', 'dev', 'production', 'staging', 'state-backend']);
   });
 
   it.each(Object.keys(stacks))('%s matches its snapshot', (name) => {

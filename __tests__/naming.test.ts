@@ -50,10 +50,11 @@ describe('one naming rule', () => {
 describe('a fourth environment', () => {
   it('is one file plus one registration, and gets its own stack and state', () => {
     const { stacks } = synthApp({ ...appDefinition, environments: [...appDefinition.environments, qa] });
-    expect(Object.keys(stacks)).toEqual(['dev', 'staging', 'production', 'qa', 'state-backend']);
+    expect(Object.keys(stacks)).toEqual(['dev', 'staging', 'production', 'qa', 'state-backend', 'ci-staging', 'ci-production', 'ci-qa']);
     expect(stacks.qa.terraform.backend?.s3).toMatchObject({ key: 'acme-platform/qa/terraform.tfstate', use_lockfile: true });
     expect(stacks.qa.provider?.aws[0]).toMatchObject({ region: 'eu-central-1', allowed_account_ids: ['444444444444'] });
     const objects = stateObjects(stacks);
-    expect(new Set(objects).size).toBe(5);
+    // Five environment and state-backend stacks plus three CI identity stacks, every one in its own place.
+    expect(new Set(objects).size).toBe(8);
   });
 });

@@ -20,5 +20,8 @@ export default defineEnvironment((blueprint) => {
       kmsKeyId: `arn:aws:kms:${blueprint.stateRegion}:${stateAccount}:${blueprint.stateKmsAlias}`,
     },
     protection: 'hardened',
+    // Production shares the state account, yet reaches its state only through its state role: the
+    // one principal the state key's policy lets encrypt and decrypt it (docs/cross-account.md).
+    stateAccess: { via: 'role' },
   };
 });

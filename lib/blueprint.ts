@@ -1,3 +1,5 @@
+import { sandboxEnabled } from './sandbox/connection';
+
 /**
  * Project-wide settings every definition is computed from, each overridable without editing code:
  * first an environment variable (one run), then `cdktf.json` "context" (committed, the whole team),
@@ -20,6 +22,10 @@ export interface Blueprint {
   readonly stateBackendMigrated: boolean;
   /** A YAML backend settings file whose state replaces the definitions' (see lib/backend-config/). */
   readonly backendConfigFile?: string;
+  /** `<owner>/<repo>` of the GitHub repository whose Actions jobs may deploy (the CI roles' OIDC trust). */
+  readonly githubRepository: string;
+  /** Target the local sandbox (`npm run sandbox -- up`): connection settings only (docs/sandbox.md). */
+  readonly sandbox: boolean;
   /** Account ID for an environment: env var `AWS_ACCOUNT_ID_<ENV>`, context `accountIds.<env>`, or `fallback`. */
   accountId(environment: string, fallback: string): string;
 }
@@ -45,10 +51,15 @@ export const SETTINGS = {
   stateRegion: { context: 'stateRegion', env: 'TF_STATE_REGION' },
   stateBackendMigrated: { context: 'stateBackendMigrated', env: 'STATE_BACKEND_MIGRATED', kind: 'boolean' },
   backendConfigFile: { context: 'backendConfigFile', env: 'BACKEND_CONFIG_FILE' },
+  // GitHub Actions sets GITHUB_REPOSITORY itself; commit the context key so every synth agrees.
+  githubRepository: { context: 'githubRepository', env: 'GITHUB_REPOSITORY' },
+  sandbox: { context: 'sandbox', env: 'SANDBOX' },
 } as const satisfies Record<string, Setting>;
 
 export const DEFAULT_PROJECT = 'acme-platform';
 export const DEFAULT_STATE_REGION = 'eu-west-1';
+/** Placeholder: the CI roles trust no real repository until this is set. */
+export const DEFAULT_GITHUB_REPOSITORY = 'acme/platform-infrastructure';
 
 /** Where a setting's value came from, for messages: `PROJECT_NAME` or `cdktf.json context "project"`. */
 export function settingOrigin(sources: SettingSources, setting: Setting): string | undefined {
@@ -121,6 +132,8 @@ export function resolveBlueprint(sources: SettingSources): Blueprint {
     // An unreadable value is reported by settingProblems; synth stops before it matters.
     stateBackendMigrated: parseBoolean(read(sources, SETTINGS.stateBackendMigrated)) ?? false,
     backendConfigFile: read(sources, SETTINGS.backendConfigFile),
+    githubRepository: read(sources, SETTINGS.githubRepository) ?? DEFAULT_GITHUB_REPOSITORY,
+    sandbox: sandboxEnabled(read(sources, SETTINGS.sandbox)),
     accountId(environment, fallback) {
       const fromEnv = sources.env[accountIdVariable(environment)];
       if (present(fromEnv)) return fromEnv!;

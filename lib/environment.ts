@@ -1,6 +1,7 @@
 import type { Blueprint } from './blueprint';
 import type { GuardrailSuppression } from './guardrails/suppressions';
 import type { EnvironmentRole } from './guardrails/role';
+import type { StateAccess } from './identities/state-access';
 import type { StateDefinition } from './state-definition';
 
 /**
@@ -31,6 +32,12 @@ export interface EnvironmentDefinition {
   readonly role?: EnvironmentRole;
   /** Guardrails acknowledged for the whole stack, each with the reason a reviewer reads. The only opt-out. */
   readonly suppressions?: readonly GuardrailSuppression[];
+  /**
+   * How the environment reaches S3 state in the state bucket (docs/cross-account.md).
+   * @default - `{ via: 'role' }` (a state role trusted by this account's administrators and its CI
+   * role) when the environment's account differs from the state account, else `{ via: 'credentials' }`
+   */
+  readonly stateAccess?: StateAccess;
 }
 
 /** An environment file's export: a definition computed from the project-wide blueprint. */

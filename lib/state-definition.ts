@@ -45,6 +45,19 @@ interface S3StateCommon {
    * @default - the bucket's default encryption (`encrypt = true` is always set)
    */
   readonly kmsKeyId?: string;
+  /**
+   * The role the backend assumes to reach the state: the S3 backend's `assume_role` block (Terraform
+   * >= 1.6, OpenTofu >= 1.6; Terraform 1.10 removed the old top-level `role_arn`). Environments whose
+   * state lives in the state bucket get their state role here from `stateAccess` (lib/identities/);
+   * name a role yourself only with `stateAccess: { via: 'credentials' }` or for another bucket.
+   * @default - the deploying credentials reach the state as they are
+   */
+  readonly assumeRole?: S3AssumeRole;
+}
+
+export interface S3AssumeRole {
+  /** ARN of the IAM role to assume, in the account that owns the bucket (and lock table). */
+  readonly roleArn: string;
 }
 
 /** S3 with native lockfile locking: no DynamoDB table may be named. */

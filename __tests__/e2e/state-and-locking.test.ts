@@ -45,6 +45,8 @@ describe('state lands where the synthesized backend says', () => {
     expect(state?.serial).toBeGreaterThanOrEqual(1);
     expect(addressesOf(state)).toEqual(['terraform_data.holder', 'terraform_data.payload']);
     expect(await s3.listKeys(BUCKET, backend.key)).toEqual([backend.key]);
+    // Through its state role, as synthesized (assume_role); account isolation is proven against moto.
+    expect(servers.sts.assumedRoles).toContain('arn:aws:iam::333333333333:role/acme-platform-staging-tfstate');
   });
 
   it('production (DynamoDB): apply writes the state object and the digest item, and releases the lock item', async () => {
@@ -94,7 +96,7 @@ describe('the harness is what makes lockfile contention real', () => {
     const plain = await startS3Server({ conditionalWrites: false });
     try {
       await plain.createBucket(BUCKET);
-      const plainEnv = terraformEnv({ s3: plain.endpoint, dynamodb: dynamo.endpoint });
+      const plainEnv = terraformEnv({ s3: plain.endpoint, dynamodb: dynamo.endpoint, sts: servers.sts.endpoint });
       const synthesized = productionWithLocking('lockfile', 'plain-s3rver');
       const backend = s3BackendOf(synthesized);
       const dir = makeWorkdir('plain-s3rver', withTestResources(synthesized));

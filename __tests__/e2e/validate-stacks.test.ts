@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => servers?.dispose());
 
 it('synthesizes the four stacks', () => {
-  expect(Object.keys(stacks).sort()).toEqual(['dev', 'production', 'staging', 'state-backend']);
+  expect(Object.keys(stacks).sort()).toEqual(['ci-production', 'ci-staging', 'dev', 'production', 'staging', 'state-backend']);
 });
 
 it.each(Object.keys(stacks))('%s: terraform init and validate pass with the pinned AWS provider', async (name) => {

@@ -48,6 +48,6 @@ describe('main.ts', () => {
   it('writes all four stacks when the definitions are valid', () => {
     const { status, outdir } = good;
     expect(status).toBe(0);
-    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['dev', 'production', 'staging', 'state-backend']);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['ci-production', 'ci-staging', 'dev', 'production', 'staging', 'state-backend']);
   });
 });

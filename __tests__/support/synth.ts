@@ -34,7 +34,7 @@ export function synthApp(definition: AppDefinition, settings: SettingSources = s
   const built = buildApp(app, definition, settings);
   // Each stack is synthesized when a test first reads it: most tests look at one or two stacks.
   const stacks: Record<string, StackJson> = {};
-  for (const stack of [...built.environmentStacks, built.stateBackendStack]) {
+  for (const stack of [...built.environmentStacks, built.stateBackendStack, ...built.ciStacks]) {
     let json: StackJson | undefined;
     Object.defineProperty(stacks, stack.node.id, { enumerable: true, get: () => (json ??= synthStack(stack)) });
   }

@@ -5,6 +5,7 @@
 # What must exist first:
 #   - the bucket "acme-platform-tfstate", versioned and encrypted (the state-backend stack creates it: npx cdktf deploy state-backend)
 #   - the DynamoDB table "acme-platform-tflock" with partition key LockID of type String, e.g.: aws dynamodb create-table --table-name acme-platform-tflock --attribute-definitions AttributeName=LockID,AttributeType=S --key-schema AttributeName=LockID,KeyType=HASH --billing-mode PAY_PER_REQUEST
+#   - the state role arn:aws:iam::333333333333:role/acme-platform-production-tfstate (the state-backend stack creates it), and credentials its trust policy accepts: by default the environment account's administrators or its CI deploy role (docs/cross-account.md)
 # How to use it:
 #   1. In your configuration: terraform { backend "s3" {} }
 #   2. terraform init -backend-config=s3-backend-both.hcl   (OpenTofu: tofu init -backend-config=...)
@@ -18,3 +19,7 @@ encrypt        = true
 kms_key_id     = "arn:aws:kms:eu-west-1:333333333333:alias/acme-platform-tfstate"
 dynamodb_table = "acme-platform-tflock"
 use_lockfile   = true
+
+assume_role = {
+  role_arn = "arn:aws:iam::333333333333:role/acme-platform-production-tfstate"
+}

@@ -4,6 +4,7 @@
 # Versions: Terraform >= 1.10 (experimental in 1.10, generally available from 1.11); OpenTofu >= 1.10. The factory declares required_version ">= 1.10.0".
 # What must exist first:
 #   - the bucket "acme-platform-tfstate", versioned and encrypted (the state-backend stack creates it: npx cdktf deploy state-backend)
+#   - the state role arn:aws:iam::333333333333:role/acme-platform-staging-tfstate (the state-backend stack creates it), and credentials its trust policy accepts: by default the environment account's administrators or its CI deploy role (docs/cross-account.md)
 # How to use it:
 #   1. In your configuration: terraform { backend "s3" {} }
 #   2. terraform init -backend-config=s3-backend-lockfile.hcl   (OpenTofu: tofu init -backend-config=...)
@@ -15,3 +16,7 @@ key          = "acme-platform/staging/terraform.tfstate"
 region       = "eu-west-1"
 encrypt      = true
 use_lockfile = true
+
+assume_role = {
+  role_arn = "arn:aws:iam::333333333333:role/acme-platform-staging-tfstate"
+}

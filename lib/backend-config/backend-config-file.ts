@@ -13,7 +13,7 @@ import { stateSchema } from '../validation/state-schema';
 /** Terraform argument name -> StateDefinition field, per backend type. */
 const FIELDS: Record<string, Record<string, string>> = {
   local: { path: 'path' },
-  s3: { bucket: 'bucket', key: 'key', region: 'region', kms_key_id: 'kmsKeyId', dynamodb_table: 'dynamodbTable' },
+  s3: { bucket: 'bucket', key: 'key', region: 'region', kms_key_id: 'kmsKeyId', dynamodb_table: 'dynamodbTable', assume_role: 'assumeRole' },
   gcs: { bucket: 'bucket', prefix: 'prefix', kms_encryption_key: 'kmsEncryptionKey' },
   azurerm: {
     resource_group_name: 'resourceGroupName',
@@ -24,6 +24,24 @@ const FIELDS: Record<string, Record<string, string>> = {
   },
   cloud: { organization: 'organization', hostname: 'hostname', workspaces: 'workspaces' },
 };
+/** Nested settings (Terraform's object attributes): argument name -> StateDefinition field. */
+const NESTED: Record<string, Record<string, string>> = { assume_role: { role_arn: 'roleArn' } };
+
+/** A nested setting with its keys renamed, or the problems with it (unknown keys, not a mapping). */
+function nestedSetting(name: string, value: unknown, problem: (field: string, message: string) => string): { value?: unknown; problems: string[] } {
+  const fields = Object.hasOwn(NESTED, name) ? NESTED[name] : undefined;
+  if (!fields) return { value, problems: [] };
+  const example = `"${name}: { ${Object.keys(fields).map((key) => `${key}: ...`).join(', ')} }"`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problems: [problem(name, `must be a mapping, e.g. ${example}`)] };
+  const problems: string[] = [];
+  const renamed: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (Object.hasOwn(fields, key)) renamed[fields[key]] = inner;
+    else problems.push(problem(`${name}.${key}`, `is not a setting this project takes; use ${Object.keys(fields).join(', ')}`));
+  }
+  return problems.length > 0 ? { problems } : { value: renamed, problems };
+}
+
 /** Settings that exist in the file but are derived, not copied. */
 const DERIVED: Record<string, readonly string[]> = { s3: ['encrypt', 'use_lockfile'] };
 
@@ -81,8 +99,11 @@ export function parseBackendConfigFile(file: string, text: string): { problems: 
   const state: Record<string, unknown> = { kind };
   const unknown: string[] = [];
   for (const [name, value] of Object.entries(settings)) {
-    if (Object.hasOwn(fields, name)) state[fields[name]] = value;
-    else if (!derived.includes(name)) unknown.push(name);
+    if (Object.hasOwn(fields, name)) {
+      const nested = nestedSetting(name, value, problem);
+      problems.push(...nested.problems);
+      state[fields[name]] = nested.value;
+    } else if (!derived.includes(name)) unknown.push(name);
   }
   const accepted = [...Object.keys(fields), ...derived].join(', ');
   for (const name of unknown.slice(0, MAX_LISTED)) {
@@ -115,7 +136,9 @@ export function parseBackendConfigFile(file: string, text: string): { problems: 
         .filter((issue) => !(kind === 's3' && (issue.path[0] === 'locking' || (issue.path[0] === 'dynamodbTable' && settings.dynamodb_table === undefined))))
         .map((issue) => {
           const [first, ...rest] = issue.path.map(String);
-          const field = [toFileName[first] ?? first, ...rest].filter(Boolean).join('.');
+          const fileName = toFileName[first] ?? first;
+          const toNestedName = Object.fromEntries(Object.entries(NESTED[fileName] ?? {}).map(([file, field]) => [field, file]));
+          const field = [fileName, ...rest.map((part) => toNestedName[part] ?? part)].filter(Boolean).join('.');
           return problem(field, issue.message);
         }),
     );

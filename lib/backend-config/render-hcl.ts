@@ -5,7 +5,14 @@ function hclValue(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
-/** `key = value` lines, aligned like `terraform fmt`; object values become nested blocks. */
+/**
+ * Nested values that are blocks in Terraform's grammar (the `cloud` block's `workspaces`). Every other
+ * object is an object attribute written with `=`: the S3 backend rejects `assume_role { ... }` with
+ * "Blocks of type "assume_role" are not expected here".
+ */
+const BLOCKS = new Set(['workspaces']);
+
+/** `key = value` lines, aligned like `terraform fmt`; object values become nested blocks or `key = { ... }`. */
 export function hclBody(attributes: Readonly<Record<string, unknown>>, indent = ''): string[] {
   const entries = Object.entries(attributes).filter(([, value]) => value !== undefined);
   const scalars = entries.filter(([, value]) => typeof value !== 'object' || Array.isArray(value));
@@ -15,7 +22,7 @@ export function hclBody(attributes: Readonly<Record<string, unknown>>, indent = 
     ...scalars.map(([key, value]) => `${indent}${key.padEnd(width)} = ${hclValue(value)}`),
     ...blocks.flatMap(([key, value]) => [
       '',
-      `${indent}${key} {`,
+      `${indent}${key}${BLOCKS.has(key) ? '' : ' ='} {`,
       ...hclBody(value as Record<string, unknown>, `${indent}  `),
       `${indent}}`,
     ]),

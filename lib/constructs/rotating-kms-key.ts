@@ -8,6 +8,8 @@ export interface RotatingKmsKeyProps {
   readonly description: string;
   /** Keep Terraform from scheduling the key's deletion. @default false */
   readonly preventDestroy?: boolean;
+  /** Key policy JSON. @default - KMS's default policy (the account's IAM policies decide) */
+  readonly policy?: string;
 }
 
 /** A customer managed KMS key with yearly automatic rotation and an alias. */
@@ -21,6 +23,7 @@ export class RotatingKmsKey extends Construct {
       enableKeyRotation: true,
       // The longest waiting period: a scheduled deletion of a key that encrypts state can be cancelled for 30 days.
       deletionWindowInDays: 30,
+      policy: props.policy,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.key.keyId });

@@ -23,6 +23,8 @@ export interface SecureBucketProps {
   readonly preventDestroy?: boolean;
   /** Deny every request not made over TLS. @default false */
   readonly tlsOnly?: boolean;
+  /** With `tlsOnly`: also deny every principal outside this account. @default - no account restriction */
+  readonly onlyAccount?: string;
 }
 
 /**
@@ -72,7 +74,7 @@ export class SecureBucket extends Construct {
       });
     }
     if (props.tlsOnly) {
-      new S3BucketPolicy(this, 'tls-only', { bucket, policy: tlsOnlyBucketPolicy(this.bucket.arn) });
+      new S3BucketPolicy(this, 'tls-only', { bucket, policy: tlsOnlyBucketPolicy(this.bucket.arn, { onlyAccount: props.onlyAccount }) });
     }
     if (props.versioning && props.noncurrentVersionExpirationDays !== undefined) {
       new S3BucketLifecycleConfiguration(this, 'lifecycle', {

@@ -13,6 +13,14 @@ export function endpointFor(service: 'S3' | 'DYNAMODB' | 'STS', env: NodeJS.Proc
   return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
 }
 
+/** Temporary credentials, e.g. of an assumed state role. */
+export interface AwsCredentialIdentity {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
 export interface AwsClients {
   readonly s3: S3Client;
   readonly dynamodb: DynamoDBClient;
@@ -21,17 +29,19 @@ export interface AwsClients {
 }
 
 /**
- * S3 and DynamoDB clients for `region`: one attempt per request (no minutes of retries against a
+ * S3 and DynamoDB clients for `region` (with `credentials`, e.g. a state role's, when given): one attempt per request (no minutes of retries against a
  * dead endpoint), short timeouts, and path-style S3 requests when an endpoint is overridden (local
  * S3 servers do not resolve `<bucket>.localhost`).
  */
-export function awsClients(region: string, env: NodeJS.ProcessEnv): AwsClients {
+export function awsClients(region: string, env: NodeJS.ProcessEnv, credentials?: AwsCredentialIdentity): AwsClients {
   const s3Endpoint = endpointFor('S3', env);
   const dynamodbEndpoint = endpointFor('DYNAMODB', env);
   const common = {
     region,
     maxAttempts: 1,
     requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    // A state role's session when the backend assumes one; else the default chain.
+    ...(credentials ? { credentials } : {}),
   };
   return {
     s3: new S3Client({ ...common, ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}) }),

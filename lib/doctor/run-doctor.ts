@@ -1,11 +1,12 @@
 import { s3StateKey } from '../backends/s3-backend';
 import { stateLocation } from '../backend-factory';
-import { lockMechanisms } from '../state-definition';
+import { lockMechanisms, type S3State } from '../state-definition';
 import { awsClients, type AwsClients } from './aws-clients';
 import { pass, type CheckResult } from './check-result';
 import { checkCredentials } from './credentials';
 import { checkLockTable } from './lock-table';
 import { checkDynamoDbLock, checkLockfileLock } from './stale-lock';
+import { assumeStateRole } from './state-role';
 import { checkBucketEncryption, checkBucketExists, checkBucketVersioning } from './state-bucket';
 import type { DoctorTarget } from './targets';
 import { checkTerraformVersion, findTerraformBinary, type BinaryLookup } from './terraform-binary';
@@ -21,7 +22,12 @@ export interface DoctorReport {
   readonly ok: boolean;
 }
 
-async function checkTarget(target: DoctorTarget, binary: BinaryLookup, clients: (region: string) => AwsClients): Promise<SectionReport> {
+async function checkTarget(
+  target: DoctorTarget,
+  binary: BinaryLookup,
+  clients: (region: string) => AwsClients,
+  env: NodeJS.ProcessEnv,
+): Promise<SectionReport> {
   const { state } = target;
   const title = `${target.name}: ${stateLocation(state, { project: target.project, stack: target.name })} (locking: ${lockMechanisms(state).join('+')})`;
   const results: CheckResult[] = [checkTerraformVersion(binary, state)];
@@ -29,7 +35,25 @@ async function checkTarget(target: DoctorTarget, binary: BinaryLookup, clients: 
     results.push(pass('backend checks', `the doctor checks S3 state only; ${state.kind} state is checked by ${state.kind === 'local' ? 'nothing (local file)' : 'its own service'}`));
     return { title, results };
   }
-  const { s3, dynamodb } = clients(state.region);
+  let roleClients: AwsClients | undefined;
+  if (state.assumeRole) {
+    const role = await assumeStateRole(state.region, state.assumeRole.roleArn, target.name, env);
+    results.push(role.check);
+    if (!role.credentials) return { title, results };
+    roleClients = awsClients(state.region, env, role.credentials);
+  }
+  const { s3, dynamodb } = roleClients ?? clients(state.region);
+  try {
+    await checkState(target, binary, s3, dynamodb, results);
+  } finally {
+    roleClients?.s3.destroy();
+    roleClients?.dynamodb.destroy();
+  }
+  return { title, results };
+}
+
+async function checkState(target: DoctorTarget, binary: BinaryLookup, s3: AwsClients['s3'], dynamodb: AwsClients['dynamodb'], results: CheckResult[]): Promise<void> {
+  const state = target.state as S3State;
   const key = s3StateKey(state, { project: target.project, stack: target.name });
   const command = 'found' in binary ? binary.found.command : 'terraform';
   const lockContext = { stack: target.name, command };
@@ -47,7 +71,6 @@ async function checkTarget(target: DoctorTarget, binary: BinaryLookup, clients: 
   }
   if (state.locking !== 'dynamodb' && bucket.ok) results.push(await checkLockfileLock(s3, state.bucket, key, lockContext));
   if (state.locking !== 'lockfile' && tableOk) results.push(await checkDynamoDbLock(dynamodb, state.dynamodbTable, state.bucket, key, lockContext));
-  return { title, results };
 }
 
 /**
@@ -67,7 +90,7 @@ export async function runDoctor(targets: readonly DoctorTarget[], env: NodeJS.Pr
     const region = (s3Targets[0].state as { region: string }).region;
     sections.push({ title: 'AWS access', results: [await checkCredentials(clients(region).s3, env)] });
   }
-  for (const target of targets) sections.push(await checkTarget(target, binary, clients));
+  for (const target of targets) sections.push(await checkTarget(target, binary, clients, env));
   for (const client of byRegion.values()) {
     client.s3.destroy();
     client.dynamodb.destroy();

@@ -22,7 +22,7 @@ export async function checkBucketExists(s3: S3Client, bucket: string, key?: stri
     if (isBareNotFound(error)) return confirmMissing(s3, bucket, key, name);
     if (isNotFound(error)) return fail(name, `s3://${bucket} does not exist`, DEPLOY_BACKEND_FIX);
     if (isAccessDenied(error)) {
-      return fail(name, `access to s3://${bucket} denied (${describeAwsError(error)})`, 'use credentials whose role carries the state_access_policy_json of this stack (or its aws_iam_policy from the state-backend stack)');
+      return fail(name, `access to s3://${bucket} denied (${describeAwsError(error)})`, 'reach the state as the backend does: through the stack\'s state role (the state-backend stack attaches its state_access_policy_json to it; redeploy that stack if the role lacks it), or, without a state role, with credentials carrying that policy (docs/cross-account.md)');
     }
     return fail(name, `s3://${bucket} could not be reached: ${describeAwsError(error)}`, 'check network access and AWS_ENDPOINT_URL_S3 / region settings');
   }

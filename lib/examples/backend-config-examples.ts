@@ -26,6 +26,13 @@ function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, produc
     `--table-name ${blueprint.lockTable} --attribute-definitions AttributeName=LockID,AttributeType=S ` +
     '--key-schema AttributeName=LockID,KeyType=HASH --billing-mode PAY_PER_REQUEST';
   const productionState = production.state as S3State;
+  const role = (state: StateDefinition) =>
+    state.kind === 's3' && state.assumeRole
+      ? [
+          `the state role ${state.assumeRole.roleArn} (the state-backend stack creates it), and credentials its trust policy ` +
+            'accepts: by default the environment account\'s administrators or its CI deploy role (docs/cross-account.md)',
+        ]
+      : [];
   return [
     {
       name: 's3-backend-lockfile',
@@ -33,7 +40,7 @@ function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, produc
       state: staging.state,
       purpose: 'S3 state with S3-native locking: a "<key>.tflock" object written with a conditional PUT. No DynamoDB.',
       versions: 'Terraform >= 1.10 (experimental in 1.10, generally available from 1.11); OpenTofu >= 1.10.',
-      prerequisites: [bucket],
+      prerequisites: [bucket, ...role(staging.state)],
       formats: ['hcl', 'yaml'],
     },
     {
@@ -44,7 +51,7 @@ function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, produc
       versions:
         'Terraform >= 1.6 (this project\'s floor); Terraform 1.11+ deprecates dynamodb_table: it still works and prints a ' +
         'warning. OpenTofu keeps DynamoDB locking fully supported.',
-      prerequisites: [bucket, table],
+      prerequisites: [bucket, table, ...role(productionState)],
       formats: ['hcl', 'yaml'],
     },
     {
@@ -55,7 +62,7 @@ function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, produc
         'Migration mode: both lock mechanisms at once. Terraform takes the lockfile and the DynamoDB lock, and both must ' +
         `succeed. Step 1 of DynamoDB -> lockfile; see ${GUIDE}.`,
       versions: 'Terraform >= 1.10 (1.11+ prints the dynamodb_table deprecation warning); OpenTofu >= 1.10.',
-      prerequisites: [bucket, table],
+      prerequisites: [bucket, table, ...role(productionState)],
       formats: ['hcl', 'yaml'],
     },
   ];

@@ -83,6 +83,9 @@ export function environmentReadme(environment: EnvironmentDefinition, project: s
     '|---|---|',
     `| State | \`${location}\` (${state.kind === 'local' ? 'local backend' : `${state.kind} backend`}) |`,
     `| Locking | ${lockMechanisms(state).join(' + ')} |`,
+    ...(state.kind === 's3' && state.assumeRole
+      ? [`| State access | through the state role \`${state.assumeRole.roleArn}\` (\`assume_role\`; [cross-account.md](../../../docs/cross-account.md)) |`]
+      : []),
     `| Terraform / OpenTofu | \`${requiredVersionFor(state)}\` |`,
     `| Protection | ${environment.protection}: ${protections.join(', ')} |`,
     `| Account guard | \`allowed_account_ids = ${JSON.stringify(environment.allowedAccountIds)}\` |`,

@@ -1,6 +1,7 @@
 import { Annotations, Aspects, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { GuardrailRule, GuardrailScope } from './rule';
+import { crossAccountStateAccess } from './rules/cross-account-state-access';
 import { noPlaintextSecrets } from './rules/no-plaintext-secrets';
 import { productionBucketHardening } from './rules/production-bucket-hardening';
 import { productionStateEncrypted } from './rules/production-state-encrypted';
@@ -8,11 +9,18 @@ import { protectionMatchesRole } from './rules/protection-matches-role';
 import { sharedEnvRemoteState } from './rules/shared-env-remote-state';
 import { suppressGuardrail, suppressionOf, type GuardrailSuppression } from './suppressions';
 
-export type { GuardrailRule, GuardrailScope, RuleResult } from './rule';
-export { noPlaintextSecrets, productionBucketHardening, productionStateEncrypted, protectionMatchesRole, sharedEnvRemoteState };
+export type { GuardrailRule, GuardrailScope, RuleResult, StateAccountScope } from './rule';
+export { crossAccountStateAccess, noPlaintextSecrets, productionBucketHardening, productionStateEncrypted, protectionMatchesRole, sharedEnvRemoteState };
 export type { GuardrailSuppression } from './suppressions';
 
-export const ALL_RULES: readonly GuardrailRule[] = [protectionMatchesRole, sharedEnvRemoteState, productionStateEncrypted, productionBucketHardening, noPlaintextSecrets];
+export const ALL_RULES: readonly GuardrailRule[] = [
+  protectionMatchesRole,
+  sharedEnvRemoteState,
+  productionStateEncrypted,
+  productionBucketHardening,
+  noPlaintextSecrets,
+  crossAccountStateAccess,
+];
 
 /** One rule's verdict on one construct that did not comply. */
 export interface GuardrailFinding {

@@ -13,6 +13,15 @@ export interface GuardrailScope {
    */
   readonly role?: EnvironmentRole;
   readonly because?: string;
+  /** Where the state account is, for the cross-account rule. @default - the rule does not apply */
+  readonly stateAccount?: StateAccountScope;
+}
+
+/** The environment's accounts and the state account whose bucket holds the state. */
+export interface StateAccountScope {
+  readonly environmentAccountIds: readonly string[];
+  readonly stateAccountId: string;
+  readonly stateBucket: string;
 }
 
 export type RuleResult =

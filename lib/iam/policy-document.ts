@@ -11,3 +11,25 @@ export interface IamPolicyDocument {
   readonly Version: '2012-10-17';
   readonly Statement: readonly IamStatement[];
 }
+
+/** Who a resource policy (trust, key or bucket policy) speaks about. */
+export type IamPrincipal =
+  | '*'
+  | {
+      readonly AWS?: readonly string[];
+      readonly Federated?: readonly string[];
+    };
+
+/**
+ * A statement of a resource policy: it names a principal. Trust policies name no resource (the role
+ * is the resource); key and bucket policies do.
+ */
+export interface ResourcePolicyStatement extends Omit<IamStatement, 'Resource'> {
+  readonly Principal: IamPrincipal;
+  readonly Resource?: readonly string[];
+}
+
+export interface ResourcePolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly ResourcePolicyStatement[];
+}

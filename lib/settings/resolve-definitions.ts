@@ -3,6 +3,8 @@ import { accountIdVariable, resolveBlueprint, settingOrigin, settingProblems, SE
 import type { AppDefinition } from '../build-app';
 import type { EnvironmentDefinition } from '../environment';
 import { DefinitionError } from '../errors';
+import { githubRepositoryProblem } from '../identities/names';
+import { withStateRoles } from '../identities/resolve';
 import type { StateBackendDefinition } from '../state-backend-definition';
 import { projectNameProblems } from '../validation/derived-names';
 import { definitionProblems, validateDefinitions } from '../validation/validate-definitions';
@@ -87,7 +89,12 @@ export function resolveDefinitions(definition: AppDefinition, input: LoadedSourc
     (problem) => stateBackend !== undefined || !problem.startsWith(`environments[${environments.length}]`),
   );
   problems.push(...definitionIssues);
+  const repositoryProblem = githubRepositoryProblem(blueprint.githubRepository);
+  if (repositoryProblem) problems.push(repositoryProblem);
   if (problems.length > 0 || !stateBackend) throw new DefinitionError(problems);
   const valid = validateDefinitions(blueprint.project, environments, stateBackend);
-  return { blueprint, ...valid };
+  // The state role each S3 backend assumes, so synth, the doctor and the examples agree on it.
+  const withRoles = withStateRoles(blueprint.project, valid.environments, valid.stateBackend);
+  if (withRoles.problems.length > 0) throw new DefinitionError(withRoles.problems);
+  return { blueprint, environments: withRoles.environments, stateBackend: valid.stateBackend };
 }

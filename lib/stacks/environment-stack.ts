@@ -6,6 +6,7 @@ import { applyGuardrails, suppress } from '../guardrails';
 import { environmentRole } from '../guardrails/role';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { parameterName, resourceName } from '../naming';
+import type { SandboxConnection } from '../sandbox/connection';
 import { lockMechanisms } from '../state-definition';
 import { ExampleWorkload } from '../workload/example-workload';
 import { addAwsProvider } from './aws-provider';
@@ -14,15 +15,34 @@ import { addAwsProvider } from './aws-provider';
 export class EnvironmentStack extends TerraformStack {
   readonly workload: ExampleWorkload;
 
-  /** `stateAccountId`: account of the state bucket's lock table (the state-backend stack's account). */
-  constructor(scope: Construct, readonly definition: EnvironmentDefinition, project: string, stateAccountId: string) {
+  /**
+   * `stateAccountId`: account of the state bucket's lock table (the state-backend stack's account).
+   * `sandbox`: SANDBOX=1's connection (lib/sandbox/connection.ts), else undefined.
+   * `stateBucket`: the state-backend's bucket, for the cross-account guardrail (omit: the rule does not apply).
+   */
+  constructor(
+    scope: Construct,
+    readonly definition: EnvironmentDefinition,
+    project: string,
+    stateAccountId: string,
+    sandbox?: SandboxConnection,
+    stateBucket?: string,
+  ) {
     super(scope, definition.name);
     const context = { project, stack: definition.name };
-    applyStateBackend(this, definition.state, context);
+    applyStateBackend(this, definition.state, { ...context, sandbox });
     const { role, because } = environmentRole(definition);
-    applyGuardrails(this, { environment: definition.name, protection: definition.protection, role, because });
+    applyGuardrails(this, {
+      environment: definition.name,
+      protection: definition.protection,
+      role,
+      because,
+      ...(stateBucket !== undefined
+        ? { stateAccount: { environmentAccountIds: definition.allowedAccountIds, stateAccountId, stateBucket } }
+        : {}),
+    });
     for (const suppression of definition.suppressions ?? []) suppress(this, suppression);
-    addAwsProvider(this, definition);
+    addAwsProvider(this, definition, sandbox);
     this.workload = new ExampleWorkload(this, 'workload', {
       namePrefix: resourceName(project, definition.name, ''),
       parameterPrefix: parameterName(project, definition.name, ''),
@@ -42,8 +62,15 @@ export class EnvironmentStack extends TerraformStack {
       // Visible in the synthesized config, so whoever sets up CI can attach exactly this to its role.
       new TerraformOutput(this, 'state_access_policy_json', {
         value: stateAccessPolicyJson(definition.state, { ...context, stateAccountId }),
-        description: 'Least-privilege IAM policy (JSON) for a CI role to use this stack\'s state and nothing else',
+        description:
+          'Least-privilege IAM policy (JSON) to use this stack\'s state and nothing else; attached to its state role (or, in a single-account layout, its CI deploy role)',
       });
+      if (definition.state.assumeRole) {
+        new TerraformOutput(this, 'state_role_arn', {
+          value: definition.state.assumeRole.roleArn,
+          description: 'The role the backend assumes to reach this stack\'s state',
+        });
+      }
     }
     new TerraformOutput(this, 'assets_bucket_name', {
       value: this.workload.assets.bucket.bucket,

@@ -8,33 +8,73 @@ import { SecureBucket } from '../constructs/secure-bucket';
 import type { EnvironmentDefinition } from '../environment';
 import { applyGuardrails, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
+import { stateKeyPolicy } from '../identities/key-policy';
+import { environmentIdentity, usesStateKey } from '../identities/resolve';
+import { StateRole } from '../identities/state-role';
 import { resourceName } from '../naming';
+import type { SandboxConnection } from '../sandbox/connection';
 import type { StateBackendDefinition } from '../state-backend-definition';
 import { addAwsProvider } from './aws-provider';
 
 /**
  * Creates what remote state needs: a versioned, encrypted, private, TLS-only bucket and a DynamoDB
- * lock table, both protected from `terraform destroy`.
+ * lock table, both protected from `terraform destroy`, and one state role per environment that
+ * reaches its state through one (docs/cross-account.md).
  */
 export class StateBackendStack extends TerraformStack {
   readonly stateBucket: SecureBucket;
   readonly lockTable: DynamodbTable;
   readonly kmsKey?: RotatingKmsKey;
-  /** One least-privilege state access policy per environment whose S3 state lives in this bucket. */
+  /** One least-privilege state access policy per environment with a state role, attached to that role. */
   readonly stateAccessPolicies: Readonly<Record<string, IamPolicy>>;
+  /** The state role of every environment whose state access is `via: 'role'`. */
+  readonly stateRoles: Readonly<Record<string, StateRole>>;
 
   constructor(
     scope: Construct,
     readonly definition: StateBackendDefinition,
     project: string,
     environments: readonly EnvironmentDefinition[] = [],
+    /** SANDBOX=1's connection (lib/sandbox/connection.ts), else undefined. */
+    sandbox?: SandboxConnection,
   ) {
     super(scope, definition.name);
-    applyStateBackend(this, definition.state, { project, stack: definition.name });
+    applyStateBackend(this, definition.state, { project, stack: definition.name, sandbox });
     // Held to production's standard for what it creates. The state rules do not apply: during
     // bootstrap phase 1 its own state is local on purpose (its bucket does not exist yet).
     applyGuardrails(this, { environment: definition.name, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets]);
-    addAwsProvider(this, definition);
+    addAwsProvider(this, definition, sandbox);
+
+    // The table, the key and the roles live in this stack's account; its account guard names it first.
+    const stateAccountId = definition.allowedAccountIds[0];
+    const roles: Record<string, StateRole> = {};
+    const policies: Record<string, IamPolicy> = {};
+    const keyUsers: string[] = [];
+    for (const environment of environments) {
+      const identity = environmentIdentity(project, environment, definition);
+      if (identity.access.via !== 'role' || environment.state.kind !== 's3') continue;
+      // Same construct id as before state roles existed: upgrading keeps the policy, adds the role.
+      const policy = new IamPolicy(this, `state-access-${environment.name}`, {
+        name: resourceName(project, environment.name, 'tfstate-access'),
+        description: `Use the Terraform state of ${environment.name} (and nothing else); attached to its state role`,
+        policy: stateAccessPolicyJson(environment.state, { project, stack: environment.name, stateAccountId }),
+      });
+      policies[environment.name] = policy;
+      const role = new StateRole(this, `state-role-${environment.name}`, {
+        project,
+        environment: environment.name,
+        policy,
+        region: definition.region,
+        stateAccount: stateAccountId,
+        environmentAccount: identity.account,
+        ciRoleArn: identity.ciRoleArn,
+        trust: identity.access.trust,
+      });
+      roles[environment.name] = role;
+      if (usesStateKey(environment, definition)) keyUsers.push(role.role.arn);
+    }
+    this.stateRoles = roles;
+    this.stateAccessPolicies = policies;
 
     const { encryption } = definition;
     this.kmsKey =
@@ -43,6 +83,7 @@ export class StateBackendStack extends TerraformStack {
             alias: encryption.kmsAlias,
             description: `Encrypts the Terraform state of ${project}`,
             preventDestroy: true,
+            policy: JSON.stringify(stateKeyPolicy({ region: definition.region, stateAccount: stateAccountId, keyUserRoleArns: keyUsers })),
           })
         : undefined;
 
@@ -53,6 +94,8 @@ export class StateBackendStack extends TerraformStack {
       noncurrentVersionExpirationDays: definition.noncurrentVersionExpirationDays,
       preventDestroy: true,
       tlsOnly: true,
+      // State roles and administrators all live in the state account; nobody else gets in.
+      onlyAccount: stateAccountId,
     });
 
     this.lockTable = new DynamodbTable(this, 'lock-table', {
@@ -66,24 +109,13 @@ export class StateBackendStack extends TerraformStack {
       lifecycle: { preventDestroy: true },
     });
 
-    // The table lives in this stack's account; its account guard names it first.
-    const stateAccountId = definition.allowedAccountIds[0];
-    const policies: Record<string, IamPolicy> = {};
-    for (const environment of environments) {
-      const { state } = environment;
-      if (state.kind !== 's3' || state.bucket !== definition.bucket) continue;
-      policies[environment.name] = new IamPolicy(this, `state-access-${environment.name}`, {
-        name: resourceName(project, environment.name, 'tfstate-access'),
-        description: `Use the Terraform state of ${environment.name} (and nothing else); attach to its CI role`,
-        policy: stateAccessPolicyJson(state, { project, stack: environment.name, stateAccountId }),
-      });
-    }
-    this.stateAccessPolicies = policies;
-
     new TerraformOutput(this, 'state_bucket_name', { value: this.stateBucket.bucket.bucket });
     new TerraformOutput(this, 'state_bucket_arn', { value: this.stateBucket.bucket.arn });
     new TerraformOutput(this, 'lock_table_name', { value: this.lockTable.name });
     new TerraformOutput(this, 'lock_table_arn', { value: this.lockTable.arn });
     if (this.kmsKey) new TerraformOutput(this, 'state_kms_key_arn', { value: this.kmsKey.key.arn });
+    for (const [name, role] of Object.entries(roles)) {
+      new TerraformOutput(this, `state_role_arn_${name.replace(/-/g, '_')}`, { value: role.role.arn, description: `State role of ${name}` });
+    }
   }
 }

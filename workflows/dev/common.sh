@@ -1,5 +1,6 @@
 # Shared by deploy.sh and destroy.sh (sourced, not run): checks and the warning, then the paths.
 # WARNING printed below is the point of dev: one person, throw-away resources, secrets in the shell.
+# With --sandbox as the first argument, dev goes to the running local sandbox instead (docs/sandbox.md).
 
 DEV_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PROJECT_DIR=$(cd "$DEV_DIR/../.." && pwd)
@@ -8,7 +9,40 @@ CDKTF=${CDKTF:-npx --no-install cdktf}
 OUTDIR=${OUTDIR:-cdktf.out}
 export CHECKPOINT_DISABLE=${CHECKPOINT_DISABLE:-1}
 
+# --sandbox: dev's zero-account, zero-cost home. Dev's account credentials come from the sandbox,
+# and the output directory (which holds dev's local state) is the sandbox's, so `npm run sandbox --
+# down` or `reset` discards it. Sets SANDBOX_MODE=1 and SANDBOX_CDKTF_FLAGS for the cdktf call.
+SANDBOX_MODE=0
+SANDBOX_CDKTF_FLAGS=()
+dev_sandbox() {
+  SANDBOX_MODE=1
+  local credentials
+  if ! (cd "$PROJECT_DIR" && npm run -s sandbox -- status >/dev/null 2>&1); then
+    echo "dev: --sandbox needs the local sandbox running: npm run sandbox -- up" >&2
+    exit 1
+  fi
+  credentials=$(cd "$PROJECT_DIR" && npm run -s sandbox -- credentials dev) || {
+    echo "dev: could not get dev's sandbox credentials (npm run sandbox -- credentials dev)" >&2
+    exit 1
+  }
+  eval "$credentials"
+  OUTDIR=${SANDBOX_HOME:-$PROJECT_DIR/.sandbox}/run/dev/cdktf.out
+  mkdir -p "$(dirname "$OUTDIR")"
+  # The token guards nothing in the sandbox; a fixed throw-away value keeps dev zero-setup.
+  export TF_VAR_app_api_token=${TF_VAR_app_api_token:-sandbox-throw-away-token}
+  # The lock file would live in the discarded output directory; skip the registry round trip.
+  SANDBOX_CDKTF_FLAGS=(--skip-provider-lock)
+  echo "== dev: sandbox $SANDBOX_ENDPOINT (account of dev; state in $OUTDIR, discarded with the sandbox)"
+}
+
 dev_preflight() {
+  if [ "$SANDBOX_MODE" = 1 ]; then
+    "$LIB_DIR/preflight.sh" aws
+    echo "== dev: synthesizing into $OUTDIR"
+    (cd "$PROJECT_DIR" && $CDKTF synth --output "$OUTDIR")
+    (cd "$PROJECT_DIR" && "$LIB_DIR/preflight.sh" terraform "$OUTDIR/stacks/dev/cdk.tf.json")
+    return
+  fi
   cat >&2 <<'WARN'
 WARNING: dev reads its secrets from plain environment variables (TF_VAR_app_api_token) and keeps
          its state in terraform.dev.tfstate on this disk, where Terraform stores the secret in plain

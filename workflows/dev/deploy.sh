@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# dev: deploy the dev stack with the secret from TF_VAR_app_api_token. Extra arguments go to
+# dev: deploy the dev stack with the secret from TF_VAR_app_api_token, or with --sandbox into the
+# running local sandbox (docs/sandbox.md; no account, no secret needed). Extra arguments go to
 # `cdktf deploy` (e.g. --auto-approve).   TF_VAR_app_api_token=... workflows/dev/deploy.sh
 set -euo pipefail
 # shellcheck source=workflows/dev/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
+if [ "${1:-}" = --sandbox ]; then
+  shift
+  dev_sandbox
+fi
 dev_preflight
 echo "== dev: deploying"
 cd "$PROJECT_DIR"
 # Through with-secrets.sh for the saved plan alone: it holds the token, so it goes to a private
 # directory and is removed on every exit.
-"$LIB_DIR/with-secrets.sh" --stack-dir "$OUTDIR/stacks/dev" --from-environment -- $CDKTF deploy dev --skip-synth --output "$OUTDIR" "$@"
+"$LIB_DIR/with-secrets.sh" --stack-dir "$OUTDIR/stacks/dev" --from-environment -- $CDKTF deploy dev --skip-synth --output "$OUTDIR" "${SANDBOX_CDKTF_FLAGS[@]}" "$@"

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# dev: destroy the dev stack. Terraform needs every variable even to destroy, so TF_VAR_app_api_token
-# must be set (any value will do). Extra arguments go to `cdktf destroy` (e.g. --auto-approve).
+# dev: destroy the dev stack (--sandbox: the one in the local sandbox). Terraform needs every
+# variable even to destroy, so TF_VAR_app_api_token must be set (any value will do; --sandbox sets
+# one). Extra arguments go to `cdktf destroy` (e.g. --auto-approve).
 set -euo pipefail
 # shellcheck source=workflows/dev/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
+if [ "${1:-}" = --sandbox ]; then
+  shift
+  dev_sandbox
+fi
 dev_preflight
 echo "== dev: destroying"
 cd "$PROJECT_DIR"
 # Through with-secrets.sh for the saved plan alone: it holds the token, so it goes to a private
 # directory and is removed on every exit.
-"$LIB_DIR/with-secrets.sh" --stack-dir "$OUTDIR/stacks/dev" --from-environment -- $CDKTF destroy dev --skip-synth --output "$OUTDIR" "$@"
+"$LIB_DIR/with-secrets.sh" --stack-dir "$OUTDIR/stacks/dev" --from-environment -- $CDKTF destroy dev --skip-synth --output "$OUTDIR" "${SANDBOX_CDKTF_FLAGS[@]}" "$@"

@@ -21,12 +21,13 @@ TERRAFORM_BINARY_NAME ?= terraform
 export TERRAFORM_BINARY_NAME
 export CHECKPOINT_DISABLE ?= 1
 
-.PHONY: help check synth plan deploy destroy unlock clean
+.PHONY: help check synth plan drift deploy destroy unlock clean
 
 help:
 	@echo "$(STACK) workflow (run from anywhere: make -C workflows/$(STACK) <target>)"
 	@echo "  check     prerequisites: AWS credentials, synth, Terraform version for the $(STACK) backend$(if $(PREFLIGHT_EXTRA), and$(foreach c,$(PREFLIGHT_EXTRA), $(c)))"
 	@echo "  plan      cdktf diff $(STACK) with the secrets; the saved plan is deleted afterwards"
+	@echo "  drift     terraform plan -detailed-exitcode: exit 0 no changes, non-zero on drift or error (DRIFT_EXIT_FILE gets 0/2/1)"
 	@echo "  deploy    cdktf deploy $(STACK) with the secrets (DEPLOY_FLAGS='--auto-approve' for CI)"
 	@echo "  destroy   cdktf destroy $(STACK) with the secrets"
 	@echo "  unlock    LOCK_ID=<id>: terraform force-unlock, only when the lock holder is certainly gone"
@@ -47,6 +48,11 @@ synth:
 plan: check
 	@echo "== $(STACK): planning"
 	cd $(PROJECT_DIR) && $(WITH_SECRETS) $(CDKTF) diff $(STACK) --skip-synth --output $(OUTDIR)
+
+# The scheduled CI drift check runs this (.github/workflows/drift.yml); no saved plan is written.
+drift: check
+	@echo "== $(STACK): checking for drift"
+	cd $(PROJECT_DIR) && $(WITH_SECRETS) $(LIB_DIR)/drift.sh $(STACK_DIR)
 
 deploy: check
 	@echo "== $(STACK): deploying"

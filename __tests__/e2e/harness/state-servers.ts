@@ -1,11 +1,14 @@
 import { startDynamoDbServer, type LocalDynamoDb } from './dynamodb-server';
 import { startS3Server, type LocalS3 } from './s3-server';
+import { startStsServer, type LocalSts } from './sts-server';
 import { ensureTerraform, terraformEnv } from './terraform';
 import { removeWorkdirs } from './workdir';
 
 export interface StateServers {
   readonly s3: LocalS3;
   readonly dynamo: LocalDynamoDb;
+  /** Answers the backends' AssumeRole of their state role (s3rver has no STS). */
+  readonly sts: LocalSts;
   /** Environment for terraform processes pointed at both servers. */
   readonly env: NodeJS.ProcessEnv;
   readonly terraformVersion: string;
@@ -19,17 +22,18 @@ export interface StateServers {
  */
 export async function startStateServers(bucket: string, lockTable?: string): Promise<StateServers> {
   const terraformVersion = ensureTerraform();
-  const [s3, dynamo] = await Promise.all([startS3Server(), startDynamoDbServer()]);
+  const [s3, dynamo, sts] = await Promise.all([startS3Server(), startDynamoDbServer(), startStsServer()]);
   await s3.createBucket(bucket);
   if (lockTable) await dynamo.createTable(lockTable);
   return {
     s3,
     dynamo,
-    env: terraformEnv({ s3: s3.endpoint, dynamodb: dynamo.endpoint }),
+    sts,
+    env: terraformEnv({ s3: s3.endpoint, dynamodb: dynamo.endpoint, sts: sts.endpoint }),
     terraformVersion,
     async dispose() {
       removeWorkdirs();
-      await Promise.all([s3.dispose(), dynamo.stop()]);
+      await Promise.all([s3.dispose(), dynamo.stop(), sts.stop()]);
     },
   };
 }

@@ -85,6 +85,7 @@ function cliConfig(): string {
 export interface AwsEndpoints {
   readonly s3?: string;
   readonly dynamodb?: string;
+  readonly sts?: string;
 }
 
 /** Environment for a terraform process: offline, non-interactive, pointed at the local servers. */
@@ -106,6 +107,7 @@ export function terraformEnv(endpoints: AwsEndpoints = {}, extra: Record<string,
   delete env.AWS_SESSION_TOKEN;
   if (endpoints.s3) env.AWS_ENDPOINT_URL_S3 = endpoints.s3;
   if (endpoints.dynamodb) env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
+  if (endpoints.sts) env.AWS_ENDPOINT_URL_STS = endpoints.sts;
   return env;
 }
 
@@ -148,12 +150,19 @@ export interface RunningTerraform {
 }
 
 export function startTerraform(args: readonly string[], options: RunOptions): RunningTerraform {
-  const started = Date.now();
   // The local-server -backend-config flags are the same every time: one word keeps progress lines readable.
   const shown = args.filter((arg) => !LOCAL_S3_BACKEND_CONFIG.includes(arg));
   const command = `${TERRAFORM_BIN} ${shown.join(' ')}${shown.length < args.length ? ' [local S3 backend config]' : ''}`;
-  // Own process group, so a timeout also kills provisioners and providers it started.
-  const child = spawn(TERRAFORM_BIN, [...args, '-no-color'], { cwd: options.cwd, env: options.env, detached: true });
+  return startProcess(TERRAFORM_BIN, [...args, '-no-color'], command, options);
+}
+
+/**
+ * Any long-running CLI (terraform, cdktf) in its own process group, so a timeout also kills the
+ * provisioners and providers it started; one progress line when it ends.
+ */
+export function startProcess(bin: string, args: readonly string[], command: string, options: RunOptions): RunningTerraform {
+  const started = Date.now();
+  const child = spawn(bin, [...args], { cwd: options.cwd, env: options.env, detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

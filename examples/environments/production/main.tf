@@ -12,6 +12,9 @@ terraform {
     encrypt        = true
     kms_key_id     = "arn:aws:kms:eu-west-1:333333333333:alias/acme-platform-tfstate"
     dynamodb_table = "acme-platform-tflock"
+    assume_role = {
+      role_arn = "arn:aws:iam::333333333333:role/acme-platform-production-tfstate"
+    }
   }
 
   required_version = ">= 1.6.0"
@@ -133,7 +136,12 @@ output "state_locking" {
 
 output "state_access_policy_json" {
   value       = { "Version" : "2012-10-17", "Statement" : [{ "Sid" : "ListStateKey", "Effect" : "Allow", "Action" : ["s3:ListBucket"], "Resource" : ["arn:aws:s3:::acme-platform-tfstate"], "Condition" : { "StringEquals" : { "s3:prefix" : ["acme-platform/production/terraform.tfstate"] } } }, { "Sid" : "ReadWriteState", "Effect" : "Allow", "Action" : ["s3:GetObject", "s3:PutObject"], "Resource" : ["arn:aws:s3:::acme-platform-tfstate/acme-platform/production/terraform.tfstate"] }, { "Sid" : "DescribeLockTable", "Effect" : "Allow", "Action" : ["dynamodb:DescribeTable"], "Resource" : ["arn:aws:dynamodb:eu-west-1:333333333333:table/acme-platform-tflock"] }, { "Sid" : "DynamoDbLockItems", "Effect" : "Allow", "Action" : ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], "Resource" : ["arn:aws:dynamodb:eu-west-1:333333333333:table/acme-platform-tflock"], "Condition" : { "ForAllValues:StringEquals" : { "dynamodb:LeadingKeys" : ["acme-platform-tfstate/acme-platform/production/terraform.tfstate", "acme-platform-tfstate/acme-platform/production/terraform.tfstate-md5"] } } }, { "Sid" : "StateKmsKey", "Effect" : "Allow", "Action" : ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], "Resource" : ["arn:aws:kms:eu-west-1:333333333333:key/*"], "Condition" : { "ForAnyValue:StringEquals" : { "kms:ResourceAliases" : ["alias/acme-platform-tfstate"] } } }] }
-  description = "Least-privilege IAM policy (JSON) for a CI role to use this stack's state and nothing else"
+  description = "Least-privilege IAM policy (JSON) to use this stack's state and nothing else; attached to its state role (or, in a single-account layout, its CI deploy role)"
+}
+
+output "state_role_arn" {
+  value       = "arn:aws:iam::333333333333:role/acme-platform-production-tfstate"
+  description = "The role the backend assumes to reach this stack's state"
 }
 
 output "assets_bucket_name" {

@@ -6,10 +6,13 @@ terraform {
     }
   }
   backend "s3" {
-    bucket       = "acme-platform-tfstate"
-    key          = "acme-platform/staging/terraform.tfstate"
-    region       = "eu-west-1"
-    encrypt      = true
+    bucket  = "acme-platform-tfstate"
+    key     = "acme-platform/staging/terraform.tfstate"
+    region  = "eu-west-1"
+    encrypt = true
+    assume_role = {
+      role_arn = "arn:aws:iam::333333333333:role/acme-platform-staging-tfstate"
+    }
     use_lockfile = true
   }
 
@@ -113,7 +116,12 @@ output "state_locking" {
 
 output "state_access_policy_json" {
   value       = { "Version" : "2012-10-17", "Statement" : [{ "Sid" : "ListStateKey", "Effect" : "Allow", "Action" : ["s3:ListBucket"], "Resource" : ["arn:aws:s3:::acme-platform-tfstate"], "Condition" : { "StringEquals" : { "s3:prefix" : ["acme-platform/staging/terraform.tfstate"] } } }, { "Sid" : "ReadWriteState", "Effect" : "Allow", "Action" : ["s3:GetObject", "s3:PutObject"], "Resource" : ["arn:aws:s3:::acme-platform-tfstate/acme-platform/staging/terraform.tfstate"] }, { "Sid" : "S3LockFile", "Effect" : "Allow", "Action" : ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], "Resource" : ["arn:aws:s3:::acme-platform-tfstate/acme-platform/staging/terraform.tfstate.tflock"] }] }
-  description = "Least-privilege IAM policy (JSON) for a CI role to use this stack's state and nothing else"
+  description = "Least-privilege IAM policy (JSON) to use this stack's state and nothing else; attached to its state role (or, in a single-account layout, its CI deploy role)"
+}
+
+output "state_role_arn" {
+  value       = "arn:aws:iam::333333333333:role/acme-platform-staging-tfstate"
+  description = "The role the backend assumes to reach this stack's state"
 }
 
 output "assets_bucket_name" {

@@ -1,0 +1,208 @@
+import { appDefinition } from '../../environments';
+import type { AppDefinition } from '../../lib/build-app';
+import { DefinitionError } from '../../lib/errors';
+import type { EnvironmentDefinition } from '../../lib/environment';
+import { resourcesOf, sources, synthApp, type StackJson } from '../support/synth';
+
+const { stacks } = synthApp(appDefinition);
+const json = (value: unknown) => JSON.parse(value as string) as { Statement: Array<Record<string, unknown>> };
+const byName = (stack: StackJson, type: string, name: string) => resourcesOf(stack, type).find((resource) => resource.name === name)!;
+const addressOf = (stack: StackJson, type: string, name: string) =>
+  `${type}.${Object.entries(stack.resource?.[type] ?? {}).find(([, resource]) => resource.name === name)![0]}`;
+
+describe('state roles in the state-backend stack', () => {
+  const backend = stacks['state-backend'];
+
+  it('one role per environment whose state is in the state bucket, each with exactly its own policy attached', () => {
+    expect(resourcesOf(backend, 'aws_iam_role').map((role) => role.name).sort()).toEqual([
+      'acme-platform-production-tfstate',
+      'acme-platform-staging-tfstate',
+    ]);
+    const attachments = resourcesOf(backend, 'aws_iam_role_policy_attachment').map((a) => [a.role, a.policy_arn]);
+    expect(attachments.sort()).toEqual(
+      ['production', 'staging'].map((env) => [
+        `\${${addressOf(backend, 'aws_iam_role', `acme-platform-${env}-tfstate`)}.name}`,
+        `\${${addressOf(backend, 'aws_iam_policy', `acme-platform-${env}-tfstate-access`)}.arn}`,
+      ]),
+    );
+  });
+
+  it('staging\'s role trusts staging\'s account and its CI role; production\'s the production account and its CI role', () => {
+    const trust = (env: string) => json(byName(backend, 'aws_iam_role', `acme-platform-${env}-tfstate`).assume_role_policy).Statement;
+    for (const [env, account] of [['staging', '222222222222'], ['production', '333333333333']]) {
+      expect(trust(env)).toEqual([
+        { Sid: 'EnvironmentAccountAdministrators', Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${account}:root`] }, Action: ['sts:AssumeRole'] },
+        {
+          Sid: 'EnvironmentCiDeployRole',
+          Effect: 'Allow',
+          Principal: { AWS: [`arn:aws:iam::${account}:root`] },
+          Action: ['sts:AssumeRole'],
+          Condition: { ArnEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${account}:role/acme-platform-${env}-ci-deploy`] } },
+        },
+      ]);
+    }
+  });
+
+  it('the state key\'s policy lets exactly production\'s state role use it (staging writes SSE-S3 and is not listed)', () => {
+    const policy = json(resourcesOf(backend, 'aws_kms_key')[0].policy);
+    const users = policy.Statement.filter((statement) => statement.Sid === 'StateRolesUseKey');
+    expect(users).toEqual([
+      {
+        Sid: 'StateRolesUseKey',
+        Effect: 'Allow',
+        Principal: { AWS: [`\${${addressOf(backend, 'aws_iam_role', 'acme-platform-production-tfstate')}.arn}`] },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: ['*'],
+      },
+    ]);
+    expect(policy.Statement.map((statement) => statement.Sid)).toEqual(['KeyAdministration', 'LockTableEncryptionThroughDynamoDb', 'StateRolesUseKey']);
+  });
+
+  it('the state bucket policy keeps TLS-only and denies every other account than the state account', () => {
+    const policy = resourcesOf(backend, 'aws_s3_bucket_policy')[0].policy as string;
+    expect(policy).toContain('"Sid" = "DenyInsecureTransport"');
+    expect(policy).toContain('"Sid" = "DenyOtherAccounts"');
+    expect(policy).toContain('"aws:PrincipalAccount" = "333333333333"');
+    expect(policy).toContain('StringNotEquals');
+  });
+});
+
+describe('backends assume the state role', () => {
+  it('staging (another account) and production (asks for it) assume their own state role; never the top-level role_arn', () => {
+    expect(stacks.staging.terraform.backend?.s3?.assume_role).toEqual({ role_arn: 'arn:aws:iam::333333333333:role/acme-platform-staging-tfstate' });
+    expect(stacks.production.terraform.backend?.s3?.assume_role).toEqual({
+      role_arn: 'arn:aws:iam::333333333333:role/acme-platform-production-tfstate',
+    });
+    for (const stack of Object.values(stacks)) expect(stack.terraform.backend?.s3 ?? {}).not.toHaveProperty('role_arn');
+    expect(stacks.dev.terraform.backend).toEqual({ local: { path: '../../../terraform.dev.tfstate' } });
+    expect(stacks.staging.output?.state_role_arn?.value).toBe('arn:aws:iam::333333333333:role/acme-platform-staging-tfstate');
+  });
+
+  it('a single-account layout keeps working without a role (and without a state role resource)', () => {
+    const { stacks: single } = synthApp(appDefinition, sources({ AWS_ACCOUNT_ID_STAGING: '333333333333' }));
+    expect(single.staging.terraform.backend?.s3).not.toHaveProperty('assume_role');
+    expect(resourcesOf(single['state-backend'], 'aws_iam_role').map((role) => role.name)).toEqual(['acme-platform-production-tfstate']);
+    // Its CI deploy role carries the state policy itself, so nothing is left dangling.
+    const statePolicy = resourcesOf(single['ci-staging'], 'aws_iam_role_policy').find((p) => p.name === 'tfstate-access');
+    expect(JSON.parse(statePolicy?.policy as string)).toEqual(JSON.parse(single.staging.output?.state_access_policy_json?.value as string));
+    expect(JSON.stringify(single['ci-staging'].resource)).not.toContain('sts:AssumeRole"');
+  });
+});
+
+describe('CI identity stacks', () => {
+  it('one per environment with state in the state bucket, in that environment\'s account', () => {
+    expect(stacks['ci-staging'].provider?.aws[0].allowed_account_ids).toEqual(['222222222222']);
+    expect(stacks['ci-production'].provider?.aws[0].allowed_account_ids).toEqual(['333333333333']);
+    expect(stacks).not.toHaveProperty('ci-dev');
+  });
+
+  it('the OIDC provider for GitHub, audience sts.amazonaws.com', () => {
+    expect(resourcesOf(stacks['ci-staging'], 'aws_iam_openid_connect_provider')).toEqual([
+      { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] },
+    ]);
+  });
+
+  it('the deploy role trusts exactly repo:<owner>/<repo>:environment:<env> from the setting', () => {
+    const { stacks: custom } = synthApp(appDefinition, sources({}, { githubRepository: 'example-org/infra' }));
+    const role = resourcesOf(custom['ci-production'], 'aws_iam_role')[0];
+    expect(role.name).toBe('acme-platform-production-ci-deploy');
+    const [statement] = json(role.assume_role_policy).Statement;
+    expect(statement.Condition).toEqual({
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': ['sts.amazonaws.com'],
+        'token.actions.githubusercontent.com:sub': ['repo:example-org/infra:environment:production'],
+      },
+    });
+    expect(statement.Principal).toEqual({ Federated: ['${aws_iam_openid_connect_provider.github-oidc.arn}'] });
+  });
+
+  it('the deploy role may assume its state role and no other', () => {
+    const policy = json(resourcesOf(stacks['ci-staging'], 'aws_iam_role_policy')[0].policy);
+    const assume = policy.Statement.filter((statement) => (statement.Action as string[]).some((action) => action.startsWith('sts:')));
+    expect(assume).toEqual([
+      { Sid: 'AssumeStateRole', Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: ['arn:aws:iam::333333333333:role/acme-platform-staging-tfstate'] },
+    ]);
+  });
+
+  it('two environments in one account share one OIDC provider (IAM allows one per issuer and account)', () => {
+    const qa = (blueprint: Parameters<AppDefinition['environments'][number]>[0]): EnvironmentDefinition => ({
+      ...appDefinition.environments[1](blueprint),
+      name: 'qa',
+    });
+    const { stacks: withQa } = synthApp({ ...appDefinition, environments: [...appDefinition.environments, qa] });
+    expect(resourcesOf(withQa['ci-qa'], 'aws_iam_openid_connect_provider')).toHaveLength(0);
+    const [statement] = json(resourcesOf(withQa['ci-qa'], 'aws_iam_role')[0].assume_role_policy).Statement;
+    expect(statement.Principal).toEqual({ Federated: ['arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com'] });
+  });
+});
+
+describe('state access definitions: every problem at once, as env.field: fix', () => {
+  const build = (overrides: Record<string, Partial<EnvironmentDefinition>>, settings = sources()) =>
+    synthApp(
+      {
+        ...appDefinition,
+        environments: appDefinition.environments.map((module) => (blueprint) => {
+          const environment = module(blueprint);
+          return { ...environment, ...(overrides[environment.name] ?? {}) } as EnvironmentDefinition;
+        }),
+      },
+      settings,
+    );
+  const problemsOf = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof DefinitionError) return error.problems;
+      throw error;
+    }
+    throw new Error('expected a DefinitionError');
+  };
+
+  it('rejects misspelt kinds, bad ARNs, a foreign assumeRole and a bad repository together', () => {
+    const problems = problemsOf(() =>
+      build(
+        {
+          staging: { stateAccess: { via: 'roles' } as never },
+          production: { stateAccess: { via: 'role', trust: { kind: 'principals', roleArns: ['arn:aws:iam::1:user/x'] } } },
+        },
+        sources({ GITHUB_REPOSITORY: 'not a repo' }),
+      ),
+    );
+    expect(problems).toEqual([
+      'staging.stateAccess.via: via must be "role" (assume the state role the state-backend stack creates) or "credentials" (single account: use the deploying credentials)',
+      'production.stateAccess.trust.roleArns.0: "arn:aws:iam::1:user/x" is not an IAM role ARN: use "arn:aws:iam::<12-digit account>:role/<name>"',
+      'settings.githubRepository: "not a repo" is not "<owner>/<repo>": set the cdktf context key "githubRepository" (cdktf.json) or GITHUB_REPOSITORY to your repository, e.g. "acme/platform-infrastructure"; the CI roles trust exactly that repository',
+    ]);
+    expect(problemsOf(() => build({}, sources({ GITHUB_REPOSITORY: 'owner/repo:*' })))).toEqual([
+      'settings.githubRepository: "owner/repo:*" is not "<owner>/<repo>": set the cdktf context key "githubRepository" (cdktf.json) or GITHUB_REPOSITORY to your repository, e.g. "acme/platform-infrastructure"; the CI roles trust exactly that repository',
+    ]);
+  });
+
+  it('an assumeRole that is not the environment\'s state role, and state-key encryption without the role', () => {
+    const problems = problemsOf(() =>
+      build({
+        staging: { state: { kind: 's3', bucket: 'acme-platform-tfstate', region: 'eu-west-1', locking: 'lockfile', assumeRole: { roleArn: 'arn:aws:iam::333333333333:role/other' } } },
+        production: { stateAccess: { via: 'credentials' } },
+      }),
+    );
+    expect(problems).toEqual([
+      'staging.state.assumeRole.roleArn: "arn:aws:iam::333333333333:role/other" is not staging\'s state role "arn:aws:iam::333333333333:role/acme-platform-staging-tfstate": remove assumeRole (the app assumes the state role for you), or set stateAccess: { via: "credentials" } to reach the state with a role of your own',
+      'production.stateAccess: its state is encrypted with the state key, whose key policy lets only state roles use it: set stateAccess: { via: "role" } (or remove kmsKeyId from its state)',
+    ]);
+  });
+});
+
+describe('the doctor checks state as the backend reaches it', () => {
+  it('its targets carry each environment\'s state role', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { allTargets } = require('../../lib/doctor/targets') as typeof import('../../lib/doctor/targets');
+    const targets = allTargets(appDefinition, sources());
+    const role = (name: string) => {
+      const state = targets.find((target) => target.name === name)!.state;
+      return state.kind === 's3' ? state.assumeRole?.roleArn : undefined;
+    };
+    expect(role('staging')).toBe('arn:aws:iam::333333333333:role/acme-platform-staging-tfstate');
+    expect(role('production')).toBe('arn:aws:iam::333333333333:role/acme-platform-production-tfstate');
+    expect(role('dev')).toBeUndefined();
+  });
+});

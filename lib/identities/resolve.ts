@@ -1,0 +1,86 @@
+import type { EnvironmentDefinition } from '../environment';
+import { parseKmsArn } from '../iam/arn';
+import type { StateBackendDefinition } from '../state-backend-definition';
+import { ciDeployRoleName, roleArn, stateRoleName } from './names';
+import { DEFAULT_STATE_ROLE_TRUST, type ResolvedStateAccess } from './state-access';
+
+/** What an environment's identities resolve to: its accounts, its state access and its CI role. */
+export interface EnvironmentIdentity {
+  readonly environment: EnvironmentDefinition;
+  /** The environment's account: the first of its `allowedAccountIds`. */
+  readonly account: string;
+  /** The state account: the first of the state-backend's `allowedAccountIds`. */
+  readonly stateAccount: string;
+  readonly access: ResolvedStateAccess;
+  /** ARN of the environment's CI deploy role (created by its CI stack, `ci-<env>`). */
+  readonly ciRoleArn: string;
+}
+
+/** Whether `environment`'s state is S3 state in the state-backend's bucket (the only state a state role can serve). */
+export function isInStateBucket(environment: EnvironmentDefinition, stateBackend: StateBackendDefinition): boolean {
+  return environment.state.kind === 's3' && environment.state.bucket === stateBackend.bucket;
+}
+
+/** Whether S3 state is encrypted with the state-backend's own KMS key (by alias or by key ARN in its account). */
+export function usesStateKey(environment: EnvironmentDefinition, stateBackend: StateBackendDefinition): boolean {
+  const { state } = environment;
+  if (state.kind !== 's3' || !state.kmsKeyId || stateBackend.encryption.kind !== 'sse-kms') return false;
+  const arn = parseKmsArn(state.kmsKeyId);
+  return arn?.account === stateBackend.allowedAccountIds[0] && (arn.kind === 'key' || arn.resource === stateBackend.encryption.kmsAlias);
+}
+
+/** Resolves `stateAccess` and its default; pure, so every stack computes the same answer. */
+export function environmentIdentity(project: string, environment: EnvironmentDefinition, stateBackend: StateBackendDefinition): EnvironmentIdentity {
+  const account = environment.allowedAccountIds[0];
+  const stateAccount = stateBackend.allowedAccountIds[0];
+  const ciRoleArn = roleArn(environment.region, account, ciDeployRoleName(project, environment.name));
+  const base = { environment, account, stateAccount, ciRoleArn };
+  if (!isInStateBucket(environment, stateBackend)) return { ...base, access: { via: 'none' } };
+  const via = environment.stateAccess?.via ?? (account === stateAccount ? 'credentials' : 'role');
+  if (via === 'credentials') return { ...base, access: { via } };
+  return {
+    ...base,
+    access: {
+      via,
+      trust: environment.stateAccess?.trust ?? DEFAULT_STATE_ROLE_TRUST,
+      roleArn: roleArn(stateBackend.region, stateAccount, stateRoleName(project, environment.name)),
+    },
+  };
+}
+
+/**
+ * The environments with their state role filled into their S3 state (`assumeRole`), and every
+ * problem with their state access, each as `<env>.<field>: what is wrong and how to fix it`.
+ */
+export function withStateRoles(
+  project: string,
+  environments: readonly EnvironmentDefinition[],
+  stateBackend: StateBackendDefinition,
+): { environments: EnvironmentDefinition[]; problems: string[] } {
+  const problems: string[] = [];
+  const resolved = environments.map((environment) => {
+    const { name, state } = environment;
+    const { access } = environmentIdentity(project, environment, stateBackend);
+    // State outside the state bucket (local, another backend, a BACKEND_CONFIG_FILE's bucket) has no state role.
+    if (access.via === 'none') return environment;
+    if (state.kind !== 's3') return environment; // isInStateBucket guarantees S3; this narrows the type
+    if (access.via === 'credentials') {
+      if (usesStateKey(environment, stateBackend)) {
+        problems.push(
+          `${name}.stateAccess: its state is encrypted with the state key, whose key policy lets only state roles use it: ` +
+            'set stateAccess: { via: "role" } (or remove kmsKeyId from its state)',
+        );
+      }
+      return environment;
+    }
+    if (state.assumeRole && state.assumeRole.roleArn !== access.roleArn) {
+      problems.push(
+        `${name}.state.assumeRole.roleArn: "${state.assumeRole.roleArn}" is not ${name}'s state role "${access.roleArn}": remove assumeRole ` +
+          '(the app assumes the state role for you), or set stateAccess: { via: "credentials" } to reach the state with a role of your own',
+      );
+      return environment;
+    }
+    return { ...environment, state: { ...state, assumeRole: { roleArn: access.roleArn } } };
+  });
+  return { environments: resolved, problems };
+}

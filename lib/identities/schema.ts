@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { StateAccess } from './state-access';
+
+/** `arn:<partition>:iam::<12 digits>:role/<path/name>`. */
+export const IAM_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+export const iamRoleArn = z.string({ error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/name"' }).regex(IAM_ROLE_ARN_PATTERN, {
+  error: (issue) => `"${issue.input}" is not an IAM role ARN: use "arn:aws:iam::<12-digit account>:role/<name>"`,
+});
+
+const stateRoleTrust = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('environment-account') }),
+    z.strictObject({ kind: z.literal('ci-role-only') }),
+    z.strictObject({
+      kind: z.literal('principals'),
+      roleArns: z.array(iamRoleArn, { error: 'must be a list of IAM role ARNs' }).min(1, { error: 'must name at least one role' }).readonly(),
+    }),
+  ],
+  { error: 'kind must be "environment-account" (the default), "ci-role-only" or "principals" (with roleArns)' },
+);
+
+/** Runtime schema of `StateAccess` (an environment's `stateAccess`). */
+export const stateAccessSchema = z.discriminatedUnion(
+  'via',
+  [
+    z.strictObject({ via: z.literal('role'), trust: stateRoleTrust.optional() }),
+    z.strictObject({ via: z.literal('credentials') }),
+  ],
+  {
+    error:
+      'via must be "role" (assume the state role the state-backend stack creates) or "credentials" (single account: use the deploying credentials)',
+  },
+);
+
+// Compile-time check: every shape the TypeScript union allows is also accepted by the schema.
+type SchemaStateAccess = z.infer<typeof stateAccessSchema>;
+export const schemaAcceptsEveryStateAccess: (access: StateAccess) => SchemaStateAccess = (access) => access as SchemaStateAccess;

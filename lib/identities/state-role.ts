@@ -1,0 +1,41 @@
+import type { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Construct } from 'constructs';
+import { stateRoleName } from './names';
+import type { StateRoleTrust } from './state-access';
+import { stateRoleTrustPolicy } from './trust-policies';
+
+export interface StateRoleProps {
+  readonly project: string;
+  readonly environment: string;
+  /** The environment's state access policy (created by the stack, so its address predates the role). */
+  readonly policy: IamPolicy;
+  readonly region: string;
+  readonly stateAccount: string;
+  readonly environmentAccount: string;
+  readonly ciRoleArn: string;
+  readonly trust: StateRoleTrust;
+}
+
+/**
+ * One environment's state role in the state account: trusted as its definition says, carrying the
+ * environment's least-privilege state access policy and nothing else.
+ */
+export class StateRole extends Construct {
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: StateRoleProps) {
+    super(scope, id);
+    this.role = new IamRole(this, 'role', {
+      name: stateRoleName(props.project, props.environment),
+      description: `Terraform state of ${props.environment} (account ${props.environmentAccount}); assumed by its S3 backend`,
+      assumeRolePolicy: JSON.stringify(
+        stateRoleTrustPolicy(props.trust, { region: props.region, environmentAccount: props.environmentAccount, ciRoleArn: props.ciRoleArn }),
+      ),
+      // A chained session (CI role -> state role) is capped at one hour by STS anyway.
+      maxSessionDuration: 3600,
+    });
+    new IamRolePolicyAttachment(this, 'attachment', { role: this.role.name, policyArn: props.policy.arn });
+  }
+}

@@ -1,0 +1,63 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** What a running sandbox records (git-ignored `.sandbox/run/sandbox.json`). */
+export interface SandboxState {
+  /** The supervisor process (runs the shim; started moto and stops it). */
+  readonly pid: number;
+  /** moto itself, behind the shim. */
+  readonly motoPid: number;
+  /** The endpoint every client uses: HTTPS on 127.0.0.1. */
+  readonly endpoint: string;
+  /** The same shim over plain HTTP: requests here are `aws:SecureTransport = false`. */
+  readonly insecureEndpoint: string;
+  /** moto's own port (loopback, plain HTTP); clients never use it. */
+  readonly motoEndpoint: string;
+  readonly motoVersion: string;
+  readonly emulatorSource: string;
+  /** The sandbox's own CA: AWS_CA_BUNDLE for Terraform and its AWS provider, NODE_EXTRA_CA_CERTS for Node. */
+  readonly caFile: string;
+  readonly startedAt: string;
+}
+
+export function readState(file: string): SandboxState | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const state = JSON.parse(readFileSync(file, 'utf8')) as SandboxState;
+    return Number.isInteger(state.pid) && typeof state.endpoint === 'string' ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Atomic: a reader never sees half a file. */
+export function writeState(file: string, state: SandboxState): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(tmp, file);
+}
+
+export function removeState(file: string): void {
+  rmSync(file, { force: true });
+}
+
+/** The marker in the supervisor's command line, so a recycled pid is never taken for the sandbox. */
+export const SUPERVISOR_MARKER = 'sandbox-supervisor';
+
+/** Whether `pid` is alive and (when /proc exists) its command line contains `marker`. */
+export function processMatches(pid: number, marker: string): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: alive but not ours to signal; it cannot be a sandbox this user started.
+    return false;
+  }
+  const cmdline = `/proc/${pid}/cmdline`;
+  if (!existsSync(cmdline)) return process.platform !== 'linux';
+  try {
+    return readFileSync(cmdline, 'utf8').includes(marker);
+  } catch {
+    return false;
+  }
+}
