@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PROCESS_CASES, SECRETS_CASES, SYNTH_CASES, type HostileCase } from '../hostile/cases';
 import { caseEnv, outputProblems, treeDigest, uniqueSecret } from '../hostile/run-case';
 import { PROJECT_DIR, synthMain, WorkflowSandbox } from '../support/workflow-sandbox';
+import { startStsServer, type LocalSts } from '../e2e/harness/sts-server';
 
 /**
  * The hostile cases as real processes: main.ts (through a fixture that applies one case), the
@@ -208,6 +209,9 @@ describe('hostile secrets and workflows (with-secrets.sh)', () => {
 describe('hostile endpoints and settings for the doctor (scripts/doctor.ts)', () => {
   let server: Server;
   let endpoint: string;
+  // Staging's and production's backends assume their state role first: a real STS answer gets the
+  // doctor to the S3 and DynamoDB checks these cases are about.
+  let sts: LocalSts;
   /** `mode` decides the answers: 'not-aws' 404s everything with HTML; 'no-bucket' answers like S3 without the bucket. */
   let mode: 'not-aws' | 'no-bucket' = 'not-aws';
   beforeAll(async () => {
@@ -222,14 +226,19 @@ describe('hostile endpoints and settings for the doctor (scripts/doctor.ts)', ()
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    sts = await startStsServer();
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(async () => {
+    await sts.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 
   const doctor = (stacks: string[], extra: Record<string, string>) => {
     const { env, secrets } = caseEnv({
       AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE00',
       AWS_ENDPOINT_URL_S3: endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_ENDPOINT_URL_STS: sts.endpoint,
       ...extra,
     });
     return run(process.execPath, ['--require', 'tsx/cjs', join('scripts', 'doctor.ts'), ...stacks], baseEnv(env)).then((result) => ({ result, secrets }));
