@@ -218,6 +218,13 @@ describe('a sandbox that did not end cleanly', () => {
     }
   });
 
+  it.each(['abc', '0', '70000', '443.5'])('SANDBOX_PORT=%s is refused before anything starts', (value) => {
+    const up = sandbox(['up'], { SANDBOX_PORT: value });
+    expect(up.status).toBe(1);
+    expect(up.stderr).toContain(`sandbox: SANDBOX_PORT=${value} is not a port number (1-65535); unset it to let the sandbox choose a free port`);
+    expect(existsSync(paths.stateFile)).toBe(false);
+  });
+
   it('two `up` at once start one sandbox: both print its endpoint, one supervisor runs', async () => {
     const upInBackground = () =>
       new Promise<{ code: number | null; stdout: string }>((resolve) => {

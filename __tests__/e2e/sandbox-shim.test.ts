@@ -82,6 +82,12 @@ describe('gap 2: the TLS-only bucket policy', () => {
     expect(await body(secure, bucket, 'empty')).toBe('');
   });
 
+  it('over plain HTTP the policy cannot be read, replaced or removed either', async () => {
+    expect((await failure(insecure.send(new DeleteBucketPolicyCommand({ Bucket: bucket })))).status).toBe(403);
+    expect((await failure(insecure.send(new GetBucketPolicyCommand({ Bucket: bucket })))).status).toBe(403);
+    expect((await secure.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy).toBe(tlsOnly(bucket));
+  });
+
   it('the denial comes from the policy: without it, plain HTTP works again', async () => {
     await secure.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
     expect(await body(insecure, bucket, 'state/terraform.tfstate')).toBe('written over TLS');

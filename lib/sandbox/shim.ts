@@ -157,6 +157,14 @@ export function createShim(motoEndpoint: string): Shim {
     const headers = clientHeaders(request);
     const method = request.method ?? 'GET';
 
+    // First, as in S3: a denied request changes nothing (the policy itself included).
+    const policy = policies.get(s3.bucket);
+    if (policy) {
+      const principalAccount = needsPrincipalAccount(policy) ? await principalAccountOf(accessKeyOf(request, new URL(path, 'http://sandbox').searchParams)) : undefined;
+      const statement = deniedBy(policy, { ...s3, principalAccount });
+      if (statement) return xmlError(response, 403, 'AccessDenied', `Access Denied (sandbox: bucket policy statement ${statement})`);
+    }
+
     if (s3.subresource === 'policy' && s3.key === undefined) {
       if (method === 'PUT') {
         const parsed = parsePolicy((isAwsChunked(request) ? decodeAwsChunked(body) : body).toString('utf8'));
@@ -188,13 +196,6 @@ export function createShim(motoEndpoint: string): Shim {
         }
       }
       if (method === 'DELETE') policies.delete(s3.bucket);
-    }
-
-    const policy = policies.get(s3.bucket);
-    if (policy) {
-      const principalAccount = needsPrincipalAccount(policy) ? await principalAccountOf(accessKeyOf(request, new URL(path, 'http://sandbox').searchParams)) : undefined;
-      const statement = deniedBy(policy, { ...s3, principalAccount });
-      if (statement) return xmlError(response, 403, 'AccessDenied', `Access Denied (sandbox: bucket policy statement ${statement})`);
     }
 
     const upstream = await forward(path, method, body.length > 0 ? body : undefined, headers);
