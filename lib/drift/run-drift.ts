@@ -1,0 +1,127 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { appDefinition } from '../../environments';
+import { resolveBlueprint } from '../blueprint';
+import { CDKTF_BIN, outputTail, runCommand, TERRAFORM_BIN } from '../bootstrap/commands';
+import { BootstrapError } from '../bootstrap/errors';
+import { accountSession, resolveTarget, type Target } from '../bootstrap/target';
+import { cdktfContextSources } from '../doctor/targets';
+import { PROJECT_DIR } from '../sandbox/paths';
+import { isRemoteState } from '../state-definition';
+import { APP_API_TOKEN_VARIABLE } from '../workload/example-workload';
+import { parsePlanEvents, type DriftedResource } from './drift-events';
+
+export type StackDrift =
+  | { readonly stack: string; readonly status: 'clean' }
+  | { readonly stack: string; readonly status: 'drifted'; readonly resources: readonly DriftedResource[] }
+  | { readonly stack: string; readonly status: 'no-state'; readonly reason: string }
+  | { readonly stack: string; readonly status: 'error'; readonly message: string };
+
+export interface DriftOptions {
+  readonly sandbox: boolean;
+  /** Stacks to check; default: every stack whose state is remote, plus local ones whose state file exists. */
+  readonly stacks?: readonly string[];
+  readonly outDir?: string;
+  /** Use what is already synthesized in outDir. */
+  readonly skipSynth?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly say?: (line: string) => void;
+  /** Per terraform call. @default 5 minutes */
+  readonly timeoutMs?: number;
+}
+
+interface StackTarget {
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly remote: boolean;
+}
+
+function stackTargets(env: NodeJS.ProcessEnv): StackTarget[] {
+  const blueprint = resolveBlueprint(cdktfContextSources(PROJECT_DIR, env));
+  const definitions = [...appDefinition.environments.map((module) => module(blueprint)), appDefinition.stateBackend(blueprint)];
+  return definitions.map((definition) => ({
+    name: definition.name,
+    accountId: definition.allowedAccountIds[0],
+    region: definition.region,
+    remote: isRemoteState(definition.state),
+  }));
+}
+
+function localStateFile(stackDir: string): string | undefined {
+  const stack = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: { local?: { path?: string } } } };
+  const path = stack.terraform?.backend?.local?.path;
+  return path === undefined ? undefined : resolve(stackDir, path);
+}
+
+/**
+ * Out-of-band changes in every deployed stack: a refresh-only plan (no lock taken, nothing written)
+ * per stack, each in its own account's credentials; the resources Terraform reports as drifted.
+ */
+export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
+  const env = options.env ?? process.env;
+  const say = options.say ?? (() => undefined);
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const all = stackTargets(env);
+  const unknown = (options.stacks ?? []).filter((name) => !all.some((stack) => stack.name === name));
+  if (unknown.length > 0) throw new BootstrapError(`unknown stack ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${all.map((s) => s.name).join(', ')}`);
+  const selected = options.stacks && options.stacks.length > 0 ? all.filter((stack) => options.stacks!.includes(stack.name)) : all;
+  const target: Target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir }, env);
+  const synthEnv: NodeJS.ProcessEnv =
+    target.kind === 'sandbox' ? { ...env, SANDBOX: '1', SANDBOX_HOME: target.home, SANDBOX_ENDPOINT: target.state.endpoint, CHECKPOINT_DISABLE: '1' } : { ...env, CHECKPOINT_DISABLE: '1' };
+  if (!options.skipSynth) {
+    const started = Date.now();
+    const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env: synthEnv, timeoutMs });
+    if (synth.code !== 0) throw new BootstrapError(`cdktf synth failed (exit ${synth.code}):\n${outputTail(synth.output)}`);
+    say(`drift: synthesized into ${target.outDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+
+  const check = async (stack: StackTarget): Promise<StackDrift> => {
+    const started = Date.now();
+    const stackDir = join(target.outDir, 'stacks', stack.name);
+    if (!existsSync(join(stackDir, 'cdk.tf.json'))) return { stack: stack.name, status: 'error', message: `${stackDir} has no cdk.tf.json; synthesize first` };
+    if (!stack.remote) {
+      const file = localStateFile(stackDir);
+      if (!file || !existsSync(file)) return { stack: stack.name, status: 'no-state', reason: `local state, and ${file ?? 'its state file'} does not exist (not deployed from ${target.outDir})` };
+    }
+    let session;
+    try {
+      session = await accountSession(target, stack.accountId, stack.region, env, stack.name);
+    } catch (error) {
+      return { stack: stack.name, status: 'error', message: (error as Error).message };
+    }
+    // A refresh-only plan never compares configuration, so the secret's value does not matter here.
+    const runEnv = { ...session.env, TF_INPUT: '0', [`TF_VAR_${APP_API_TOKEN_VARIABLE}`]: env[`TF_VAR_${APP_API_TOKEN_VARIABLE}`] || 'not-needed-for-refresh-only' };
+    const terraform = (args: string[]) => runCommand(TERRAFORM_BIN, args, { cwd: stackDir, env: runEnv, timeoutMs });
+    const init = await terraform(['init', '-input=false', '-reconfigure', '-no-color']);
+    if (init.code !== 0) return { stack: stack.name, status: 'error', message: `terraform init failed (exit ${init.code}):\n${outputTail(init.output, 10)}` };
+    const plan = await terraform(['plan', '-refresh-only', '-detailed-exitcode', '-lock=false', '-input=false', '-json']);
+    const events = parsePlanEvents(plan.output);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (plan.code === 0) {
+      say(`drift: ${stack.name}: no drift (${seconds} s)`);
+      return { stack: stack.name, status: 'clean' };
+    }
+    if (plan.code === 2 && events.drifted.length > 0) {
+      say(`drift: ${stack.name}: DRIFTED: ${events.drifted.map((r) => `${r.address} (${r.action})`).join(', ')} (${seconds} s)`);
+      return { stack: stack.name, status: 'drifted', resources: events.drifted };
+    }
+    const message = events.errors.length > 0 ? events.errors.join('\n') : outputTail(plan.output, 10);
+    say(`drift: ${stack.name}: could not check (${seconds} s): ${message}`);
+    return { stack: stack.name, status: 'error', message };
+  };
+
+  // Two at a time: each plan runs a provider process, and this machine class has two cores.
+  const results: StackDrift[] = new Array(selected.length);
+  let next = 0;
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (next < selected.length) {
+        const index = next++;
+        results[index] = await check(selected[index]);
+      }
+    }),
+  );
+  for (const result of results) if (result.status === 'no-state') say(`drift: ${result.stack}: skipped, ${result.reason}`);
+  return results;
+}
