@@ -34,7 +34,7 @@ async function main(args: string[]): Promise<number> {
   }
   const results = await runDrift({ sandbox, stacks, outDir, skipSynth, say });
   for (const result of results) {
-    if (result.status === 'drifted') for (const resource of result.resources) process.stdout.write(`${result.stack}\t${resource.address}\t${resource.action}\n`);
+    if (result.status === 'drifted') for (const resource of result.resources) process.stdout.write(`${result.stack}\t${resource.address}\t${resource.action}\t${resource.attributes.join(",")}\n`);
   }
   if (results.some((result) => result.status === 'error')) return 1;
   return results.some((result) => result.status === 'drifted') ? 2 : 0;

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { appDefinition } from '../../environments';
 import { resolveBlueprint } from '../blueprint';
@@ -9,7 +10,7 @@ import { cdktfContextSources } from '../doctor/targets';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { isRemoteState } from '../state-definition';
 import { APP_API_TOKEN_VARIABLE } from '../workload/example-workload';
-import { parsePlanEvents, type DriftedResource } from './drift-events';
+import { driftOf, type DriftedResource } from './drift-events';
 
 export type StackDrift =
   | { readonly stack: string; readonly status: 'clean' }
@@ -95,20 +96,30 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
     const terraform = (args: string[]) => runCommand(TERRAFORM_BIN, args, { cwd: stackDir, env: runEnv, timeoutMs });
     const init = await terraform(['init', '-input=false', '-reconfigure', '-no-color']);
     if (init.code !== 0) return { stack: stack.name, status: 'error', message: `terraform init failed (exit ${init.code}):\n${outputTail(init.output, 10)}` };
-    const plan = await terraform(['plan', '-refresh-only', '-detailed-exitcode', '-lock=false', '-input=false', '-json']);
-    const events = parsePlanEvents(plan.output);
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (plan.code === 0) {
-      say(`drift: ${stack.name}: no drift (${seconds} s)`);
-      return { stack: stack.name, status: 'clean' };
+    // The saved plan holds state values (a secret too): a private directory, removed whatever happens.
+    const planDir = mkdtempSync(join(tmpdir(), 'drift-'));
+    try {
+      const planFile = join(planDir, 'refresh.tfplan');
+      const plan = await terraform(['plan', '-refresh-only', '-lock=false', '-input=false', '-no-color', `-out=${planFile}`]);
+      const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+      if (plan.code !== 0) {
+        const message = outputTail(plan.output, 10);
+        say(`drift: ${stack.name}: could not check (${seconds()} s): ${message}`);
+        return { stack: stack.name, status: 'error', message };
+      }
+      const show = await runCommand(TERRAFORM_BIN, ['show', '-json', planFile], { cwd: stackDir, env: runEnv, timeoutMs });
+      if (show.code !== 0) return { stack: stack.name, status: 'error', message: `terraform show failed (exit ${show.code})` };
+      const report = driftOf(show.output.slice(show.output.indexOf('{')));
+      if (report.empty) return { stack: stack.name, status: 'no-state', reason: 'its state holds no resources (not deployed)' };
+      if (report.drifted.length === 0) {
+        say(`drift: ${stack.name}: no drift (${seconds()} s)`);
+        return { stack: stack.name, status: 'clean' };
+      }
+      say(`drift: ${stack.name}: DRIFTED: ${report.drifted.map((r) => `${r.address} (${r.action}${r.attributes.length ? `: ${r.attributes.join(', ')}` : ''})`).join('; ')} (${seconds()} s)`);
+      return { stack: stack.name, status: 'drifted', resources: report.drifted };
+    } finally {
+      rmSync(planDir, { recursive: true, force: true });
     }
-    if (plan.code === 2 && events.drifted.length > 0) {
-      say(`drift: ${stack.name}: DRIFTED: ${events.drifted.map((r) => `${r.address} (${r.action})`).join(', ')} (${seconds} s)`);
-      return { stack: stack.name, status: 'drifted', resources: events.drifted };
-    }
-    const message = events.errors.length > 0 ? events.errors.join('\n') : outputTail(plan.output, 10);
-    say(`drift: ${stack.name}: could not check (${seconds} s): ${message}`);
-    return { stack: stack.name, status: 'error', message };
   };
 
   // Two at a time: each plan runs a provider process, and this machine class has two cores.
