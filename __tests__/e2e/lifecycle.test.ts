@@ -38,6 +38,8 @@ import { waitFor } from './harness/wait';
 import { SandboxWorld, type StackName } from './support/sandbox-world';
 
 jest.setTimeout(300_000);
+// The SDK's Node-version notice would otherwise appear in the middle of the progress lines.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const PROJECT = 'acme-platform';
 const STATE_BUCKET = `${PROJECT}-tfstate`;
@@ -277,134 +279,165 @@ describe('the lifecycle in the sandbox', () => {
   test('dev: deploy then destroy through workflows/dev --sandbox leaves nothing behind', () => {
     expect(devCycle.deployed.buckets).toEqual([`${PROJECT}-dev-assets`]);
     expect(devCycle.deployed.parameter).toBe('sandbox-throw-away-token');
-    expect(devCycle.deployed.stateResources).toBeGreaterThanOrEqual(6);
+    // Ephemeral: bucket, public access block, ownership, encryption, the SSM parameter; nothing else.
+    expect(devCycle.deployed.stateResources).toBe(5);
     expect(devCycle.destroyed).toEqual({ buckets: [], parameterGone: true, stateResources: 0 });
   });
 
-  test('two cdktf deploy staging at once: the second is refused with the lock error and the state is intact', async () => {
-    const holding = join(world.home, 'lock-holding');
-    const release = join(world.home, 'lock-release');
-    const staging = await world.session('staging');
-    const before = await remoteState('staging');
-    const holderOut = world.outDir('lock-holder');
-    const holder = runCommand(
-      CDKTF_BIN,
-      ['deploy', 'staging', '--app', 'node --require tsx/cjs __tests__/fixtures/lock-holder-main.ts', '--output', holderOut, '--auto-approve', '--skip-provider-lock'],
-      { cwd: PROJECT_DIR, env: { ...staging.env, TF_VAR_app_api_token: STAGING_TOKEN, LOCK_HOLDER_HOLDING: holding, LOCK_HOLDER_RELEASE: release }, timeoutMs: 180_000 },
-    );
-    try {
-      await waitFor('the first deploy to hold the lock', async () => existsSync(holding), 120_000);
-      const stateS3 = await s3Of('state-backend');
-      const lock = JSON.parse(await (await stateS3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: `${stateKeyOf('staging')}.tflock` }))).Body!.transformToString()) as { ID: string; Operation: string };
-      expect(lock.Operation).toBe('OperationTypeApply');
+  // Scenarios on different stacks (and accounts) run side by side; each keeps its own test.
+  let stagingLockAndProductionMigration: Promise<PromiseSettledResult<void>[]> | undefined;
+  const groupA = () => (stagingLockAndProductionMigration ??= Promise.allSettled([lockContention(), productionMigration()]));
+  let driftAndDestroy: Promise<PromiseSettledResult<void>[]> | undefined;
+  const groupB = () => (driftAndDestroy ??= groupA().then(() => Promise.allSettled([driftScenario(), destroyRefused()])));
+  const outcome = async (group: () => Promise<PromiseSettledResult<void>[]>, index: number) => {
+    const result = (await group())[index];
+    if (result.status === 'rejected') throw result.reason;
+  };
 
-      const second = await world.make('staging', 'deploy', workflowVars('staging'));
-      expect(second.code).not.toBe(0);
-      expect(second.output).toMatch(/Error acquiring the state lock/);
-      expect(second.output).toContain(lock.ID);
-      // Nothing was written by the refused run, and the holder's lock is still the one in place.
-      const during = await remoteState('staging');
-      expect(during.raw).toBe(before.raw);
-      const lockAfter = JSON.parse(await (await stateS3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: `${stateKeyOf('staging')}.tflock` }))).Body!.transformToString()) as { ID: string };
-      expect(lockAfter.ID).toBe(lock.ID);
-    } finally {
-      writeFileSync(release, '');
-    }
-    const held = await holder;
-    expectExit(held, 0, 'the lock-holding cdktf deploy staging');
-    const after = await remoteState('staging');
-    expect(after.lineage).toBe(before.lineage);
-    expect(after.serial).toBe(before.serial + 1);
-    expect(after.instances).toEqual([...before.instances, ...after.instances.filter((i) => i.startsWith('terraform_data.'))].sort());
-    // Leave staging's state as the real app has it: drop the holder's resource (it has no remote object).
-    const drop = await runCommand(TERRAFORM_BIN, ['state', 'rm', after.instances.find((i) => i.startsWith('terraform_data.'))!.split(' = ')[0]], {
-      cwd: join(holderOut, 'stacks', 'staging'),
-      env: staging.env,
-      timeoutMs: 60_000,
-    });
-    expectExit(drop, 0, 'terraform state rm of the lock holder');
-    expect((await remoteState('staging')).instances).toEqual(before.instances);
+  test('two cdktf deploy staging at once: the second is refused with the lock error and the state is intact', () => outcome(groupA, 0));
+  test('production migrates dynamodb -> both -> lockfile with the real production stack, plan clean at each step, state untouched', () => outcome(groupA, 1));
+  test('drift: versioning suspended out of band on staging\'s bucket: plan -detailed-exitcode exits 2 and npm run drift names the resource', () => outcome(groupB, 0));
+  test('cdktf destroy production through its workflow is refused by prevent_destroy and the state is intact', () => outcome(groupB, 1));
+});
+
+async function lockContention(): Promise<void> {
+  const holding = join(world.home, 'lock-holding');
+  const release = join(world.home, 'lock-release');
+  const staging = await world.session('staging');
+  const before = await remoteState('staging');
+  const holderOut = world.outDir('lock-holder');
+  const holder = runCommand(
+    CDKTF_BIN,
+    ['deploy', 'staging', '--app', 'node --require tsx/cjs __tests__/fixtures/lock-holder-main.ts', '--output', holderOut, '--auto-approve', '--skip-provider-lock'],
+    { cwd: PROJECT_DIR, env: { ...staging.env, TF_VAR_app_api_token: STAGING_TOKEN, LOCK_HOLDER_HOLDING: holding, LOCK_HOLDER_RELEASE: release }, timeoutMs: 180_000 },
+  );
+  try {
+    await waitFor('the first deploy to hold the lock', async () => existsSync(holding), 120_000);
+    const stateS3 = await s3Of('state-backend');
+    const lock = JSON.parse(await (await stateS3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: `${stateKeyOf('staging')}.tflock` }))).Body!.transformToString()) as { ID: string; Operation: string };
+    expect(lock.Operation).toBe('OperationTypeApply');
+
+    const second = await world.make('staging', 'deploy', workflowVars('staging'));
+    expect(second.code).not.toBe(0);
+    expect(second.output).toMatch(/Error acquiring the state lock/);
+    expect(second.output).toContain(lock.ID);
+    // Nothing was written by the refused run, and the holder's lock is still the one in place.
+    const during = await remoteState('staging');
+    expect(during.raw).toBe(before.raw);
+    const lockAfter = JSON.parse(await (await stateS3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: `${stateKeyOf('staging')}.tflock` }))).Body!.transformToString()) as { ID: string };
+    expect(lockAfter.ID).toBe(lock.ID);
+  } finally {
+    writeFileSync(release, '');
+  }
+  const held = await holder;
+  expectExit(held, 0, 'the lock-holding cdktf deploy staging');
+  const after = await remoteState('staging');
+  expect(after.lineage).toBe(before.lineage);
+  expect(after.serial).toBe(before.serial + 1);
+  expect(after.instances).toEqual([...before.instances, ...after.instances.filter((i) => i.startsWith('terraform_data.'))].sort());
+  // Leave staging's state as the real app has it: drop the holder's resource (it has no remote object).
+  const drop = await runCommand(TERRAFORM_BIN, ['state', 'rm', after.instances.find((i) => i.startsWith('terraform_data.'))!.split(' = ')[0]], {
+    cwd: join(holderOut, 'stacks', 'staging'),
+    env: staging.env,
+    timeoutMs: 60_000,
   });
+  expectExit(drop, 0, 'terraform state rm of the lock holder');
+  expect((await remoteState('staging')).instances).toEqual(before.instances);
+}
 
-  test('production migrates dynamodb -> both -> lockfile with the real production stack, plan clean at each step, state untouched', async () => {
-    const production = await world.session('production');
-    const before = await remoteState('production');
-    const outDir = world.outDir('production-migration');
-    const stackDir = join(outDir, 'stacks', 'production');
-    for (const [mode, expected] of [
-      ['dynamodb', { dynamodb_table: LOCK_TABLE, use_lockfile: undefined }],
-      ['both', { dynamodb_table: LOCK_TABLE, use_lockfile: true }],
-      ['lockfile', { dynamodb_table: undefined, use_lockfile: true }],
-    ] as const) {
-      const env = { ...production.env, BACKEND_CONFIG_FILE: join(PROJECT_DIR, 'examples', 'backend-configs', `s3-backend-${mode}.yaml`), TF_VAR_app_api_token: PRODUCTION_TOKEN };
+async function productionMigration(): Promise<void> {
+  const production = await world.session('production');
+  const before = await remoteState('production');
+  const outDir = world.outDir('production-migration');
+  const migrationDir = join(outDir, 'stacks', 'production');
+  for (const [mode, expected] of [
+    ['dynamodb', { dynamodb_table: LOCK_TABLE, use_lockfile: undefined }],
+    ['both', { dynamodb_table: LOCK_TABLE, use_lockfile: true }],
+    ['lockfile', { dynamodb_table: undefined, use_lockfile: true }],
+  ] as const) {
+    const env = { ...production.env, BACKEND_CONFIG_FILE: join(PROJECT_DIR, 'examples', 'backend-configs', `s3-backend-${mode}.yaml`), TF_VAR_app_api_token: PRODUCTION_TOKEN };
+    // Step 1 is what the workflow deployed (environments/production.ts says dynamodb); its directory is ready.
+    const stackDir = mode === 'dynamodb' ? join(world.outDir('production'), 'stacks', 'production') : migrationDir;
+    if (mode !== 'dynamodb') {
       const synth = await runCommand(CDKTF_BIN, ['synth', '--output', outDir], { cwd: PROJECT_DIR, env, timeoutMs: 120_000 });
       expectExit(synth, 0, `cdktf synth with s3-backend-${mode}.yaml`);
-      const backend = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).terraform.backend.s3;
-      expect({ dynamodb_table: backend.dynamodb_table, use_lockfile: backend.use_lockfile }).toEqual(expected);
       const init = await runCommand(TERRAFORM_BIN, ['init', '-reconfigure', '-input=false', '-no-color'], { cwd: stackDir, env, timeoutMs: 120_000 });
       expectExit(init, 0, `terraform init (${mode})`);
-      const plan = await runCommand(TERRAFORM_BIN, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], { cwd: stackDir, env, timeoutMs: 180_000 });
-      progress(`production (${mode}): plan ${plan.seconds.toFixed(1)} s, exit ${plan.code}`);
-      expectExit(plan, 0, `terraform plan -detailed-exitcode (${mode})`);
-      expect(plan.output).toContain('No changes.');
-      if (mode === 'dynamodb') expect(plan.output).toMatch(/dynamodb_table.*deprecated|Deprecated Parameter/s);
-      const now = await remoteState('production');
-      expect(now.raw).toBe(before.raw);
     }
-    // Nothing left locked in either mechanism.
-    const stateS3 = await s3Of('state-backend');
-    await expect(stateS3.send(new HeadObjectCommand({ Bucket: STATE_BUCKET, Key: `${stateKeyOf('production')}.tflock` }))).rejects.toMatchObject({ name: 'NotFound' });
-    const dynamodb = client((c) => new DynamoDBClient(c), (await world.session('state-backend')).clientConfig);
-    const lockItem = await dynamodb.send(new GetItemCommand({ TableName: LOCK_TABLE, Key: { LockID: { S: `${STATE_BUCKET}/${stateKeyOf('production')}` } } }));
-    expect(lockItem.Item).toBeUndefined();
-  });
+    const backend = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).terraform.backend.s3;
+    expect({ dynamodb_table: backend.dynamodb_table, use_lockfile: backend.use_lockfile }).toEqual(expected);
+    const plan = await runCommand(TERRAFORM_BIN, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], { cwd: stackDir, env, timeoutMs: 180_000 });
+    progress(`production (${mode}): plan ${plan.seconds.toFixed(1)} s, exit ${plan.code}`);
+    expectExit(plan, 0, `terraform plan -detailed-exitcode (${mode})`);
+    expect(plan.output).toContain('No changes.');
+    const now = await remoteState('production');
+    expect(now.raw).toBe(before.raw);
+  }
+  // Nothing left locked in either mechanism.
+  const stateS3 = await s3Of('state-backend');
+  await expect(stateS3.send(new HeadObjectCommand({ Bucket: STATE_BUCKET, Key: `${stateKeyOf('production')}.tflock` }))).rejects.toMatchObject({ name: 'NotFound' });
+  const dynamodb = client((c) => new DynamoDBClient(c), (await world.session('state-backend')).clientConfig);
+  const lockItem = await dynamodb.send(new GetItemCommand({ TableName: LOCK_TABLE, Key: { LockID: { S: `${STATE_BUCKET}/${stateKeyOf('production')}` } } }));
+  expect(lockItem.Item).toBeUndefined();
+}
 
-  test('drift: versioning suspended out of band on staging\'s bucket: plan -detailed-exitcode exits 2 and npm run drift names the resource', async () => {
-    const staging = await world.session('staging');
-    const stagingS3 = client((c) => new S3Client(c), staging.clientConfig);
-    const bucket = `${PROJECT}-staging-assets`;
-    await stagingS3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Suspended' } }));
-    try {
-      const stackDir = join(world.outDir('staging'), 'stacks', 'staging');
-      const plan = await runCommand(TERRAFORM_BIN, ['plan', '-detailed-exitcode', '-lock=false', '-input=false', '-no-color'], {
+async function driftScenario(): Promise<void> {
+  const staging = await world.session('staging');
+  const stagingS3 = client((c) => new S3Client(c), staging.clientConfig);
+  const bucket = `${PROJECT}-staging-assets`;
+  await stagingS3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Suspended' } }));
+  try {
+    const stackDir = join(world.outDir('staging'), 'stacks', 'staging');
+    // Both read-only (no lock taken, nothing written): side by side.
+    const [plan, drift] = await Promise.all([
+      runCommand(TERRAFORM_BIN, ['plan', '-detailed-exitcode', '-lock=false', '-input=false', '-no-color'], {
         cwd: stackDir,
         env: { ...staging.env, TF_VAR_app_api_token: STAGING_TOKEN },
         timeoutMs: 180_000,
-      });
-      expectExit(plan, 2, 'terraform plan -detailed-exitcode after suspending versioning');
-      expect(plan.output).toMatch(/aws_s3_bucket_versioning\.\S+ will be updated in-place/);
-      expect(plan.output).toMatch(/"Suspended" -> "Enabled"/);
-
-      const drift = await runCommand(process.execPath, ['--require', 'tsx/cjs', 'scripts/drift.ts', '--sandbox', '--output', world.outDir('drift')], {
+      }),
+      runCommand(process.execPath, ['--require', 'tsx/cjs', 'scripts/drift.ts', '--sandbox', '--output', world.outDir('drift')], {
         cwd: PROJECT_DIR,
         env: { ...world.env, STATE_BACKEND_MIGRATED: 'true' },
         timeoutMs: 240_000,
-      });
-      progress(`npm run drift (${drift.seconds.toFixed(1)} s, exit ${drift.code})`);
-      expectExit(drift, 2, 'npm run drift');
-      const lines = drift.output.split('\n');
-      const drifted = lines.filter((line) => /^\S+\t\S+\t\S+\t\S*$/.test(line));
-      expect(drifted).toHaveLength(1);
-      expect(drifted[0]).toMatch(/^staging\taws_s3_bucket_versioning\.workload_assets_versioning_[0-9A-F]+\tupdate\tversioning_configuration\.0\.status$/);
-      expect(drift.output).toMatch(/drift: production: no drift/);
-      expect(drift.output).toMatch(/drift: state-backend: no drift/);
-      expect(drift.output).toMatch(/drift: dev: skipped, local state/);
-    } finally {
-      await stagingS3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-    }
-  });
+      }),
+    ]);
+    expectExit(plan, 2, 'terraform plan -detailed-exitcode after suspending versioning');
+    expect(plan.output).toMatch(/aws_s3_bucket_versioning\.\S+ will be updated in-place/);
+    expect(plan.output).toMatch(/"Suspended" -> "Enabled"/);
 
-  test('cdktf destroy production through its workflow is refused by prevent_destroy and the state is intact', async () => {
-    const before = await remoteState('production');
-    const destroy = await world.make('production', 'destroy', workflowVars('production', { CONFIRM: 'production', DESTROY_FLAGS: DEPLOY_FLAGS }), productionEnv());
-    expect(destroy.code).not.toBe(0);
-    expect(destroy.output).toMatch(/Instance cannot be destroyed/);
-    expect(destroy.output).toMatch(/prevent_destroy/);
-    const after = await remoteState('production');
-    expect(after.raw).toBe(before.raw);
-    const production = await world.session('production');
-    const s3 = client((c) => new S3Client(c), production.clientConfig);
-    await expect(s3.send(new HeadBucketCommand({ Bucket: `${PROJECT}-production-assets` }))).resolves.toBeDefined();
-    expect(sandboxPaths(world.env).home).toBe(world.home);
+    progress(`npm run drift (${drift.seconds.toFixed(1)} s, exit ${drift.code})`);
+    expectExit(drift, 2, 'npm run drift');
+    const lines = drift.output.split('\n');
+    const drifted = lines.filter((line) => /^\S+\t\S+\t\S+\t\S*$/.test(line));
+    expect(drifted).toHaveLength(1);
+    expect(drifted[0]).toMatch(/^staging\taws_s3_bucket_versioning\.workload_assets_versioning_[0-9A-F]+\tupdate\tversioning_configuration\.0\.status$/);
+    expect(drift.output).toMatch(/drift: production: no drift/);
+    expect(drift.output).toMatch(/drift: state-backend: no drift/);
+    expect(drift.output).toMatch(/drift: dev: skipped, local state/);
+  } finally {
+    await stagingS3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  }
+}
+
+async function destroyRefused(): Promise<void> {
+  const before = await remoteState('production');
+  const destroy = await world.make('production', 'destroy', workflowVars('production', { CONFIRM: 'production', DESTROY_FLAGS: DEPLOY_FLAGS }), productionEnv());
+  expect(destroy.code).not.toBe(0);
+  // cdktf 0.21 shows the plan and then only "encountered a problem", not Terraform's error text.
+  expect(destroy.output).toMatch(/Terraform planned the following actions, but then encountered a problem/);
+  // Terraform's own words, from the same stack directory the workflow used:
+  const production = await world.session('production');
+  const plan = await runCommand(TERRAFORM_BIN, ['plan', '-destroy', '-input=false', '-lock=false', '-no-color'], {
+    cwd: join(world.outDir('production'), 'stacks', 'production'),
+    env: { ...production.env, TF_VAR_app_api_token: PRODUCTION_TOKEN },
+    timeoutMs: 180_000,
   });
-});
+  expect(plan.code).toBe(1);
+  expect(plan.output).toMatch(/Error: Instance cannot be destroyed/);
+  expect(plan.output).toMatch(/aws_s3_bucket\.workload_assets_bucket_[0-9A-F]+ has lifecycle\.prevent_destroy set/);
+  const after = await remoteState('production');
+  expect(after.raw).toBe(before.raw);
+  const s3 = client((c) => new S3Client(c), production.clientConfig);
+  await expect(s3.send(new HeadBucketCommand({ Bucket: `${PROJECT}-production-assets` }))).resolves.toBeDefined();
+  expect(sandboxPaths(world.env).home).toBe(world.home);
+}
