@@ -1,6 +1,5 @@
-import { BootstrapError } from '../lib/bootstrap/errors';
+import { runCli } from '../lib/bootstrap/cli';
 import { runBootstrap } from '../lib/bootstrap/run-bootstrap';
-import { SandboxError } from '../lib/sandbox/lifecycle';
 
 const USAGE = `usage: npm run bootstrap [-- --sandbox] [-- --output DIR]
 Creates the state-backend stack (bucket, lock table, key) on local state, moves its state into the
@@ -13,7 +12,6 @@ docs/bootstrap.md`;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(args: string[]): Promise<number> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let sandbox = ['1', 'true', 'yes'].includes((process.env.SANDBOX ?? '').toLowerCase());
   let outDir: string | undefined;
   const rest = args.filter((arg) => arg !== '--');
@@ -40,15 +38,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof BootstrapError || error instanceof SandboxError) {
-      say(`bootstrap: ${error.message}`);
-      say('bootstrap: nothing is lost: re-run `npm run bootstrap` after fixing this and it continues where it stopped.');
-      process.exit(1);
-    }
-    say(`bootstrap crashed: ${(error as Error).stack ?? error}`);
-    process.exit(2);
-  },
-);
+runCli('bootstrap', main, 'nothing is lost: re-run `npm run bootstrap` after fixing this and it continues where it stopped.');

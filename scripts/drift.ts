@@ -1,6 +1,5 @@
-import { BootstrapError } from '../lib/bootstrap/errors';
+import { runCli } from '../lib/bootstrap/cli';
 import { runDrift } from '../lib/drift/run-drift';
-import { SandboxError } from '../lib/sandbox/lifecycle';
 
 const USAGE = `usage: npm run drift [-- [STACK...] [--sandbox] [--output DIR] [--skip-synth]]
 Refresh-only plan of every deployed stack (no lock, nothing written), each with its own account's
@@ -13,7 +12,6 @@ not be checked.
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(args: string[]): Promise<number> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let sandbox = ['1', 'true', 'yes'].includes((process.env.SANDBOX ?? '').toLowerCase());
   let outDir: string | undefined;
   let skipSynth = false;
@@ -40,14 +38,4 @@ async function main(args: string[]): Promise<number> {
   return results.some((result) => result.status === 'drifted') ? 2 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof BootstrapError || error instanceof SandboxError) {
-      say(`drift: ${error.message}`);
-      process.exit(1);
-    }
-    say(`drift crashed: ${(error as Error).stack ?? error}`);
-    process.exit(1);
-  },
-);
+runCli('drift', main);

@@ -6,6 +6,7 @@
  * Both use the stack's own account (the sandbox hands out per-account credentials) and the sandbox's
  * output directory (.sandbox/run/cdktf.out), discarded with the sandbox.
  */
+import { runCli } from '../lib/bootstrap/cli';
 import { S3Client, HeadObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -17,14 +18,12 @@ import { BootstrapError } from '../lib/bootstrap/errors';
 import { summarizeState } from '../lib/bootstrap/state-summary';
 import { accountSession, resolveTarget } from '../lib/bootstrap/target';
 import { cdktfContextSources } from '../lib/doctor/targets';
-import { SandboxError } from '../lib/sandbox/lifecycle';
 import { PROJECT_DIR } from '../lib/sandbox/paths';
 import { APP_API_TOKEN_VARIABLE } from '../lib/workload/example-workload';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main([command, stack, ...extra]: string[]): Promise<number> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const blueprint = resolveBlueprint(cdktfContextSources(PROJECT_DIR, process.env));
   const definitions = [...appDefinition.environments.map((module) => module(blueprint)), appDefinition.stateBackend(blueprint)];
   const definition = definitions.find((candidate) => candidate.name === stack);
@@ -63,14 +62,4 @@ async function main([command, stack, ...extra]: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2).filter((arg) => arg !== '--')).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof BootstrapError || error instanceof SandboxError) {
-      say(`sandbox: ${error.message}`);
-      process.exit(1);
-    }
-    say(`sandbox crashed: ${(error as Error).stack ?? error}`);
-    process.exit(2);
-  },
-);
+runCli('sandbox', main);
