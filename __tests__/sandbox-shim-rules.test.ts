@@ -1,21 +1,12 @@
 import { actionOf, deniedBy, parsePolicy, policyForMoto, type ParsedPolicy, type S3Request } from '../lib/sandbox/bucket-policies';
 import { decodeAwsChunked, s3RequestOf } from '../lib/sandbox/shim';
-import { resolveSandboxConnection } from '../lib/sandbox/connection';
+import { resolveBlueprint } from '../lib/blueprint';
+import { tlsOnlyPolicyDocument } from '../lib/constructs/tls-only-policy';
+import { DefinitionError } from '../lib/errors';
+import { resolveSandboxConnection, sandboxEnabled } from '../lib/sandbox/connection';
 
-/** The state bucket's policy as lib/constructs/tls-only-policy.ts renders it for a bucket named `state`. */
-const TLS_ONLY = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'DenyInsecureTransport',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 's3:*',
-      Resource: ['arn:aws:s3:::state', 'arn:aws:s3:::state/*'],
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    },
-  ],
-});
+/** The state bucket's policy exactly as lib/constructs/tls-only-policy.ts renders it, for a bucket named `state`. */
+const TLS_ONLY = JSON.stringify(tlsOnlyPolicyDocument('arn:aws:s3:::state'));
 
 function parsed(text: string): ParsedPolicy {
   const result = parsePolicy(text);
@@ -63,7 +54,7 @@ describe('what the shim refuses instead of ignoring', () => {
 
   it('refuses condition keys it does not evaluate, naming the statement, the condition and the doc', () => {
     const result = parsePolicy(statement({ Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }));
-    expect(result).toEqual({ problem: 'S: condition IpAddress aws:SourceIp is not evaluated by the sandbox (supported: Bool aws:SecureTransport); see docs/sandbox.md' });
+    expect(result).toEqual({ problem: 'S: condition IpAddress aws:SourceIp is not evaluated by the sandbox (supported: Bool/BoolIfExists aws:SecureTransport); see docs/sandbox.md' });
   });
 
   it('refuses another key under a supported operator', () => {
@@ -73,6 +64,17 @@ describe('what the shim refuses instead of ignoring', () => {
   it('refuses conditional statements for a specific principal', () => {
     const result = parsePolicy(statement({ Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     expect(result).toHaveProperty('problem', expect.stringContaining('must name Principal "*"'));
+  });
+
+  it('refuses negated elements in a conditional statement instead of misreading them', () => {
+    const result = parsePolicy(statement({ NotAction: 's3:GetObject', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(result).toHaveProperty('problem', 'S: NotAction in a conditional statement is not evaluated by the sandbox; see docs/sandbox.md');
+  });
+
+  it('evaluates BoolIfExists like Bool, and condition keys and values in any case', () => {
+    const policy = parsed(statement({ Condition: { BoolIfExists: { 'AWS:SecureTransport': 'False' } } }));
+    expect(deniedBy(policy, { method: 'GET', bucket: 'b', key: 'k', secure: false })).toBe('S');
+    expect(deniedBy(policy, { method: 'GET', bucket: 'b', key: 'k', secure: true })).toBeUndefined();
   });
 
   it('refuses a document that is not JSON', () => {
@@ -131,5 +133,21 @@ describe('where SANDBOX=1 connects', () => {
   it('says how to start a sandbox when none is running', () => {
     const result = resolveSandboxConnection({ SANDBOX_HOME: '/nonexistent/sandbox-home' });
     expect(result).toEqual({ problem: 'SANDBOX: no sandbox is running (no /nonexistent/sandbox-home/run/sandbox.json); start it with `npm run sandbox -- up`, or set SANDBOX_ENDPOINT' });
+  });
+});
+
+describe('the SANDBOX setting', () => {
+  it.each(['1', 'true', 'TRUE', 'yes', ' Yes '])('%j turns it on', (value) => expect(sandboxEnabled(value)).toBe(true));
+  it.each([undefined, '', '0', 'false', 'No'])('%j leaves it off', (value) => expect(sandboxEnabled(value)).toBe(false));
+
+  it('refuses anything else, so a typo never silently means real AWS', () => {
+    expect(() => sandboxEnabled('on')).toThrow(DefinitionError);
+    expect(() => sandboxEnabled('on')).toThrow('SANDBOX: "on" is not 1/true/yes or 0/false/no; use SANDBOX=1 to target the local sandbox, or unset it for AWS');
+  });
+
+  it('is read from context first, then the environment', () => {
+    expect(resolveBlueprint({ context: (key) => (key === 'sandbox' ? true : undefined), env: {} }).sandbox).toBe(true);
+    expect(resolveBlueprint({ context: () => undefined, env: { SANDBOX: '1' } }).sandbox).toBe(true);
+    expect(resolveBlueprint({ context: () => undefined, env: {} }).sandbox).toBe(false);
   });
 });

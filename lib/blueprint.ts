@@ -1,3 +1,5 @@
+import { sandboxEnabled } from './sandbox/connection';
+
 /**
  * Project-wide settings every definition is computed from, each overridable without editing code:
  * first cdktf context (`cdktf.json` "context" or `--context`/`CDKTF_CONTEXT_JSON`), then an
@@ -67,7 +69,7 @@ export function resolveBlueprint(sources: SettingSources): Blueprint {
     stateKmsAlias: `alias/${project}-tfstate`,
     stateBackendMigrated: ['true', '1', 'yes'].includes((read(sources, SETTINGS.stateBackendMigrated) ?? '').toLowerCase()),
     backendConfigFile: read(sources, SETTINGS.backendConfigFile),
-    sandbox: ['true', '1', 'yes'].includes((read(sources, SETTINGS.sandbox) ?? '').toLowerCase()),
+    sandbox: sandboxEnabled(read(sources, SETTINGS.sandbox)),
     accountId(environment, fallback) {
       const fromContext =
         accountIds && typeof accountIds === 'object' ? (accountIds as Record<string, unknown>)[environment] : undefined;

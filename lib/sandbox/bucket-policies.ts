@@ -38,7 +38,11 @@ export interface ParsedPolicy {
 }
 
 /** Condition operators and keys the shim evaluates; everything else is refused. */
-const SUPPORTED_CONDITIONS: Record<string, readonly string[]> = { Bool: ['aws:securetransport'] };
+const SUPPORTED_CONDITIONS: Record<string, readonly string[]> = {
+  Bool: ['aws:securetransport'],
+  // aws:SecureTransport is present in every request, so ...IfExists evaluates the same.
+  BoolIfExists: ['aws:securetransport'],
+};
 
 const list = <T>(value: T | readonly T[] | undefined): readonly T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value as T]);
 
@@ -62,9 +66,13 @@ export function parsePolicy(text: string): ParsedPolicy | { readonly problem: st
     for (const [operator, keys] of Object.entries(statement.Condition)) {
       for (const key of Object.keys(keys)) {
         if (!SUPPORTED_CONDITIONS[operator]?.includes(key.toLowerCase())) {
-          return { problem: `${name}: condition ${operator} ${key} is not evaluated by the sandbox (supported: Bool aws:SecureTransport); see docs/sandbox.md` };
+          return { problem: `${name}: condition ${operator} ${key} is not evaluated by the sandbox (supported: Bool/BoolIfExists aws:SecureTransport); see docs/sandbox.md` };
         }
       }
+    }
+    const negated = ['NotAction', 'NotResource', 'NotPrincipal'].filter((element) => element in statement);
+    if (negated.length > 0) {
+      return { problem: `${name}: ${negated.join(', ')} in a conditional statement is not evaluated by the sandbox; see docs/sandbox.md` };
     }
     if (!isEveryone(statement.Principal)) {
       return { problem: `${name}: conditional statements must name Principal "*" in the sandbox (got ${JSON.stringify(statement.Principal)}); see docs/sandbox.md` };
@@ -116,7 +124,7 @@ export function actionOf(request: S3Request): string {
 function conditionsHold(statement: Statement, request: S3Request): boolean {
   for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
     for (const [key, expected] of Object.entries(keys)) {
-      if (operator === 'Bool' && key.toLowerCase() === 'aws:securetransport') {
+      if ((operator === 'Bool' || operator === 'BoolIfExists') && key.toLowerCase() === 'aws:securetransport') {
         // A condition with several values holds when any of them matches (IAM's OR within a key).
         if (!list(expected).some((value) => `${value}`.toLowerCase() === `${request.secure}`)) return false;
       } else {

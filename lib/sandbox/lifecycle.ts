@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -31,7 +31,11 @@ export function callSandbox(state: SandboxState, method: string, path: string, t
   });
 }
 
-const motoAlive = (pid: number) => processMatches(pid, 'moto');
+/** moto's command line names its port; a recycled pid running something else is never signalled. */
+function motoAlive(state: SandboxState): boolean {
+  const port = typeof state.motoEndpoint === 'string' ? new URL(state.motoEndpoint).port : '';
+  return processMatches(state.motoPid, port ? `${port}` : 'moto') && processMatches(state.motoPid, 'moto');
+}
 
 /** Stops whatever a (possibly half-dead) sandbox left running, by the pids it recorded. */
 async function stopProcesses(state: SandboxState, say: Say): Promise<void> {
@@ -43,9 +47,9 @@ async function stopProcesses(state: SandboxState, say: Say): Promise<void> {
     }
   }
   // The supervisor stops moto itself; this covers a supervisor that was killed without that chance.
-  if (motoAlive(state.motoPid)) {
+  if (motoAlive(state)) {
     process.kill(state.motoPid, 'SIGTERM');
-    if (!(await waitUntil(() => !motoAlive(state.motoPid), 5000))) process.kill(state.motoPid, 'SIGKILL');
+    if (!(await waitUntil(() => !motoAlive(state), 5000))) process.kill(state.motoPid, 'SIGKILL');
   }
 }
 
@@ -86,11 +90,47 @@ function tail(file: string, lines = 15): string {
 }
 
 /**
+ * Runs `action` holding the sandbox home's start lock, so two `up`s at once (two terminals, parallel
+ * test files) start one sandbox, not two that overwrite each other's state file. A lock whose holder
+ * is gone is taken over.
+ */
+async function withStartLock<T>(paths: SandboxPaths, action: () => Promise<T>): Promise<T> {
+  const lock = join(paths.home, 'up.lock');
+  mkdirSync(paths.home, { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(lock, 'utf8').trim());
+      // Alive is enough: the lock lives for seconds, far too short for its pid to be recycled.
+      if (!Number.isInteger(holder) || !processMatches(holder, '')) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new SandboxError(`another \`sandbox up\` (pid ${holder}) has held ${lock} for 2 minutes; stop it or remove the file`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    return await action();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/**
  * Starts the sandbox (installing moto first when missing) and returns its state; when one is already
  * running, returns that one. `SANDBOX_PORT` picks the HTTPS port (default: a free one).
  */
 export async function sandboxUp(env: NodeJS.ProcessEnv = process.env, say: Say = () => undefined): Promise<SandboxState> {
   const paths = sandboxPaths(env);
+  return withStartLock(paths, () => startSandbox(paths, env, say));
+}
+
+async function startSandbox(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Say): Promise<SandboxState> {
   const status = await sandboxStatus(paths);
   if (status.running) {
     say(`sandbox: already running (pid ${status.state.pid})`);

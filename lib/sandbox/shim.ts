@@ -5,9 +5,9 @@ import { BucketPolicyStore, deniedBy, parsePolicy, policyForMoto, type S3Request
  * The small proxy in front of moto that closes two measured gaps (docs/sandbox.md) and adds no waits:
  *
  * 1. Lifecycle configuration: moto 5.1 omits `x-amz-transition-default-minimum-object-size` on
- *    Put/GetBucketLifecycleConfiguration (moto issue 9708, fixed in later releases). The shim adds
- *    the value the client asked for (S3's default `all_storage_classes_128K` when none), and only
- *    when moto left it out, so moto 5.2 passes through unchanged.
+ *    Put/GetBucketLifecycleConfiguration (moto issue 9708), and moto 5.2 answers GET with the default
+ *    whatever was put. The shim answers with the value the client put (S3's default
+ *    `all_storage_classes_128K` when none), as S3 does.
  * 2. Bucket policies: moto ignores Conditions, so the state bucket's TLS-only `Deny` would deny every
  *    request. The shim keeps policies itself and evaluates the conditional statements with the real
  *    transport of each request (the sandbox serves HTTPS, and plain HTTP on a second port).
@@ -99,7 +99,8 @@ export function createShim(motoEndpoint: string): Shim {
   function forward(path: string, method: string, body: Buffer | undefined, headers: OutgoingHttpHeaders): Promise<Upstream> {
     return new Promise((resolve, reject) => {
       const upstream = httpRequest(
-        { hostname: moto.hostname, port: moto.port, method, path, headers: { ...headers, ...(body ? { 'content-length': body.length } : {}) } },
+        // Always an explicit length (0 included): an empty PUT must not turn into a chunked upload.
+        { hostname: moto.hostname, port: moto.port, method, path, headers: { ...headers, 'content-length': body?.length ?? 0 } },
         (reply) => {
           const chunks: Buffer[] = [];
           reply.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -116,7 +117,8 @@ export function createShim(motoEndpoint: string): Shim {
     const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(upstream.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     Object.assign(headers, extraHeaders);
-    headers['content-length'] = upstream.body.length;
+    // HEAD answers carry the object's length without a body; keep moto's header there.
+    if (upstream.body.length > 0 || headers['content-length'] === undefined || upstream.status === 204) headers['content-length'] = upstream.body.length;
     response.writeHead(upstream.status, headers);
     response.end(upstream.body);
   }
@@ -130,6 +132,13 @@ export function createShim(motoEndpoint: string): Shim {
   async function handleS3(request: IncomingMessage, response: ServerResponse, s3: S3Request, body: Buffer, path: string): Promise<void> {
     const headers = clientHeaders(request);
     const method = request.method ?? 'GET';
+
+    // First, as in S3: a denied request changes nothing (the policy itself included).
+    const policy = policies.get(s3.bucket);
+    if (policy) {
+      const statement = deniedBy(policy, s3);
+      if (statement) return xmlError(response, 403, 'AccessDenied', `Access Denied (sandbox: bucket policy statement ${statement})`);
+    }
 
     if (s3.subresource === 'policy' && s3.key === undefined) {
       if (method === 'PUT') {
@@ -164,19 +173,14 @@ export function createShim(motoEndpoint: string): Shim {
       if (method === 'DELETE') policies.delete(s3.bucket);
     }
 
-    const policy = policies.get(s3.bucket);
-    if (policy) {
-      const statement = deniedBy(policy, s3);
-      if (statement) return xmlError(response, 403, 'AccessDenied', `Access Denied (sandbox: bucket policy statement ${statement})`);
-    }
-
     const upstream = await forward(path, method, body.length > 0 ? body : undefined, headers);
 
-    if (s3.subresource === 'lifecycle' && s3.key === undefined && upstream.status === 200 && !upstream.headers[TRANSITION_HEADER]) {
+    if (s3.subresource === 'lifecycle' && s3.key === undefined && upstream.status === 200 && (method === 'PUT' || method === 'GET')) {
       if (method === 'PUT') transitionSizes.set(s3.bucket, `${request.headers[TRANSITION_HEADER] ?? DEFAULT_TRANSITION_MINIMUM_SIZE}`);
-      if (method === 'PUT' || method === 'GET') {
-        return send(response, upstream, { [TRANSITION_HEADER]: transitionSizes.get(s3.bucket) ?? DEFAULT_TRANSITION_MINIMUM_SIZE });
-      }
+      // moto 5.1 omits the header; moto 5.2 answers GET with the default whatever was put. The
+      // value put is the truth, as in S3.
+      const size = transitionSizes.get(s3.bucket) ?? `${upstream.headers[TRANSITION_HEADER] ?? DEFAULT_TRANSITION_MINIMUM_SIZE}`;
+      return send(response, upstream, { [TRANSITION_HEADER]: size });
     }
     if (s3.subresource === 'lifecycle' && method === 'DELETE' && upstream.status < 300) transitionSizes.delete(s3.bucket);
     if (s3.key === undefined && s3.subresource === undefined && method === 'DELETE' && upstream.status < 300) {

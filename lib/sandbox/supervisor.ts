@@ -99,8 +99,12 @@ async function main(): Promise<void> {
   const secure = createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, (request, response) => shim.handle(request, response, true));
   const insecure = createHttpServer((request, response) => shim.handle(request, response, false));
   servers.push(secure, insecure);
-  // Terraform and the SDKs keep connections alive between calls; a long idle timeout avoids resets.
-  for (const server of servers) server.keepAliveTimeout = 60_000;
+  // Terraform's Go SDK keeps idle connections for 90 s and the sandbox allows one attempt per call
+  // (max_retries = 1): the server must never be the side that closes an idle connection first.
+  for (const server of servers) {
+    server.keepAliveTimeout = 125_000;
+    server.headersTimeout = 130_000;
+  }
   const requested = process.env.SANDBOX_PORT ? Number(process.env.SANDBOX_PORT) : 0;
   let port: number;
   try {

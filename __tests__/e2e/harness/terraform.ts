@@ -148,12 +148,19 @@ export interface RunningTerraform {
 }
 
 export function startTerraform(args: readonly string[], options: RunOptions): RunningTerraform {
-  const started = Date.now();
   // The local-server -backend-config flags are the same every time: one word keeps progress lines readable.
   const shown = args.filter((arg) => !LOCAL_S3_BACKEND_CONFIG.includes(arg));
   const command = `${TERRAFORM_BIN} ${shown.join(' ')}${shown.length < args.length ? ' [local S3 backend config]' : ''}`;
-  // Own process group, so a timeout also kills provisioners and providers it started.
-  const child = spawn(TERRAFORM_BIN, [...args, '-no-color'], { cwd: options.cwd, env: options.env, detached: true });
+  return startProcess(TERRAFORM_BIN, [...args, '-no-color'], command, options);
+}
+
+/**
+ * Any long-running CLI (terraform, cdktf) in its own process group, so a timeout also kills the
+ * provisioners and providers it started; one progress line when it ends.
+ */
+export function startProcess(bin: string, args: readonly string[], command: string, options: RunOptions): RunningTerraform {
+  const started = Date.now();
+  const child = spawn(bin, [...args], { cwd: options.cwd, env: options.env, detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -1,0 +1,18 @@
+import { join } from 'node:path';
+import { startProcess, type RunOptions, type RunResult } from './terraform';
+
+const PROJECT_DIR = join(__dirname, '..', '..', '..');
+/** The project's own cdktf CLI (devDependency), exactly what `npx cdktf` runs. */
+export const CDKTF_BIN = join(PROJECT_DIR, 'node_modules', '.bin', 'cdktf');
+
+/** Runs the real `cdktf` CLI in the project directory; timeout kills its whole process group. */
+export function runCdktf(args: readonly string[], options: Omit<RunOptions, 'cwd'> & { cwd?: string }): Promise<RunResult> {
+  return startProcess(CDKTF_BIN, args, `cdktf ${args.join(' ')}`, { cwd: PROJECT_DIR, ...options, timeoutMs: options.timeoutMs ?? 180_000 }).done;
+}
+
+/** Same, failing the test with cdktf's own output when it does not succeed. */
+export async function runCdktfOk(args: readonly string[], options: Omit<RunOptions, 'cwd'> & { cwd?: string }): Promise<RunResult> {
+  const result = await runCdktf(args, options);
+  if (result.code !== 0) throw new Error(`cdktf ${args.join(' ')} failed (exit ${result.code}):\n${result.output}`);
+  return result;
+}

@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { installedEmulator } from '../../lib/sandbox/emulator';
+import { INSTALL_SCRIPT, sandboxPaths } from '../../lib/sandbox/paths';
+import { progress } from './harness/progress';
+
+/**
+ * The Debian route of scripts/install-sandbox-emulator.sh, exercised for real even where moto is on
+ * PATH (SANDBOX_EMULATOR=debian): python3-moto from trixie through a private apt configuration,
+ * unpacked into the sandbox home, runnable with Debian's python3 — and the system's apt
+ * configuration and lists exactly as before.
+ */
+const home = mkdtempSync(join(tmpdir(), 'e2e-sandbox-install-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+/** Path, size and mtime of every file under `dir` (missing dir: nothing), and a digest of their contents for small ones. */
+function fingerprint(dir: string): string {
+  if (!existsSync(dir)) return '';
+  const lines: string[] = [];
+  const walk = (path: string) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) {
+        const stat = statSync(full);
+        const digest = stat.size < 1_000_000 ? createHash('sha256').update(readFileSync(full)).digest('hex') : '';
+        lines.push(`${full} ${stat.size} ${stat.mtimeMs} ${digest}`);
+      }
+    }
+  };
+  walk(dir);
+  return lines.sort().join('\n');
+}
+
+function install(env: Record<string, string>) {
+  const started = Date.now();
+  const result = spawnSync('bash', [INSTALL_SCRIPT], { env: { ...process.env, SANDBOX_HOME: home, ...env }, encoding: 'utf8', timeout: 300_000 });
+  progress(`install-sandbox-emulator.sh ${JSON.stringify(env)}: exit ${result.status} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  return result;
+}
+
+it('installs python3-moto from Debian trixie into the sandbox home without touching the system apt configuration', () => {
+  const before = { etc: fingerprint('/etc/apt'), lists: fingerprint('/var/lib/apt/lists') };
+  const first = install({ SANDBOX_EMULATOR: 'debian' });
+  expect(first.stderr).toContain('fetching python3-moto from Debian trixie');
+  expect(first.status).toBe(0);
+
+  const paths = sandboxPaths({ SANDBOX_HOME: home });
+  expect(JSON.parse(readFileSync(paths.emulatorDescriptor, 'utf8'))).toEqual({ source: 'debian', command: '/usr/bin/python3', version: '5.1.1' });
+  const emulator = installedEmulator(paths)!;
+  const imported = spawnSync(emulator.command, ['-s', '-c', 'import moto, moto.server; print(moto.__file__)'], { env: { ...process.env, ...emulator.env }, encoding: 'utf8' });
+  expect(imported.stdout.trim()).toBe(join(home, 'emulator', 'debian', 'usr', 'lib', 'python3', 'dist-packages', 'moto', '__init__.py'));
+  // The private source list names trixie, on the machine's own archive (whatever host that is).
+  expect(readFileSync(join(home, 'emulator', 'apt', 'sources.list.d', 'sandbox.sources'), 'utf8')).toMatch(/^Suites: trixie$/m);
+
+  expect(fingerprint('/etc/apt')).toBe(before.etc);
+  expect(fingerprint('/var/lib/apt/lists')).toBe(before.lists);
+}, 300_000);
+
+it('is idempotent: a second run recognises the install and changes nothing', () => {
+  const paths = sandboxPaths({ SANDBOX_HOME: home });
+  const before = fingerprint(join(home, 'emulator', 'debian'));
+  const again = install({ SANDBOX_EMULATOR: 'debian' });
+  expect(again.status).toBe(0);
+  expect(again.stderr).toContain('already installed: 5.1.1 (debian');
+  expect(again.stderr).not.toContain('fetching');
+  expect(fingerprint(join(home, 'emulator', 'debian'))).toBe(before);
+  expect(installedEmulator(paths)?.source).toBe('debian');
+});

@@ -1,0 +1,118 @@
+import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCdktfOk } from './harness/cdktf';
+import { startTestSandbox, type TestSandbox } from './harness/sandbox';
+import { ensureTerraform, runTerraform, runTerraformOk } from './harness/terraform';
+import { s3BackendOf, withTestResources } from './harness/test-stack';
+import { makeWorkdir, removeWorkdirs } from './harness/workdir';
+
+/**
+ * The proof the sandbox owes: the synthesized state-backend stack, exactly as `SANDBOX=1 cdktf synth`
+ * writes it (TLS-only policy and lifecycle rule included), applied by the real `cdktf deploy` into
+ * the sandbox; a second plan finds nothing to change; and state access through the bucket, with
+ * the policy in place, works for staging's (lockfile) and production's (DynamoDB + KMS) backends
+ * exactly as synthesized — over HTTPS, and denied over plain HTTP.
+ */
+const STATE_ACCOUNT = '333333333333';
+const STAGING_ACCOUNT = '222222222222';
+const root = mkdtempSync(join(tmpdir(), 'e2e-sandbox-state-backend-'));
+const outdir = join(root, 'cdktf.out');
+let sandbox: TestSandbox;
+
+type Stack = { terraform: { backend?: Record<string, Record<string, unknown>> } } & Record<string, unknown>;
+const stackJson = (name: string) => JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as Stack;
+
+interface StateFile {
+  serial: number;
+  lineage: string;
+  resources: Array<{ mode: string; type: string; name: string; instances: Array<{ attributes: Record<string, unknown> }> }>;
+}
+
+beforeAll(async () => {
+  ensureTerraform();
+  sandbox = await startTestSandbox('state-backend');
+}, 120_000);
+afterAll(async () => {
+  removeWorkdirs();
+  await sandbox?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('the state-backend stack in the sandbox', () => {
+  let state: StateFile;
+
+  it('SANDBOX=1 cdktf synth, then cdktf deploy state-backend: every resource as synthesized', async () => {
+    const env = await sandbox.terraformEnv(STATE_ACCOUNT);
+    await runCdktfOk(['synth', '--output', outdir], { env, label: 'state-backend', timeoutMs: 120_000 });
+    // The figure for docs and the report comes from this progress line (and npm run bench later).
+    await runCdktfOk(['deploy', 'state-backend', '--auto-approve', '--skip-synth', '--skip-provider-lock', '--output', outdir], {
+      env,
+      label: 'state-backend',
+      timeoutMs: 240_000,
+    });
+    // Phase 1 keeps the state locally, next to the output directory.
+    const stateFile = join(root, 'terraform.state-backend.tfstate');
+    expect(existsSync(stateFile)).toBe(true);
+    state = JSON.parse(readFileSync(stateFile, 'utf8')) as StateFile;
+    const managed = state.resources.filter((resource) => resource.mode === 'managed').map((resource) => resource.type).sort();
+    expect(managed).toEqual([
+      'aws_dynamodb_table',
+      'aws_iam_policy',
+      'aws_iam_policy',
+      'aws_kms_alias',
+      'aws_kms_key',
+      'aws_s3_bucket',
+      'aws_s3_bucket_lifecycle_configuration',
+      'aws_s3_bucket_ownership_controls',
+      'aws_s3_bucket_policy',
+      'aws_s3_bucket_public_access_block',
+      'aws_s3_bucket_server_side_encryption_configuration',
+      'aws_s3_bucket_versioning',
+    ]);
+  }, 400_000);
+
+  it('the bucket carries the synthesized TLS-only policy, byte for byte, and the lifecycle rule', async () => {
+    const s3 = await sandbox.s3(STATE_ACCOUNT);
+    const bucket = s3BackendOf(stackJson('staging')).bucket;
+    const inState = state.resources.find((resource) => resource.type === 'aws_s3_bucket_policy')!.instances[0].attributes.policy as string;
+    const policy = (await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy!;
+    expect(policy).toBe(inState);
+    expect(JSON.parse(policy).Statement).toEqual([
+      expect.objectContaining({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
+    const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+    expect(lifecycle.Rules).toEqual([
+      expect.objectContaining({ ID: 'expire-noncurrent-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 90 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+    ]);
+  });
+
+  it('a second plan finds no changes (exit 0 with -detailed-exitcode)', async () => {
+    const env = await sandbox.terraformEnv(STATE_ACCOUNT);
+    const plan = await runTerraform(['plan', '-detailed-exitcode', '-input=false'], { cwd: join(outdir, 'stacks', 'state-backend'), env, label: 'state-backend', timeoutMs: 120_000 });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('No changes.');
+  }, 150_000);
+
+  it.each([
+    ['staging', STAGING_ACCOUNT],
+    ['production', STATE_ACCOUNT],
+  ])('%s: state written and read through the TLS-only bucket by its synthesized backend', async (name, account) => {
+    const stack = stackJson(name);
+    const backend = s3BackendOf(stack);
+    const dir = makeWorkdir(`sandbox-${name}`, withTestResources(stack));
+    const env = await sandbox.terraformEnv(account);
+    await runTerraformOk(['init', '-input=false'], { cwd: dir, env, label: name, timeoutMs: 120_000 });
+    await runTerraformOk(['apply', '-auto-approve', '-input=false'], { cwd: dir, env, label: name });
+    const reread = await runTerraformOk(['plan', '-detailed-exitcode', '-input=false'], { cwd: dir, env, label: name });
+    expect(reread.stdout).toContain('No changes.');
+
+    const s3 = await sandbox.s3(STATE_ACCOUNT);
+    const stored = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: backend.bucket, Key: backend.key }))).Body!.transformToString()) as StateFile;
+    expect(stored.resources.map((resource) => `${resource.type}.${resource.name}`).sort()).toEqual(['terraform_data.holder', 'terraform_data.payload']);
+    // The same object over plain HTTP is denied by the bucket policy, as S3 would deny it.
+    const insecure = await sandbox.s3(STATE_ACCOUNT, false);
+    await expect(insecure.send(new GetObjectCommand({ Bucket: backend.bucket, Key: backend.key }))).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+  }, 200_000);
+});

@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { INSTALL_SCRIPT, PROJECT_DIR } from '../../lib/sandbox/paths';
+
+/**
+ * When the emulator cannot be installed, the installer (and with it `.ci/run`, `sandbox up` and the
+ * e2e suite) stops with the reason and what to do, never skips. No network needed: these paths fail
+ * before any download.
+ */
+const home = mkdtempSync(join(tmpdir(), 'sandbox-install-errors-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+const run = (env: Record<string, string>, script = INSTALL_SCRIPT) =>
+  spawnSync('bash', [script], { env: { HOME: home, SANDBOX_HOME: home, ...env }, encoding: 'utf8' });
+
+it('SANDBOX_EMULATOR=path without moto_server on PATH: fails naming the pip command', () => {
+  const result = run({ PATH: '/usr/bin:/bin', SANDBOX_EMULATOR: 'path' });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain("sandbox-install: FAILED: SANDBOX_EMULATOR=path but no working moto_server on PATH. Install it: pip install 'moto[server]>=5.1'");
+});
+
+it('an unknown SANDBOX_EMULATOR value is refused, naming the choices', () => {
+  const result = run({ PATH: '/usr/bin:/bin', SANDBOX_EMULATOR: 'docker' });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('SANDBOX_EMULATOR=docker: use auto, path or debian');
+});
+
+it('no moto on PATH and no Debian tools: fails with the pip instructions', () => {
+  // A PATH with bash and coreutils but without apt-get.
+  const bin = mkdtempSync(join(tmpdir(), 'sandbox-install-bin-'));
+  for (const tool of ['bash', 'mkdir', 'sed', 'cat', 'mv', 'rm', 'flock', 'dirname', 'id']) spawnSync('ln', ['-s', spawnSync('which', [tool], { encoding: 'utf8' }).stdout.trim(), join(bin, tool)]);
+  try {
+    const result = spawnSync(join(bin, 'bash'), [INSTALL_SCRIPT], { env: { PATH: bin, HOME: home, SANDBOX_HOME: home }, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("this is not a Debian-family machine (apt-get missing). Install moto yourself so that moto_server is on PATH: pip install 'moto[server]>=5.1'");
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+});
+
+it('sandbox up reports the installer failure instead of starting anything', () => {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'scripts/sandbox.ts', 'up'], {
+    cwd: PROJECT_DIR,
+    env: { ...process.env, SANDBOX_HOME: home, SANDBOX_EMULATOR: 'path', PATH: `${join(process.execPath, '..')}:/usr/bin:/bin` },
+    encoding: 'utf8',
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('sandbox: the sandbox emulator (moto) could not be installed:');
+  expect(result.stderr).toContain("pip install 'moto[server]>=5.1'");
+});
+
+it('workflows/dev/deploy.sh --sandbox without a running sandbox: stops before synth, saying how to start one', () => {
+  const result = spawnSync('bash', [join(PROJECT_DIR, 'workflows', 'dev', 'deploy.sh'), '--sandbox'], {
+    cwd: PROJECT_DIR,
+    env: { ...process.env, SANDBOX_HOME: home, CDKTF: '/nonexistent/cdktf' },
+    encoding: 'utf8',
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('dev: --sandbox needs the local sandbox running: npm run sandbox -- up');
+  expect(result.stdout).not.toContain('synthesizing');
+});
+
+describe("the Debian route reads the machine's own sources", () => {
+  /** A fake /etc/apt and os-release; the archive URI is a closed loopback port, so apt fails fast and offline. */
+  function fakeMachine(files: Record<string, string>): { env: Record<string, string>; dir: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-apt-'));
+    mkdirSync(join(dir, 'apt', 'sources.list.d'), { recursive: true });
+    writeFileSync(join(dir, 'os-release'), 'ID=debian\nVERSION_CODENAME=bookworm\n');
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, 'apt', name), content);
+    return { dir, env: { PATH: '/usr/bin:/bin', SANDBOX_EMULATOR: 'debian', SANDBOX_APT_ETC: join(dir, 'apt'), SANDBOX_OS_RELEASE: join(dir, 'os-release') } };
+  }
+  const privateSources = () => readFileSync(join(home, 'emulator', 'apt', 'sources.list.d', 'sandbox.sources'), 'utf8');
+
+  it('one-line sources.list: the archive and keyring of the release\'s main component, with the newer suite', () => {
+    const machine = fakeMachine({
+      'sources.list': [
+        'deb http://127.0.0.1:9/debian-security bookworm-security main',
+        'deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://127.0.0.1:9/debian bookworm main contrib',
+      ].join('\n'),
+    });
+    try {
+      const result = run(machine.env);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('apt-get update of Debian trixie failed');
+      expect(privateSources()).toBe('Types: deb\nURIs: http://127.0.0.1:9/debian\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n');
+    } finally {
+      rmSync(machine.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deb822 .sources: skips other suites and an inline key, takes the first URI', () => {
+    const machine = fakeMachine({
+      'sources.list.d/security.sources': 'Types: deb\nURIs: http://127.0.0.1:9/security\nSuites: bookworm-security\nComponents: main\n',
+      'sources.list.d/debian.sources': 'Types: deb deb-src\nURIs: http://127.0.0.1:9/debian http://127.0.0.1:9/other\nSuites: bookworm bookworm-updates\nComponents: main non-free\nSigned-By: -----BEGIN PGP PUBLIC KEY BLOCK-----\n',
+    });
+    try {
+      expect(run(machine.env).status).toBe(1);
+      expect(privateSources()).toBe('Types: deb\nURIs: http://127.0.0.1:9/debian\nSuites: trixie\nComponents: main\n');
+    } finally {
+      rmSync(machine.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('no source for this release: fails saying where it looked and what to do instead', () => {
+    const machine = fakeMachine({ 'sources.list': 'deb http://127.0.0.1:9/ubuntu noble main\n' });
+    try {
+      const result = run(machine.env);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(`found no Debian 'main' source for this release in ${machine.env.SANDBOX_APT_ETC}/sources.list.d/*.sources or ${machine.env.SANDBOX_APT_ETC}/sources.list. Install moto yourself`);
+    } finally {
+      rmSync(machine.dir, { recursive: true, force: true });
+    }
+  });
+});
