@@ -444,7 +444,9 @@ async function destroyRefused(): Promise<void> {
   });
   expect(plan.code).toBe(1);
   expect(plan.output).toMatch(/Error: Instance cannot be destroyed/);
-  expect(plan.output).toMatch(/aws_s3_bucket\.workload_assets_bucket_[0-9A-F]+ has lifecycle\.prevent_destroy set/);
+  // Terraform wraps its messages at 78 columns.
+  expect(plan.output).toMatch(/aws_s3_bucket\.workload_assets_bucket_[0-9A-F]+ has\s+lifecycle\.prevent_destroy set/);
+  expect(plan.output).toMatch(/aws_kms_key\.workload_assets-key_[0-9A-F]+ has\s+lifecycle\.prevent_destroy set/);
   const after = await remoteState('production');
   expect(after.raw).toBe(before.raw);
   const s3 = client((c) => new S3Client(c), production.clientConfig);
