@@ -373,7 +373,7 @@ async function productionMigration(): Promise<void> {
       progress(`production (${mode}): apply ${apply.seconds.toFixed(1)} s, exit ${apply.code}`);
       expectExit(apply, 0, `terraform apply (${mode})`);
       expect(apply.output).toMatch(/Apply complete! Resources: 0 added, 0 changed, 0 destroyed/);
-      expect(apply.output).toMatch(mode === 'both' ? /state_locking = "dynamodb\+lockfile"/ : /state_locking = "lockfile"/);
+      expect(apply.output).toMatch(mode === 'both' ? /state_locking = "s3-lockfile\+dynamodb"/ : /state_locking = "s3-lockfile"\n/);
     }
     const plan = await runCommand(TERRAFORM_BIN, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], { cwd: stackDir, env, timeoutMs: 180_000 });
     progress(`production (${mode}): plan ${plan.seconds.toFixed(1)} s, exit ${plan.code}`);
