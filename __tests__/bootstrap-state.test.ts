@@ -1,3 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BootstrapError } from '../lib/bootstrap/errors';
+import { readLocalState } from '../lib/bootstrap/inspect';
 import { stateDifferences, summarizeState } from '../lib/bootstrap/state-summary';
 
 const state = (overrides: Record<string, unknown> = {}) =>
@@ -46,5 +51,22 @@ describe('bootstrap state comparison', () => {
   test('a file that is not a state says which file and why', () => {
     expect(() => summarizeState('{"lineage": 3}', '/tmp/x.tfstate')).toThrow('/tmp/x.tfstate is not a Terraform state file (no lineage, serial or resources)');
     expect(() => summarizeState('nope', '/tmp/x.tfstate')).toThrow(/\/tmp\/x.tfstate is not a Terraform state file \(not JSON/);
+  });
+});
+
+describe('a damaged local state file', () => {
+  test('stops bootstrap with what to do, changing nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-state-'));
+    try {
+      const file = join(dir, 'terraform.state-backend.tfstate');
+      writeFileSync(file, '{"version": 4, "lineage": "l", "serial": 3, "resou');
+      expect(() => readLocalState(file)).toThrow(BootstrapError);
+      expect(() => readLocalState(file)).toThrow(`${file} is not a Terraform state file (not JSON`);
+      expect(() => readLocalState(file)).toThrow(`Terraform keeps the previous copy in ${file}.backup`);
+      expect(readFileSync(file, 'utf8')).toBe('{"version": 4, "lineage": "l", "serial": 3, "resou');
+      expect(readLocalState(join(dir, 'missing.tfstate'))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

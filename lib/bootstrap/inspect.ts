@@ -26,7 +26,14 @@ const nameOf = (error: unknown) => (error as { name?: string }).name;
 
 export function readLocalState(file: string): StateSummary | undefined {
   if (!existsSync(file)) return undefined;
-  return summarizeState(readFileSync(file, 'utf8'), file);
+  try {
+    return summarizeState(readFileSync(file, 'utf8'), file);
+  } catch (error) {
+    throw new BootstrapError(
+      `${(error as Error).message}. Nothing was changed. Terraform keeps the previous copy in ${file}.backup: ` +
+        'if that one is a state, move the damaged file away and rename the backup to it; then re-run `npm run bootstrap`.',
+    );
+  }
 }
 
 export async function bucketExists(s3: S3Client, bucket: string): Promise<boolean> {
@@ -36,6 +43,9 @@ export async function bucketExists(s3: S3Client, bucket: string): Promise<boolea
   } catch (error) {
     const status = statusOf(error);
     if (status === 404 || nameOf(error) === 'NotFound' || nameOf(error) === 'NoSuchBucket') return false;
+    if (status === 301) {
+      throw new BootstrapError(`the bucket "${bucket}" exists in another region than ${await s3.config.region()}: set TF_STATE_REGION to its region, or pick another bucket name (TF_STATE_BUCKET)`);
+    }
     if (status === 403) {
       throw new BootstrapError(
         `the bucket "${bucket}" exists but these credentials may not use it (403): bucket names are global, so another account probably owns it. ` +
@@ -49,8 +59,14 @@ export async function bucketExists(s3: S3Client, bucket: string): Promise<boolea
 export async function readRemoteState(s3: S3Client, bucket: string, key: string): Promise<StateSummary | undefined> {
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return summarizeState(await object.Body!.transformToString(), `s3://${bucket}/${key}`);
+    const text = await object.Body!.transformToString();
+    try {
+      return summarizeState(text, `s3://${bucket}/${key}`);
+    } catch (error) {
+      throw new BootstrapError(`${(error as Error).message}. Nothing was changed; look at the object's earlier versions (the bucket is versioned) and restore the last good one, then re-run \`npm run bootstrap\`.`);
+    }
   } catch (error) {
+    if (error instanceof BootstrapError) throw error;
     if (nameOf(error) === 'NoSuchKey' || statusOf(error) === 404) return undefined;
     throw error;
   }
