@@ -350,12 +350,19 @@ async function productionMigration(): Promise<void> {
   const before = await remoteState('production');
   const outDir = world.outDir('production-migration');
   const migrationDir = join(outDir, 'stacks', 'production');
+  // The generated examples for production's dynamodb and both steps; the lockfile example is staging's,
+  // so the last step is production's own settings with the DynamoDB table dropped, as a user writes it.
+  const examples = join(PROJECT_DIR, 'examples', 'backend-configs');
+  const lockfileFile = join(world.home, 'production-lockfile.yaml');
+  writeFileSync(lockfileFile, readFileSync(join(examples, 's3-backend-both.yaml'), 'utf8').replace(/^dynamodb_table: .*\n/m, ''));
+  expect(readFileSync(lockfileFile, 'utf8')).toMatch(/^environment: production$/m);
+  const backendFiles = { dynamodb: join(examples, 's3-backend-dynamodb.yaml'), both: join(examples, 's3-backend-both.yaml'), lockfile: lockfileFile };
   for (const [mode, expected] of [
     ['dynamodb', { dynamodb_table: LOCK_TABLE, use_lockfile: undefined }],
     ['both', { dynamodb_table: LOCK_TABLE, use_lockfile: true }],
     ['lockfile', { dynamodb_table: undefined, use_lockfile: true }],
   ] as const) {
-    const env = { ...production.env, BACKEND_CONFIG_FILE: join(PROJECT_DIR, 'examples', 'backend-configs', `s3-backend-${mode}.yaml`), TF_VAR_app_api_token: PRODUCTION_TOKEN };
+    const env = { ...production.env, BACKEND_CONFIG_FILE: backendFiles[mode], TF_VAR_app_api_token: PRODUCTION_TOKEN };
     // Step 1 is what the workflow deployed (environments/production.ts says dynamodb); its directory is ready.
     const stackDir = mode === 'dynamodb' ? join(world.outDir('production'), 'stacks', 'production') : migrationDir;
     if (mode !== 'dynamodb') {
