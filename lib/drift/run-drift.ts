@@ -80,7 +80,10 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
   const check = async (stack: StackTarget): Promise<StackDrift> => {
     const started = Date.now();
     const stackDir = join(target.outDir, 'stacks', stack.name);
-    if (!existsSync(join(stackDir, 'cdk.tf.json'))) return { stack: stack.name, status: 'error', message: `${stackDir} has no cdk.tf.json; synthesize first` };
+    if (!existsSync(join(stackDir, 'cdk.tf.json'))) {
+      say(`drift: ${stack.name}: could not check: ${stackDir} has no cdk.tf.json; synthesize first (drop --skip-synth)`);
+      return { stack: stack.name, status: 'error', message: `${stackDir} has no cdk.tf.json` };
+    }
     if (!stack.remote) {
       const file = localStateFile(stackDir);
       if (!file || !existsSync(file)) return { stack: stack.name, status: 'no-state', reason: `local state, and ${file ?? 'its state file'} does not exist (not deployed from ${target.outDir})` };
@@ -89,13 +92,18 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
     try {
       session = await accountSession(target, stack.accountId, stack.region, env, stack.name);
     } catch (error) {
+      say(`drift: ${stack.name}: could not check: ${(error as Error).message}`);
       return { stack: stack.name, status: 'error', message: (error as Error).message };
     }
     // A refresh-only plan never compares configuration, so the secret's value does not matter here.
     const runEnv = { ...session.env, TF_INPUT: '0', [`TF_VAR_${APP_API_TOKEN_VARIABLE}`]: env[`TF_VAR_${APP_API_TOKEN_VARIABLE}`] || 'not-needed-for-refresh-only' };
     const terraform = (args: string[]) => runCommand(TERRAFORM_BIN, args, { cwd: stackDir, env: runEnv, timeoutMs });
     const init = await terraform(['init', '-input=false', '-reconfigure', '-no-color']);
-    if (init.code !== 0) return { stack: stack.name, status: 'error', message: `terraform init failed (exit ${init.code}):\n${outputTail(init.output, 10)}` };
+    if (init.code !== 0) {
+      const message = `terraform init failed (exit ${init.code}):\n${outputTail(init.output, 10)}`;
+      say(`drift: ${stack.name}: could not check: ${message}`);
+      return { stack: stack.name, status: 'error', message };
+    }
     // The saved plan holds state values (a secret too): a private directory, removed whatever happens.
     const planDir = mkdtempSync(join(tmpdir(), 'drift-'));
     try {
@@ -108,7 +116,10 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
         return { stack: stack.name, status: 'error', message };
       }
       const show = await runCommand(TERRAFORM_BIN, ['show', '-json', planFile], { cwd: stackDir, env: runEnv, timeoutMs });
-      if (show.code !== 0) return { stack: stack.name, status: 'error', message: `terraform show failed (exit ${show.code})` };
+      if (show.code !== 0) {
+        say(`drift: ${stack.name}: could not check: terraform show failed (exit ${show.code})`);
+        return { stack: stack.name, status: 'error', message: `terraform show failed (exit ${show.code})` };
+      }
       const report = driftOf(show.output.slice(show.output.indexOf('{')));
       if (report.empty) return { stack: stack.name, status: 'no-state', reason: 'its state holds no resources (not deployed)' };
       if (report.drifted.length === 0) {
