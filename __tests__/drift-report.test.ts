@@ -1,0 +1,51 @@
+import { changedPaths, driftOf } from '../lib/drift/drift-events';
+
+const plan = (drift: unknown[], resources: unknown[] = [{ address: 'x' }]) => JSON.stringify({ prior_state: { values: { root_module: { resources } } }, resource_drift: drift });
+
+describe('drift report', () => {
+  test('a recorded value that changed is drift, named by its attribute path', () => {
+    const report = driftOf(
+      plan([
+        {
+          address: 'aws_s3_bucket_versioning.assets',
+          change: { actions: ['update'], before: { versioning_configuration: [{ status: 'Enabled', mfa_delete: '' }] }, after: { versioning_configuration: [{ status: 'Suspended', mfa_delete: '' }] } },
+        },
+      ]),
+    );
+    expect(report).toEqual({ empty: false, drifted: [{ address: 'aws_s3_bucket_versioning.assets', action: 'update', attributes: ['versioning_configuration.0.status'] }] });
+  });
+
+  test('values the provider only now filled in are not drift (tags = {}, computed mirrors on aws_s3_bucket)', () => {
+    const report = driftOf(
+      plan([
+        { address: 'aws_kms_key.k', change: { actions: ['update'], before: { tags: null, id: 'k' }, after: { tags: {}, id: 'k' } } },
+        {
+          address: 'aws_s3_bucket.state',
+          change: { actions: ['update'], before: { versioning: [{ enabled: false }], policy: '', bucket: 'b' }, after: { versioning: [{ enabled: true }], policy: '{"Statement":[]}', bucket: 'b' } },
+        },
+      ]),
+    );
+    expect(report.drifted).toEqual([]);
+  });
+
+  test('a tag changed out of band on aws_s3_bucket is still drift (only the mirrored sub-resource attributes are skipped)', () => {
+    const report = driftOf(plan([{ address: 'module.m.aws_s3_bucket.b', change: { actions: ['update'], before: { tags_all: { a: '1' } }, after: { tags_all: { a: '2' } } } }]));
+    expect(report.drifted).toEqual([{ address: 'module.m.aws_s3_bucket.b', action: 'update', attributes: ['tags_all.a'] }]);
+  });
+
+  test('an object deleted out of band is drift', () => {
+    expect(driftOf(plan([{ address: 'aws_ssm_parameter.p', change: { actions: ['delete'], before: { id: 'p' }, after: null } }])).drifted).toEqual([
+      { address: 'aws_ssm_parameter.p', action: 'delete', attributes: [] },
+    ]);
+  });
+
+  test('a state with no resources is reported as not deployed', () => {
+    expect(driftOf(plan([], [])).empty).toBe(true);
+  });
+
+  test('changedPaths: list length changes and scalar changes are reported at their path', () => {
+    expect(changedPaths({ rule: [{ a: 1 }] }, { rule: [{ a: 1 }, { a: 2 }] })).toEqual(['rule']);
+    expect(changedPaths({ n: 1 }, { n: 2 })).toEqual(['n']);
+    expect(changedPaths(1, 1)).toEqual([]);
+  });
+});

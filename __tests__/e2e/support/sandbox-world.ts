@@ -1,0 +1,98 @@
+import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { runCommand, type CommandResult } from '../../../lib/bootstrap/commands';
+import { accountSession, resolveTarget, type AccountSession, type Target } from '../../../lib/bootstrap/target';
+import { ensureEmulator } from '../../../lib/sandbox/emulator';
+import { sandboxDown, sandboxUp } from '../../../lib/sandbox/lifecycle';
+import { PROJECT_DIR, sandboxPaths } from '../../../lib/sandbox/paths';
+import type { SandboxState } from '../../../lib/sandbox/state-file';
+import { progress } from '../harness/progress';
+import { terraformEnv } from '../harness/terraform';
+import { WorkflowSandbox } from '../../support/workflow-sandbox';
+
+/** Account of each stack in the sandbox (environments/*.ts defaults). */
+export const ACCOUNTS = { dev: '111111111111', staging: '222222222222', production: '333333333333', 'state-backend': '333333333333' } as const;
+export type StackName = keyof typeof ACCOUNTS;
+export const REGION = 'eu-west-1';
+
+/**
+ * A sandbox of the suite's own (own SANDBOX_HOME in a temp directory, the installed emulator linked
+ * in), started and stopped by its recorded pids, also when a test fails.
+ */
+export class SandboxWorld {
+  readonly home = mkdtempSync(join(tmpdir(), 'sandbox-e2e-'));
+  readonly env: NodeJS.ProcessEnv;
+  state!: SandboxState;
+  target!: Target;
+  private readonly sessions = new Map<string, AccountSession>();
+
+  constructor() {
+    const env = terraformEnv();
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB', 'SANDBOX', 'SANDBOX_ENDPOINT', 'STATE_BACKEND_MIGRATED', 'BACKEND_CONFIG_FILE']) delete env[name];
+    this.env = { ...env, SANDBOX_HOME: this.home, FORCE_COLOR: '0' };
+  }
+
+  async start(): Promise<void> {
+    // Install (or find) moto once in the project's .sandbox/, then share it: installing per run would be slow.
+    const installed = ensureEmulator(sandboxPaths({ ...process.env, SANDBOX_HOME: '' }), { ...process.env, SANDBOX_HOME: '' });
+    symlinkSync(sandboxPaths({ ...process.env, SANDBOX_HOME: '' }).emulatorDir, join(this.home, 'emulator'));
+    this.state = await sandboxUp(this.env, progress);
+    progress(`sandbox ${this.state.endpoint} (moto ${installed.version}, pids ${this.state.pid}/${this.state.motoPid})`);
+    this.target = await resolveTarget({ sandbox: true, outDir: this.outDir('bootstrap') }, this.env);
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await sandboxDown(this.env, progress);
+    } finally {
+      this.cleanupStandIns();
+      rmSync(this.home, { recursive: true, force: true });
+    }
+  }
+
+  /** An output directory of its own per purpose, so parallel synths never rewrite each other's stacks. */
+  outDir(purpose: string): string {
+    return join(this.home, 'run', `${purpose}.out`);
+  }
+
+  async session(stack: StackName): Promise<AccountSession> {
+    const cached = this.sessions.get(stack);
+    if (cached) return cached;
+    const session = await accountSession(this.target, ACCOUNTS[stack], REGION, this.env, stack);
+    this.sessions.set(stack, session);
+    return session;
+  }
+
+  /** `make -C workflows/<stack> <goal>` as a user runs it, acting in the stack's account. */
+  async make(stack: 'staging' | 'production', goal: string, vars: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 240_000): Promise<CommandResult> {
+    const session = await this.session(stack);
+    const args = ['-C', join(PROJECT_DIR, 'workflows', stack), goal, ...Object.entries(vars).map(([key, value]) => `${key}=${value}`)];
+    const result = await runCommand('make', args, { cwd: PROJECT_DIR, env: { ...session.env, ...extraEnv }, timeoutMs });
+    progress(`${stack}: make ${goal} (${result.seconds.toFixed(1)} s, exit ${result.code})`);
+    return result;
+  }
+
+  /** A 0600 secrets.env for the staging workflow. */
+  writeSecretsEnv(values: Record<string, string>): string {
+    const file = join(this.home, 'staging-secrets.env');
+    writeFileSync(file, Object.entries(values).map(([key, value]) => `${key}=${value}\n`).join(''));
+    chmodSync(file, 0o600);
+    return file;
+  }
+
+  /** The real vals when installed; else the suite's stand-in (__tests__/support/workflow-sandbox.ts), resolving `secrets`. */
+  valsEnv(secrets: Record<string, string>): NodeJS.ProcessEnv {
+    if (spawnSync('vals', ['version'], { encoding: 'utf8' }).status === 0) return {};
+    this.standIns ??= new WorkflowSandbox();
+    this.standIns.installVals();
+    return { VALS: join(this.standIns.bin, 'vals'), FAKE_VALS_SECRETS: JSON.stringify(secrets) };
+  }
+
+  private standIns?: WorkflowSandbox;
+
+  cleanupStandIns(): void {
+    this.standIns?.cleanup();
+  }
+}

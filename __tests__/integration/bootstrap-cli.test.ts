@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PROJECT_DIR = join(__dirname, '..', '..');
+const home = mkdtempSync(join(tmpdir(), 'bootstrap-cli-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+/** The scripts as npm runs them, with nothing from the developer's AWS setup and no sandbox running. */
+function run(script: string, args: string[], env: Record<string, string> = {}) {
+  const clean: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, SANDBOX_HOME: join(home, 'sandbox'), AWS_EC2_METADATA_DISABLED: 'true', ...env };
+  return spawnSync(process.execPath, ['--require', 'tsx/cjs', join('scripts', script), ...args], { cwd: PROJECT_DIR, env: clean, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('npm run bootstrap / drift / sandbox:state: errors say what to do', () => {
+  test('bootstrap --sandbox without a running sandbox: exit 1, how to start one, nothing lost', () => {
+    const result = run('bootstrap.ts', ['--sandbox']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('bootstrap: ✘ connect failed');
+    expect(result.stderr).toContain('bootstrap: the sandbox is not running: start it with `npm run sandbox -- up`');
+    expect(result.stderr).toContain('re-run `npm run bootstrap` after fixing this and it continues where it stopped');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('bootstrap on AWS with an unreachable STS: exit 1 naming the account to use and the sandbox alternative', () => {
+    const result = run('bootstrap.ts', [], { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/bootstrap: no usable AWS credentials \(.+\)\. Set AWS_PROFILE .* for account 333333333333, or use the local sandbox: npm run sandbox -- up, then npm run bootstrap -- --sandbox/);
+    expect(result.stderr).not.toContain('not-a-secret');
+  });
+
+  test('bootstrap with an unknown argument: exit 2 and the usage', () => {
+    const result = run('bootstrap.ts', ['--sandbx']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('bootstrap: unknown argument "--sandbx"');
+    expect(result.stderr).toContain('usage: npm run bootstrap');
+  });
+
+  test('drift with a misspelled stack: exit 1 listing the stacks', () => {
+    const result = run('drift.ts', ['stagign', '--sandbox']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('drift: unknown stack "stagign": choose from dev, staging, production, state-backend');
+  });
+
+  test('sandbox:state without a running sandbox: exit 1, how to start one', () => {
+    const result = run('sandbox-stack.ts', ['state', 'staging']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('the sandbox is not running: start it with `npm run sandbox -- up`');
+  });
+});
