@@ -10,22 +10,27 @@ import { runCli } from '../lib/bootstrap/cli';
 import { S3Client, HeadObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { appDefinition } from '../environments';
-import { resolveBlueprint } from '../lib/blueprint';
 import { s3StateKey } from '../lib/backends/s3-backend';
 import { CDKTF_BIN, outputTail, runCommand, TERRAFORM_BIN } from '../lib/bootstrap/commands';
 import { BootstrapError } from '../lib/bootstrap/errors';
 import { summarizeState } from '../lib/bootstrap/state-summary';
 import { accountSession, resolveTarget } from '../lib/bootstrap/target';
-import { cdktfContextSources } from '../lib/doctor/targets';
+import { DefinitionError } from '../lib/errors';
+import { projectDefinitions } from '../lib/settings/project-definitions';
 import { PROJECT_DIR } from '../lib/sandbox/paths';
 import { APP_API_TOKEN_VARIABLE } from '../lib/workload/example-workload';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main([command, stack, ...extra]: string[]): Promise<number> {
-  const blueprint = resolveBlueprint(cdktfContextSources(PROJECT_DIR, process.env));
-  const definitions = [...appDefinition.environments.map((module) => module(blueprint)), appDefinition.stateBackend(blueprint)];
+  let resolved: ReturnType<typeof projectDefinitions>;
+  try {
+    resolved = projectDefinitions(process.env, PROJECT_DIR);
+  } catch (error) {
+    if (error instanceof DefinitionError) throw new BootstrapError(`the app's definitions do not resolve; fix them first:\n${error.message}`);
+    throw error;
+  }
+  const definitions = [...resolved.environments, resolved.stateBackend];
   const definition = definitions.find((candidate) => candidate.name === stack);
   if ((command !== 'deploy' && command !== 'state') || !definition) {
     say(`usage: npm run sandbox:deploy -- <stack> | npm run sandbox:state -- <stack>   (stacks: ${definitions.map((d) => d.name).join(', ')})`);
@@ -44,7 +49,7 @@ async function main([command, stack, ...extra]: string[]): Promise<number> {
 
   const stackDir = join(target.outDir, 'stacks', definition.name);
   if (definition.state.kind === 's3') {
-    const key = s3StateKey(definition.state, { project: blueprint.project, stack: definition.name });
+    const key = s3StateKey(definition.state, { project: resolved.blueprint.project, stack: definition.name });
     const s3 = new S3Client(session.clientConfig);
     try {
       const head = await s3.send(new HeadObjectCommand({ Bucket: definition.state.bucket, Key: key }));

@@ -1,11 +1,9 @@
-import { appDefinition } from '../environments';
 import { DefinitionError } from '../lib/errors';
 import { exportLines, sandboxCredentials } from '../lib/sandbox/credentials';
 import { ensureEmulator, EmulatorInstallError } from '../lib/sandbox/emulator';
 import { SandboxError, sandboxDown, sandboxReset, sandboxStatus, sandboxUp } from '../lib/sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../lib/sandbox/paths';
-import { resolveDefinitions } from '../lib/settings/resolve-definitions';
-import { loadSettingSources } from '../lib/settings/setting-sources';
+import { projectDefinitions } from '../lib/settings/project-definitions';
 
 const USAGE = `usage: npm run sandbox -- <command>
   up                     start the local AWS sandbox (moto behind the shim; installs moto first if missing)
@@ -23,9 +21,9 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 /** The account and region of an environment (or the state-backend), by name or account ID. */
 function accountOf(target: string): { accountId: string; region: string } {
   // The same settings and definitions synth resolves, so the account is the one the stack guards.
-  let resolved: ReturnType<typeof resolveDefinitions>;
+  let resolved: ReturnType<typeof projectDefinitions>;
   try {
-    resolved = resolveDefinitions(appDefinition, loadSettingSources(PROJECT_DIR, process.env));
+    resolved = projectDefinitions(process.env, PROJECT_DIR);
   } catch (error) {
     if (error instanceof DefinitionError) throw new SandboxError(`the app's definitions do not resolve, fix them first:\n${error.message}`);
     throw error;

@@ -17,9 +17,9 @@ export interface BootstrapLayout extends StateLocation {
   readonly stackDir: string;
 }
 
-/** Context as cdktf sees it, with `stateBackendMigrated` pinned for one phase. */
+/** Settings as synth sees them, with `stateBackendMigrated` pinned for one phase (the variable wins over context). */
 function withMigrated(sources: SettingSources, migrated: boolean): SettingSources {
-  return { context: (key) => (key === 'stateBackendMigrated' ? migrated : sources.context(key)), env: sources.env };
+  return { context: sources.context, env: { ...sources.env, STATE_BACKEND_MIGRATED: migrated ? 'true' : 'false' } };
 }
 
 export function bootstrapLayout(sources: SettingSources, outDir: string): BootstrapLayout {

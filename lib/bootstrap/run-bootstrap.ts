@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cdktfContextSources } from '../doctor/targets';
+import { loadSettingSources } from '../settings/setting-sources';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { CDKTF_BIN, outputTail, runCommand, TERRAFORM_BIN } from './commands';
 import { BootstrapError } from './errors';
@@ -107,7 +107,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     'connect',
     async () => {
       target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir }, env);
-      layout = bootstrapLayout(cdktfContextSources(PROJECT_DIR, env), target.outDir);
+      layout = bootstrapLayout(loadSettingSources(PROJECT_DIR, env).sources, target.outDir);
       session = await accountSession(target, layout.accountId, layout.region, env, layout.stack);
     },
     () => `${target!.kind === 'sandbox' ? `sandbox ${target!.state.endpoint}` : 'AWS'}, account ${layout!.accountId}, ${layout!.region}`,
@@ -142,7 +142,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     if (backend !== expected) {
       throw new BootstrapError(
         `${where.stack} was synthesized with a "${backend}" backend where phase ${migrated ? 2 : 1} needs "${expected}": ` +
-          'something overrides stateBackendMigrated (probably "stateBackendMigrated" in cdktf.json context, which wins over the environment). Remove it while bootstrapping; bootstrap sets it per phase.',
+          'something overrides stateBackendMigrated, which bootstrap sets per phase through STATE_BACKEND_MIGRATED (e.g. an environments/state-backend.ts that ignores it): fix that and run bootstrap again.',
       );
     }
   };

@@ -1,12 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { appDefinition } from '../../environments';
-import { resolveBlueprint } from '../blueprint';
 import { CDKTF_BIN, outputTail, runCommand, TERRAFORM_BIN } from '../bootstrap/commands';
 import { BootstrapError } from '../bootstrap/errors';
 import { accountSession, resolveTarget, type Target } from '../bootstrap/target';
-import { cdktfContextSources } from '../doctor/targets';
+import { DefinitionError } from '../errors';
+import { projectDefinitions } from '../settings/project-definitions';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { isRemoteState } from '../state-definition';
 import { APP_API_TOKEN_VARIABLE } from '../workload/example-workload';
@@ -39,8 +38,14 @@ interface StackTarget {
 }
 
 function stackTargets(env: NodeJS.ProcessEnv): StackTarget[] {
-  const blueprint = resolveBlueprint(cdktfContextSources(PROJECT_DIR, env));
-  const definitions = [...appDefinition.environments.map((module) => module(blueprint)), appDefinition.stateBackend(blueprint)];
+  let resolved: ReturnType<typeof projectDefinitions>;
+  try {
+    resolved = projectDefinitions(env, PROJECT_DIR);
+  } catch (error) {
+    if (error instanceof DefinitionError) throw new BootstrapError(`the app's definitions do not resolve; fix them first:\n${error.message}`);
+    throw error;
+  }
+  const definitions = [...resolved.environments, resolved.stateBackend];
   return definitions.map((definition) => ({
     name: definition.name,
     accountId: definition.allowedAccountIds[0],
