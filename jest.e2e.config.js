@@ -1,6 +1,8 @@
 /**
  * End-to-end tests with the real terraform binary against local S3 (s3rver) and DynamoDB (dynalite).
- * One file at a time: each file starts its own servers, and terraform runs are heavy on 2 cores.
+ * Each file starts its own servers (and sandbox) on free ports, so files run side by side: most of a
+ * sandbox deploy is the AWS provider waiting (about 55 s per S3 lifecycle configuration, see
+ * docs/sandbox.md), not CPU, so three files at once on 2 cores finish far sooner than one at a time.
  */
 module.exports = {
   testEnvironment: 'node',
@@ -8,6 +10,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Same transpile-only transform as the unit tests (jest.config.js).
   transform: require('./jest.config.js').transform,
-  maxWorkers: 1,
+  maxWorkers: 3,
   testTimeout: 120000,
 };

@@ -33,6 +33,16 @@ describe('drift report', () => {
     expect(report.drifted).toEqual([{ address: 'module.m.aws_s3_bucket.b', action: 'update', attributes: ['tags_all.a'] }]);
   });
 
+  test("aws_iam_policy's attachment_count rising after the stack's own attachment is not drift; a changed policy document is", () => {
+    const report = driftOf(
+      plan([
+        { address: 'aws_iam_policy.state-access-staging', change: { actions: ['update'], before: { attachment_count: 0, policy: '{"a":1}' }, after: { attachment_count: 1, policy: '{"a":1}' } } },
+        { address: 'aws_iam_policy.state-access-production', change: { actions: ['update'], before: { attachment_count: 1, policy: '{"a":1}' }, after: { attachment_count: 1, policy: '{"a":2}' } } },
+      ]),
+    );
+    expect(report.drifted).toEqual([{ address: 'aws_iam_policy.state-access-production', action: 'update', attributes: ['policy'] }]);
+  });
+
   test('an object deleted out of band is drift', () => {
     expect(driftOf(plan([{ address: 'aws_ssm_parameter.p', change: { actions: ['delete'], before: { id: 'p' }, after: null } }])).drifted).toEqual([
       { address: 'aws_ssm_parameter.p', action: 'delete', attributes: [] },

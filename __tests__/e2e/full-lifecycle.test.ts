@@ -35,7 +35,7 @@ import { PROJECT_DIR, sandboxPaths } from '../../lib/sandbox/paths';
 import { progress } from './harness/progress';
 import { ensureTerraform } from './harness/terraform';
 import { waitFor } from './harness/wait';
-import { SandboxWorld, type StackName } from './support/sandbox-world';
+import { ACCOUNTS, SandboxWorld, type StackName } from './support/sandbox-world';
 
 jest.setTimeout(300_000);
 // The SDK's Node-version notice would otherwise appear in the middle of the progress lines.
@@ -184,6 +184,15 @@ describe('the lifecycle in the sandbox', () => {
         Resource: expect.arrayContaining([`arn:aws:s3:::${STATE_BUCKET}`, `arn:aws:s3:::${STATE_BUCKET}/*`]),
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       }),
+      // Only the state account's principals (its admins and the state roles) reach the state.
+      {
+        Sid: 'DenyOtherAccounts',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [`arn:aws:s3:::${STATE_BUCKET}`, `arn:aws:s3:::${STATE_BUCKET}/*`],
+        Condition: { StringNotEquals: { 'aws:PrincipalAccount': ACCOUNTS['state-backend'] } },
+      },
     ]);
     // And it is enforced: the same state object over plain HTTP is denied.
     const insecure = await new Promise<number>((resolve, reject) => {
@@ -215,7 +224,11 @@ describe('the lifecycle in the sandbox', () => {
     const backup = summarizeState(readFileSync(bootstrap.backupFile!, 'utf8'), 'backup');
     const remote = await remoteState('state-backend');
     expect({ lineage: remote.lineage, serial: remote.serial, instances: remote.instances }).toEqual(backup);
-    expect(remote.instances).toHaveLength(12);
+    // Every resource the synthesized state-backend stack declares (bucket and its settings, table, key, state roles).
+    const synthesized = JSON.parse(readFileSync(join(layout.stackDir, 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, unknown>> };
+    const declared = Object.values(synthesized.resource).reduce((count, byName) => count + Object.keys(byName).length, 0);
+    expect(declared).toBeGreaterThanOrEqual(12);
+    expect(remote.instances).toHaveLength(declared);
     expect(remote.instances.some((instance) => instance.startsWith(`aws_s3_bucket.`) && instance.endsWith(`= ${STATE_BUCKET}`))).toBe(true);
     // Terraform itself reads the S3 copy through the synthesized S3 backend.
     const session = await world.session('state-backend');

@@ -36,13 +36,16 @@ export function changedPaths(before: unknown, after: unknown, path = ''): string
 }
 
 /**
- * Deprecated, computed attributes of aws_s3_bucket that mirror the bucket's own sub-resources
+ * Computed attributes that mirror what other resources of the same stack manage, so they change on
+ * the first refresh after a clean deploy: aws_s3_bucket's deprecated copies of its own sub-resources
  * (aws_s3_bucket_versioning, _server_side_encryption_configuration, _lifecycle_configuration,
- * _policy, _ownership_controls): the provider fills them in on refresh; drift in them is reported on
- * the sub-resource that manages it.
+ * _policy, _ownership_controls), and aws_iam_policy's `attachment_count`, which rises when the
+ * stack's aws_iam_role_policy_attachment attaches it after the policy was recorded. Drift in them is
+ * reported on the resource that manages it.
  */
 const MIRRORED_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   aws_s3_bucket: ['versioning', 'server_side_encryption_configuration', 'lifecycle_rule', 'policy', 'grant', 'acl'],
+  aws_iam_policy: ['attachment_count'],
 };
 
 function resourceType(address: string): string {
