@@ -72,6 +72,10 @@ async function oneRun(): Promise<Timing> {
       if (result.code !== 0) throw new Error(`cdktf synth failed:\n${outputTail(result.output)}`);
     });
     const dev = synth.then(() => deploy('dev'));
+    // Failures are reported by the Promise.all below, once bootstrap is done; left unhandled until
+    // then, a rejection would end the process before `finally` stops the sandbox.
+    const handled = <T>(promise: Promise<T>) => (promise.catch(() => undefined), promise);
+    handled(dev);
     let backendReady = 0;
     const environments: Array<Promise<CommandResult>> = [];
     await runBootstrap({
@@ -81,7 +85,7 @@ async function oneRun(): Promise<Timing> {
       onBackendReady: () => {
         backendReady = seconds();
         log(`  backend ready at ${backendReady.toFixed(1)} s: staging and production start`);
-        environments.push(synth.then(() => deploy('staging')), synth.then(() => deploy('production')));
+        environments.push(handled(synth.then(() => deploy('staging'))), handled(synth.then(() => deploy('production'))));
       },
     });
     stacks['state-backend'] = seconds();
