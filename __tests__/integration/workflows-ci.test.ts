@@ -1,15 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_DIR, synthMain, uniqueSecret, WorkflowSandbox } from '../support/workflow-sandbox';
+import { PROJECT_DIR, synthesizedForFile, uniqueSecret, WorkflowSandbox } from '../support/workflow-sandbox';
 
-const synthesized = mkdtempSync(join(tmpdir(), 'workflow-ci-synth-'));
+const synthesized = synthesizedForFile('workflow-ci-synth-');
 let sandbox: WorkflowSandbox;
 
-beforeAll(() => {
-  expect(synthMain(synthesized).status).toBe(0);
-});
-afterAll(() => rmSync(synthesized, { recursive: true, force: true }));
 beforeEach(() => {
   sandbox = new WorkflowSandbox();
   sandbox.installCdktf(synthesized);

@@ -1,17 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_DIR, synthMain, WorkflowSandbox } from '../support/workflow-sandbox';
+import { PROJECT_DIR, synthesizedForFile, WorkflowSandbox } from '../support/workflow-sandbox';
 
 const PREFLIGHT = join(PROJECT_DIR, 'workflows', 'lib', 'preflight.sh');
-const synthesized = mkdtempSync(join(tmpdir(), 'preflight-synth-'));
+const synthesized = synthesizedForFile('preflight-synth-');
 const stackJson = (stack: string) => join(synthesized, 'stacks', stack, 'cdk.tf.json');
 let sandbox: WorkflowSandbox;
 
-beforeAll(() => {
-  expect(synthMain(synthesized).status).toBe(0);
-});
-afterAll(() => rmSync(synthesized, { recursive: true, force: true }));
 beforeEach(() => {
   sandbox = new WorkflowSandbox();
 });

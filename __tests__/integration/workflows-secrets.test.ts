@@ -1,20 +1,15 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { filesContaining, PROJECT_DIR, synthMain, uniqueSecret, WorkflowSandbox } from '../support/workflow-sandbox';
+import { filesContaining, PROJECT_DIR, synthesizedForFile, uniqueSecret, WorkflowSandbox } from '../support/workflow-sandbox';
 
 const WITH_SECRETS = join(PROJECT_DIR, 'workflows', 'lib', 'with-secrets.sh');
 const PRODUCTION_REF = 'ref+op://platform-production/app-api-token/credential';
-const synthesized = mkdtempSync(join(tmpdir(), 'workflow-synth-'));
+const synthesized = synthesizedForFile('workflow-synth-');
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 let sandbox: WorkflowSandbox;
 let token: string;
 
-beforeAll(() => {
-  expect(synthMain(synthesized).status).toBe(0);
-});
-afterAll(() => rmSync(synthesized, { recursive: true, force: true }));
 beforeEach(() => {
   sandbox = new WorkflowSandbox();
   sandbox.installTerraform('1.11.4');

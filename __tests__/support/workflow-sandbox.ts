@@ -167,6 +167,19 @@ export function uniqueSecret(label: string): string {
 }
 
 /** Synthesizes the real app (main.ts, as `cdktf synth` runs it) into `outdir`, with `env` added. */
+/**
+ * The app synthesized once for the calling test file into a temporary directory (removed after the
+ * file), for the workflow stand-ins to deploy from. Registers its own beforeAll/afterAll.
+ */
+export function synthesizedForFile(prefix: string): string {
+  const outdir = mkdtempSync(join(tmpdir(), prefix));
+  beforeAll(() => {
+    expect(synthMain(outdir).status).toBe(0);
+  });
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  return outdir;
+}
+
 export function synthMain(outdir: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
     cwd: PROJECT_DIR,

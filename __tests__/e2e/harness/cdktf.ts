@@ -1,9 +1,8 @@
-import { join } from 'node:path';
+import { CDKTF_BIN } from '../../../lib/bootstrap/commands';
+import { PROJECT_DIR } from '../../../lib/sandbox/paths';
 import { startProcess, type RunOptions, type RunResult } from './terraform';
 
-const PROJECT_DIR = join(__dirname, '..', '..', '..');
-/** The project's own cdktf CLI (devDependency), exactly what `npx cdktf` runs. */
-export const CDKTF_BIN = join(PROJECT_DIR, 'node_modules', '.bin', 'cdktf');
+export { CDKTF_BIN };
 
 /** Runs the real `cdktf` CLI in the project directory; timeout kills its whole process group. */
 export function runCdktf(args: readonly string[], options: Omit<RunOptions, 'cwd'> & { cwd?: string }): Promise<RunResult> {

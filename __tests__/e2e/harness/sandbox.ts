@@ -41,11 +41,11 @@ export function ensureSandboxEmulator(): void {
  * A sandbox of the test's own (own SANDBOX_HOME, own ports), sharing the installed emulator. Stopped
  * by its recorded pids in `stop()`, which afterAll must call also on failure.
  */
-export async function startTestSandbox(label: string, extraEnv: Record<string, string> = {}): Promise<TestSandbox> {
+export async function startTestSandbox(label: string, extraEnv: Record<string, string> = {}, baseEnv: NodeJS.ProcessEnv = process.env): Promise<TestSandbox> {
   ensureSandboxEmulator();
   const home = mkdtempSync(join(tmpdir(), `e2e-sandbox-${label}-`));
   symlinkSync(sandboxPaths({}).emulatorDir, join(home, 'emulator'));
-  const env: NodeJS.ProcessEnv = { ...process.env, SANDBOX_HOME: home, SANDBOX_PORT: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extraEnv };
+  const env: NodeJS.ProcessEnv = { ...baseEnv, SANDBOX_HOME: home, SANDBOX_PORT: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extraEnv };
   const started = Date.now();
   const state = await sandboxUp(env);
   progress(`${label}: sandbox up on ${state.endpoint} in ${((Date.now() - started) / 1000).toFixed(1)}s (moto pid ${state.motoPid})`);

@@ -1,14 +1,12 @@
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runCommand, type CommandResult } from '../../../lib/bootstrap/commands';
 import { accountSession, resolveTarget, type AccountSession, type Target } from '../../../lib/bootstrap/target';
-import { ensureEmulator } from '../../../lib/sandbox/emulator';
-import { sandboxDown, sandboxUp } from '../../../lib/sandbox/lifecycle';
-import { PROJECT_DIR, sandboxPaths } from '../../../lib/sandbox/paths';
+import { PROJECT_DIR } from '../../../lib/sandbox/paths';
 import type { SandboxState } from '../../../lib/sandbox/state-file';
 import { progress } from '../harness/progress';
+import { startTestSandbox, type TestSandbox } from '../harness/sandbox';
 import { terraformEnv } from '../harness/terraform';
 import { WorkflowSandbox } from '../../support/workflow-sandbox';
 
@@ -18,38 +16,47 @@ export type StackName = keyof typeof ACCOUNTS;
 export const REGION = 'eu-west-1';
 
 /**
- * A sandbox of the suite's own (own SANDBOX_HOME in a temp directory, the installed emulator linked
- * in), started and stopped by its recorded pids, also when a test fails.
+ * The lifecycle suite's view of a sandbox of its own (harness/sandbox.ts starts and stops it by its
+ * recorded pids, also when a test fails): per-stack account sessions, workflow runs and stand-ins.
  */
 export class SandboxWorld {
-  readonly home = mkdtempSync(join(tmpdir(), 'sandbox-e2e-'));
-  readonly env: NodeJS.ProcessEnv;
-  state!: SandboxState;
+  private sandbox?: TestSandbox;
   target!: Target;
   private readonly sessions = new Map<string, AccountSession>();
 
-  constructor() {
-    const env = terraformEnv();
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB', 'SANDBOX', 'SANDBOX_ENDPOINT', 'STATE_BACKEND_MIGRATED', 'BACKEND_CONFIG_FILE']) delete env[name];
-    this.env = { ...env, SANDBOX_HOME: this.home, FORCE_COLOR: '0' };
-  }
-
   async start(): Promise<void> {
-    // Install (or find) moto once in the project's .sandbox/, then share it: installing per run would be slow.
-    const installed = ensureEmulator(sandboxPaths({ ...process.env, SANDBOX_HOME: '' }), { ...process.env, SANDBOX_HOME: '' });
-    symlinkSync(sandboxPaths({ ...process.env, SANDBOX_HOME: '' }).emulatorDir, join(this.home, 'emulator'));
-    this.state = await sandboxUp(this.env, progress);
-    progress(`sandbox ${this.state.endpoint} (moto ${installed.version}, pids ${this.state.pid}/${this.state.motoPid})`);
+    // The harness CLI config, and no identity, endpoint or setting of the caller's.
+    const base = terraformEnv();
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_DYNAMODB', 'SANDBOX', 'SANDBOX_ENDPOINT', 'STATE_BACKEND_MIGRATED', 'BACKEND_CONFIG_FILE']) delete base[name];
+    this.sandbox = await startTestSandbox('lifecycle', { FORCE_COLOR: '0' }, base);
     this.target = await resolveTarget({ sandbox: true, outDir: this.outDir('bootstrap') }, this.env);
   }
 
   async stop(): Promise<void> {
     try {
-      await sandboxDown(this.env, progress);
+      await this.sandbox?.stop();
     } finally {
       this.cleanupStandIns();
-      rmSync(this.home, { recursive: true, force: true });
     }
+  }
+
+  private get started(): TestSandbox {
+    if (!this.sandbox) throw new Error('SandboxWorld: call start() first');
+    return this.sandbox;
+  }
+
+  /** SANDBOX_HOME of this sandbox (a temporary directory, removed by stop()). */
+  get home(): string {
+    return this.started.home;
+  }
+
+  /** Environment for the sandbox CLI and for bootstrap (its sessions add each account's credentials). */
+  get env(): NodeJS.ProcessEnv {
+    return this.started.env;
+  }
+
+  get state(): SandboxState {
+    return this.started.state;
   }
 
   /** An output directory of its own per purpose, so parallel synths never rewrite each other's stacks. */
