@@ -1,9 +1,11 @@
 import { actionOf, deniedBy, parsePolicy, policyForMoto, type ParsedPolicy, type S3Request } from '../lib/sandbox/bucket-policies';
 import { decodeAwsChunked, s3RequestOf } from '../lib/sandbox/shim';
-import { resolveBlueprint } from '../lib/blueprint';
+import { appDefinition } from '../environments';
+import { resolveBlueprint, settingProblems } from '../lib/blueprint';
 import { tlsOnlyPolicyDocument } from '../lib/constructs/tls-only-policy';
 import { DefinitionError } from '../lib/errors';
-import { resolveSandboxConnection, sandboxEnabled } from '../lib/sandbox/connection';
+import { resolveSandboxConnection } from '../lib/sandbox/connection';
+import { resolveDefinitions } from '../lib/settings/resolve-definitions';
 
 /** The state bucket's policy exactly as lib/constructs/tls-only-policy.ts renders it, for a bucket named `state`. */
 const TLS_ONLY = JSON.stringify(tlsOnlyPolicyDocument('arn:aws:s3:::state'));
@@ -140,12 +142,35 @@ describe('where SANDBOX=1 connects', () => {
 });
 
 describe('the SANDBOX setting', () => {
-  it.each(['1', 'true', 'TRUE', 'yes', ' Yes '])('%j turns it on', (value) => expect(sandboxEnabled(value)).toBe(true));
-  it.each([undefined, '', '0', 'false', 'No'])('%j leaves it off', (value) => expect(sandboxEnabled(value)).toBe(false));
+  const fromEnv = (value: string | undefined) => ({ context: () => undefined, env: { SANDBOX: value } });
+  it.each(['1', 'true', 'TRUE', 'yes', 'Yes'])('%j turns it on', (value) => {
+    expect(settingProblems(fromEnv(value))).toEqual([]);
+    expect(resolveBlueprint(fromEnv(value)).sandbox).toBe(true);
+  });
+  it.each([undefined, '', '0', 'false', 'No'])('%j leaves it off', (value) => {
+    expect(settingProblems(fromEnv(value))).toEqual([]);
+    expect(resolveBlueprint(fromEnv(value)).sandbox).toBe(false);
+  });
 
   it('refuses anything else, so a typo never silently means real AWS', () => {
-    expect(() => sandboxEnabled('on')).toThrow(DefinitionError);
-    expect(() => sandboxEnabled('on')).toThrow('SANDBOX: "on" is not 1/true/yes or 0/false/no; use SANDBOX=1 to target the local sandbox, or unset it for AWS');
+    expect(settingProblems(fromEnv('on'))).toEqual(['SANDBOX: "on" is not a boolean: use SANDBOX=1 to target the local sandbox, or unset it for AWS']);
+    expect(settingProblems(fromEnv(' Yes '))).toEqual(['SANDBOX: " Yes " has leading or trailing whitespace: remove it']);
+  });
+
+  it('is reported with every other problem, not alone', () => {
+    let thrown: unknown;
+    try {
+      resolveDefinitions(appDefinition, { context: () => undefined, env: { SANDBOX: 'on', STATE_BACKEND_MIGRATED: 'maybe' } });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DefinitionError);
+    expect((thrown as DefinitionError).problems).toEqual(
+      expect.arrayContaining([
+        'SANDBOX: "on" is not a boolean: use SANDBOX=1 to target the local sandbox, or unset it for AWS',
+        'STATE_BACKEND_MIGRATED: "maybe" is not a boolean: use true or false',
+      ]),
+    );
   });
 
   it('is read from context first, then the environment', () => {

@@ -1,5 +1,3 @@
-import { sandboxEnabled } from './sandbox/connection';
-
 /**
  * Project-wide settings every definition is computed from, each overridable without editing code:
  * first an environment variable (one run), then `cdktf.json` "context" (committed, the whole team),
@@ -41,6 +39,8 @@ export interface Setting {
   readonly env: string;
   /** How the value is checked (settingProblems): free text unless said otherwise. */
   readonly kind?: 'boolean';
+  /** What to do when a boolean setting holds something else. @default 'use true or false' */
+  readonly booleanFix?: string;
 }
 
 /** The override table, documented in the README. One line per setting; `kind` makes the check stricter. */
@@ -53,7 +53,8 @@ export const SETTINGS = {
   backendConfigFile: { context: 'backendConfigFile', env: 'BACKEND_CONFIG_FILE' },
   // GitHub Actions sets GITHUB_REPOSITORY itself; commit the context key so every synth agrees.
   githubRepository: { context: 'githubRepository', env: 'GITHUB_REPOSITORY' },
-  sandbox: { context: 'sandbox', env: 'SANDBOX' },
+  // Strict, like every boolean: a typo must not silently mean "real AWS".
+  sandbox: { context: 'sandbox', env: 'SANDBOX', kind: 'boolean', booleanFix: 'use SANDBOX=1 to target the local sandbox, or unset it for AWS' },
 } as const satisfies Record<string, Setting>;
 
 export const DEFAULT_PROJECT = 'acme-platform';
@@ -103,7 +104,7 @@ export function settingProblems(sources: SettingSources): string[] {
     if (typeof value === 'object') {
       problems.push(`${where}: must be a single value, not ${Array.isArray(value) ? 'a list' : 'an object'}: set it to a string`);
     } else if (setting.kind === 'boolean' && parseBoolean(`${value}`) === undefined) {
-      problems.push(`${where}: ${JSON.stringify(value)} is not a boolean: use true or false`);
+      problems.push(`${where}: ${JSON.stringify(value)} is not a boolean: ${setting.booleanFix ?? 'use true or false'}`);
     } else if (typeof value === 'string' && value.trim() !== value) {
       problems.push(`${where}: ${JSON.stringify(value)} has leading or trailing whitespace: remove it`);
     }
@@ -133,7 +134,8 @@ export function resolveBlueprint(sources: SettingSources): Blueprint {
     stateBackendMigrated: parseBoolean(read(sources, SETTINGS.stateBackendMigrated)) ?? false,
     backendConfigFile: read(sources, SETTINGS.backendConfigFile),
     githubRepository: read(sources, SETTINGS.githubRepository) ?? DEFAULT_GITHUB_REPOSITORY,
-    sandbox: sandboxEnabled(read(sources, SETTINGS.sandbox)),
+    // An unreadable value is reported by settingProblems with every other problem; synth stops first.
+    sandbox: parseBoolean(read(sources, SETTINGS.sandbox)) ?? false,
     accountId(environment, fallback) {
       const fromEnv = sources.env[accountIdVariable(environment)];
       if (present(fromEnv)) return fromEnv!;

@@ -1,4 +1,3 @@
-import { DefinitionError } from '../errors';
 import { sandboxPaths } from './paths';
 import { readState } from './state-file';
 
@@ -41,15 +40,4 @@ export function resolveSandboxConnection(env: Readonly<Record<string, string | u
   const state = readState(paths.stateFile);
   if (!state) return { problem: `SANDBOX: no sandbox is running (no ${paths.stateFile}); start it with \`npm run sandbox -- up\`, or set SANDBOX_ENDPOINT` };
   return { endpoint: state.endpoint };
-}
-
-/**
- * The SANDBOX setting, strictly: a typo must not silently mean "real AWS". `1`/`true`/`yes` on,
- * `0`/`false`/`no` or unset off (any case), anything else a DefinitionError naming the fix.
- */
-export function sandboxEnabled(raw: string | undefined): boolean {
-  const value = (raw ?? '').trim().toLowerCase();
-  if (['1', 'true', 'yes'].includes(value)) return true;
-  if (['', '0', 'false', 'no'].includes(value)) return false;
-  throw new DefinitionError([`SANDBOX: "${raw}" is not 1/true/yes or 0/false/no; use SANDBOX=1 to target the local sandbox, or unset it for AWS`]);
 }
