@@ -1,4 +1,4 @@
 import { appDefinition } from './environments';
-import { synthesizeMain } from './lib/synthesize-app';
+import { synthesizeMain } from './lib/app/synthesize-app';
 
 synthesizeMain(appDefinition);

@@ -1,5 +1,5 @@
 import { appDefinition } from '../environments';
-import { parameterName } from '../lib/naming';
+import { parameterName } from '../lib/naming/naming-rule';
 import { onlyResource, sources, synthApp, type StackJson } from './support/synth';
 
 const { stacks } = synthApp(appDefinition);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appDefinition } from '../environments';
-import { DefinitionError } from '../lib/errors';
+import { DefinitionError } from '../lib/definitions/errors';
 import { parseBackendConfigFile } from '../lib/backend-config/backend-config-file';
 import { sources, synthApp } from './support/synth';
 

@@ -1,6 +1,6 @@
 import { App, TerraformStack, Testing } from 'cdktf';
-import { applyStateBackend, stateLocation } from '../lib/backend-factory';
-import type { StateDefinition } from '../lib/state-definition';
+import { applyStateBackend, stateLocation } from '../lib/backends/backend-factory';
+import type { StateDefinition } from '../lib/definitions/state-definition';
 import { synthStack } from './support/synth';
 
 const context = { project: 'acme', stack: 'svc' };

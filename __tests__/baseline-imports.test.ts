@@ -1,4 +1,4 @@
-import { rewriteToRootImports } from '../scripts/baseline-imports';
+import { rewriteToRootImports } from '../tooling/bench/baseline-imports';
 
 // The bench's baseline copy must be the same app with the stock template's root imports; its output
 // is compared with ours on every bench run, and this pins the rewrite itself. Package names are

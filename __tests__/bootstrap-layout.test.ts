@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { bootstrapLayout } from '../lib/bootstrap/plan';
+import { bootstrapLayout } from '../tooling/bootstrap/plan';
 
 const sources = (context: Record<string, unknown> = {}, env: Record<string, string> = {}) => ({ context: (key: string) => context[key], env });
 

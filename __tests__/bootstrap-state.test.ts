@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BootstrapError } from '../lib/bootstrap/errors';
-import { readLocalState } from '../lib/bootstrap/inspect';
-import { stateDifferences, summarizeState } from '../lib/bootstrap/state-summary';
+import { BootstrapError } from '../tooling/toolkit/errors';
+import { readLocalState } from '../tooling/bootstrap/inspect';
+import { stateDifferences, summarizeState } from '../tooling/bootstrap/state-summary';
 
 const state = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({

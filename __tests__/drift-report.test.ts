@@ -1,4 +1,4 @@
-import { changedPaths, driftOf } from '../lib/drift/drift-events';
+import { changedPaths, driftOf } from '../tooling/drift/drift-events';
 
 const plan = (drift: unknown[], resources: unknown[] = [{ address: 'x' }]) => JSON.stringify({ prior_state: { values: { root_module: { resources } } }, resource_drift: drift });
 

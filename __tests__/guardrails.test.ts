@@ -4,12 +4,12 @@ import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmana
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { S3Backend, TerraformStack, TerraformVariable, Testing, type App } from 'cdktf';
 import { appDefinition } from '../environments';
-import { applyStateBackend } from '../lib/backend-factory';
+import { applyStateBackend } from '../lib/backends/backend-factory';
 import { SecureBucket } from '../lib/constructs/secure-bucket';
-import type { ProtectionLevel } from '../lib/environment';
+import type { ProtectionLevel } from '../lib/definitions/environment';
 import { applyGuardrails, assertGuardrails, guardrailFindings, GuardrailError, suppress } from '../lib/guardrails';
 import { isSecretLookingName } from '../lib/guardrails/rules/no-plaintext-secrets';
-import type { StateDefinition } from '../lib/state-definition';
+import type { StateDefinition } from '../lib/definitions/state-definition';
 import { stagingOnLocalState } from './fixtures/staging-on-local-state';
 import { synthApp } from './support/synth';
 

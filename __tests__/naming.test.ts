@@ -1,5 +1,5 @@
 import { appDefinition } from '../environments';
-import { localStatePath, resourceName, stateKey } from '../lib/naming';
+import { localStatePath, resourceName, stateKey } from '../lib/naming/naming-rule';
 import qa from './fixtures/qa';
 import { sources, synthApp, type StackJson } from './support/synth';
 

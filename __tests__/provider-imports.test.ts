@@ -36,7 +36,7 @@ describe('provider imports', () => {
 
   it('scans the project sources, not installed or generated files', () => {
     const files = projectSourceFiles(join(__dirname, '..'));
-    expect(files).toEqual(expect.arrayContaining(['main.ts', join('lib', 'build-app.ts'), join('__tests__', 'provider-imports.test.ts')]));
+    expect(files).toEqual(expect.arrayContaining(['main.ts', join('lib', 'app', 'build-app.ts'), join('__tests__', 'provider-imports.test.ts')]));
     expect(files.filter((file) => /(^|[/\\])(node_modules|cdktf\.out|dist)[/\\]/.test(file))).toEqual([]);
   });
 

@@ -1,10 +1,10 @@
-import { actionOf, deniedBy, parsePolicy, policyForMoto, type ParsedPolicy, type S3Request } from '../lib/sandbox/bucket-policies';
-import { decodeAwsChunked, s3RequestOf } from '../lib/sandbox/shim';
+import { actionOf, deniedBy, parsePolicy, policyForMoto, type ParsedPolicy, type S3Request } from '../tooling/sandbox/bucket-policies';
+import { decodeAwsChunked, s3RequestOf } from '../tooling/sandbox/shim';
 import { appDefinition } from '../environments';
-import { resolveBlueprint, settingProblems } from '../lib/blueprint';
+import { resolveBlueprint, settingProblems } from '../lib/settings/blueprint';
 import { tlsOnlyPolicyDocument } from '../lib/constructs/tls-only-policy';
-import { DefinitionError } from '../lib/errors';
-import { resolveSandboxConnection } from '../lib/sandbox/connection';
+import { DefinitionError } from '../lib/definitions/errors';
+import { resolveSandboxConnection } from '../tooling/sandbox/connection';
 import { resolveDefinitions } from '../lib/settings/resolve-definitions';
 
 /** The state bucket's policy exactly as lib/constructs/tls-only-policy.ts renders it, for a bucket named `state`. */

@@ -1,4 +1,4 @@
-import { parseSecretsEnv } from '../lib/secrets/secrets-env-file';
+import { parseSecretsEnv } from '../tooling/secrets/secrets-env-file';
 
 describe('secrets.env: the forms that are accepted', () => {
   it('reads TF_VAR_ lines in the dotenv subset: export, quotes, comments, CRLF, a byte order mark', () => {

@@ -2,7 +2,7 @@ import { appDefinition } from '../environments';
 import { partitionOf } from '../lib/iam/arn';
 import type { IamPolicyDocument } from '../lib/iam/policy-document';
 import { stateAccessPolicy } from '../lib/iam/state-access-policy';
-import type { S3State } from '../lib/state-definition';
+import type { S3State } from '../lib/definitions/state-definition';
 import { resourcesOf, synthApp } from './support/synth';
 
 const context = { project: 'acme', stack: 'svc', stateAccountId: '123456789012' };

@@ -1,6 +1,6 @@
 import { keyProblems, locationCollisions, resolvedLocalPath, stateObjects, type StackLocations } from '../lib/validation/state-locations';
 import { environmentRole } from '../lib/guardrails/role';
-import { parseBoolean } from '../lib/blueprint';
+import { parseBoolean } from '../lib/settings/blueprint';
 
 const project = 'acme-platform';
 const s3 = (key: string) => ({ kind: 's3' as const, bucket: 'b', region: 'eu-west-1', locking: 'lockfile' as const, key });

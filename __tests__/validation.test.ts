@@ -1,10 +1,10 @@
 import { appDefinition } from '../environments';
-import type { EnvironmentModule } from '../lib/environment';
-import { DefinitionError } from '../lib/errors';
+import type { EnvironmentModule } from '../lib/definitions/environment';
+import { DefinitionError } from '../lib/definitions/errors';
 import { definitionProblems } from '../lib/validation/validate-definitions';
 import { sources, synthApp } from './support/synth';
 import staging from '../environments/staging';
-import { resolveBlueprint } from '../lib/blueprint';
+import { resolveBlueprint } from '../lib/settings/blueprint';
 
 const blueprint = resolveBlueprint(sources());
 const stateBackend = appDefinition.stateBackend(blueprint);

@@ -1,4 +1,4 @@
-import { defineEnvironment } from '../lib/environment';
+import { defineEnvironment } from '../lib/definitions/environment';
 
 /** One engineer's fast loop: local state, nothing to create first, nothing to pay for state. */
 export default defineEnvironment((blueprint) => ({

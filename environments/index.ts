@@ -1,4 +1,4 @@
-import type { AppDefinition } from '../lib/build-app';
+import type { AppDefinition } from '../lib/app/build-app';
 import dev from './dev';
 import production from './production';
 import staging from './staging';

@@ -1,4 +1,4 @@
-import { defineEnvironment } from '../lib/environment';
+import { defineEnvironment } from '../lib/definitions/environment';
 
 /**
  * Production: S3 state encrypted with the state-backend's KMS key, locked through DynamoDB. To move

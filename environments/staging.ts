@@ -1,4 +1,4 @@
-import { defineEnvironment } from '../lib/environment';
+import { defineEnvironment } from '../lib/definitions/environment';
 
 /** Shared by the team: remote state in S3, locked with S3-native lockfiles (no DynamoDB). */
 export default defineEnvironment((blueprint) => ({

@@ -1,4 +1,4 @@
-import { defineStateBackend } from '../lib/state-backend-definition';
+import { defineStateBackend } from '../lib/definitions/state-backend-definition';
 
 /**
  * The bootstrap stack. Phase 1 keeps its state locally (its bucket does not exist yet); once

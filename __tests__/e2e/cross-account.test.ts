@@ -1,5 +1,5 @@
 /**
- * Cross-account state access, proven against the moto sandbox (lib/sandbox/): moto keeps resources
+ * Cross-account state access, proven against the moto sandbox (tooling/sandbox/): moto keeps resources
  * per account, and STS AssumeRole/AssumeRoleWithWebIdentity return credentials that act in the
  * role's account. The stacks are the app's own, synthesized with SANDBOX=1 (connection settings only).
  *
@@ -14,10 +14,10 @@ import { App } from 'cdktf';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
-import { buildApp } from '../../lib/build-app';
-import { sandboxRequestHandler, type SandboxCredentials } from '../../lib/sandbox/credentials';
-import { callSandbox } from '../../lib/sandbox/lifecycle';
-import type { SandboxState } from '../../lib/sandbox/state-file';
+import { buildApp } from '../../lib/app/build-app';
+import { sandboxRequestHandler, type SandboxCredentials } from '../../tooling/sandbox/credentials';
+import { callSandbox } from '../../tooling/sandbox/lifecycle';
+import type { SandboxState } from '../../tooling/sandbox/state-file';
 import { sources } from '../support/synth';
 import { ensureTerraform, runTerraform, terraformEnv, type RunResult } from './harness/terraform';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';

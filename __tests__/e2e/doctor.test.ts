@@ -45,7 +45,7 @@ function run(command: string, args: readonly string[], options: { cwd?: string; 
 
 /** `npm run doctor -- <args>` as a user runs it (the same node command the npm script runs). */
 const doctor = (args: readonly string[], env: Record<string, string> = {}) =>
-  run(process.execPath, ['--require', 'tsx/cjs', 'scripts/doctor.ts', ...args], { env });
+  run(process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/doctor.ts', ...args], { env });
 
 const lines = (output: string, prefix: string) => output.split('\n').filter((line) => line.trimStart().startsWith(prefix));
 

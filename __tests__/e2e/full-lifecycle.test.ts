@@ -27,11 +27,11 @@ import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { CDKTF_BIN, runCommand, TERRAFORM_BIN, type CommandResult } from '../../lib/bootstrap/commands';
-import { runBootstrap, type BootstrapResult } from '../../lib/bootstrap/run-bootstrap';
-import { summarizeState, type StateSummary } from '../../lib/bootstrap/state-summary';
-import type { ClientConfig } from '../../lib/bootstrap/target';
-import { PROJECT_DIR, sandboxPaths } from '../../lib/sandbox/paths';
+import { CDKTF_BIN, runCommand, TERRAFORM_BIN, type CommandResult } from '../../tooling/toolkit/run-command';
+import { runBootstrap, type BootstrapResult } from '../../tooling/bootstrap/run-bootstrap';
+import { summarizeState, type StateSummary } from '../../tooling/bootstrap/state-summary';
+import type { ClientConfig } from '../../tooling/toolkit/account-session';
+import { PROJECT_DIR, sandboxPaths } from '../../tooling/sandbox/paths';
 import { progress } from './harness/progress';
 import { ensureTerraform } from './harness/terraform';
 import { waitFor } from './harness/wait';
@@ -430,7 +430,7 @@ async function driftScenario(): Promise<void> {
         env: { ...staging.env, TF_VAR_app_api_token: STAGING_TOKEN },
         timeoutMs: 180_000,
       }),
-      runCommand(process.execPath, ['--require', 'tsx/cjs', 'scripts/drift.ts', '--sandbox', '--output', world.outDir('drift')], {
+      runCommand(process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/drift.ts', '--sandbox', '--output', world.outDir('drift')], {
         cwd: PROJECT_DIR,
         env: { ...world.env, STATE_BACKEND_MIGRATED: 'true' },
         timeoutMs: 240_000,

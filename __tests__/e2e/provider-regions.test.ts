@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { providerBinaryPath, regionsInProviderBinary, renderRegionsModule } from '../../lib/validation/provider-regions-source';
 
 /**
- * lib/validation/provider-regions.ts is generated from the provider binary (scripts/provider-regions.ts);
+ * lib/validation/provider-regions.ts is generated from the provider binary (tooling/bin/provider-regions.ts);
  * it must match the binary the suite runs Terraform with. Here, not in the unit suite: it reads the
  * 700 MB binary from the provider mirror.
  */

@@ -1,7 +1,7 @@
 import { ListBucketsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sandboxDown } from '../../lib/sandbox/lifecycle';
+import { sandboxDown } from '../../tooling/sandbox/lifecycle';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { ensureTerraform, startProcess, terraformEnv } from './harness/terraform';
 

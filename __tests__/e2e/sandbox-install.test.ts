@@ -3,12 +3,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installedEmulator } from '../../lib/sandbox/emulator';
-import { INSTALL_SCRIPT, sandboxPaths } from '../../lib/sandbox/paths';
+import { installedEmulator } from '../../tooling/sandbox/emulator';
+import { INSTALL_SCRIPT, sandboxPaths } from '../../tooling/sandbox/paths';
 import { progress } from './harness/progress';
 
 /**
- * The Debian route of scripts/install-sandbox-emulator.sh, exercised for real even where moto is on
+ * The Debian route of tooling/sandbox/install-emulator.sh, exercised for real even where moto is on
  * PATH (SANDBOX_EMULATOR=debian): python3-moto from trixie through a private apt configuration,
  * unpacked into the sandbox home, runnable with Debian's python3 — and the system's apt
  * configuration and lists exactly as before.

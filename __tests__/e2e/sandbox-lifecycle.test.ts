@@ -5,9 +5,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sandboxRequestHandler } from '../../lib/sandbox/credentials';
-import { sandboxPaths } from '../../lib/sandbox/paths';
-import { processMatches, readState, type SandboxState } from '../../lib/sandbox/state-file';
+import { sandboxRequestHandler } from '../../tooling/sandbox/credentials';
+import { sandboxPaths } from '../../tooling/sandbox/paths';
+import { processMatches, readState, type SandboxState } from '../../tooling/sandbox/state-file';
 import { ensureSandboxEmulator, SANDBOX_REGION } from './harness/sandbox';
 import { progress } from './harness/progress';
 import { waitFor } from './harness/wait';
@@ -25,7 +25,7 @@ const started = new Set<number>();
 
 function sandbox(args: string[], extraEnv: Record<string, string> = {}) {
   const begin = Date.now();
-  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'scripts/sandbox.ts', ...args], {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/sandbox.ts', ...args], {
     cwd: PROJECT_DIR,
     env: { ...env, ...extraEnv },
     encoding: 'utf8',
@@ -228,7 +228,7 @@ describe('a sandbox that did not end cleanly', () => {
   it('two `up` at once start one sandbox: both print its endpoint, one supervisor runs', async () => {
     const upInBackground = () =>
       new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'scripts/sandbox.ts', 'up'], { cwd: PROJECT_DIR, env });
+        const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/sandbox.ts', 'up'], { cwd: PROJECT_DIR, env });
         let stdout = '';
         child.stdout.on('data', (chunk) => (stdout += chunk));
         child.on('close', (code) => resolve({ code, stdout }));

@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { appDefinition } from '../../environments';
-import { applyStateBackend } from '../../lib/backend-factory';
-import type { S3State } from '../../lib/state-definition';
+import { applyStateBackend } from '../../lib/backends/backend-factory';
+import type { S3State } from '../../lib/definitions/state-definition';
 import { synthApp, synthStack } from '../support/synth';
 import type { LocalDynamoDb } from './harness/dynamodb-server';
 import { expectLockRefused, lockContention } from './harness/lock-contention';

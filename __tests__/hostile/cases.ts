@@ -1,6 +1,6 @@
 import { appDefinition } from '../../environments';
-import type { AppDefinition } from '../../lib/build-app';
-import type { Blueprint } from '../../lib/blueprint';
+import type { AppDefinition } from '../../lib/app/build-app';
+import type { Blueprint } from '../../lib/settings/blueprint';
 
 /**
  * The hostile-input cases: every way of feeding the app something wrong that we know of, each with

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synthesizeMain } from '../../lib/synthesize-app';
+import { synthesizeMain } from '../../lib/app/synthesize-app';
 import { realAppDefinition, SYNTH_CASES } from './cases';
 
 /**

@@ -3,9 +3,9 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
-import { loadSecretsEnv } from '../../lib/secrets/secrets-env-file';
+import { loadSecretsEnv } from '../../tooling/secrets/secrets-env-file';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
-import { runSynth } from '../../lib/synthesize-app';
+import { runSynth } from '../../lib/app/synthesize-app';
 import { realAppDefinition, type SecretsCase, type SynthCase } from './cases';
 
 export const PROJECT_DIR = join(__dirname, '..', '..');

@@ -1,7 +1,7 @@
 import { appDefinition } from '../../environments';
-import type { AppDefinition } from '../../lib/build-app';
-import { DefinitionError } from '../../lib/errors';
-import type { EnvironmentDefinition } from '../../lib/environment';
+import type { AppDefinition } from '../../lib/app/build-app';
+import { DefinitionError } from '../../lib/definitions/errors';
+import type { EnvironmentDefinition } from '../../lib/definitions/environment';
 import { resourcesOf, sources, synthApp, type StackJson } from '../support/synth';
 
 const { stacks } = synthApp(appDefinition);
@@ -195,7 +195,7 @@ describe('state access definitions: every problem at once, as env.field: fix', (
 describe('the doctor checks state as the backend reaches it', () => {
   it('its targets carry each environment\'s state role', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { allTargets } = require('../../lib/doctor/targets') as typeof import('../../lib/doctor/targets');
+    const { allTargets } = require('../../tooling/doctor/targets') as typeof import('../../tooling/doctor/targets');
     const targets = allTargets(appDefinition, sources());
     const role = (name: string) => {
       const state = targets.find((target) => target.name === name)!.state;

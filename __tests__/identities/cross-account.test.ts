@@ -6,7 +6,7 @@ import { S3Backend, TerraformStack, Testing, type App } from 'cdktf';
 import { appDefinition } from '../../environments';
 import { parseBackendConfigFile } from '../../lib/backend-config/backend-config-file';
 import { hclBody } from '../../lib/backend-config/render-hcl';
-import type { EnvironmentDefinition } from '../../lib/environment';
+import type { EnvironmentDefinition } from '../../lib/definitions/environment';
 import { applyGuardrails, assertGuardrails, guardrailFindings, GuardrailError, suppress } from '../../lib/guardrails';
 import { synthApp, sources } from '../support/synth';
 

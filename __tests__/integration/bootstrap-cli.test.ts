@@ -10,7 +10,7 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 /** The scripts as npm runs them, with nothing from the developer's AWS setup and no sandbox running. */
 function run(script: string, args: string[], env: Record<string, string> = {}) {
   const clean: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, SANDBOX_HOME: join(home, 'sandbox'), AWS_EC2_METADATA_DISABLED: 'true', ...env };
-  return spawnSync(process.execPath, ['--require', 'tsx/cjs', join('scripts', script), ...args], { cwd: PROJECT_DIR, env: clean, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', script), ...args], { cwd: PROJECT_DIR, env: clean, encoding: 'utf8', timeout: 60_000 });
 }
 
 describe('npm run bootstrap / drift / sandbox:state: errors say what to do', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { appDefinition } from '../../environments';
-import { generateExamples } from '../../lib/examples/generate-examples';
+import { generateExamples } from '../../tooling/examples/generate-examples';
 
 const root = join(__dirname, '..', '..');
 const generated = generateExamples(appDefinition);

@@ -206,7 +206,7 @@ describe('hostile secrets and workflows (with-secrets.sh)', () => {
   });
 });
 
-describe('hostile endpoints and settings for the doctor (scripts/doctor.ts)', () => {
+describe('hostile endpoints and settings for the doctor (tooling/bin/doctor.ts)', () => {
   let server: Server;
   let endpoint: string;
   // Staging's and production's backends assume their state role first: a real STS answer gets the
@@ -241,7 +241,7 @@ describe('hostile endpoints and settings for the doctor (scripts/doctor.ts)', ()
       AWS_ENDPOINT_URL_STS: sts.endpoint,
       ...extra,
     });
-    return run(process.execPath, ['--require', 'tsx/cjs', join('scripts', 'doctor.ts'), ...stacks], baseEnv(env)).then((result) => ({ result, secrets }));
+    return run(process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', 'doctor.ts'), ...stacks], baseEnv(env)).then((result) => ({ result, secrets }));
   };
 
   it('doctor-404-s3 and doctor-404-dynamodb: an endpoint that is not AWS is named as such', async () => {

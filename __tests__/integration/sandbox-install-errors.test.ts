@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INSTALL_SCRIPT, PROJECT_DIR } from '../../lib/sandbox/paths';
+import { INSTALL_SCRIPT, PROJECT_DIR } from '../../tooling/sandbox/paths';
 
 /**
  * When the emulator cannot be installed, the installer (and with it `.ci/run`, `sandbox up` and the
@@ -41,7 +41,7 @@ it('no moto on PATH and no Debian tools: fails with the pip instructions', () =>
 });
 
 it('sandbox up reports the installer failure instead of starting anything', () => {
-  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'scripts/sandbox.ts', 'up'], {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/sandbox.ts', 'up'], {
     cwd: PROJECT_DIR,
     env: { ...process.env, SANDBOX_HOME: home, SANDBOX_EMULATOR: 'path', PATH: `${join(process.execPath, '..')}:/usr/bin:/bin` },
     encoding: 'utf8',

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
-import { BACKEND_SERVICES, PROVIDER_SERVICES } from '../../lib/sandbox/connection';
+import { BACKEND_SERVICES, PROVIDER_SERVICES } from '../../tooling/sandbox/connection';
 import { sources, synthApp, type StackJson } from '../support/synth';
 
 /**

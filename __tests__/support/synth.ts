@@ -1,6 +1,6 @@
 import { App, Testing, type TerraformStack } from 'cdktf';
-import type { SettingSources } from '../../lib/blueprint';
-import { buildApp, type AppDefinition, type BuiltApp } from '../../lib/build-app';
+import type { SettingSources } from '../../lib/settings/blueprint';
+import { buildApp, type AppDefinition, type BuiltApp } from '../../lib/app/build-app';
 
 /** Synthesized Terraform JSON of one stack, parsed. */
 export type StackJson = {

@@ -1,6 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { applyStateBackend, type StateContext } from '../backend-factory';
-import type { StateDefinition } from '../state-definition';
+import { applyStateBackend, type StateContext } from '../backends/backend-factory';
+import type { StateDefinition } from '../definitions/state-definition';
 
 /** A synthesized `backend "<type>"` (or `cloud`) block: what the factory puts into a stack. */
 export interface BackendBlock {

@@ -1,7 +1,7 @@
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { readRegularFile } from '../settings/read-regular-file';
-import type { EnvironmentDefinition } from '../environment';
-import type { StateDefinition } from '../state-definition';
+import type { EnvironmentDefinition } from '../definitions/environment';
+import type { StateDefinition } from '../definitions/state-definition';
 import { stateSchema } from '../validation/state-schema';
 
 /**

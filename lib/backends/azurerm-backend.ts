@@ -1,6 +1,6 @@
 import { AzurermBackend } from 'cdktf';
-import { stateKey } from '../naming';
-import type { AzurermState } from '../state-definition';
+import { stateKey } from '../naming/naming-rule';
+import type { AzurermState } from '../definitions/state-definition';
 import type { BackendAdapter, StateContext } from './backend-context';
 
 const keyOf = (state: AzurermState, context: StateContext) => state.key ?? stateKey(context.project, context.stack);

@@ -1,6 +1,6 @@
 import type { TerraformBackend, TerraformStack } from 'cdktf';
-import type { SandboxConnection } from '../sandbox/connection';
-import type { StateDefinition } from '../state-definition';
+import type { SandboxConnection } from '../../tooling/sandbox/connection';
+import type { StateDefinition } from '../definitions/state-definition';
 
 /** What the naming rule needs to place a stack's state. */
 export interface StateContext {

@@ -1,5 +1,5 @@
 import { CloudBackend, NamedCloudWorkspace, TaggedCloudWorkspaces } from 'cdktf';
-import type { CloudState } from '../state-definition';
+import type { CloudState } from '../definitions/state-definition';
 import type { BackendAdapter } from './backend-context';
 
 export const DEFAULT_CLOUD_HOSTNAME = 'app.terraform.io';

@@ -1,6 +1,6 @@
 import { GcsBackend } from 'cdktf';
-import { statePrefix } from '../naming';
-import type { GcsState } from '../state-definition';
+import { statePrefix } from '../naming/naming-rule';
+import type { GcsState } from '../definitions/state-definition';
 import type { BackendAdapter, StateContext } from './backend-context';
 
 const prefixOf = (state: GcsState, context: StateContext) => state.prefix ?? statePrefix(context.project, context.stack);

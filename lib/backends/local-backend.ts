@@ -1,6 +1,6 @@
 import { LocalBackend } from 'cdktf';
-import { localStatePath } from '../naming';
-import type { LocalState } from '../state-definition';
+import { localStatePath } from '../naming/naming-rule';
+import type { LocalState } from '../definitions/state-definition';
 import type { BackendAdapter } from './backend-context';
 
 export const localBackend: BackendAdapter<LocalState> = {

@@ -1,7 +1,7 @@
 import { S3Backend, type S3BackendConfig } from 'cdktf';
-import { stateKey } from '../naming';
-import { BACKEND_SERVICES, SANDBOX_MAX_RETRIES, type SandboxConnection } from '../sandbox/connection';
-import type { S3State } from '../state-definition';
+import { stateKey } from '../naming/naming-rule';
+import { BACKEND_SERVICES, SANDBOX_MAX_RETRIES, type SandboxConnection } from '../../tooling/sandbox/connection';
+import type { S3State } from '../definitions/state-definition';
 import type { BackendAdapter, StateContext } from './backend-context';
 
 /**

@@ -1,4 +1,4 @@
-import type { ProtectionLevel } from '../environment';
+import type { ProtectionLevel } from '../definitions/environment';
 
 /**
  * What an environment is to the organisation, which decides the rules it must follow:

@@ -1,5 +1,5 @@
 import type { IConstruct } from 'constructs';
-import type { ProtectionLevel } from '../environment';
+import type { ProtectionLevel } from '../definitions/environment';
 import type { EnvironmentRole } from './role';
 
 /** What the rules know about the stack they check: which environment, its role, and how it is protected. */

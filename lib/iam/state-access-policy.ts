@@ -1,6 +1,6 @@
 import type { StateContext } from '../backends/backend-context';
 import { s3StateKey } from '../backends/s3-backend';
-import type { S3State } from '../state-definition';
+import type { S3State } from '../definitions/state-definition';
 import { dynamoDbTableArn, parseKmsArn, partitionOf, s3BucketArn, s3ObjectArn } from './arn';
 import type { IamPolicyDocument, IamStatement } from './policy-document';
 

@@ -1,6 +1,6 @@
 import { partitionOf } from '../iam/arn';
 import type { IamPolicyDocument, IamStatement } from '../iam/policy-document';
-import { parameterName, resourceName } from '../naming';
+import { parameterName, resourceName } from '../naming/naming-rule';
 
 export interface DeployPolicyContext {
   readonly project: string;

@@ -1,5 +1,5 @@
 import { partitionOf } from '../iam/arn';
-import { resourceName } from '../naming';
+import { resourceName } from '../naming/naming-rule';
 
 /**
  * Names and ARNs of the identities, from the project's naming rule. ARNs are computed, not read

@@ -1,8 +1,8 @@
-import type { EnvironmentDefinition } from '../environment';
+import type { EnvironmentDefinition } from '../definitions/environment';
 import { parseKmsArn } from '../iam/arn';
-import type { StateBackendDefinition } from '../state-backend-definition';
+import type { StateBackendDefinition } from '../definitions/state-backend-definition';
 import { ciDeployRoleName, roleArn, stateRoleName } from './names';
-import { DEFAULT_STATE_ROLE_TRUST, type ResolvedStateAccess } from './state-access';
+import { DEFAULT_STATE_ROLE_TRUST, type ResolvedStateAccess } from '../definitions/state-access';
 
 /** What an environment's identities resolve to: its accounts, its state access and its CI role. */
 export interface EnvironmentIdentity {

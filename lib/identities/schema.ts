@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { StateAccess } from './state-access';
+import type { StateAccess } from '../definitions/state-access';
 
 /** `arn:<partition>:iam::<12 digits>:role/<path/name>`. */
 export const IAM_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;

@@ -3,7 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { stateRoleName } from './names';
-import type { StateRoleTrust } from './state-access';
+import type { StateRoleTrust } from '../definitions/state-access';
 import { stateRoleTrustPolicy } from './trust-policies';
 
 export interface StateRoleProps {

@@ -1,6 +1,6 @@
 import type { ResourcePolicyDocument, ResourcePolicyStatement } from '../iam/policy-document';
 import { accountOfIamArn, accountRootArn, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from './names';
-import type { StateRoleTrust } from './state-access';
+import type { StateRoleTrust } from '../definitions/state-access';
 
 export interface StateRoleTrustContext {
   readonly region: string;

@@ -1,11 +1,11 @@
 import { applyBackendConfigFile, loadBackendConfigFile } from '../backend-config/backend-config-file';
-import { accountIdVariable, resolveBlueprint, settingOrigin, settingProblems, SETTINGS, type Blueprint, type SettingSources } from '../blueprint';
-import type { AppDefinition } from '../build-app';
-import type { EnvironmentDefinition } from '../environment';
-import { DefinitionError } from '../errors';
+import { accountIdVariable, resolveBlueprint, settingOrigin, settingProblems, SETTINGS, type Blueprint, type SettingSources } from './blueprint';
+import type { AppDefinition } from '../app/build-app';
+import type { EnvironmentDefinition } from '../definitions/environment';
+import { DefinitionError } from '../definitions/errors';
 import { githubRepositoryProblem } from '../identities/names';
 import { withStateRoles } from '../identities/resolve';
-import type { StateBackendDefinition } from '../state-backend-definition';
+import type { StateBackendDefinition } from '../definitions/state-backend-definition';
 import { projectNameProblems } from '../validation/derived-names';
 import { definitionProblems, validateDefinitions } from '../validation/validate-definitions';
 import type { LoadedSources } from './setting-sources';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { SETTINGS, type SettingSources } from '../blueprint';
+import { SETTINGS, type SettingSources } from './blueprint';
 import { readRegularFile } from './read-regular-file';
 
 /** cdktf.json is a few hundred bytes; anything near this is not a cdktf.json. */

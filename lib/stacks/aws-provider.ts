@@ -1,6 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Construct } from 'constructs';
-import { PROVIDER_SERVICES, SANDBOX_MAX_RETRIES, type SandboxConnection } from '../sandbox/connection';
+import { PROVIDER_SERVICES, SANDBOX_MAX_RETRIES, type SandboxConnection } from '../../tooling/sandbox/connection';
 
 export interface AwsProviderSettings {
   readonly region: string;

@@ -1,14 +1,14 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { applyStateBackend, stateLocation } from '../backend-factory';
-import type { EnvironmentDefinition } from '../environment';
+import { applyStateBackend, stateLocation } from '../backends/backend-factory';
+import type { EnvironmentDefinition } from '../definitions/environment';
 import { applyGuardrails, suppress } from '../guardrails';
 import { environmentRole } from '../guardrails/role';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
-import { parameterName, resourceName } from '../naming';
-import type { SandboxConnection } from '../sandbox/connection';
-import { lockMechanisms } from '../state-definition';
-import { ExampleWorkload } from '../workload/example-workload';
+import { parameterName, resourceName } from '../naming/naming-rule';
+import type { SandboxConnection } from '../../tooling/sandbox/connection';
+import { lockMechanisms } from '../definitions/state-definition';
+import { ExampleWorkload } from '../../workloads/example-workload';
 import { addAwsProvider } from './aws-provider';
 
 /** One environment: its state backend, its AWS provider and its workload. */
@@ -17,7 +17,7 @@ export class EnvironmentStack extends TerraformStack {
 
   /**
    * `stateAccountId`: account of the state bucket's lock table (the state-backend stack's account).
-   * `sandbox`: SANDBOX=1's connection (lib/sandbox/connection.ts), else undefined.
+   * `sandbox`: SANDBOX=1's connection (tooling/sandbox/connection.ts), else undefined.
    * `stateBucket`: the state-backend's bucket, for the cross-account guardrail (omit: the rule does not apply).
    */
   constructor(

@@ -2,18 +2,18 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { applyStateBackend } from '../backend-factory';
+import { applyStateBackend } from '../backends/backend-factory';
 import { RotatingKmsKey } from '../constructs/rotating-kms-key';
 import { SecureBucket } from '../constructs/secure-bucket';
-import type { EnvironmentDefinition } from '../environment';
+import type { EnvironmentDefinition } from '../definitions/environment';
 import { applyGuardrails, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { stateKeyPolicy } from '../identities/key-policy';
 import { environmentIdentity, usesStateKey } from '../identities/resolve';
 import { StateRole } from '../identities/state-role';
-import { resourceName } from '../naming';
-import type { SandboxConnection } from '../sandbox/connection';
-import type { StateBackendDefinition } from '../state-backend-definition';
+import { resourceName } from '../naming/naming-rule';
+import type { SandboxConnection } from '../../tooling/sandbox/connection';
+import type { StateBackendDefinition } from '../definitions/state-backend-definition';
 import { addAwsProvider } from './aws-provider';
 
 /**
@@ -35,7 +35,7 @@ export class StateBackendStack extends TerraformStack {
     readonly definition: StateBackendDefinition,
     project: string,
     environments: readonly EnvironmentDefinition[] = [],
-    /** SANDBOX=1's connection (lib/sandbox/connection.ts), else undefined. */
+    /** SANDBOX=1's connection (tooling/sandbox/connection.ts), else undefined. */
     sandbox?: SandboxConnection,
   ) {
     super(scope, definition.name);

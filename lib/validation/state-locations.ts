@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { DEFAULT_CLOUD_HOSTNAME } from '../backends/cloud-backend';
-import { localStatePath, stateKey, statePrefix } from '../naming';
-import type { StateDefinition } from '../state-definition';
+import { localStatePath, stateKey, statePrefix } from '../naming/naming-rule';
+import type { StateDefinition } from '../definitions/state-definition';
 
 /**
  * Where a stack's state lives, as what it means rather than how it was written: local paths are

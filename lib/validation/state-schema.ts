@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { iamRoleArn } from '../identities/schema';
-import type { StateDefinition } from '../state-definition';
+import type { StateDefinition } from '../definitions/state-definition';
 import {
   AWS_REGION_PATTERN,
   AZURE_CONTAINER_PATTERN,

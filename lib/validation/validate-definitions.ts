@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { EnvironmentDefinition } from '../environment';
-import { DefinitionError } from '../errors';
-import type { StateBackendDefinition } from '../state-backend-definition';
+import type { EnvironmentDefinition } from '../definitions/environment';
+import { DefinitionError } from '../definitions/errors';
+import type { StateBackendDefinition } from '../definitions/state-backend-definition';
 import { environmentSchema, stateBackendSchema } from './environment-schema';
 import { locationCollisions, stateObjects, type StackLocations } from './state-locations';
 

@@ -18,7 +18,7 @@ fail() {
 }
 
 # The constraint comes from the synthesized stack, so the one source of truth stays
-# lib/terraform-version.ts (requiredVersionFor) and nothing is hard-coded here.
+# lib/backends/terraform-version.ts (requiredVersionFor) and nothing is hard-coded here.
 required_version_of() {
   node -e '
     const stack = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

@@ -6,7 +6,7 @@
 #   with-secrets.sh --stack-dir DIR --vals FILE -- COMMAND...                        (production)
 #   with-secrets.sh --stack-dir DIR --from-environment -- COMMAND...                 (dev: TF_VAR_* already set)
 #
-# --env-file: TF_VAR_<name>=VALUE lines, parsed by scripts/secrets-env.ts (never `source`d, so the file
+# --env-file: TF_VAR_<name>=VALUE lines, parsed by tooling/bin/secrets-env.ts (never `source`d, so the file
 #   cannot run code; any key but TF_VAR_* is refused, and no problem message shows a value). With
 #   --example, every key of the example file must have a non-empty value.
 # --vals: a flat YAML map of NAME: ref+BACKEND://... resolved by `vals exec -i`, which hands the
@@ -128,7 +128,7 @@ parse_env_file() {
   local file=$1
   [[ $file == /* ]] || file=$PWD/$file
   # From the project directory, where node finds tsx; the file is shown as given.
-  (cd "$project_dir" && SECRETS_FILE_LABEL=$1 node --require tsx/cjs scripts/secrets-env.ts "$file")
+  (cd "$project_dir" && SECRETS_FILE_LABEL=$1 node --require tsx/cjs tooling/bin/secrets-env.ts "$file")
 }
 
 # One parse per file; `wait $!` gives the parser's exit status (a process substitution hides it otherwise).

@@ -1,5 +1,5 @@
-import { CDKTF_BIN } from '../../../lib/bootstrap/commands';
-import { PROJECT_DIR } from '../../../lib/sandbox/paths';
+import { CDKTF_BIN } from '../../../tooling/toolkit/run-command';
+import { PROJECT_DIR } from '../../../tooling/sandbox/paths';
 import { startProcess, type RunOptions, type RunResult } from './terraform';
 
 export { CDKTF_BIN };

@@ -2,11 +2,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sandboxCredentials, sandboxRequestHandler, type SandboxCredentials } from '../../../lib/sandbox/credentials';
-import { ensureEmulator } from '../../../lib/sandbox/emulator';
-import { sandboxDown, sandboxUp } from '../../../lib/sandbox/lifecycle';
-import { sandboxPaths } from '../../../lib/sandbox/paths';
-import { processMatches, type SandboxState } from '../../../lib/sandbox/state-file';
+import { sandboxCredentials, sandboxRequestHandler, type SandboxCredentials } from '../../../tooling/sandbox/credentials';
+import { ensureEmulator } from '../../../tooling/sandbox/emulator';
+import { sandboxDown, sandboxUp } from '../../../tooling/sandbox/lifecycle';
+import { sandboxPaths } from '../../../tooling/sandbox/paths';
+import { processMatches, type SandboxState } from '../../../tooling/sandbox/state-file';
 import { progress } from './progress';
 import { terraformEnv } from './terraform';
 

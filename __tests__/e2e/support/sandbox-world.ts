@@ -1,10 +1,10 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { runCommand, type CommandResult } from '../../../lib/bootstrap/commands';
-import { accountSession, resolveTarget, type AccountSession, type Target } from '../../../lib/bootstrap/target';
-import { PROJECT_DIR } from '../../../lib/sandbox/paths';
-import type { SandboxState } from '../../../lib/sandbox/state-file';
+import { runCommand, type CommandResult } from '../../../tooling/toolkit/run-command';
+import { accountSession, resolveTarget, type AccountSession, type Target } from '../../../tooling/toolkit/account-session';
+import { PROJECT_DIR } from '../../../tooling/sandbox/paths';
+import type { SandboxState } from '../../../tooling/sandbox/state-file';
 import { progress } from '../harness/progress';
 import { startTestSandbox, type TestSandbox } from '../harness/sandbox';
 import { terraformEnv } from '../harness/terraform';

@@ -1,0 +1,49 @@
+import type { Blueprint } from '../settings/blueprint';
+import type { GuardrailSuppression } from '../guardrails/suppressions';
+import type { EnvironmentRole } from '../guardrails/role';
+import type { StateAccess } from './state-access';
+import type { StateDefinition } from './state-definition';
+
+/**
+ * How much an environment protects what it creates. It drives the example workload's hardening:
+ * - `ephemeral`: throw-away (force_destroy, no versioning), for one person's dev loop;
+ * - `standard`: shared but recoverable (versioning, no force_destroy);
+ * - `hardened`: production (versioning, SSE-KMS, TLS-only, prevent_destroy).
+ */
+export type ProtectionLevel = 'ephemeral' | 'standard' | 'hardened';
+
+/** One environment: one cdktf stack named `name`, in one AWS account and region. */
+export interface EnvironmentDefinition {
+  /** Stack name (`cdktf.out/stacks/<name>`): lowercase letters, digits and hyphens. */
+  readonly name: string;
+  /** AWS region the environment's resources live in. */
+  readonly region: string;
+  /** Account guard: the AWS provider refuses to run against any other account. */
+  readonly allowedAccountIds: readonly string[];
+  /** Default tags put on every taggable AWS resource of the environment. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Where and how the environment keeps its Terraform state. */
+  readonly state: StateDefinition;
+  readonly protection: ProtectionLevel;
+  /**
+   * What the environment is to the team (lib/guardrails/role.ts): it can raise the role its name and
+   * protection imply, never lower it. @default - from the name, the `environment` tag and the protection
+   */
+  readonly role?: EnvironmentRole;
+  /** Guardrails acknowledged for the whole stack, each with the reason a reviewer reads. The only opt-out. */
+  readonly suppressions?: readonly GuardrailSuppression[];
+  /**
+   * How the environment reaches S3 state in the state bucket (docs/cross-account.md).
+   * @default - `{ via: 'role' }` (a state role trusted by this account's administrators and its CI
+   * role) when the environment's account differs from the state account, else `{ via: 'credentials' }`
+   */
+  readonly stateAccess?: StateAccess;
+}
+
+/** An environment file's export: a definition computed from the project-wide blueprint. */
+export type EnvironmentModule = (blueprint: Blueprint) => EnvironmentDefinition;
+
+/** Identity function that gives environment files type checking and editor completion. */
+export function defineEnvironment(module: EnvironmentModule): EnvironmentModule {
+  return module;
+}

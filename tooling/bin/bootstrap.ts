@@ -1,0 +1,41 @@
+import { runCli } from '../toolkit/run-cli';
+import { runBootstrap } from '../bootstrap/run-bootstrap';
+
+const USAGE = `usage: npm run bootstrap [-- --sandbox] [-- --output DIR]
+Creates the state-backend stack (bucket, lock table, key) on local state, moves its state into the
+bucket it created, verifies the copy (lineage, serial, resources) and only then retires the local file
+(kept as <file>.bootstrap-backup). Re-run after any failure: it resumes from what exists.
+  --sandbox     the running local sandbox (also SANDBOX=1); default: real AWS with your credentials
+  --output DIR  where to synthesize (default cdktf.out, or the sandbox's run directory)
+docs/bootstrap.md`;
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(args: string[]): Promise<number> {
+  let sandbox = ['1', 'true', 'yes'].includes((process.env.SANDBOX ?? '').toLowerCase());
+  let outDir: string | undefined;
+  const rest = args.filter((arg) => arg !== '--');
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '--sandbox') sandbox = true;
+    else if (arg === '--output' && rest[i + 1]) outDir = rest[++i];
+    else if (arg === '--help' || arg === '-h') {
+      say(USAGE);
+      return 0;
+    } else {
+      say(`bootstrap: unknown argument "${arg}"\n${USAGE}`);
+      return 2;
+    }
+  }
+  const started = Date.now();
+  const result = await runBootstrap({ sandbox, outDir, say });
+  say(
+    `bootstrap: done in ${((Date.now() - started) / 1000).toFixed(1)} s (started from: ${result.startedFrom}). ` +
+      `${result.layout.stack}'s state is in ${result.stateUri}.`,
+  );
+  if (result.backupFile) say(`bootstrap: the retired local state is kept at ${result.backupFile}; delete it once you trust the remote copy.`);
+  say(`bootstrap: from now on synthesize ${result.layout.stack} with its S3 backend: set "stateBackendMigrated": true in cdktf.json context (or STATE_BACKEND_MIGRATED=true).`);
+  return 0;
+}
+
+runCli('bootstrap', main, 'nothing is lost: re-run `npm run bootstrap` after fixing this and it continues where it stopped.');

@@ -1,0 +1,70 @@
+/**
+ * The two steps of "Try it without an AWS account" (README) that act in one environment's sandbox
+ * account:
+ *   npm run sandbox:deploy -- <stack>   cdktf deploy <stack> into the sandbox (throw-away secret if none is set)
+ *   npm run sandbox:state -- <stack>    where its state is, its lineage and serial, and `terraform state list`
+ * Both use the stack's own account (the sandbox hands out per-account credentials) and the sandbox's
+ * output directory (.sandbox/run/cdktf.out), discarded with the sandbox.
+ */
+import { runCli } from '../toolkit/run-cli';
+import { S3Client, HeadObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { s3StateKey } from '../../lib/backends/s3-backend';
+import { CDKTF_BIN, outputTail, runCommand, TERRAFORM_BIN } from '../toolkit/run-command';
+import { BootstrapError } from '../toolkit/errors';
+import { summarizeState } from '../bootstrap/state-summary';
+import { accountSession, resolveTarget } from '../toolkit/account-session';
+import { DefinitionError } from '../../lib/definitions/errors';
+import { projectDefinitions } from '../toolkit/project-definitions';
+import { PROJECT_DIR } from '../sandbox/paths';
+import { APP_API_TOKEN_VARIABLE } from '../../workloads/example-workload';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main([command, stack, ...extra]: string[]): Promise<number> {
+  let resolved: ReturnType<typeof projectDefinitions>;
+  try {
+    resolved = projectDefinitions(process.env, PROJECT_DIR);
+  } catch (error) {
+    if (error instanceof DefinitionError) throw new BootstrapError(`the app's definitions do not resolve; fix them first:\n${error.message}`);
+    throw error;
+  }
+  const definitions = [...resolved.environments, resolved.stateBackend];
+  const definition = definitions.find((candidate) => candidate.name === stack);
+  if ((command !== 'deploy' && command !== 'state') || !definition) {
+    say(`usage: npm run sandbox:deploy -- <stack> | npm run sandbox:state -- <stack>   (stacks: ${definitions.map((d) => d.name).join(', ')})`);
+    return 2;
+  }
+  const target = await resolveTarget({ sandbox: true }, process.env);
+  const session = await accountSession(target, definition.allowedAccountIds[0], definition.region, process.env, definition.name);
+  const tokenVariable = `TF_VAR_${APP_API_TOKEN_VARIABLE}`;
+  const env = { ...session.env, [tokenVariable]: process.env[tokenVariable] || 'sandbox-throw-away-token', STATE_BACKEND_MIGRATED: process.env.STATE_BACKEND_MIGRATED ?? 'true' };
+
+  if (command === 'deploy') {
+    say(`sandbox: cdktf deploy ${stack} as account ${session.accountId} into ${target.outDir}`);
+    const child = spawn(CDKTF_BIN, ['deploy', stack, '--auto-approve', '--skip-provider-lock', '--output', target.outDir, ...extra], { cwd: PROJECT_DIR, env, stdio: 'inherit' });
+    return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  }
+
+  const stackDir = join(target.outDir, 'stacks', definition.name);
+  if (definition.state.kind === 's3') {
+    const key = s3StateKey(definition.state, { project: resolved.blueprint.project, stack: definition.name });
+    const s3 = new S3Client(session.clientConfig);
+    try {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: definition.state.bucket, Key: key }));
+      const state = summarizeState(await (await s3.send(new GetObjectCommand({ Bucket: definition.state.bucket, Key: key }))).Body!.transformToString(), key);
+      say(`${stack}: state in s3://${definition.state.bucket}/${key} (${head.ContentLength} bytes, ${head.ServerSideEncryption ?? 'unencrypted'}${head.SSEKMSKeyId ? ` ${head.SSEKMSKeyId}` : ''}), lineage ${state.lineage}, serial ${state.serial}, ${state.instances.length} resources:`);
+    } catch (error) {
+      throw new BootstrapError(`no state for ${stack} in s3://${definition.state.bucket}/${key} (${(error as Error).name}); deploy it first: npm run sandbox:deploy -- ${stack}`);
+    } finally {
+      s3.destroy();
+    }
+  }
+  const list = await runCommand(TERRAFORM_BIN, ['state', 'list'], { cwd: stackDir, env, timeoutMs: 120_000 });
+  if (list.code !== 0) throw new BootstrapError(`terraform state list failed in ${stackDir} (exit ${list.code}); deploy it first: npm run sandbox:deploy -- ${stack}\n${outputTail(list.output)}`);
+  process.stdout.write(list.output);
+  return 0;
+}
+
+runCli('sandbox', main);

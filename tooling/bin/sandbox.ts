@@ -1,0 +1,103 @@
+import { DefinitionError } from '../../lib/definitions/errors';
+import { exportLines, sandboxCredentials } from '../sandbox/credentials';
+import { ensureEmulator, EmulatorInstallError } from '../sandbox/emulator';
+import { SandboxError, sandboxDown, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
+import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
+import { projectDefinitions } from '../toolkit/project-definitions';
+
+const USAGE = `usage: npm run sandbox -- <command>
+  up                     start the local AWS sandbox (moto behind the shim; installs moto first if missing)
+  down                   stop it and discard everything in it (resources, dev's state)
+  status                 is it running? (exit 0 yes, 1 no)
+  reset                  delete every resource in every account; keep it running
+  install                install the emulator only (tooling/sandbox/install-emulator.sh)
+  credentials <env|id>   print export lines acting in that environment's account, e.g.
+                           eval "$(npm run -s sandbox -- credentials staging)"
+Environment: SANDBOX_PORT (HTTPS port, default a free one), SANDBOX_HOME (default .sandbox/),
+SANDBOX_EMULATOR=auto|path|debian (where moto comes from). docs/sandbox.md`;
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The account and region of an environment (or the state-backend), by name or account ID. */
+function accountOf(target: string): { accountId: string; region: string } {
+  // The same settings and definitions synth resolves, so the account is the one the stack guards.
+  let resolved: ReturnType<typeof projectDefinitions>;
+  try {
+    resolved = projectDefinitions(process.env, PROJECT_DIR);
+  } catch (error) {
+    if (error instanceof DefinitionError) throw new SandboxError(`the app's definitions do not resolve, fix them first:\n${error.message}`);
+    throw error;
+  }
+  const { blueprint, environments, stateBackend } = resolved;
+  const definitions = [...environments, stateBackend];
+  if (/^\d{12}$/.test(target)) return { accountId: target, region: blueprint.stateRegion };
+  const found = definitions.find((definition) => definition.name === target);
+  if (!found) throw new SandboxError(`unknown environment "${target}": choose from ${definitions.map((d) => d.name).join(', ')}, or give a 12-digit account ID`);
+  return { accountId: found.allowedAccountIds[0], region: found.region };
+}
+
+async function main(args: string[]): Promise<number> {
+  // The SDK's Node-version notice would end up in `eval "$(... credentials ...)"` users' terminals.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const [command, ...rest] = args.filter((arg) => arg !== '--');
+  switch (command) {
+    case 'up': {
+      const state = await sandboxUp(process.env, say);
+      say(`sandbox: ${state.endpoint} (moto pid ${state.motoPid}, supervisor pid ${state.pid})`);
+      say('sandbox: next: eval "$(npm run -s sandbox -- credentials staging)" then SANDBOX=1 npx cdktf deploy staging');
+      process.stdout.write(`${state.endpoint}\n`);
+      return 0;
+    }
+    case 'down': {
+      const stopped = await sandboxDown(process.env, say);
+      say(stopped ? 'sandbox: stopped; its resources and state are gone' : 'sandbox: not running');
+      return 0;
+    }
+    case 'status': {
+      const status = await sandboxStatus(sandboxPaths());
+      if (!status.running) {
+        say(`sandbox: not running${status.staleRemoved ? ' (removed a stale state file)' : ''}`);
+        return 1;
+      }
+      const { state } = status;
+      say(`sandbox: running since ${state.startedAt}: moto ${state.motoVersion} (${state.emulatorSource}), supervisor pid ${state.pid}, moto pid ${state.motoPid}`);
+      say(`sandbox: plain-HTTP port (aws:SecureTransport=false): ${state.insecureEndpoint}; CA: ${state.caFile}`);
+      process.stdout.write(`${state.endpoint}\n`);
+      return 0;
+    }
+    case 'reset': {
+      const state = await sandboxReset();
+      say(`sandbox: reset ${state.endpoint}: every account is empty again`);
+      return 0;
+    }
+    case 'install': {
+      const emulator = ensureEmulator(sandboxPaths());
+      say(`sandbox: moto ${emulator.version} (${emulator.source})`);
+      return 0;
+    }
+    case 'credentials': {
+      if (rest.length !== 1) throw new SandboxError('credentials needs one environment name or account ID, e.g. `npm run -s sandbox -- credentials staging`');
+      const { accountId, region } = accountOf(rest[0]);
+      const status = await sandboxStatus(sandboxPaths());
+      if (!status.running) throw new SandboxError('the sandbox is not running: start it with `npm run sandbox -- up`');
+      const credentials = await sandboxCredentials(status.state, accountId, region);
+      process.stdout.write(`${exportLines(status.state, credentials, region).join('\n')}\n`);
+      return 0;
+    }
+    default:
+      say(USAGE);
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof SandboxError || error instanceof EmulatorInstallError) {
+      say(`sandbox: ${error.message}`);
+      process.exit(1);
+    }
+    say(`sandbox crashed: ${(error as Error).stack ?? error}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,47 @@
+import { join, resolve } from 'node:path';
+import { appDefinition } from '../../environments';
+import { resolveBlueprint, type SettingSources } from '../../lib/settings/blueprint';
+import { s3StateKey } from '../../lib/backends/s3-backend';
+import { localStatePath } from '../../lib/naming/naming-rule';
+import type { StateBackendDefinition } from '../../lib/definitions/state-backend-definition';
+import { BootstrapError } from '../toolkit/errors';
+import type { StateLocation } from './inspect';
+
+/** The state-backend stack as each phase synthesizes it, and where its state lives in each. */
+export interface BootstrapLayout extends StateLocation {
+  readonly stack: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly lockTable: string;
+  readonly kmsAlias?: string;
+  readonly stackDir: string;
+}
+
+/** Settings as synth sees them, with `stateBackendMigrated` pinned for one phase (the variable wins over context). */
+function withMigrated(sources: SettingSources, migrated: boolean): SettingSources {
+  return { context: sources.context, env: { ...sources.env, STATE_BACKEND_MIGRATED: migrated ? 'true' : 'false' } };
+}
+
+export function bootstrapLayout(sources: SettingSources, outDir: string): BootstrapLayout {
+  const phase1: StateBackendDefinition = appDefinition.stateBackend(resolveBlueprint(withMigrated(sources, false)));
+  const blueprint = resolveBlueprint(withMigrated(sources, true));
+  const phase2: StateBackendDefinition = appDefinition.stateBackend(blueprint);
+  if (phase1.state.kind !== 'local') {
+    throw new BootstrapError(`environments/state-backend.ts: phase 1 must keep the stack's state local (its bucket does not exist yet), but it is "${phase1.state.kind}"`);
+  }
+  if (phase2.state.kind !== 's3' || phase2.state.bucket !== phase2.bucket) {
+    throw new BootstrapError(`environments/state-backend.ts: once stateBackendMigrated is set, the stack's state must be S3 in its own bucket "${phase2.bucket}"`);
+  }
+  const stackDir = join(outDir, 'stacks', phase1.name);
+  return {
+    stack: phase1.name,
+    accountId: phase1.allowedAccountIds[0],
+    region: phase1.region,
+    bucket: phase2.bucket,
+    key: s3StateKey(phase2.state, { project: blueprint.project, stack: phase2.name }),
+    lockTable: phase2.lockTable,
+    kmsAlias: phase2.encryption.kind === 'sse-kms' ? phase2.encryption.kmsAlias : undefined,
+    stackDir,
+    localStateFile: resolve(stackDir, phase1.state.path ?? localStatePath(phase1.name)),
+  };
+}

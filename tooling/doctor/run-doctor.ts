@@ -1,0 +1,99 @@
+import { s3StateKey } from '../../lib/backends/s3-backend';
+import { stateLocation } from '../../lib/backends/backend-factory';
+import { lockMechanisms, type S3State } from '../../lib/definitions/state-definition';
+import { awsClients, type AwsClients } from '../toolkit/aws-clients';
+import { pass, type CheckResult } from './check-result';
+import { checkCredentials } from './credentials';
+import { checkLockTable } from './lock-table';
+import { checkDynamoDbLock, checkLockfileLock } from './stale-lock';
+import { assumeStateRole } from './state-role';
+import { checkBucketEncryption, checkBucketExists, checkBucketVersioning } from './state-bucket';
+import type { DoctorTarget } from './targets';
+import { checkTerraformVersion, findTerraformBinary, type BinaryLookup } from './terraform-binary';
+
+export interface SectionReport {
+  readonly title: string;
+  readonly results: readonly CheckResult[];
+}
+
+export interface DoctorReport {
+  readonly binary: BinaryLookup;
+  readonly sections: readonly SectionReport[];
+  readonly ok: boolean;
+}
+
+async function checkTarget(
+  target: DoctorTarget,
+  binary: BinaryLookup,
+  clients: (region: string) => AwsClients,
+  env: NodeJS.ProcessEnv,
+): Promise<SectionReport> {
+  const { state } = target;
+  const title = `${target.name}: ${stateLocation(state, { project: target.project, stack: target.name })} (locking: ${lockMechanisms(state).join('+')})`;
+  const results: CheckResult[] = [checkTerraformVersion(binary, state)];
+  if (state.kind !== 's3') {
+    results.push(pass('backend checks', `the doctor checks S3 state only; ${state.kind} state is checked by ${state.kind === 'local' ? 'nothing (local file)' : 'its own service'}`));
+    return { title, results };
+  }
+  let roleClients: AwsClients | undefined;
+  if (state.assumeRole) {
+    const role = await assumeStateRole(state.region, state.assumeRole.roleArn, target.name, env);
+    results.push(role.check);
+    if (!role.credentials) return { title, results };
+    roleClients = awsClients(state.region, env, role.credentials);
+  }
+  const { s3, dynamodb } = roleClients ?? clients(state.region);
+  try {
+    await checkState(target, binary, s3, dynamodb, results);
+  } finally {
+    roleClients?.s3.destroy();
+    roleClients?.dynamodb.destroy();
+  }
+  return { title, results };
+}
+
+async function checkState(target: DoctorTarget, binary: BinaryLookup, s3: AwsClients['s3'], dynamodb: AwsClients['dynamodb'], results: CheckResult[]): Promise<void> {
+  const state = target.state as S3State;
+  const key = s3StateKey(state, { project: target.project, stack: target.name });
+  const command = 'found' in binary ? binary.found.command : 'terraform';
+  const lockContext = { stack: target.name, command };
+
+  const bucket = await checkBucketExists(s3, state.bucket, key);
+  results.push(bucket);
+  if (bucket.ok) {
+    results.push(await checkBucketVersioning(s3, state.bucket), await checkBucketEncryption(s3, state.bucket));
+  }
+  let tableOk = false;
+  if (state.locking !== 'lockfile') {
+    const table = await checkLockTable(dynamodb, state.dynamodbTable);
+    tableOk = table.ok;
+    results.push(table);
+  }
+  if (state.locking !== 'dynamodb' && bucket.ok) results.push(await checkLockfileLock(s3, state.bucket, key, lockContext));
+  if (state.locking !== 'lockfile' && tableOk) results.push(await checkDynamoDbLock(dynamodb, state.dynamodbTable, state.bucket, key, lockContext));
+}
+
+/**
+ * Runs every check for `targets` without changing anything: reads only (HeadBucket, Get*, DescribeTable,
+ * GetItem, GetObject) and `terraform version`.
+ */
+export async function runDoctor(targets: readonly DoctorTarget[], env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
+  const binary = findTerraformBinary(env);
+  const byRegion = new Map<string, AwsClients>();
+  const clients = (region: string) => {
+    if (!byRegion.has(region)) byRegion.set(region, awsClients(region, env));
+    return byRegion.get(region)!;
+  };
+  const sections: SectionReport[] = [];
+  const s3Targets = targets.filter((target) => target.state.kind === 's3');
+  if (s3Targets.length > 0) {
+    const region = (s3Targets[0].state as { region: string }).region;
+    sections.push({ title: 'AWS access', results: [await checkCredentials(clients(region).s3, env)] });
+  }
+  for (const target of targets) sections.push(await checkTarget(target, binary, clients, env));
+  for (const client of byRegion.values()) {
+    client.s3.destroy();
+    client.dynamodb.destroy();
+  }
+  return { binary, sections, ok: sections.every((section) => section.results.every((result) => result.ok)) };
+}

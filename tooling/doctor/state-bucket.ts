@@ -1,0 +1,74 @@
+import { GetBucketEncryptionCommand, GetBucketVersioningCommand, HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { describeAwsError, isAccessDenied, isBareNotFound, isNotFound, notTheService } from './aws-errors';
+import { fail, pass, withTimeout, type CheckResult } from './check-result';
+import { REQUEST_TIMEOUT_MS } from '../toolkit/aws-clients';
+
+/** Denied: name the permission (the CI state policy does not include bucket settings); else look by hand. */
+function readFix(error: unknown, permission: string): string {
+  return isAccessDenied(error)
+    ? `run the doctor with credentials allowed ${permission} (the least-privilege CI policy deliberately lacks it), or check the bucket in the console`
+    : 'check the bucket settings in the console or with the AWS CLI; this endpoint did not answer the request';
+}
+
+const DEPLOY_BACKEND_FIX = 'deploy the state-backend stack first: `npx cdktf deploy state-backend` (docs/guardrails.md, README "Bootstrap order")';
+
+/** The bucket exists and these credentials may reach it; the other bucket checks only run if so. */
+export async function checkBucketExists(s3: S3Client, bucket: string, key?: string): Promise<CheckResult> {
+  const name = 'state bucket exists';
+  try {
+    await withTimeout(REQUEST_TIMEOUT_MS + 1000, 'S3', (abortSignal) => s3.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal }));
+    return pass(name, `s3://${bucket} is reachable`);
+  } catch (error) {
+    if (isBareNotFound(error)) return confirmMissing(s3, bucket, key, name);
+    if (isNotFound(error)) return fail(name, `s3://${bucket} does not exist`, DEPLOY_BACKEND_FIX);
+    if (isAccessDenied(error)) {
+      return fail(name, `access to s3://${bucket} denied (${describeAwsError(error)})`, 'reach the state as the backend does: through the stack\'s state role (the state-backend stack attaches its state_access_policy_json to it; redeploy that stack if the role lacks it), or, without a state role, with credentials carrying that policy (docs/cross-account.md)');
+    }
+    return fail(name, `s3://${bucket} could not be reached: ${describeAwsError(error)}`, 'check network access and AWS_ENDPOINT_URL_S3 / region settings');
+  }
+}
+
+/** HeadBucket's 404 has no error code; ListObjectsV2 on the state key (allowed to every state user) answers NoSuchBucket. */
+async function confirmMissing(s3: S3Client, bucket: string, key: string | undefined, name: string): Promise<CheckResult> {
+  try {
+    await withTimeout(REQUEST_TIMEOUT_MS + 1000, 'S3', (abortSignal) => s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1, ...(key ? { Prefix: key } : {}) }), { abortSignal }));
+    return pass(name, `s3://${bucket} is reachable (HeadBucket answered 404, listing works)`);
+  } catch (error) {
+    if (isNotFound(error)) return fail(name, `s3://${bucket} does not exist (NoSuchBucket)`, DEPLOY_BACKEND_FIX);
+    if (isAccessDenied(error)) return fail(name, `access to s3://${bucket} denied (${describeAwsError(error)})`, 'use credentials whose role carries the state_access_policy_json of this stack');
+    return fail(name, `s3://${bucket}: ${notTheService('S3', 'AWS_ENDPOINT_URL_S3')} (${describeAwsError(error)})`, 'point AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) at an S3 endpoint, or unset it to use AWS');
+  }
+}
+
+/** Versioning is how a bad apply or a deleted state object is recovered. */
+export async function checkBucketVersioning(s3: S3Client, bucket: string): Promise<CheckResult> {
+  const name = 'state bucket versioning';
+  try {
+    const { Status } = await withTimeout(REQUEST_TIMEOUT_MS + 1000, 'S3', (abortSignal) =>
+      s3.send(new GetBucketVersioningCommand({ Bucket: bucket }), { abortSignal }),
+    );
+    return Status === 'Enabled'
+      ? pass(name, 'Enabled')
+      : fail(name, `versioning is ${Status ?? 'not configured'}`, `enable it: the state-backend stack does (aws_s3_bucket_versioning); or \`aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled\``);
+  } catch (error) {
+    return fail(name, `could not read versioning: ${describeAwsError(error)}`, readFix(error, 's3:GetBucketVersioning'));
+  }
+}
+
+/** Default encryption of the bucket (state objects are also encrypted per request: `encrypt = true`). */
+export async function checkBucketEncryption(s3: S3Client, bucket: string): Promise<CheckResult> {
+  const name = 'state bucket encryption';
+  try {
+    const { ServerSideEncryptionConfiguration } = await withTimeout(REQUEST_TIMEOUT_MS + 1000, 'S3', (abortSignal) =>
+      s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }), { abortSignal }),
+    );
+    const defaults = (ServerSideEncryptionConfiguration?.Rules ?? []).map((rule) => rule.ApplyServerSideEncryptionByDefault).filter(Boolean);
+    if (defaults.length === 0) return fail(name, 'no default encryption rule', 'deploy the state-backend stack, which sets SSE-KMS (or SSE-S3) default encryption');
+    return pass(name, defaults.map((d) => `${d!.SSEAlgorithm}${d!.KMSMasterKeyID ? ` with ${d!.KMSMasterKeyID}` : ''}`).join(', '));
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ServerSideEncryptionConfigurationNotFoundError') {
+      return fail(name, 'no default encryption configured', 'deploy the state-backend stack, which sets SSE-KMS (or SSE-S3) default encryption');
+    }
+    return fail(name, `could not read encryption: ${describeAwsError(error)}`, readFix(error, 's3:GetEncryptionConfiguration'));
+  }
+}

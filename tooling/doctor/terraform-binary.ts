@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { basename, delimiter, isAbsolute, join } from 'node:path';
+import { minimumVersionFor } from '../../lib/backends/terraform-version';
+import type { StateDefinition } from '../../lib/definitions/state-definition';
+import { fail, pass, type CheckResult } from './check-result';
+
+export type TerraformTool = 'Terraform' | 'OpenTofu';
+
+export interface TerraformBinary {
+  readonly tool: TerraformTool;
+  /** Absolute path (or the TERRAFORM_BIN value as given). */
+  readonly path: string;
+  /** The CLI name to show in commands: `terraform` or `tofu`. */
+  readonly command: string;
+  readonly version: string;
+}
+
+export type BinaryLookup = { readonly found: TerraformBinary } | { readonly problem: string };
+
+const VERSION_TIMEOUT_MS = 10_000;
+
+function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** `terraform_version` of `<bin> version -json` (OpenTofu keeps that field name for compatibility). */
+function versionOf(path: string, env: NodeJS.ProcessEnv): { version: string } | { problem: string } {
+  const run = spawnSync(path, ['version', '-json'], { env: { ...env, CHECKPOINT_DISABLE: '1' }, encoding: 'utf8', timeout: VERSION_TIMEOUT_MS });
+  if (run.error) return { problem: `could not run "${path} version -json": ${run.error.message}` };
+  if (run.status !== 0) return { problem: `"${path} version -json" exited with ${run.status}: ${run.stderr.trim()}` };
+  try {
+    const version = (JSON.parse(run.stdout) as { terraform_version?: unknown }).terraform_version;
+    if (typeof version === 'string' && version !== '') return { version };
+  } catch {
+    // fall through
+  }
+  return { problem: `"${path} version -json" did not print a terraform_version` };
+}
+
+/**
+ * The binary the doctor checks: `TERRAFORM_BIN`, else `TERRAFORM_BINARY_NAME` (the variable the
+ * cdktf CLI itself runs, e.g. `tofu`), else `terraform`, else `tofu` on the PATH. A binary whose
+ * name contains "tofu" is OpenTofu.
+ */
+export function findTerraformBinary(env: NodeJS.ProcessEnv): BinaryLookup {
+  const explicit = env.TERRAFORM_BIN || env.TERRAFORM_BINARY_NAME;
+  const path = explicit
+    ? isAbsolute(explicit) || explicit.includes('/')
+      ? explicit
+      : onPath(explicit, env)
+    : (onPath('terraform', env) ?? onPath('tofu', env));
+  if (!path) {
+    const variable = env.TERRAFORM_BIN ? 'TERRAFORM_BIN' : 'TERRAFORM_BINARY_NAME';
+    return { problem: explicit ? `${variable}="${explicit}" is not an executable on the PATH` : 'neither terraform nor tofu is on the PATH' };
+  }
+  const result = versionOf(path, env);
+  if ('problem' in result) return result;
+  const tofu = basename(path).includes('tofu');
+  return { found: { tool: tofu ? 'OpenTofu' : 'Terraform', command: tofu ? 'tofu' : 'terraform', path, version: result.version } };
+}
+
+/** Compares dotted versions numerically; a pre-release (`1.10.0-beta1`) sorts before its release. */
+export function compareVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const [core, pre] = v.replace(/^v/, '').split('-', 2);
+    return { parts: core.split('.').map((n) => Number.parseInt(n, 10) || 0), pre };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < Math.max(x.parts.length, y.parts.length); i++) {
+    const diff = (x.parts[i] ?? 0) - (y.parts[i] ?? 0);
+    if (diff !== 0) return Math.sign(diff);
+  }
+  if (x.pre && !y.pre) return -1;
+  if (!x.pre && y.pre) return 1;
+  return 0;
+}
+
+const INSTALL_FIX =
+  'install Terraform >= 1.11 (https://developer.hashicorp.com/terraform/install) or OpenTofu >= 1.10 (https://opentofu.org/docs/intro/install/), or point TERRAFORM_BIN at the binary';
+
+/** Whether the binary found is new enough for the state's backend settings. */
+export function checkTerraformVersion(lookup: BinaryLookup, state: StateDefinition): CheckResult {
+  const name = 'terraform/tofu version';
+  const minimum = minimumVersionFor(state);
+  const lockfile = state.kind === 's3' && state.locking !== 'dynamodb';
+  const why = lockfile ? 'S3-native locking (use_lockfile)' : 'the backend settings';
+  if ('problem' in lookup) return fail(name, lookup.problem, INSTALL_FIX);
+  const { tool, version, path } = lookup.found;
+  if (compareVersions(version, minimum) < 0) {
+    return fail(name, `${tool} ${version} at ${path} is older than ${minimum}, which ${why} needs`, INSTALL_FIX);
+  }
+  const notes: string[] = [];
+  if (lockfile && tool === 'Terraform' && compareVersions(version, '1.11.0') < 0) notes.push('use_lockfile is experimental in Terraform 1.10, GA in 1.11');
+  if (state.kind === 's3' && state.locking !== 'lockfile' && tool === 'Terraform' && compareVersions(version, '1.11.0') >= 0) {
+    notes.push('Terraform >= 1.11 warns that dynamodb_table is deprecated (it still works)');
+  }
+  return pass(name, `${tool} ${version} at ${path} (>= ${minimum} needed for ${why})${notes.length ? `; note: ${notes.join('; ')}` : ''}`);
+}

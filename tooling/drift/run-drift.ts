@@ -1,0 +1,154 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CDKTF_BIN, outputTail, runCommand, TERRAFORM_BIN } from '../toolkit/run-command';
+import { BootstrapError } from '../toolkit/errors';
+import { accountSession, resolveTarget, type Target } from '../toolkit/account-session';
+import { DefinitionError } from '../../lib/definitions/errors';
+import { projectDefinitions } from '../toolkit/project-definitions';
+import { PROJECT_DIR } from '../sandbox/paths';
+import { isRemoteState } from '../../lib/definitions/state-definition';
+import { APP_API_TOKEN_VARIABLE } from '../../workloads/example-workload';
+import { driftOf, type DriftedResource } from './drift-events';
+
+export type StackDrift =
+  | { readonly stack: string; readonly status: 'clean' }
+  | { readonly stack: string; readonly status: 'drifted'; readonly resources: readonly DriftedResource[] }
+  | { readonly stack: string; readonly status: 'no-state'; readonly reason: string }
+  | { readonly stack: string; readonly status: 'error'; readonly message: string };
+
+export interface DriftOptions {
+  readonly sandbox: boolean;
+  /** Stacks to check; default: every stack whose state is remote, plus local ones whose state file exists. */
+  readonly stacks?: readonly string[];
+  readonly outDir?: string;
+  /** Use what is already synthesized in outDir. */
+  readonly skipSynth?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly say?: (line: string) => void;
+  /** Per terraform call. @default 5 minutes */
+  readonly timeoutMs?: number;
+}
+
+interface StackTarget {
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly remote: boolean;
+}
+
+function stackTargets(env: NodeJS.ProcessEnv): StackTarget[] {
+  let resolved: ReturnType<typeof projectDefinitions>;
+  try {
+    resolved = projectDefinitions(env, PROJECT_DIR);
+  } catch (error) {
+    if (error instanceof DefinitionError) throw new BootstrapError(`the app's definitions do not resolve; fix them first:\n${error.message}`);
+    throw error;
+  }
+  const definitions = [...resolved.environments, resolved.stateBackend];
+  return definitions.map((definition) => ({
+    name: definition.name,
+    accountId: definition.allowedAccountIds[0],
+    region: definition.region,
+    remote: isRemoteState(definition.state),
+  }));
+}
+
+function localStateFile(stackDir: string): string | undefined {
+  const stack = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: { local?: { path?: string } } } };
+  const path = stack.terraform?.backend?.local?.path;
+  return path === undefined ? undefined : resolve(stackDir, path);
+}
+
+/**
+ * Out-of-band changes in every deployed stack: a refresh-only plan (no lock taken, nothing written)
+ * per stack, each in its own account's credentials; the resources Terraform reports as drifted.
+ */
+export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
+  const env = options.env ?? process.env;
+  const say = options.say ?? (() => undefined);
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const all = stackTargets(env);
+  const unknown = (options.stacks ?? []).filter((name) => !all.some((stack) => stack.name === name));
+  if (unknown.length > 0) throw new BootstrapError(`unknown stack ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${all.map((s) => s.name).join(', ')}`);
+  const selected = options.stacks && options.stacks.length > 0 ? all.filter((stack) => options.stacks!.includes(stack.name)) : all;
+  const target: Target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir }, env);
+  const synthEnv: NodeJS.ProcessEnv =
+    target.kind === 'sandbox' ? { ...env, SANDBOX: '1', SANDBOX_HOME: target.home, SANDBOX_ENDPOINT: target.state.endpoint, CHECKPOINT_DISABLE: '1' } : { ...env, CHECKPOINT_DISABLE: '1' };
+  if (!options.skipSynth) {
+    const started = Date.now();
+    const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env: synthEnv, timeoutMs });
+    if (synth.code !== 0) throw new BootstrapError(`cdktf synth failed (exit ${synth.code}):\n${outputTail(synth.output)}`);
+    say(`drift: synthesized into ${target.outDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+
+  const check = async (stack: StackTarget): Promise<StackDrift> => {
+    const started = Date.now();
+    const stackDir = join(target.outDir, 'stacks', stack.name);
+    if (!existsSync(join(stackDir, 'cdk.tf.json'))) {
+      say(`drift: ${stack.name}: could not check: ${stackDir} has no cdk.tf.json; synthesize first (drop --skip-synth)`);
+      return { stack: stack.name, status: 'error', message: `${stackDir} has no cdk.tf.json` };
+    }
+    if (!stack.remote) {
+      const file = localStateFile(stackDir);
+      if (!file || !existsSync(file)) return { stack: stack.name, status: 'no-state', reason: `local state, and ${file ?? 'its state file'} does not exist (not deployed from ${target.outDir})` };
+    }
+    let session;
+    try {
+      session = await accountSession(target, stack.accountId, stack.region, env, stack.name);
+    } catch (error) {
+      say(`drift: ${stack.name}: could not check: ${(error as Error).message}`);
+      return { stack: stack.name, status: 'error', message: (error as Error).message };
+    }
+    // A refresh-only plan never compares configuration, so the secret's value does not matter here.
+    const runEnv = { ...session.env, TF_INPUT: '0', [`TF_VAR_${APP_API_TOKEN_VARIABLE}`]: env[`TF_VAR_${APP_API_TOKEN_VARIABLE}`] || 'not-needed-for-refresh-only' };
+    const terraform = (args: string[]) => runCommand(TERRAFORM_BIN, args, { cwd: stackDir, env: runEnv, timeoutMs });
+    const init = await terraform(['init', '-input=false', '-reconfigure', '-no-color']);
+    if (init.code !== 0) {
+      const message = `terraform init failed (exit ${init.code}):\n${outputTail(init.output, 10)}`;
+      say(`drift: ${stack.name}: could not check: ${message}`);
+      return { stack: stack.name, status: 'error', message };
+    }
+    // The saved plan holds state values (a secret too): a private directory, removed whatever happens.
+    const planDir = mkdtempSync(join(tmpdir(), 'drift-'));
+    try {
+      const planFile = join(planDir, 'refresh.tfplan');
+      const plan = await terraform(['plan', '-refresh-only', '-lock=false', '-input=false', '-no-color', `-out=${planFile}`]);
+      const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+      if (plan.code !== 0) {
+        const message = outputTail(plan.output, 10);
+        say(`drift: ${stack.name}: could not check (${seconds()} s): ${message}`);
+        return { stack: stack.name, status: 'error', message };
+      }
+      const show = await runCommand(TERRAFORM_BIN, ['show', '-json', planFile], { cwd: stackDir, env: runEnv, timeoutMs });
+      if (show.code !== 0) {
+        say(`drift: ${stack.name}: could not check: terraform show failed (exit ${show.code})`);
+        return { stack: stack.name, status: 'error', message: `terraform show failed (exit ${show.code})` };
+      }
+      const report = driftOf(show.output.slice(show.output.indexOf('{')));
+      if (report.empty) return { stack: stack.name, status: 'no-state', reason: 'its state holds no resources (not deployed)' };
+      if (report.drifted.length === 0) {
+        say(`drift: ${stack.name}: no drift (${seconds()} s)`);
+        return { stack: stack.name, status: 'clean' };
+      }
+      say(`drift: ${stack.name}: DRIFTED: ${report.drifted.map((r) => `${r.address} (${r.action}${r.attributes.length ? `: ${r.attributes.join(', ')}` : ''})`).join('; ')} (${seconds()} s)`);
+      return { stack: stack.name, status: 'drifted', resources: report.drifted };
+    } finally {
+      rmSync(planDir, { recursive: true, force: true });
+    }
+  };
+
+  // Two at a time: each plan runs a provider process, and this machine class has two cores.
+  const results: StackDrift[] = new Array(selected.length);
+  let next = 0;
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (next < selected.length) {
+        const index = next++;
+        results[index] = await check(selected[index]);
+      }
+    }),
+  );
+  for (const result of results) if (result.status === 'no-state') say(`drift: ${result.stack}: skipped, ${result.reason}`);
+  return results;
+}

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INSTALL_SCRIPT, type SandboxPaths } from './paths';
+
+/** How moto was installed (written by tooling/sandbox/install-emulator.sh). */
+export type EmulatorSource = 'path' | 'debian';
+
+export interface Emulator {
+  readonly source: EmulatorSource;
+  readonly version: string;
+  /** Executable and arguments before `-H <host> -p <port>`. */
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Added to the process environment. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+interface Descriptor {
+  readonly source: EmulatorSource;
+  readonly command: string;
+  readonly version: string;
+}
+
+/** The installed emulator, or undefined when nothing (usable) is installed. */
+export function installedEmulator(paths: SandboxPaths): Emulator | undefined {
+  if (!existsSync(paths.emulatorDescriptor)) return undefined;
+  let descriptor: Descriptor;
+  try {
+    descriptor = JSON.parse(readFileSync(paths.emulatorDescriptor, 'utf8')) as Descriptor;
+  } catch {
+    return undefined;
+  }
+  if (descriptor.source === 'path') {
+    if (!existsSync(descriptor.command)) return undefined;
+    return { source: 'path', version: descriptor.version, command: descriptor.command, args: [], env: {} };
+  }
+  if (descriptor.source === 'debian') {
+    const sitePackages = join(paths.emulatorDir, 'debian', 'usr', 'lib', 'python3', 'dist-packages');
+    if (!existsSync(join(sitePackages, 'moto', '__init__.py')) || !existsSync(descriptor.command)) return undefined;
+    // -s: no user site-packages, so only Debian's modules and the unpacked moto are imported.
+    return { source: 'debian', version: descriptor.version, command: descriptor.command, args: ['-s', '-m', 'moto.server'], env: { PYTHONPATH: sitePackages } };
+  }
+  return undefined;
+}
+
+export class EmulatorInstallError extends Error {}
+
+/**
+ * The installed emulator, installing it first when missing (the install script prints its own
+ * progress on stderr; this passes it through).
+ */
+export function ensureEmulator(paths: SandboxPaths, env: NodeJS.ProcessEnv = process.env): Emulator {
+  const installed = installedEmulator(paths);
+  const wanted = env.SANDBOX_EMULATOR || 'auto';
+  if (installed && (wanted === 'auto' || wanted === installed.source)) return installed;
+  const result = spawnSync('bash', [INSTALL_SCRIPT], { env: { ...env, SANDBOX_HOME: paths.home }, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  process.stderr.write(result.stderr ?? '');
+  const emulator = installedEmulator(paths);
+  if (result.status !== 0 || !emulator) {
+    const reason = (result.stderr ?? '').split('\n').filter((line) => line.includes('FAILED')).join('\n') || `exit ${result.status}`;
+    throw new EmulatorInstallError(`the sandbox emulator (moto) could not be installed:\n${reason}`);
+  }
+  return emulator;
+}

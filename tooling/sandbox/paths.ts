@@ -1,0 +1,40 @@
+import { join, resolve } from 'node:path';
+
+/** The project root (where package.json is), from this file's place in tooling/sandbox/. */
+export const PROJECT_DIR = resolve(__dirname, '..', '..');
+
+/**
+ * Where the sandbox keeps everything, all git-ignored under `.sandbox/` (or `SANDBOX_HOME`):
+ * `emulator/` survives `down` (the installed moto), `run/` is the running sandbox and is discarded
+ * with it (state file, logs, TLS material, dev's state).
+ */
+export interface SandboxPaths {
+  readonly home: string;
+  readonly emulatorDir: string;
+  readonly emulatorDescriptor: string;
+  readonly runDir: string;
+  readonly stateFile: string;
+  readonly logFile: string;
+  readonly tlsDir: string;
+  /** Where `workflows/dev/deploy.sh --sandbox` synthesizes to, so dev's local state goes with the sandbox. */
+  readonly devOutDir: string;
+}
+
+export function sandboxPaths(env: Readonly<Record<string, string | undefined>> = process.env): SandboxPaths {
+  const home = resolve(env.SANDBOX_HOME || join(PROJECT_DIR, '.sandbox'));
+  const emulatorDir = join(home, 'emulator');
+  const runDir = join(home, 'run');
+  return {
+    home,
+    emulatorDir,
+    emulatorDescriptor: join(emulatorDir, 'emulator.json'),
+    runDir,
+    stateFile: join(runDir, 'sandbox.json'),
+    logFile: join(runDir, 'sandbox.log'),
+    tlsDir: join(runDir, 'tls'),
+    devOutDir: join(runDir, 'dev', 'cdktf.out'),
+  };
+}
+
+/** The installer (bash: it drives apt), also run by `.ci/run` and documented for users. */
+export const INSTALL_SCRIPT = join(PROJECT_DIR, 'tooling', 'sandbox', 'install-emulator.sh');
