@@ -1,5 +1,6 @@
 import { Annotations, Aspects, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { UserError } from '../definitions/errors';
 import type { GuardrailRule, GuardrailScope } from './rule';
 import { crossAccountStateAccess } from './rules/cross-account-state-access';
 import { noPlaintextSecrets } from './rules/no-plaintext-secrets';
@@ -92,12 +93,11 @@ export function guardrailFindings(root: IConstruct): GuardrailFinding[] {
 }
 
 /** Thrown before synth when a guardrail is violated; lists every violation. */
-export class GuardrailError extends Error {
+export class GuardrailError extends UserError {
   constructor(readonly violations: readonly GuardrailFinding[]) {
     super(
       `Guardrails violated (${violations.length}); nothing was synthesized:\n` + violations.map((finding) => `  - ${finding.message}`).join('\n'),
     );
-    this.name = 'GuardrailError';
   }
 }
 
