@@ -1,11 +1,13 @@
 import { actionOf, deniedBy, parsePolicy, policyForMoto, type ParsedPolicy, type S3Request } from '../tooling/sandbox/bucket-policies';
 import { decodeAwsChunked, s3RequestOf } from '../tooling/sandbox/shim';
 import { appDefinition } from '../environments';
-import { resolveBlueprint, settingProblems } from '../lib/settings/blueprint';
+import { settingProblems } from '../lib/settings/blueprint';
 import { tlsOnlyPolicyDocument } from '../lib/constructs/tls-only-policy';
 import { DefinitionError } from '../lib/definitions/errors';
 import { resolveSandboxConnection } from '../tooling/sandbox/connection';
-import { resolveDefinitions } from '../lib/settings/resolve-definitions';
+import { buildApp } from '../lib/app/build-app';
+import { App } from 'cdktf';
+import { SANDBOX_SETTING, sandboxEnabled, sandboxExtension } from '../tooling/sandbox/sandbox-extension';
 
 /** The state bucket's policy exactly as lib/constructs/tls-only-policy.ts renders it, for a bucket named `state`. */
 const TLS_ONLY = JSON.stringify(tlsOnlyPolicyDocument('arn:aws:s3:::state'));
@@ -144,23 +146,23 @@ describe('where SANDBOX=1 connects', () => {
 describe('the SANDBOX setting', () => {
   const fromEnv = (value: string | undefined) => ({ context: () => undefined, env: { SANDBOX: value } });
   it.each(['1', 'true', 'TRUE', 'yes', 'Yes'])('%j turns it on', (value) => {
-    expect(settingProblems(fromEnv(value))).toEqual([]);
-    expect(resolveBlueprint(fromEnv(value)).sandbox).toBe(true);
+    expect(settingProblems(fromEnv(value), [SANDBOX_SETTING])).toEqual([]);
+    expect(sandboxEnabled(fromEnv(value))).toBe(true);
   });
   it.each([undefined, '', '0', 'false', 'No'])('%j leaves it off', (value) => {
-    expect(settingProblems(fromEnv(value))).toEqual([]);
-    expect(resolveBlueprint(fromEnv(value)).sandbox).toBe(false);
+    expect(settingProblems(fromEnv(value), [SANDBOX_SETTING])).toEqual([]);
+    expect(sandboxEnabled(fromEnv(value))).toBe(false);
   });
 
   it('refuses anything else, so a typo never silently means real AWS', () => {
-    expect(settingProblems(fromEnv('on'))).toEqual(['SANDBOX: "on" is not a boolean: use SANDBOX=1 to target the local sandbox, or unset it for AWS']);
-    expect(settingProblems(fromEnv(' Yes '))).toEqual(['SANDBOX: " Yes " has leading or trailing whitespace: remove it']);
+    expect(settingProblems(fromEnv('on'), [SANDBOX_SETTING])).toEqual(['SANDBOX: "on" is not a boolean: use SANDBOX=1 to target the local sandbox, or unset it for AWS']);
+    expect(settingProblems(fromEnv(' Yes '), [SANDBOX_SETTING])).toEqual(['SANDBOX: " Yes " has leading or trailing whitespace: remove it']);
   });
 
   it('is reported with every other problem, not alone', () => {
     let thrown: unknown;
     try {
-      resolveDefinitions(appDefinition, { context: () => undefined, env: { SANDBOX: 'on', STATE_BACKEND_MIGRATED: 'maybe' } });
+      buildApp(new App(), appDefinition, { context: () => undefined, env: { SANDBOX: 'on', STATE_BACKEND_MIGRATED: 'maybe' } }, [sandboxExtension]);
     } catch (error) {
       thrown = error;
     }
@@ -174,8 +176,8 @@ describe('the SANDBOX setting', () => {
   });
 
   it('is read from context first, then the environment', () => {
-    expect(resolveBlueprint({ context: (key) => (key === 'sandbox' ? true : undefined), env: {} }).sandbox).toBe(true);
-    expect(resolveBlueprint({ context: () => undefined, env: { SANDBOX: '1' } }).sandbox).toBe(true);
-    expect(resolveBlueprint({ context: () => undefined, env: {} }).sandbox).toBe(false);
+    expect(sandboxEnabled({ context: (key) => (key === 'sandbox' ? true : undefined), env: {} })).toBe(true);
+    expect(sandboxEnabled({ context: () => undefined, env: { SANDBOX: '1' } })).toBe(true);
+    expect(sandboxEnabled({ context: () => undefined, env: {} })).toBe(false);
   });
 });

@@ -157,7 +157,7 @@ describe('the app with bad overrides', () => {
 
   it('accepts a definition written in plain JavaScript only if it is valid', () => {
     const untyped = (() => ({ ...base, state: { kind: 's3', bucket: 'ok-bucket', region: 'eu-west-1', locking: 'dynamodb' } })) as unknown as EnvironmentModule;
-    expect(() => synthApp({ environments: [untyped], stateBackend: appDefinition.stateBackend })).toThrow(
+    expect(() => synthApp({ ...appDefinition, environments: [untyped] })).toThrow(
       /staging\.state\.dynamodbTable: is required when locking is "dynamodb"/,
     );
   });

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { RotatingKmsKey } from '../lib/constructs/rotating-kms-key';
 import { SecureBucket } from '../lib/constructs/secure-bucket';
+import type { WorkloadFactory } from '../lib/definitions/app-definition';
 import type { ProtectionLevel } from '../lib/definitions/environment';
 import { PROTECTION_PROFILES } from '../lib/definitions/protection';
 import { AppSecret } from './app-secret';
@@ -56,3 +57,18 @@ export class ExampleWorkload extends Construct {
     });
   }
 }
+
+/**
+ * The app's workload factory (environments/index.ts): the example workload in every environment,
+ * hardened by the environment's protection level, with the outputs the docs and tests read.
+ */
+export const exampleWorkload: WorkloadFactory = (scope, { environment, namePrefix, parameterPrefix }) => {
+  const workload = new ExampleWorkload(scope, 'workload', { namePrefix, parameterPrefix, protection: environment.protection });
+  return {
+    assets_bucket_name: { value: workload.assets.bucket.bucket, description: 'Name of the application asset bucket' },
+    api_token_parameter: {
+      value: workload.apiToken.parameter.name,
+      description: 'SSM parameter holding the application API token (SecureString; read it with IAM, not from state)',
+    },
+  };
+};

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesizeMain } from '../../lib/app/synthesize-app';
+import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
 import { realAppDefinition, SYNTH_CASES } from './cases';
 
 /**
@@ -16,4 +17,4 @@ if (!testCase) {
 const files = mkdtempSync(join(tmpdir(), `hostile-files-${testCase.id}-`));
 process.on('exit', () => rmSync(files, { recursive: true, force: true }));
 Object.assign(process.env, testCase.env ?? {}, testCase.setup?.(files) ?? {});
-synthesizeMain(testCase.definition ? testCase.definition(realAppDefinition) : realAppDefinition);
+synthesizeMain(testCase.definition ? testCase.definition(realAppDefinition) : realAppDefinition, [sandboxExtension]);

@@ -6,6 +6,7 @@ import { Testing } from 'cdktf';
 import { loadSecretsEnv } from '../../tooling/secrets/secrets-env-file';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
 import { runSynth } from '../../lib/app/synthesize-app';
+import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
 import { realAppDefinition, type SecretsCase, type SynthCase } from './cases';
 
 export const PROJECT_DIR = join(__dirname, '..', '..');
@@ -60,7 +61,7 @@ export function runSynthCase(testCase: SynthCase, goodOutdir: string): CaseRun &
     }
     const definition = testCase.definition ? testCase.definition(realAppDefinition) : realAppDefinition;
     const app = Testing.app({ outdir, stackTraces: false });
-    const outcome = runSynth(app, definition, loadSettingSources(projectDir, env));
+    const outcome = runSynth(app, definition, loadSettingSources(projectDir, env), [sandboxExtension]);
     const outdirChanged = JSON.stringify(treeDigest(outdir)) !== JSON.stringify(before);
     return { code: outcome.code, output: outcome.code === 0 ? '' : outcome.message, secrets, outdirChanged };
   } finally {
@@ -87,7 +88,7 @@ export function goodSynth(): string {
   const outdir = mkdtempSync(join(tmpdir(), 'hostile-good-'));
   const { env } = caseEnv();
   const app = Testing.app({ outdir, stackTraces: false });
-  const outcome = runSynth(app, realAppDefinition, loadSettingSources(PROJECT_DIR, env));
+  const outcome = runSynth(app, realAppDefinition, loadSettingSources(PROJECT_DIR, env), [sandboxExtension]);
   if (outcome.code !== 0) throw new Error(`the real app does not synthesize: ${outcome.message}`);
   if (!statSync(join(outdir, 'manifest.json')).isFile()) throw new Error('no manifest written');
   return outdir;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { BACKEND_SERVICES, PROVIDER_SERVICES } from '../../tooling/sandbox/connection';
+import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
 import { sources, synthApp, type StackJson } from '../support/synth';
 
 /**
@@ -42,7 +43,8 @@ function differences(real: unknown, sandbox: unknown, path = ''): string[] {
 const allowed = (path: string) => CONNECTION_SETTINGS.includes(path.replace(/\[\d+\]/g, '[]'));
 
 function synthesize(env: Record<string, string>): Record<string, StackJson> {
-  const { stacks } = synthApp(appDefinition, sources(env));
+  // The same extension main.ts applies: SANDBOX=1 acts through it alone.
+  const { stacks } = synthApp(appDefinition, sources(env), [sandboxExtension]);
   return Object.fromEntries(Object.keys(stacks).map((name) => [name, stacks[name]]));
 }
 

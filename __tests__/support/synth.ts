@@ -1,5 +1,6 @@
 import { App, Testing, type TerraformStack } from 'cdktf';
 import type { SettingSources } from '../../lib/settings/blueprint';
+import type { AppExtension } from '../../lib/app/app-extension';
 import { buildApp, type AppDefinition, type BuiltApp } from '../../lib/app/build-app';
 
 /** Synthesized Terraform JSON of one stack, parsed. */
@@ -25,13 +26,13 @@ export function synthStack(stack: TerraformStack): StackJson {
 }
 
 /** Builds the app from `definition` and returns every stack's JSON by stack name. */
-export function synthApp(definition: AppDefinition, settings: SettingSources = sources()): {
+export function synthApp(definition: AppDefinition, settings: SettingSources = sources(), extensions: readonly AppExtension[] = []): {
   built: BuiltApp;
   stacks: Record<string, StackJson>;
 } {
   // Construct stack traces are only for cdktf's error metadata and cost a lot under source maps.
   const app: App = Testing.app({ stackTraces: false });
-  const built = buildApp(app, definition, settings);
+  const built = buildApp(app, definition, settings, extensions);
   // Each stack is synthesized when a test first reads it: most tests look at one or two stacks.
   const stacks: Record<string, StackJson> = {};
   for (const stack of [...built.environmentStacks, built.stateBackendStack, ...built.ciStacks]) {

@@ -1,20 +1,17 @@
 import type { App } from 'cdktf';
-import type { Blueprint, SettingSources } from '../settings/blueprint';
-import type { EnvironmentModule } from '../definitions/environment';
-import { DefinitionError } from '../definitions/errors';
-import { CiIdentityStack } from '../stacks/ci-identity-stack';
+import type { AppDefinition } from '../definitions/app-definition';
+import { ciStackName } from '../identities/names';
 import { environmentIdentity } from '../identities/resolve';
-import { resolveSandboxConnection, type SandboxConnection } from '../../tooling/sandbox/connection';
+import { attachGuardrails } from '../guardrails';
+import type { Blueprint, SettingSources } from '../settings/blueprint';
 import { resolveDefinitions } from '../settings/resolve-definitions';
 import type { LoadedSources } from '../settings/setting-sources';
+import { CiIdentityStack } from '../stacks/ci-identity-stack';
 import { EnvironmentStack } from '../stacks/environment-stack';
 import { StateBackendStack } from '../stacks/state-backend-stack';
-import type { StateBackendModule } from '../definitions/state-backend-definition';
+import type { AppExtension } from './app-extension';
 
-export interface AppDefinition {
-  readonly environments: readonly EnvironmentModule[];
-  readonly stateBackend: StateBackendModule;
-}
+export type { AppDefinition, WorkloadContext, WorkloadFactory, WorkloadOutput } from '../definitions/app-definition';
 
 export interface BuiltApp {
   readonly blueprint: Blueprint;
@@ -27,40 +24,34 @@ export interface BuiltApp {
 /**
  * Validates every setting and definition first (lib/settings/resolve-definitions.ts, the path the
  * doctor and the examples share) and only then creates stacks, so invalid input stops synth before
- * anything is written (`DefinitionError` lists every problem).
+ * anything is written (`DefinitionError` lists every problem, the extensions' among them). Then, in
+ * one place for every stack: the guardrails, and after them the extensions (`main.ts` picks them).
  */
-export function buildApp(app: App, definition: AppDefinition, input: LoadedSources | SettingSources): BuiltApp {
-  const { blueprint, environments, stateBackend } = resolveDefinitions(definition, input);
-  const sandbox = blueprint.sandbox ? sandboxConnectionOf('sources' in input ? input.sources : input) : undefined;
+export function buildApp(app: App, definition: AppDefinition, input: LoadedSources | SettingSources, extensions: readonly AppExtension[] = []): BuiltApp {
+  const sources = 'sources' in input ? input.sources : input;
+  const activations = extensions.map((extension) => extension.activate(sources));
+  const { blueprint, environments, stateBackend } = resolveDefinitions(definition, input, {
+    settings: extensions.flatMap((extension) => extension.settings),
+    problems: activations.flatMap((activation) => (activation.kind === 'invalid' ? activation.problems : [])),
+  });
+  const project = blueprint.project;
   // The lock table lives in the state-backend stack's account (the first its account guard allows).
   const stateAccountId = stateBackend.allowedAccountIds[0];
-  const identities = environments.map((environment) => environmentIdentity(blueprint.project, environment, stateBackend));
+  const environmentStacks = environments.map(
+    (environment) =>
+      new EnvironmentStack(app, environment.name, { definition: environment, project, stateAccountId, stateBucket: stateBackend.bucket, workload: definition.workload }),
+  );
+  const stateBackendStack = new StateBackendStack(app, stateBackend.name, { definition: stateBackend, project, environments });
   const accountsWithProvider = new Set<string>();
-  return {
-    blueprint,
-    environmentStacks: environments.map(
-      (environment) => new EnvironmentStack(app, environment, blueprint.project, stateAccountId, sandbox, stateBackend.bucket),
-    ),
-    stateBackendStack: new StateBackendStack(app, stateBackend, blueprint.project, environments, sandbox),
-    ciStacks: identities
-      .filter((identity) => identity.access.via !== 'none')
-      .map((identity) => {
-        const createOidcProvider = !accountsWithProvider.has(identity.account);
-        accountsWithProvider.add(identity.account);
-        return new CiIdentityStack(app, {
-          project: blueprint.project,
-          identity,
-          repository: blueprint.githubRepository,
-          createOidcProvider,
-          sandbox,
-        });
-      }),
-  };
-}
-
-/** SANDBOX=1: the running sandbox's endpoint, or a DefinitionError saying how to start one. */
-function sandboxConnectionOf(sources: SettingSources): SandboxConnection {
-  const connection = resolveSandboxConnection(sources.env);
-  if ('problem' in connection) throw new DefinitionError([connection.problem]);
-  return connection;
+  const ciStacks = environments
+    .map((environment) => environmentIdentity(project, environment, stateBackend))
+    .filter((identity) => identity.access.via !== 'none')
+    .map((identity) => {
+      const createOidcProvider = !accountsWithProvider.has(identity.account);
+      accountsWithProvider.add(identity.account);
+      return new CiIdentityStack(app, ciStackName(identity.environment.name), { project, identity, repository: blueprint.githubRepository, createOidcProvider });
+    });
+  attachGuardrails(app);
+  for (const activation of activations) if (activation.kind === 'on') activation.apply(app);
+  return { blueprint, environmentStacks, stateBackendStack, ciStacks };
 }

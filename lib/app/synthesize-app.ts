@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { App } from 'cdktf';
+import type { AppExtension } from './app-extension';
 import { buildApp, type AppDefinition } from './build-app';
 import { DefinitionError } from '../definitions/errors';
 import { assertGuardrails, GuardrailError } from '../guardrails';
@@ -19,9 +20,9 @@ export type SynthOutcome = { readonly code: 0 } | { readonly code: 1; readonly m
  * What `cdktf synth` runs: build and validate every stack, check the guardrails, and only then
  * write anything. A problem the user must fix comes back as a list, never as a trace.
  */
-export function runSynth(app: App, definition: AppDefinition, input: LoadedSources): SynthOutcome {
+export function runSynth(app: App, definition: AppDefinition, input: LoadedSources, extensions: readonly AppExtension[] = []): SynthOutcome {
   try {
-    buildApp(app, definition, input);
+    buildApp(app, definition, input, extensions);
     assertGuardrails(app);
   } catch (error) {
     if (error instanceof DefinitionError || error instanceof GuardrailError) return { code: 1, message: error.message };
@@ -38,8 +39,13 @@ export function runSynth(app: App, definition: AppDefinition, input: LoadedSourc
 }
 
 /** `runSynth`, printing the problem list and exiting 1 when there is one. */
-export function synthesizeApp(app: App, definition: AppDefinition, input: LoadedSources = loadSettingSources(process.cwd(), process.env)): void {
-  const outcome = runSynth(app, definition, input);
+export function synthesizeApp(
+  app: App,
+  definition: AppDefinition,
+  input: LoadedSources = loadSettingSources(process.cwd(), process.env),
+  extensions: readonly AppExtension[] = [],
+): void {
+  const outcome = runSynth(app, definition, input, extensions);
   if (outcome.code !== 0) exitWith(outcome.message);
 }
 
@@ -47,7 +53,7 @@ export function synthesizeApp(app: App, definition: AppDefinition, input: Loaded
  * main.ts: checks the output directory before cdktf's App touches it (its constructor creates
  * `<outdir>/stacks` and throws a trace when the outdir is a file), then synthesizes.
  */
-export function synthesizeMain(definition: AppDefinition, env: NodeJS.ProcessEnv = process.env): void {
+export function synthesizeMain(definition: AppDefinition, extensions: readonly AppExtension[] = [], env: NodeJS.ProcessEnv = process.env): void {
   const outdir = env.CDKTF_OUTDIR || 'cdktf.out';
   for (const path of [outdir, `${outdir}/stacks`]) {
     let isDirectory = true;
@@ -71,5 +77,5 @@ export function synthesizeMain(definition: AppDefinition, env: NodeJS.ProcessEnv
     if (code) exitWith(`Invalid output directory; nothing was synthesized:\n  - ${outdir}: cannot be created (${code}): check the --output path and its permissions`);
     throw error;
   }
-  synthesizeApp(app, definition, input);
+  synthesizeApp(app, definition, input, extensions);
 }

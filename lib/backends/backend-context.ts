@@ -1,13 +1,10 @@
 import type { TerraformBackend, TerraformStack } from 'cdktf';
-import type { SandboxConnection } from '../../tooling/sandbox/connection';
 import type { StateDefinition } from '../definitions/state-definition';
 
 /** What the naming rule needs to place a stack's state. */
 export interface StateContext {
   readonly project: string;
   readonly stack: string;
-  /** SANDBOX=1: where remote backends connect instead of AWS (connection settings only). */
-  readonly sandbox?: SandboxConnection;
 }
 
 /** One backend kind: how it is put on a stack, and where its state ends up. */

@@ -1,6 +1,5 @@
 import { S3Backend, type S3BackendConfig } from 'cdktf';
 import { stateKey } from '../naming/naming-rule';
-import { BACKEND_SERVICES, SANDBOX_MAX_RETRIES, type SandboxConnection } from '../../tooling/sandbox/connection';
 import type { S3State } from '../definitions/state-definition';
 import type { BackendAdapter, StateContext } from './backend-context';
 
@@ -34,19 +33,6 @@ export function s3BackendConfig(state: S3State, context: StateContext): S3Backen
     ...(state.locking !== 'lockfile' ? { dynamodbTable: state.dynamodbTable } : {}),
     // The nested block, never the top-level role_arn that Terraform 1.10 removed.
     ...(state.assumeRole ? { assumeRole: { roleArn: state.assumeRole.roleArn } } : {}),
-    ...(context.sandbox ? sandboxConnectionSettings(context.sandbox) : {}),
-  };
-}
-
-/**
- * SANDBOX=1: the only place the S3 backend's connection changes (docs/sandbox.md). Credentials are
- * still validated and the account still requested: the sandbox answers STS for real.
- */
-function sandboxConnectionSettings(sandbox: SandboxConnection): Partial<S3BackendConfig> {
-  return {
-    endpoints: Object.fromEntries(BACKEND_SERVICES.map((service) => [service, sandbox.endpoint])),
-    usePathStyle: true,
-    maxRetries: SANDBOX_MAX_RETRIES,
   };
 }
 

@@ -1,6 +1,4 @@
-import type { Blueprint } from '../settings/blueprint';
-import type { GuardrailSuppression } from '../guardrails/suppressions';
-import type { EnvironmentRole } from '../guardrails/role';
+import type { Blueprint } from './blueprint';
 import type { StateAccess } from './state-access';
 import type { StateDefinition } from './state-definition';
 
@@ -11,6 +9,21 @@ import type { StateDefinition } from './state-definition';
  * - `hardened`: production (versioning, SSE-KMS, TLS-only, prevent_destroy).
  */
 export type ProtectionLevel = 'ephemeral' | 'standard' | 'hardened';
+
+/**
+ * What an environment is to the organisation, which decides the guardrails it must follow
+ * (lib/guardrails/role.ts derives it from every signal):
+ * - `personal`: one person's throw-away (dev);
+ * - `shared`: used by a team (staging, qa): remote, locked state;
+ * - `production`: everything `shared` needs, plus encrypted state and hardened buckets.
+ */
+export type EnvironmentRole = 'personal' | 'shared' | 'production';
+
+/** An acknowledged exception to one guardrail, with the reason a reviewer will read. */
+export interface GuardrailSuppression {
+  readonly id: string;
+  readonly reason: string;
+}
 
 /** One environment: one cdktf stack named `name`, in one AWS account and region. */
 export interface EnvironmentDefinition {

@@ -1,4 +1,4 @@
-import type { Blueprint } from '../settings/blueprint';
+import type { Blueprint } from './blueprint';
 import type { StateDefinition } from './state-definition';
 
 /** Default encryption of the state bucket. */

@@ -8,6 +8,7 @@ import { productionBucketHardening } from './rules/production-bucket-hardening';
 import { productionStateEncrypted } from './rules/production-state-encrypted';
 import { protectionMatchesRole } from './rules/protection-matches-role';
 import { sharedEnvRemoteState } from './rules/shared-env-remote-state';
+import { environmentRole } from './role';
 import { suppressGuardrail, suppressionOf, type GuardrailSuppression } from './suppressions';
 
 export type { GuardrailRule, GuardrailScope, RuleResult, StateAccountScope } from './rule';
@@ -67,11 +68,45 @@ export class GuardrailPack implements IAspect {
   }
 }
 
-/** Adds the guardrails to a stack. */
+/** Adds the guardrails to one stack (tests; the app uses attachGuardrails). */
 export function applyGuardrails(stack: TerraformStack, scope: GuardrailScope, rules: readonly GuardrailRule[] = ALL_RULES): GuardrailPack {
   const pack = new GuardrailPack(scope, rules);
   Aspects.of(stack).add(pack);
   return pack;
+}
+
+/** What a stack declares about itself for the guardrails: its scope and, when not every rule applies, which rules. */
+interface DeclaredScope {
+  readonly scope: GuardrailScope;
+  readonly rules: readonly GuardrailRule[];
+}
+
+const declaredScopes = new WeakMap<TerraformStack, DeclaredScope>();
+
+/**
+ * A stack says which environment it is and how it is protected; attachGuardrails then checks it.
+ * The engine's stacks declare themselves; a stack that declares nothing is still checked.
+ */
+export function declareGuardrailScope(stack: TerraformStack, scope: GuardrailScope, rules: readonly GuardrailRule[] = ALL_RULES): void {
+  declaredScopes.set(stack, { scope, rules });
+}
+
+/**
+ * The one place guardrails are attached: every stack under `root` gets one pack, the engine's
+ * stacks with the scope they declared, any other stack (one a user adds) with every rule and the
+ * role its name implies, at least `shared` (protection `standard`), so nothing enters the app unchecked.
+ */
+export function attachGuardrails(root: IConstruct): void {
+  for (const stack of root.node.findAll().filter(TerraformStack.isStack)) {
+    if (Aspects.of(stack).all.some((aspect) => aspect instanceof GuardrailPack)) continue;
+    const declared = declaredScopes.get(stack) ?? { scope: undeclaredScope(stack), rules: ALL_RULES };
+    Aspects.of(stack).add(new GuardrailPack(declared.scope, declared.rules));
+  }
+}
+
+function undeclaredScope(stack: TerraformStack): GuardrailScope {
+  const { role, because } = environmentRole({ name: stack.node.id, protection: 'standard' });
+  return { environment: stack.node.id, protection: 'standard', role, because: `${because} (a stack that declares no guardrail scope: declareGuardrailScope in lib/guardrails)` };
 }
 
 /** Acknowledges one rule on a construct and its children; rejects unknown rule ids and empty reasons. */

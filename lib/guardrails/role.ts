@@ -1,12 +1,6 @@
-import type { ProtectionLevel } from '../definitions/environment';
+import type { EnvironmentRole, ProtectionLevel } from '../definitions/environment';
 
-/**
- * What an environment is to the organisation, which decides the rules it must follow:
- * - `personal`: one person's throw-away (dev);
- * - `shared`: used by a team (staging, qa): remote, locked state;
- * - `production`: everything `shared` needs, plus encrypted state and hardened buckets.
- */
-export type EnvironmentRole = 'personal' | 'shared' | 'production';
+export type { EnvironmentRole } from '../definitions/environment';
 
 const RANK: Record<EnvironmentRole, number> = { personal: 0, shared: 1, production: 2 };
 
@@ -17,7 +11,8 @@ const SHARED_NAMES = new Set(['staging', 'stage', 'stg', 'qa', 'uat', 'preprod',
 /** The protection level each role needs at least. */
 export const MINIMUM_PROTECTION: Record<EnvironmentRole, ProtectionLevel> = { personal: 'ephemeral', shared: 'standard', production: 'hardened' };
 
-const ROLE_OF_PROTECTION: Record<ProtectionLevel, EnvironmentRole> = { ephemeral: 'personal', standard: 'shared', hardened: 'production' };
+/** The role a protection level implies on its own. */
+export const ROLE_OF_PROTECTION: Record<ProtectionLevel, EnvironmentRole> = { ephemeral: 'personal', standard: 'shared', hardened: 'production' };
 
 export interface RoleSignals {
   readonly name: string;

@@ -1,10 +1,7 @@
 import type { IConstruct } from 'constructs';
+import type { GuardrailSuppression } from '../definitions/environment';
 
-/** An acknowledged exception to one rule, with the reason a reviewer will read. */
-export interface GuardrailSuppression {
-  readonly id: string;
-  readonly reason: string;
-}
+export type { GuardrailSuppression } from '../definitions/environment';
 
 const SUPPRESSION_METADATA = 'guardrails/suppression';
 

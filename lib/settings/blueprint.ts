@@ -1,32 +1,13 @@
-/**
- * Project-wide settings every definition is computed from, each overridable without editing code:
- * first an environment variable (one run), then `cdktf.json` "context" (committed, the whole team),
- * then the default. cdktf-cli 0.21 has no `-c/--context` option and replaces `CDKTF_CONTEXT_JSON`
- * with cdktf.json's "context", so neither is a way in: lib/settings/ refuses both when it sees them.
- * Teams that copy the blueprint change these first.
+import type { Blueprint } from '../definitions/blueprint';
+
+export type { Blueprint } from '../definitions/blueprint';
+
+/*
+ * How the project-wide settings (lib/definitions/blueprint.ts) are read: first an environment
+ * variable (one run), then `cdktf.json` "context" (committed, the whole team), then the default.
+ * cdktf-cli 0.21 has no `-c/--context` option and replaces `CDKTF_CONTEXT_JSON` with cdktf.json's
+ * "context", so neither is a way in: lib/settings/ refuses both when it sees them.
  */
-export interface Blueprint {
-  /** Prefix of every state key and resource name. */
-  readonly project: string;
-  /** The S3 bucket holding staging's and production's state (created by the state-backend stack). */
-  readonly stateBucket: string;
-  /** The DynamoDB lock table (created by the state-backend stack). */
-  readonly lockTable: string;
-  /** Region of the state bucket and lock table. */
-  readonly stateRegion: string;
-  /** KMS alias of the key encrypting state (created by the state-backend stack). */
-  readonly stateKmsAlias: string;
-  /** Whether the state-backend stack's own state has moved into its bucket (bootstrap phase 2). */
-  readonly stateBackendMigrated: boolean;
-  /** A YAML backend settings file whose state replaces the definitions' (see lib/backend-config/). */
-  readonly backendConfigFile?: string;
-  /** `<owner>/<repo>` of the GitHub repository whose Actions jobs may deploy (the CI roles' OIDC trust). */
-  readonly githubRepository: string;
-  /** Target the local sandbox (`npm run sandbox -- up`): connection settings only (docs/sandbox.md). */
-  readonly sandbox: boolean;
-  /** Account ID for an environment: env var `AWS_ACCOUNT_ID_<ENV>`, context `accountIds.<env>`, or `fallback`. */
-  accountId(environment: string, fallback: string): string;
-}
 
 /** Where overrides come from: cdktf.json's "context" and `process.env` (lib/settings/setting-sources.ts). */
 export interface SettingSources {
@@ -53,8 +34,6 @@ export const SETTINGS = {
   backendConfigFile: { context: 'backendConfigFile', env: 'BACKEND_CONFIG_FILE' },
   // GitHub Actions sets GITHUB_REPOSITORY itself; commit the context key so every synth agrees.
   githubRepository: { context: 'githubRepository', env: 'GITHUB_REPOSITORY' },
-  // Strict, like every boolean: a typo must not silently mean "real AWS".
-  sandbox: { context: 'sandbox', env: 'SANDBOX', kind: 'boolean', booleanFix: 'use SANDBOX=1 to target the local sandbox, or unset it for AWS' },
 } as const satisfies Record<string, Setting>;
 
 export const DEFAULT_PROJECT = 'acme-platform';
@@ -76,7 +55,7 @@ function raw(sources: SettingSources, setting: Setting): unknown {
   return present(fromEnv) ? fromEnv : sources.context(setting.context);
 }
 
-function read(sources: SettingSources, setting: Setting): string | undefined {
+export function readSetting(sources: SettingSources, setting: Setting): string | undefined {
   const value = raw(sources, setting);
   // Objects and arrays are reported by settingProblems; they never become "[object Object]".
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? `${value}` : undefined;
@@ -94,10 +73,13 @@ export function parseBoolean(value: string | undefined): boolean | undefined {
   return undefined;
 }
 
-/** `<setting>: what is wrong and how to fix it` for every setting whose value cannot be used. */
-export function settingProblems(sources: SettingSources): string[] {
+/**
+ * `<setting>: what is wrong and how to fix it` for every setting whose value cannot be used: the
+ * engine's own and those an app extension adds (lib/app/app-extension.ts).
+ */
+export function settingProblems(sources: SettingSources, extraSettings: readonly Setting[] = []): string[] {
   const problems: string[] = [];
-  for (const setting of Object.values(SETTINGS) as Setting[]) {
+  for (const setting of [...(Object.values(SETTINGS) as Setting[]), ...extraSettings]) {
     const value = raw(sources, setting);
     if (!present(value)) continue;
     const where = settingOrigin(sources, setting)!;
@@ -122,20 +104,18 @@ export function accountIdVariable(environment: string): string {
 }
 
 export function resolveBlueprint(sources: SettingSources): Blueprint {
-  const project = read(sources, SETTINGS.project) ?? DEFAULT_PROJECT;
+  const project = readSetting(sources, SETTINGS.project) ?? DEFAULT_PROJECT;
   const accountIds = sources.context('accountIds');
   return {
     project,
-    stateBucket: read(sources, SETTINGS.stateBucket) ?? `${project}-tfstate`,
-    lockTable: read(sources, SETTINGS.lockTable) ?? `${project}-tflock`,
-    stateRegion: read(sources, SETTINGS.stateRegion) ?? DEFAULT_STATE_REGION,
+    stateBucket: readSetting(sources, SETTINGS.stateBucket) ?? `${project}-tfstate`,
+    lockTable: readSetting(sources, SETTINGS.lockTable) ?? `${project}-tflock`,
+    stateRegion: readSetting(sources, SETTINGS.stateRegion) ?? DEFAULT_STATE_REGION,
     stateKmsAlias: `alias/${project}-tfstate`,
     // An unreadable value is reported by settingProblems; synth stops before it matters.
-    stateBackendMigrated: parseBoolean(read(sources, SETTINGS.stateBackendMigrated)) ?? false,
-    backendConfigFile: read(sources, SETTINGS.backendConfigFile),
-    githubRepository: read(sources, SETTINGS.githubRepository) ?? DEFAULT_GITHUB_REPOSITORY,
-    // An unreadable value is reported by settingProblems with every other problem; synth stops first.
-    sandbox: parseBoolean(read(sources, SETTINGS.sandbox)) ?? false,
+    stateBackendMigrated: parseBoolean(readSetting(sources, SETTINGS.stateBackendMigrated)) ?? false,
+    backendConfigFile: readSetting(sources, SETTINGS.backendConfigFile),
+    githubRepository: readSetting(sources, SETTINGS.githubRepository) ?? DEFAULT_GITHUB_REPOSITORY,
     accountId(environment, fallback) {
       const fromEnv = sources.env[accountIdVariable(environment)];
       if (present(fromEnv)) return fromEnv!;

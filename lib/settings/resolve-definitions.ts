@@ -1,6 +1,6 @@
 import { applyBackendConfigFile, loadBackendConfigFile } from '../backend-config/backend-config-file';
-import { accountIdVariable, resolveBlueprint, settingOrigin, settingProblems, SETTINGS, type Blueprint, type SettingSources } from './blueprint';
-import type { AppDefinition } from '../app/build-app';
+import { accountIdVariable, resolveBlueprint, settingOrigin, settingProblems, SETTINGS, type Blueprint, type Setting, type SettingSources } from './blueprint';
+import type { AppDefinition } from '../definitions/app-definition';
 import type { EnvironmentDefinition } from '../definitions/environment';
 import { DefinitionError } from '../definitions/errors';
 import { githubRepositoryProblem } from '../identities/names';
@@ -42,14 +42,20 @@ function evaluate<T>(module: unknown, blueprint: Blueprint, label: string, probl
   }
 }
 
+/** What app extensions (lib/app/app-extension.ts) add: their settings to check, their problems to list. */
+export interface ExtensionInput {
+  readonly settings?: readonly Setting[];
+  readonly problems?: readonly string[];
+}
+
 /**
  * The one path from settings to validated definitions, shared by synth (buildApp), the doctor and
  * the example generator: settings (environment, cdktf.json), BACKEND_CONFIG_FILE, every definition
  * and every name derived from them. Throws one DefinitionError listing every problem found.
  */
-export function resolveDefinitions(definition: AppDefinition, input: LoadedSources | SettingSources): ResolvedDefinitions {
+export function resolveDefinitions(definition: AppDefinition, input: LoadedSources | SettingSources, extensions: ExtensionInput = {}): ResolvedDefinitions {
   const { sources, problems: sourceProblems } = 'sources' in input ? input : { sources: input, problems: [] };
-  const problems = [...sourceProblems, ...settingProblems(sources)];
+  const problems = [...sourceProblems, ...settingProblems(sources, extensions.settings), ...(extensions.problems ?? [])];
   const blueprint = resolveBlueprint(sources);
 
   const modules = Array.isArray(definition.environments) ? definition.environments : [];

@@ -4,13 +4,12 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { applyStateBackend } from '../backends/backend-factory';
-import { applyGuardrails, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
+import { declareGuardrailScope, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { PROTECTION_PROFILES } from '../definitions/protection';
-import type { SandboxConnection } from '../../tooling/sandbox/connection';
 import { addAwsProvider } from './aws-provider';
 import { ciDeployPolicy } from '../identities/deploy-policy';
-import { ciDeployRoleName, ciStackName, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubOidcProviderArn } from '../identities/names';
+import { ciDeployRoleName, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, githubOidcProviderArn } from '../identities/names';
 import type { EnvironmentIdentity } from '../identities/resolve';
 import { githubOidcTrustPolicy, githubSubject } from '../identities/trust-policies';
 
@@ -24,8 +23,6 @@ export interface CiIdentityProps {
    * it, the others refer to it by ARN (deploy that one's CI stack first).
    */
   readonly createOidcProvider: boolean;
-  /** SANDBOX=1's connection (tooling/sandbox/connection.ts), else undefined. */
-  readonly sandbox?: SandboxConnection;
 }
 
 /**
@@ -41,14 +38,14 @@ export class CiIdentityStack extends TerraformStack {
   readonly deployRole: IamRole;
   readonly oidcProvider?: IamOpenidConnectProvider;
 
-  constructor(scope: Construct, readonly props: CiIdentityProps) {
+  /** `id` is the stack name, `ci-<env>` (ciStackName) in the app. */
+  constructor(scope: Construct, id: string, readonly props: CiIdentityProps) {
+    super(scope, id);
     const { project, identity } = props;
     const { environment } = identity;
-    const name = ciStackName(environment.name);
-    super(scope, name);
-    applyStateBackend(this, { kind: 'local' }, { project, stack: name });
-    applyGuardrails(this, { environment: name, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets]);
-    addAwsProvider(this, { region: environment.region, allowedAccountIds: [identity.account], tags: environment.tags }, props.sandbox);
+    applyStateBackend(this, { kind: 'local' }, { project, stack: id });
+    declareGuardrailScope(this, { environment: id, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets]);
+    addAwsProvider(this, { region: environment.region, allowedAccountIds: [identity.account], tags: environment.tags });
 
     this.oidcProvider = props.createOidcProvider
       ? new IamOpenidConnectProvider(this, 'github-oidc', {

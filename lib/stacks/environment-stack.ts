@@ -1,39 +1,41 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { applyStateBackend, stateLocation } from '../backends/backend-factory';
+import type { WorkloadFactory } from '../definitions/app-definition';
 import type { EnvironmentDefinition } from '../definitions/environment';
-import { applyGuardrails, suppress } from '../guardrails';
+import { lockMechanisms } from '../definitions/state-definition';
+import { applyStateBackend, stateLocation } from '../backends/backend-factory';
+import { declareGuardrailScope, suppress } from '../guardrails';
 import { environmentRole } from '../guardrails/role';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { parameterName, resourceName } from '../naming/naming-rule';
-import type { SandboxConnection } from '../../tooling/sandbox/connection';
-import { lockMechanisms } from '../definitions/state-definition';
-import { ExampleWorkload } from '../../workloads/example-workload';
 import { addAwsProvider } from './aws-provider';
 
-/** One environment: its state backend, its AWS provider and its workload. */
-export class EnvironmentStack extends TerraformStack {
-  readonly workload: ExampleWorkload;
+export interface EnvironmentStackProps {
+  /** The validated environment (lib/settings/resolve-definitions.ts); the stack id is its `name`. */
+  readonly definition: EnvironmentDefinition;
+  /** Prefix of state keys and resource names. */
+  readonly project: string;
+  /** Account of the state bucket and lock table (the state-backend stack's account). */
+  readonly stateAccountId: string;
+  /** The state-backend's bucket, for the cross-account guardrail. @default - that rule does not apply */
+  readonly stateBucket?: string;
+  /** What the environment deploys (the app definition's `workload`). @default - nothing but the state plumbing */
+  readonly workload?: WorkloadFactory;
+}
 
-  /**
-   * `stateAccountId`: account of the state bucket's lock table (the state-backend stack's account).
-   * `sandbox`: SANDBOX=1's connection (tooling/sandbox/connection.ts), else undefined.
-   * `stateBucket`: the state-backend's bucket, for the cross-account guardrail (omit: the rule does not apply).
-   */
-  constructor(
-    scope: Construct,
-    readonly definition: EnvironmentDefinition,
-    project: string,
-    stateAccountId: string,
-    sandbox?: SandboxConnection,
-    stateBucket?: string,
-  ) {
-    super(scope, definition.name);
-    const context = { project, stack: definition.name };
-    applyStateBackend(this, definition.state, { ...context, sandbox });
+/** One environment: its state backend, its AWS provider, its workload and the outputs that describe them. */
+export class EnvironmentStack extends TerraformStack {
+  readonly definition: EnvironmentDefinition;
+
+  constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
+    super(scope, id);
+    const { definition, project, stateAccountId, stateBucket } = props;
+    this.definition = definition;
+    const context = { project, stack: id };
+    applyStateBackend(this, definition.state, context);
     const { role, because } = environmentRole(definition);
-    applyGuardrails(this, {
-      environment: definition.name,
+    declareGuardrailScope(this, {
+      environment: id,
       protection: definition.protection,
       role,
       because,
@@ -42,14 +44,16 @@ export class EnvironmentStack extends TerraformStack {
         : {}),
     });
     for (const suppression of definition.suppressions ?? []) suppress(this, suppression);
-    addAwsProvider(this, definition, sandbox);
-    this.workload = new ExampleWorkload(this, 'workload', {
-      namePrefix: resourceName(project, definition.name, ''),
-      parameterPrefix: parameterName(project, definition.name, ''),
-      protection: definition.protection,
-    });
+    addAwsProvider(this, definition);
+    const workloadOutputs =
+      props.workload?.(this, {
+        project,
+        environment: definition,
+        namePrefix: resourceName(project, id, ''),
+        parameterPrefix: parameterName(project, id, ''),
+      }) ?? {};
 
-    new TerraformOutput(this, 'environment', { value: definition.name, description: 'Environment of this stack' });
+    new TerraformOutput(this, 'environment', { value: id, description: 'Environment of this stack' });
     new TerraformOutput(this, 'state_location', {
       value: stateLocation(definition.state, context),
       description: 'Where this stack keeps its Terraform state',
@@ -72,13 +76,6 @@ export class EnvironmentStack extends TerraformStack {
         });
       }
     }
-    new TerraformOutput(this, 'assets_bucket_name', {
-      value: this.workload.assets.bucket.bucket,
-      description: 'Name of the application asset bucket',
-    });
-    new TerraformOutput(this, 'api_token_parameter', {
-      value: this.workload.apiToken.parameter.name,
-      description: 'SSM parameter holding the application API token (SecureString; read it with IAM, not from state)',
-    });
+    for (const [name, output] of Object.entries(workloadOutputs)) new TerraformOutput(this, name, { ...output });
   }
 }

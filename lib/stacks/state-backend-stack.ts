@@ -6,15 +6,23 @@ import { applyStateBackend } from '../backends/backend-factory';
 import { RotatingKmsKey } from '../constructs/rotating-kms-key';
 import { SecureBucket } from '../constructs/secure-bucket';
 import type { EnvironmentDefinition } from '../definitions/environment';
-import { applyGuardrails, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
+import { declareGuardrailScope, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { stateKeyPolicy } from '../identities/key-policy';
 import { environmentIdentity, usesStateKey } from '../identities/resolve';
 import { StateRole } from '../identities/state-role';
 import { resourceName } from '../naming/naming-rule';
-import type { SandboxConnection } from '../../tooling/sandbox/connection';
 import type { StateBackendDefinition } from '../definitions/state-backend-definition';
 import { addAwsProvider } from './aws-provider';
+
+export interface StateBackendStackProps {
+  /** The validated state-backend definition; the stack id is its `name`. */
+  readonly definition: StateBackendDefinition;
+  /** Prefix of state keys and resource names. */
+  readonly project: string;
+  /** Environments whose state roles (and state access policies) this stack creates. @default - none */
+  readonly environments?: readonly EnvironmentDefinition[];
+}
 
 /**
  * Creates what remote state needs: a versioned, encrypted, private, TLS-only bucket and a DynamoDB
@@ -30,20 +38,17 @@ export class StateBackendStack extends TerraformStack {
   /** The state role of every environment whose state access is `via: 'role'`. */
   readonly stateRoles: Readonly<Record<string, StateRole>>;
 
-  constructor(
-    scope: Construct,
-    readonly definition: StateBackendDefinition,
-    project: string,
-    environments: readonly EnvironmentDefinition[] = [],
-    /** SANDBOX=1's connection (tooling/sandbox/connection.ts), else undefined. */
-    sandbox?: SandboxConnection,
-  ) {
-    super(scope, definition.name);
-    applyStateBackend(this, definition.state, { project, stack: definition.name, sandbox });
+  readonly definition: StateBackendDefinition;
+
+  constructor(scope: Construct, id: string, props: StateBackendStackProps) {
+    super(scope, id);
+    const { definition, project, environments = [] } = props;
+    this.definition = definition;
+    applyStateBackend(this, definition.state, { project, stack: id });
     // Held to production's standard for what it creates. The state rules do not apply: during
     // bootstrap phase 1 its own state is local on purpose (its bucket does not exist yet).
-    applyGuardrails(this, { environment: definition.name, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets]);
-    addAwsProvider(this, definition, sandbox);
+    declareGuardrailScope(this, { environment: id, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets]);
+    addAwsProvider(this, definition);
 
     // The table, the key and the roles live in this stack's account; its account guard names it first.
     const stateAccountId = definition.allowedAccountIds[0];

@@ -3,7 +3,7 @@ import { readState } from './state-file';
 
 /**
  * Where `SANDBOX=1` points the synthesized stacks. Only connection settings come from here
- * (lib/stacks/aws-provider.ts and lib/backends/s3-backend.ts apply them); the integration test
+ * (sandbox-extension.ts applies them to every stack); the integration test
  * `sandbox-synth-diff` fails on any other difference from the real configuration.
  */
 export interface SandboxConnection {

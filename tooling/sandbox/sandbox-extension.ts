@@ -1,0 +1,62 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Aspects, S3Backend, TerraformStack, type IAspect } from 'cdktf';
+import type { IConstruct } from 'constructs';
+import type { AppExtension } from '../../lib/app/app-extension';
+import { parseBoolean, readSetting, type Setting, type SettingSources } from '../../lib/settings/blueprint';
+import { BACKEND_SERVICES, PROVIDER_SERVICES, resolveSandboxConnection, SANDBOX_MAX_RETRIES, type SandboxConnection } from './connection';
+
+/** `SANDBOX` / context `sandbox`: strict, like every boolean, so a typo never silently means "real AWS". */
+export const SANDBOX_SETTING: Setting = {
+  context: 'sandbox',
+  env: 'SANDBOX',
+  kind: 'boolean',
+  booleanFix: 'use SANDBOX=1 to target the local sandbox, or unset it for AWS',
+};
+
+/** The one reading of `SANDBOX` (synth and tooling): true only for a value the settings table calls true. */
+export function sandboxEnabled(sources: SettingSources): boolean {
+  return parseBoolean(readSetting(sources, SANDBOX_SETTING)) === true;
+}
+
+/**
+ * Points every AWS provider and S3 backend of a stack at the sandbox: every service at its endpoint,
+ * path-style S3, bounded retries. Connection settings only; the integration test sandbox-synth-diff
+ * fails on any other difference from the real configuration. Credentials are still validated and
+ * the account still requested: the sandbox answers STS for real.
+ */
+export class SandboxConnectionAspect implements IAspect {
+  constructor(readonly connection: SandboxConnection) {}
+
+  visit(construct: IConstruct): void {
+    const { endpoint } = this.connection;
+    if (construct instanceof AwsProvider) {
+      construct.endpoints = [Object.fromEntries(PROVIDER_SERVICES.map((service) => [service, endpoint]))];
+      construct.s3UsePathStyle = true;
+      construct.maxRetries = SANDBOX_MAX_RETRIES;
+    } else if (construct instanceof S3Backend) {
+      construct.addOverride('endpoints', Object.fromEntries(BACKEND_SERVICES.map((service) => [service, endpoint])));
+      construct.addOverride('use_path_style', true);
+      construct.addOverride('max_retries', SANDBOX_MAX_RETRIES);
+    }
+  }
+}
+
+/**
+ * `SANDBOX=1`: the running sandbox's connection on every stack of the app, applied once from
+ * main.ts after the guardrails have judged the real configuration (docs/sandbox.md). No stack,
+ * backend or provider module knows the sandbox exists.
+ */
+export const sandboxExtension: AppExtension = {
+  settings: [SANDBOX_SETTING],
+  activate(sources) {
+    if (!sandboxEnabled(sources)) return { kind: 'off' };
+    const connection = resolveSandboxConnection(sources.env);
+    if ('problem' in connection) return { kind: 'invalid', problems: [connection.problem] };
+    return {
+      kind: 'on',
+      apply: (app) => {
+        for (const stack of app.node.findAll().filter(TerraformStack.isStack)) Aspects.of(stack).add(new SandboxConnectionAspect(connection));
+      },
+    };
+  },
+};
