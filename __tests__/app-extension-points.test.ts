@@ -4,7 +4,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, Testing, type App } from 'cdktf';
 import { appDefinition } from '../environments';
 import type { AppExtension } from '../lib/app/app-extension';
-import { buildApp } from '../lib/app/build-app';
+import { buildApp, type AppDefinition, type WorkloadFactory } from '../lib/app/build-app';
 import { applyStateBackend } from '../lib/backends/backend-factory';
 import { DefinitionError } from '../lib/definitions/errors';
 import { assertGuardrails, GuardrailError, guardrailFindings } from '../lib/guardrails';
@@ -36,10 +36,11 @@ describe('a stack a user adds to the app', () => {
 });
 
 describe('the workload is the app definition\'s extension point', () => {
-  const metricsWorkload = { ...appDefinition, workload: (scope: TerraformStack, { parameterPrefix }: { parameterPrefix: string }) => {
+  const metrics: WorkloadFactory = (scope, { parameterPrefix }) => {
     const parameter = new SsmParameter(scope, 'metrics-endpoint', { name: `${parameterPrefix}/metrics/endpoint`, type: 'String', value: 'https://metrics.example.com' });
     return { metrics_parameter: { value: parameter.name, description: 'Where the metrics endpoint is kept' } };
-  } } as typeof appDefinition;
+  };
+  const metricsWorkload: AppDefinition = { ...appDefinition, workload: metrics };
 
   it('replaces the example workload in every environment, with its own outputs', () => {
     const { stacks } = synthApp(metricsWorkload);
