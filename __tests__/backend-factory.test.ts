@@ -6,6 +6,7 @@ import {
   DYNAMODB_WARNING_ON_STDOUT_FIXED_IN,
   DYNAMODB_WARNING_ON_STDOUT_VERSIONS,
   excludedVersionsFor,
+  exclusionReasonFor,
   minimumVersionFor,
   NATIVE_S3_LOCKING_VERSION,
   requiredVersionFor,
@@ -137,6 +138,13 @@ describe('required_version per locking mode (lib/terraform-version.ts)', () => {
     expect(excludedVersionsFor(dynamodb)).toEqual(['1.15.0', '1.15.1']);
     expect(minimumVersionFor(dynamodb)).toBe('1.6.0');
     expect(minimumVersionFor(both)).toBe('1.10.2');
+  });
+
+  it('explains an excluded release, and only for stacks with dynamodb_table', () => {
+    expect(exclusionReasonFor(dynamodb, '1.15.0')).toContain('Failed to parse terraform output');
+    expect(exclusionReasonFor(both, 'v1.15.1')).toContain('fixed in 1.15.2');
+    expect(exclusionReasonFor(dynamodb, '1.15.2')).toBeUndefined();
+    expect(exclusionReasonFor(lockfile, '1.15.0')).toBeUndefined();
   });
 });
 

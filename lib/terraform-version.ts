@@ -52,6 +52,15 @@ export function excludedVersionsFor(state: StateDefinition): readonly string[] {
   return usesDynamoDb(state) ? DYNAMODB_WARNING_ON_STDOUT_VERSIONS : [];
 }
 
+/** Why `version` is excluded for this state (the doctor and preflight say it before Terraform does), or undefined. */
+export function exclusionReasonFor(state: StateDefinition, version: string): string | undefined {
+  if (!excludedVersionsFor(state).includes(version.replace(/^v/, ''))) return undefined;
+  return (
+    `Terraform ${version} prints the dynamodb_table deprecation warning on stdout of \`terraform output -json\`, which breaks ` +
+    `\`cdktf deploy\` ("Failed to parse terraform output"); fixed in ${DYNAMODB_WARNING_ON_STDOUT_FIXED_IN}`
+  );
+}
+
 /** The `terraform.required_version` constraint a stack with this state declares. */
 export function requiredVersionFor(state: StateDefinition): string {
   return [`>= ${minimumVersionFor(state)}`, ...excludedVersionsFor(state).map((v) => `!= ${v}`)].join(', ');

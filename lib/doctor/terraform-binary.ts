@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { basename, delimiter, isAbsolute, join } from 'node:path';
-import { DYNAMODB_WARNING_ON_STDOUT_FIXED_IN, excludedVersionsFor, minimumVersionFor } from '../terraform-version';
+import { DYNAMODB_WARNING_ON_STDOUT_FIXED_IN, exclusionReasonFor, minimumVersionFor } from '../terraform-version';
 import type { StateDefinition } from '../state-definition';
 import { fail, pass, type CheckResult } from './check-result';
 
@@ -101,14 +101,12 @@ export function checkTerraformVersion(lookup: BinaryLookup, state: StateDefiniti
     return fail(name, `${tool} ${version} at ${path} is older than ${minimum}, which ${why} needs`, INSTALL_FIX);
   }
   // The stack's required_version refuses these too; say why before terraform does.
-  if (excludedVersionsFor(state).some((excluded) => compareVersions(version, excluded) === 0)) {
-    const cause =
-      `Terraform ${version} prints the dynamodb_table deprecation warning on stdout of \`terraform output -json\`, which breaks ` +
-      '`cdktf deploy` ("Failed to parse terraform output")';
+  const excluded = exclusionReasonFor(state, version);
+  if (excluded) {
     const openTofu = tool === 'OpenTofu' ? ' (OpenTofu is not affected, but checks the same required_version)' : '';
     return fail(
       name,
-      `${tool} ${version} at ${path} is excluded by required_version for backends with dynamodb_table${openTofu}: ${cause}`,
+      `${tool} ${version} at ${path} is excluded by required_version for backends with dynamodb_table${openTofu}: ${excluded}`,
       `use Terraform ${DYNAMODB_WARNING_ON_STDOUT_FIXED_IN} or later, or an earlier release; or migrate to use_lockfile (docs/backend-configuration.md)`,
     );
   }
