@@ -68,7 +68,7 @@ function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, produc
         'Migration mode: both lock mechanisms at once. Terraform takes the lockfile and the DynamoDB lock, and both must ' +
         `succeed. Step 1 of DynamoDB -> lockfile; see ${GUIDE}.`,
       versions:
-        `Terraform >= 1.10.2 except ${STDOUT_WARNING} (1.11+ prints the dynamodb_table deprecation warning); ` +
+        `Terraform >= 1.10.2 except ${STDOUT_WARNING}; Terraform 1.11+ deprecates dynamodb_table (a warning). ` +
         'OpenTofu >= 1.10.2.',
       prerequisites: [bucket, table, ...role(productionState)],
       formats: ['hcl', 'yaml'],
