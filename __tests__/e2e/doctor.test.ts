@@ -96,7 +96,7 @@ describe('npm run doctor against local S3 and DynamoDB', () => {
     expect(status).toBe(0);
     expect(stdout).toContain(`Endpoints: S3 ${aws.s3Endpoint}, DynamoDB ${aws.dynamodbEndpoint}`);
     expect(stdout).toContain('PASS  AWS credentials: found in environment variables (AWS_ACCESS_KEY_ID), access key S3RV…');
-    expect(stdout).toMatch(/PASS {2}terraform\/tofu version: (Terraform|OpenTofu) \S+ at \S+ \(>= 1\.10\.0 needed for S3-native locking/);
+    expect(stdout).toMatch(/PASS {2}terraform\/tofu version: (Terraform|OpenTofu) \S+ at \S+ \(>= 1\.10\.2 needed for S3-native locking/);
     expect(stdout).toContain(`PASS  state bucket exists: s3://${BUCKET} is reachable`);
     expect(stdout).toContain('PASS  state bucket versioning: Enabled');
     expect(stdout).toContain(`PASS  state bucket encryption: aws:kms with ${KMS_KEY}`);
