@@ -15,6 +15,7 @@ import { resourceName } from '../naming/naming-rule';
 import type { SandboxConnection } from '../../tooling/sandbox/connection';
 import type { StateBackendDefinition } from '../definitions/state-backend-definition';
 import { addAwsProvider } from './aws-provider';
+import { BootstrapVersionStamp } from './bootstrap-version-stamp';
 
 /**
  * Creates what remote state needs: a versioned, encrypted, private, TLS-only bucket and a DynamoDB
@@ -117,5 +118,6 @@ export class StateBackendStack extends TerraformStack {
     for (const [name, role] of Object.entries(roles)) {
       new TerraformOutput(this, `state_role_arn_${name.replace(/-/g, '_')}`, { value: role.role.arn, description: `State role of ${name}` });
     }
+    new BootstrapVersionStamp(this, 'bootstrap-version', { project });
   }
 }
