@@ -103,6 +103,8 @@ describe('npm run doctor against local S3 and DynamoDB', () => {
     expect(stdout).toContain(`PASS  S3 lockfile: no lock held (s3://${BUCKET}/${STAGING_KEY}.tflock absent)`);
     expect(stdout).toContain(`PASS  lock table: ${TABLE} (ACTIVE) has hash key LockID (S)`);
     expect(stdout).toContain(`PASS  DynamoDB lock: no lock held (no item LockID = ${BUCKET}/${PRODUCTION_KEY} in ${TABLE})`);
+    // No SSM here: the stamp cannot be read, which warns without failing the run.
+    expect(stdout).toContain('WARN  state-backend version: could not read the stamp /acme-platform/state-backend/version: ');
     expect(stdout).toContain('All checks passed.');
   });
 
