@@ -1,6 +1,6 @@
 import type { IConstruct } from 'constructs';
 import type { ProtectionLevel } from '../definitions/environment';
-import type { EnvironmentRole } from './role';
+import { ROLE_OF_PROTECTION, type EnvironmentRole } from './role';
 
 /** What the rules know about the stack they check: which environment, its role, and how it is protected. */
 export interface GuardrailScope {
@@ -46,9 +46,7 @@ export interface GuardrailRule {
   check(construct: IConstruct, scope: GuardrailScope): RuleResult;
 }
 
-const IMPLIED_ROLE: Record<ProtectionLevel, EnvironmentRole> = { ephemeral: 'personal', standard: 'shared', hardened: 'production' };
-
-export const roleOf = (scope: GuardrailScope): EnvironmentRole => scope.role ?? IMPLIED_ROLE[scope.protection];
+export const roleOf = (scope: GuardrailScope): EnvironmentRole => scope.role ?? ROLE_OF_PROTECTION[scope.protection];
 /** Which signal gave the scope its role, for messages: `protection "standard"`, `name "production"`. */
 export const roleReason = (scope: GuardrailScope): string => scope.because ?? `protection "${scope.protection}"`;
 export const isShared = (scope: GuardrailScope): boolean => roleOf(scope) !== 'personal';

@@ -1,4 +1,5 @@
 import { runCli } from '../toolkit/run-cli';
+import { sandboxFromEnv } from '../toolkit/sandbox-flag';
 import { runBootstrap } from '../bootstrap/run-bootstrap';
 
 const USAGE = `usage: npm run bootstrap [-- --sandbox] [-- --output DIR]
@@ -12,7 +13,7 @@ docs/bootstrap.md`;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(args: string[]): Promise<number> {
-  let sandbox = ['1', 'true', 'yes'].includes((process.env.SANDBOX ?? '').toLowerCase());
+  let sandbox = sandboxFromEnv(process.env);
   let outDir: string | undefined;
   const rest = args.filter((arg) => arg !== '--');
   for (let i = 0; i < rest.length; i++) {
@@ -38,4 +39,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-runCli('bootstrap', main, 'nothing is lost: re-run `npm run bootstrap` after fixing this and it continues where it stopped.');
+runCli('bootstrap', main, { afterProblem: 'nothing is lost: re-run `npm run bootstrap` after fixing this and it continues where it stopped.' });

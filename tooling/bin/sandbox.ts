@@ -1,9 +1,10 @@
 import { DefinitionError } from '../../lib/definitions/errors';
 import { exportLines, sandboxCredentials } from '../sandbox/credentials';
-import { ensureEmulator, EmulatorInstallError } from '../sandbox/emulator';
+import { ensureEmulator } from '../sandbox/emulator';
 import { SandboxError, sandboxDown, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { projectDefinitions } from '../toolkit/project-definitions';
+import { runCli } from '../toolkit/run-cli';
 
 const USAGE = `usage: npm run sandbox -- <command>
   up                     start the local AWS sandbox (moto behind the shim; installs moto first if missing)
@@ -37,9 +38,8 @@ function accountOf(target: string): { accountId: string; region: string } {
 }
 
 async function main(args: string[]): Promise<number> {
-  // The SDK's Node-version notice would end up in `eval "$(... credentials ...)"` users' terminals.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [command, ...rest] = args.filter((arg) => arg !== '--');
+  // runCli silences the SDK's Node-version notice, which would end up in `eval "$(... credentials ...)"`.
+  const [command, ...rest] = args;
   switch (command) {
     case 'up': {
       const state = await sandboxUp(process.env, say);
@@ -90,14 +90,4 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof SandboxError || error instanceof EmulatorInstallError) {
-      say(`sandbox: ${error.message}`);
-      process.exit(1);
-    }
-    say(`sandbox crashed: ${(error as Error).stack ?? error}`);
-    process.exit(2);
-  },
-);
+runCli('sandbox', main);
