@@ -27,7 +27,8 @@ import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { CDKTF_BIN, runCommand, TERRAFORM_BIN, type CommandResult } from '../../tooling/toolkit/run-command';
+import { CDKTF_BIN, runCommand, type CommandResult } from '../../tooling/toolkit/run-command';
+import { TERRAFORM_BIN } from './harness/terraform';
 import { runBootstrap, type BootstrapResult } from '../../tooling/bootstrap/run-bootstrap';
 import { summarizeState, type StateSummary } from '../../tooling/bootstrap/state-summary';
 import type { ClientConfig } from '../../tooling/toolkit/account-session';

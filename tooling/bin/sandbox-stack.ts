@@ -11,7 +11,8 @@ import { S3Client, HeadObjectCommand, GetObjectCommand } from '@aws-sdk/client-s
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { s3StateKey } from '../../lib/backends/s3-backend';
-import { CDKTF_BIN, outputTail, runCommand, TERRAFORM_BIN } from '../toolkit/run-command';
+import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
+import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
 import { summarizeState } from '../bootstrap/state-summary';
 import { accountSession, resolveTarget } from '../toolkit/account-session';
@@ -61,7 +62,7 @@ async function main([command, stack, ...extra]: string[]): Promise<number> {
       s3.destroy();
     }
   }
-  const list = await runCommand(TERRAFORM_BIN, ['state', 'list'], { cwd: stackDir, env, timeoutMs: 120_000 });
+  const list = await runCommand(terraformBinary(process.env), ['state', 'list'], { cwd: stackDir, env, timeoutMs: 120_000 });
   if (list.code !== 0) throw new BootstrapError(`terraform state list failed in ${stackDir} (exit ${list.code}); deploy it first: npm run sandbox:deploy -- ${stack}\n${outputTail(list.output)}`);
   process.stdout.write(list.output);
   return 0;

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
 import { PROJECT_DIR } from '../sandbox/paths';
-import { CDKTF_BIN, outputTail, runCommand, TERRAFORM_BIN } from '../toolkit/run-command';
+import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
+import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
 import { backendResourcesExist, inspectPosition, readLocalState, readRemoteState, type BootstrapPosition } from './inspect';
 import { bootstrapLayout, type BootstrapLayout } from './plan';
@@ -209,7 +210,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
       // if the key does not exist yet, and Terraform then reads it back through the S3 backend.
       await putStateIfAbsent(account, where, stateUri);
       const terraform = (args: string[]) =>
-        runCommand(TERRAFORM_BIN, [...args], { cwd: where.stackDir, env: { ...account.env, TF_INPUT: '0' }, timeoutMs });
+        runCommand(terraformBinary(env), [...args], { cwd: where.stackDir, env: { ...account.env, TF_INPUT: '0' }, timeoutMs });
       const init = await terraform(['init', '-reconfigure', '-input=false', '-no-color']);
       if (init.code !== 0) {
         throw new BootstrapError(`terraform init of the S3 backend failed (exit ${init.code}) in ${where.stackDir}. The local state is untouched; fix the cause and re-run \`npm run bootstrap\`.\n${outputTail(init.output)}`);

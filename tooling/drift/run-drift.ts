@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CDKTF_BIN, outputTail, runCommand, TERRAFORM_BIN } from '../toolkit/run-command';
+import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
+import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
 import { accountSession, resolveTarget, type Target } from '../toolkit/account-session';
 import { DefinitionError } from '../../lib/definitions/errors';
@@ -102,7 +103,7 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
     }
     // A refresh-only plan never compares configuration, so the secret's value does not matter here.
     const runEnv = { ...session.env, TF_INPUT: '0', [`TF_VAR_${APP_API_TOKEN_VARIABLE}`]: env[`TF_VAR_${APP_API_TOKEN_VARIABLE}`] || 'not-needed-for-refresh-only' };
-    const terraform = (args: string[]) => runCommand(TERRAFORM_BIN, args, { cwd: stackDir, env: runEnv, timeoutMs });
+    const terraform = (args: string[]) => runCommand(terraformBinary(env), args, { cwd: stackDir, env: runEnv, timeoutMs });
     const init = await terraform(['init', '-input=false', '-reconfigure', '-no-color']);
     if (init.code !== 0) {
       const message = `terraform init failed (exit ${init.code}):\n${outputTail(init.output, 10)}`;
@@ -120,7 +121,7 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
         say(`drift: ${stack.name}: could not check (${seconds()} s): ${message}`);
         return { stack: stack.name, status: 'error', message };
       }
-      const show = await runCommand(TERRAFORM_BIN, ['show', '-json', planFile], { cwd: stackDir, env: runEnv, timeoutMs });
+      const show = await runCommand(terraformBinary(env), ['show', '-json', planFile], { cwd: stackDir, env: runEnv, timeoutMs });
       if (show.code !== 0) {
         say(`drift: ${stack.name}: could not check: terraform show failed (exit ${show.code})`);
         return { stack: stack.name, status: 'error', message: `terraform show failed (exit ${show.code})` };

@@ -5,6 +5,7 @@ import { sandboxStatus } from '../sandbox/lifecycle';
 import type { SandboxState } from '../sandbox/state-file';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { BootstrapError } from './errors';
+import { withTerraformBinary } from './terraform-binary';
 
 /** AWS SDK v3 client settings for the target (the S3, DynamoDB, KMS and STS clients take the same shape). */
 export interface ClientConfig {
@@ -51,7 +52,8 @@ const IDENTITY_VARIABLES = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCE
  */
 export async function accountSession(target: Target, accountId: string, region: string, env: NodeJS.ProcessEnv, stack: string): Promise<AccountSession> {
   // No TF_INPUT=0: cdktf answers terraform's migrate-state question itself.
-  const base: NodeJS.ProcessEnv = { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', AWS_REGION: region };
+  // TERRAFORM_BINARY_NAME explicitly: cdktf children run the binary the tooling runs.
+  const base: NodeJS.ProcessEnv = { ...withTerraformBinary(env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', AWS_REGION: region };
   if (target.kind === 'sandbox') {
     const { state } = target;
     let credentials;

@@ -11,7 +11,6 @@ export interface CommandResult {
 
 /** The project's own cdktf CLI (a devDependency), so a global one of another version is never used. */
 export const CDKTF_BIN = join(PROJECT_DIR, 'node_modules', '.bin', 'cdktf');
-export const TERRAFORM_BIN = process.env.TERRAFORM_BINARY_NAME || 'terraform';
 
 /**
  * Runs a command to completion, capturing its output; after `timeoutMs` its whole process group

@@ -2,10 +2,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { terraformBinary } from '../../../tooling/toolkit/terraform-binary';
 import { progress } from './progress';
 
-/** `TERRAFORM_BIN` (e.g. `tofu`) or `terraform` from PATH. */
-export const TERRAFORM_BIN = process.env.TERRAFORM_BIN || 'terraform';
+/** The tooling's one rule (`TERRAFORM_BINARY_NAME`, e.g. `tofu`, else `terraform` from PATH). */
+export const TERRAFORM_BIN = terraformBinary(process.env);
 
 /**
  * The binary's version, or an error saying how to install it: the end-to-end suite must never
@@ -18,7 +19,7 @@ export function ensureTerraform(): string {
       `The end-to-end tests need the "${TERRAFORM_BIN}" binary (Terraform >= 1.10 or OpenTofu >= 1.10) on PATH, and it ` +
         `could not be run (${result.error?.message ?? result.stderr.trim()}). Install Terraform from ` +
         'https://developer.hashicorp.com/terraform/install (Debian/Ubuntu: the HashiCorp apt repository, `apt-get install terraform`), ' +
-        'or set TERRAFORM_BIN to the binary to use, e.g. TERRAFORM_BIN=tofu.',
+        'or set TERRAFORM_BINARY_NAME to the binary to use, e.g. TERRAFORM_BINARY_NAME=tofu.',
     );
   }
   const version = (JSON.parse(result.stdout) as { terraform_version: string }).terraform_version;
