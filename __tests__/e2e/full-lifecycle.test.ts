@@ -29,6 +29,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { CDKTF_BIN, runCommand, type CommandResult } from '../../tooling/toolkit/run-command';
 import { TERRAFORM_BIN } from './harness/terraform';
+import { appDefinition } from '../../environments';
 import { runBootstrap, type BootstrapResult } from '../../tooling/bootstrap/run-bootstrap';
 import { summarizeState, type StateSummary } from '../../tooling/bootstrap/state-summary';
 import type { ClientConfig } from '../../tooling/toolkit/account-session';
@@ -125,6 +126,7 @@ describe('the lifecycle in the sandbox', () => {
     const environmentDeploys: Array<Promise<CommandResult>> = [];
     const dev = runDevCycle();
     bootstrap = await runBootstrap({
+      appDefinition,
       sandbox: true,
       env: world.env,
       outDir: world.outDir('bootstrap'),
@@ -238,7 +240,7 @@ describe('the lifecycle in the sandbox', () => {
     expect(list.output.trim().split('\n').sort()).toEqual(remote.instances.map((instance) => instance.split(' = ')[0]));
     expect(JSON.parse(readFileSync(join(layout.stackDir, 'cdk.tf.json'), 'utf8')).terraform.backend.s3).toMatchObject({ bucket: STATE_BUCKET, key: stateKeyOf('state-backend'), use_lockfile: true });
 
-    const again = await runBootstrap({ sandbox: true, env: world.env, outDir: world.outDir('bootstrap'), say: progress });
+    const again = await runBootstrap({ appDefinition, sandbox: true, env: world.env, outDir: world.outDir('bootstrap'), say: progress });
     expect(again.startedFrom).toBe('done');
     expect(again.steps.find((step) => step.name === 'phase 1 and phase 2')?.skipped).toMatch(/already in s3:/);
     expect(again.state).toEqual({ lineage: backup.lineage, serial: backup.serial, instances: backup.instances });

@@ -14,6 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CDKTF_BIN, outputTail, runCommand, type CommandResult } from '../toolkit/run-command';
 import { runBootstrap } from '../bootstrap/run-bootstrap';
+import { appDefinition } from '../../environments';
 import { accountSession, resolveTarget } from '../toolkit/account-session';
 import { ensureEmulator } from '../sandbox/emulator';
 import { sandboxDown, sandboxUp } from '../sandbox/lifecycle';
@@ -79,6 +80,7 @@ async function oneRun(): Promise<Timing> {
     let backendReady = 0;
     const environments: Array<Promise<CommandResult>> = [];
     await runBootstrap({
+      appDefinition,
       sandbox: true,
       env,
       say: (line) => log(`  ${line}`),

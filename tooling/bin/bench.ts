@@ -181,7 +181,7 @@ function ratio(name: string, byMedian: number, byMin: number, target: string, pa
 function main(): void {
   const app = projectAppCommand();
   if (!app.includes('main.ts')) throw new Error(`cdktf.json app "${app}" does not run main.ts; the bench derives its runner from it`);
-  const benchApp = app.replace('main.ts', join('tooling', 'bench', 'bench-app.ts'));
+  const benchApp = app.replace('main.ts', join('tooling', 'bin', 'bench-app.ts'));
   log(`cdktf synth benchmark: ${RUNS} timed runs per row (after one warm-up), one process at a time, rows interleaved${HAS_GNU_TIME ? '' : '; no /usr/bin/time, so no peak memory'}`);
   log(`  ours: cdktf.json app "${app}"`);
 

@@ -1,6 +1,7 @@
 import { runCli } from '../toolkit/run-cli';
 import { sandboxFromEnv } from '../toolkit/sandbox-flag';
 import { runBootstrap } from '../bootstrap/run-bootstrap';
+import { appDefinition } from '../../environments';
 
 const USAGE = `usage: npm run bootstrap [-- --sandbox] [-- --output DIR]
 Creates the state-backend stack (bucket, lock table, key) on local state, moves its state into the
@@ -29,7 +30,7 @@ async function main(args: string[]): Promise<number> {
     }
   }
   const started = Date.now();
-  const result = await runBootstrap({ sandbox, outDir, say });
+  const result = await runBootstrap({ appDefinition, sandbox, outDir, say });
   say(
     `bootstrap: done in ${((Date.now() - started) / 1000).toFixed(1)} s (started from: ${result.startedFrom}). ` +
       `${result.layout.stack}'s state is in ${result.stateUri}.`,

@@ -1,4 +1,4 @@
-import { DefinitionError } from '../../lib/definitions/errors';
+import { appDefinition } from '../../environments';
 import { exportLines, sandboxCredentials } from '../sandbox/credentials';
 import { ensureEmulator } from '../sandbox/emulator';
 import { SandboxError, sandboxDown, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
@@ -22,14 +22,7 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 /** The account and region of an environment (or the state-backend), by name or account ID. */
 function accountOf(target: string): { accountId: string; region: string } {
   // The same settings and definitions synth resolves, so the account is the one the stack guards.
-  let resolved: ReturnType<typeof projectDefinitions>;
-  try {
-    resolved = projectDefinitions(process.env, PROJECT_DIR);
-  } catch (error) {
-    if (error instanceof DefinitionError) throw new SandboxError(`the app's definitions do not resolve, fix them first:\n${error.message}`);
-    throw error;
-  }
-  const { blueprint, environments, stateBackend } = resolved;
+  const { blueprint, environments, stateBackend } = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
   const definitions = [...environments, stateBackend];
   if (/^\d{12}$/.test(target)) return { accountId: target, region: blueprint.stateRegion };
   const found = definitions.find((definition) => definition.name === target);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AppDefinition } from '../../lib/app/build-app';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
@@ -12,6 +13,8 @@ import { accountSession, resolveTarget, type AccountSession, type Target } from 
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 export interface BootstrapOptions {
+  /** The app (environments/index.ts), passed down by the entry point. */
+  readonly appDefinition: AppDefinition;
   /** Target the running local sandbox instead of real AWS. */
   readonly sandbox: boolean;
   /** Where to synthesize (default: cdktf.out, or the sandbox's run directory). */
@@ -108,7 +111,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     'connect',
     async () => {
       target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir }, env);
-      layout = bootstrapLayout(loadSettingSources(PROJECT_DIR, env).sources, target.outDir);
+      layout = bootstrapLayout(options.appDefinition, loadSettingSources(PROJECT_DIR, env), target.outDir);
       session = await accountSession(target, layout.accountId, layout.region, env, layout.stack);
     },
     () => `${target!.kind === 'sandbox' ? `sandbox ${target!.state.endpoint}` : 'AWS'}, account ${layout!.accountId}, ${layout!.region}`,
