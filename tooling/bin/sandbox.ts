@@ -5,6 +5,7 @@ import { SandboxError, sandboxDown, sandboxReset, sandboxStatus, sandboxUp } fro
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { projectDefinitions } from '../toolkit/project-definitions';
 import { runCli } from '../toolkit/run-cli';
+import { sandboxSessionVariables } from '../toolkit/account-session';
 
 const USAGE = `usage: npm run sandbox -- <command>
   up                     start the local AWS sandbox (moto behind the shim; installs moto first if missing)
@@ -74,7 +75,8 @@ async function main(args: string[]): Promise<number> {
       const status = await sandboxStatus(sandboxPaths());
       if (!status.running) throw new SandboxError('the sandbox is not running: start it with `npm run sandbox -- up`');
       const credentials = await sandboxCredentials(status.state, accountId, region);
-      process.stdout.write(`${exportLines(status.state, credentials, region).join('\n')}\n`);
+      const variables = sandboxSessionVariables({ state: status.state, home: sandboxPaths().home }, credentials, region);
+      process.stdout.write(`${exportLines(accountId, variables).join('\n')}\n`);
       return 0;
     }
     default:

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
-import { accountSession, resolveTarget, type Target } from '../toolkit/account-session';
+import { accountSession, resolveTarget, synthEnv, type Target } from '../toolkit/account-session';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { manifestStacks, readSynthesizedStack, secretVariables, type ManifestStack } from '../toolkit/synthesized-stacks';
 import { driftOf, type DriftedResource } from './drift-events';
@@ -37,11 +37,9 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
   const say = options.say ?? (() => undefined);
   const timeoutMs = options.timeoutMs ?? 300_000;
   const target: Target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir }, env);
-  const synthEnv: NodeJS.ProcessEnv =
-    target.kind === 'sandbox' ? { ...env, SANDBOX: '1', SANDBOX_HOME: target.home, SANDBOX_ENDPOINT: target.state.endpoint, CHECKPOINT_DISABLE: '1' } : { ...env, CHECKPOINT_DISABLE: '1' };
   if (!options.skipSynth) {
     const started = Date.now();
-    const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env: synthEnv, timeoutMs });
+    const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env: synthEnv(target, env), timeoutMs });
     if (synth.code !== 0) throw new BootstrapError(`cdktf synth failed (exit ${synth.code}):\n${outputTail(synth.output)}`);
     say(`drift: synthesized into ${target.outDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
