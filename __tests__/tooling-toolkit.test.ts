@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { manifestStacks, readSynthesizedStack, secretVariables } from '../tooling/toolkit/synthesized-stacks';
+import { runCommand } from '../tooling/toolkit/run-command';
 import { UserError } from '../lib/definitions/errors';
 import { sandboxFromEnv } from '../tooling/toolkit/sandbox-flag';
 import { BootstrapError } from '../tooling/toolkit/errors';
@@ -89,5 +90,21 @@ describe('tooling receives the app, it does not import it', () => {
         .map((specifier) => `tooling/${file} imports ${specifier}`);
     });
     expect(offending).toEqual([]);
+  });
+});
+
+describe('the one process runner', () => {
+  it('keeps stdout and stderr apart as well as together', async () => {
+    const result = await runCommand('sh', ['-c', 'echo out; echo err >&2; exit 3'], { cwd: tmpdir(), env: process.env, timeoutMs: 10_000, forwardSignals: false });
+    expect(result).toMatchObject({ code: 3, stdout: 'out\n', stderr: 'err\n', timedOut: false });
+    expect(result.output).toContain('out\n');
+    expect(result.output).toContain('err\n');
+  });
+
+  it('kills the whole process group after the timeout', async () => {
+    const result = await runCommand('sh', ['-c', 'sleep 30 & sleep 30'], { cwd: tmpdir(), env: process.env, timeoutMs: 300, forwardSignals: false });
+    expect(result).toMatchObject({ code: null, timedOut: true });
+    expect(result.output).toContain('(killed after 0.3 s)');
+    expect(result.seconds).toBeLessThan(10);
   });
 });
