@@ -16,7 +16,7 @@ import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
 import { summarizeState } from '../bootstrap/state-summary';
 import { accountSession, resolveTarget } from '../toolkit/account-session';
-import { projectDefinitions } from '../toolkit/project-definitions';
+import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { appDefinition } from '../../environments';
@@ -25,7 +25,7 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main([command, stack, ...extra]: string[]): Promise<number> {
   const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
-  const definitions = [...resolved.environments, resolved.stateBackend];
+  const definitions = definedStacks(resolved);
   const definition = definitions.find((candidate) => candidate.name === stack);
   if ((command !== 'deploy' && command !== 'state') || !definition) {
     say(`usage: npm run sandbox:deploy -- <stack> | npm run sandbox:state -- <stack>   (stacks: ${definitions.map((d) => d.name).join(', ')})`);

@@ -3,7 +3,7 @@ import { exportLines, sandboxCredentials } from '../sandbox/credentials';
 import { ensureEmulator } from '../sandbox/emulator';
 import { SandboxError, sandboxDown, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
-import { projectDefinitions } from '../toolkit/project-definitions';
+import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { runCli } from '../toolkit/run-cli';
 import { sandboxSessionVariables } from '../toolkit/account-session';
 
@@ -23,8 +23,9 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 /** The account and region of an environment (or the state-backend), by name or account ID. */
 function accountOf(target: string): { accountId: string; region: string } {
   // The same settings and definitions synth resolves, so the account is the one the stack guards.
-  const { blueprint, environments, stateBackend } = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
-  const definitions = [...environments, stateBackend];
+  const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
+  const { blueprint } = resolved;
+  const definitions = definedStacks(resolved);
   if (/^\d{12}$/.test(target)) return { accountId: target, region: blueprint.stateRegion };
   const found = definitions.find((definition) => definition.name === target);
   if (!found) throw new SandboxError(`unknown environment "${target}": choose from ${definitions.map((d) => d.name).join(', ')}, or give a 12-digit account ID`);

@@ -3,6 +3,7 @@ import type { AppDefinition } from '../../lib/app/build-app';
 import { resolveDefinitions } from '../../lib/settings/resolve-definitions';
 import type { LoadedSources } from '../../lib/settings/setting-sources';
 import { UserError } from '../../lib/definitions/errors';
+import { definedStacks } from '../toolkit/project-definitions';
 import { isRemoteState, type StateDefinition } from '../../lib/definitions/state-definition';
 
 /** One stack whose state the doctor checks. */
@@ -18,8 +19,9 @@ export interface DoctorTarget {
  * bucket synth uses, or refuses with the same problems synth would print.
  */
 export function allTargets(definition: AppDefinition, input: LoadedSources | SettingSources): DoctorTarget[] {
-  const { blueprint, environments, stateBackend } = resolveDefinitions(definition, input);
-  return [...environments, stateBackend].map(({ name, state }) => ({ name, project: blueprint.project, state }));
+  const resolved = resolveDefinitions(definition, input);
+  const { blueprint } = resolved;
+  return definedStacks(resolved).map(({ name, state }) => ({ name, project: blueprint.project, state }));
 }
 
 /**

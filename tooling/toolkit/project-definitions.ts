@@ -20,3 +20,8 @@ export function projectDefinitions(definition: AppDefinition, env: NodeJS.Proces
     throw error;
   }
 }
+
+/** The stacks that carry a definition of their own (environments, then the state-backend); the synthesized manifest also has the `ci-*` stacks. */
+export function definedStacks(resolved: ResolvedDefinitions): ReadonlyArray<ResolvedDefinitions['environments'][number] | ResolvedDefinitions['stateBackend']> {
+  return [...resolved.environments, resolved.stateBackend];
+}
