@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { buildApp } from '../../lib/app/build-app';
 import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
-import { sandboxRequestHandler, type SandboxCredentials } from '../../tooling/sandbox/credentials';
+import { sandboxClientConfig, type SandboxCredentials } from '../../tooling/sandbox/credentials';
 import { callSandbox } from '../../tooling/sandbox/lifecycle';
 import type { SandboxState } from '../../tooling/sandbox/state-file';
 import { sources } from '../support/synth';
@@ -42,14 +42,8 @@ let stateAdmin: SandboxCredentials;
 let stagingAdmin: SandboxCredentials;
 
 type Credentials = Pick<SandboxCredentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'>;
-const clientConfig = (credentials: Credentials) => ({
-  region: REGION,
-  endpoint: sandbox.endpoint,
-  credentials,
-  requestHandler: sandboxRequestHandler(sandbox),
-  maxAttempts: 1,
-});
-const s3Of = (credentials: Credentials) => new S3Client({ ...clientConfig(credentials), forcePathStyle: true });
+const clientConfig = (credentials: Credentials) => sandboxClientConfig(sandbox, REGION, credentials);
+const s3Of = (credentials: Credentials) => new S3Client(clientConfig(credentials));
 const dynamoOf = (credentials: Credentials) => new DynamoDBClient(clientConfig(credentials));
 
 /** A terraform process acting with `credentials`, trusting the sandbox CA, with the offline provider mirror. */
@@ -177,7 +171,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
 
     // moto does not verify the web identity token (any string is accepted): the OIDC trust itself is
     // proven by the unit tests' exact conditions, the chain here.
-    const sts = new STSClient({ region: REGION, endpoint: sandbox.endpoint, requestHandler: sandboxRequestHandler(sandbox), maxAttempts: 1 });
+    const sts = new STSClient(sandboxClientConfig(sandbox, REGION));
     const { Credentials } = await sts.send(
       new AssumeRoleWithWebIdentityCommand({ RoleArn: STAGING_CI_ROLE, RoleSessionName: 'github-actions', WebIdentityToken: 'not-a-real-github-oidc-token' }),
     );

@@ -10,7 +10,8 @@ import { s3BackendOf, withTestResources } from './harness/test-stack';
 import { makeWorkdir, removeWorkdirs } from './harness/workdir';
 import { STATE_BACKEND_VERSION, stateBackendVersionParameterName } from '../../lib/stacks/state-backend-version';
 import { compareStamp, readDeployedStamp } from '../../tooling/bootstrap/version-stamp';
-import { exportLines, sandboxRequestHandler } from '../../tooling/sandbox/credentials';
+import { exportLines, sandboxClientConfig } from '../../tooling/sandbox/credentials';
+import { sandboxSessionVariables } from '../../tooling/toolkit/account-session';
 import { PROJECT_DIR } from '../../tooling/sandbox/paths';
 import { runCommand } from '../../tooling/toolkit/run-command';
 
@@ -95,13 +96,7 @@ describe('the state-backend stack in the sandbox', () => {
     const synthesized = Object.values((stackJson('state-backend') as unknown as { resource: Record<string, Record<string, { name: string }>> }).resource.aws_ssm_parameter);
     expect(synthesized.map((parameter) => parameter.name)).toEqual([stateBackendVersionParameterName(project)]);
     const { accessKeyId, secretAccessKey, sessionToken } = await sandbox.credentials(STATE_ACCOUNT);
-    const ssm = new SSMClient({
-      region: 'eu-west-1',
-      endpoint: sandbox.state.endpoint,
-      credentials: { accessKeyId, secretAccessKey, sessionToken },
-      requestHandler: sandboxRequestHandler(sandbox.state),
-      maxAttempts: 1,
-    });
+    const ssm = new SSMClient(sandboxClientConfig(sandbox.state, 'eu-west-1', { accessKeyId, secretAccessKey, sessionToken }));
     try {
       const deployed = await readDeployedStamp(ssm, project);
       expect(deployed).toEqual({ kind: 'found', version: STATE_BACKEND_VERSION });
@@ -114,7 +109,7 @@ describe('the state-backend stack in the sandbox', () => {
     // state role and reads the stamp with it (moto enforces no IAM; on AWS the state role lacks
     // ssm:GetParameter and the check warns instead, docs/guardrails.md).
     const exported = Object.fromEntries(
-      exportLines(sandbox.state, await sandbox.credentials(STAGING_ACCOUNT), 'eu-west-1').flatMap((line) => {
+      exportLines(STAGING_ACCOUNT, sandboxSessionVariables({ state: sandbox.state, home: sandbox.home }, await sandbox.credentials(STAGING_ACCOUNT), 'eu-west-1')).flatMap((line) => {
         const match = /^export (\w+)='(.*)'$/.exec(line);
         return match ? [[match[1], match[2]]] : [];
       }),
