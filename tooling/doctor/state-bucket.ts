@@ -1,5 +1,5 @@
 import { GetBucketEncryptionCommand, GetBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
-import { describeAwsError, isAccessDenied, notTheService } from './aws-errors';
+import { describeAwsError, isAccessDenied, notTheService } from '../toolkit/aws-errors';
 import { bucketExistence } from '../toolkit/bucket-existence';
 import { fail, pass, withTimeout, type CheckResult } from './check-result';
 import { REQUEST_TIMEOUT_MS } from '../toolkit/aws-clients';

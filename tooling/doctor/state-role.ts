@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { clientConfig, endpointFor, REQUEST_TIMEOUT_MS, type AwsCredentialIdentity } from '../toolkit/aws-clients';
-import { describeAwsError, isAccessDenied } from './aws-errors';
+import { describeAwsError, isAccessDenied } from '../toolkit/aws-errors';
 import { fail, pass, withTimeout, type CheckResult } from './check-result';
 
 /** The state role's credentials for the checks that follow, or why there are none. */
