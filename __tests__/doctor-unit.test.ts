@@ -120,8 +120,11 @@ describe('AWS clients', () => {
     expect(clients.s3.config.forcePathStyle).toBe(true);
     expect(await clients.s3.config.maxAttempts()).toBe(1);
     expect(await clients.dynamodb.config.maxAttempts()).toBe(1);
+    expect(await clients.ssm.config.maxAttempts()).toBe(1);
+    expect(endpointFor('SSM', env)).toBe('http://127.0.0.1:4000');
     clients.s3.destroy();
     clients.dynamodb.destroy();
+    clients.ssm.destroy();
   });
 
   it('say where credentials come from', () => {

@@ -1,5 +1,5 @@
 import { bucketPolicyStatements } from '../lib/constructs/tls-only-policy';
-import { deniedBy, needsPrincipalAccount, parsePolicy, type ParsedPolicy } from '../tooling/sandbox/bucket-policies';
+import { deniedBy, needsPrincipalAccount, parsePolicy, type ParsedPolicy } from '../tooling/sandbox/shim/bucket-policies';
 
 // The state bucket's policy as the state-backend stack writes it, evaluated the way the sandbox shim does.
 const policy = parsePolicy(

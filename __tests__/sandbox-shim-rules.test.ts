@@ -1,5 +1,6 @@
-import { actionOf, deniedBy, parsePolicy, policyForMoto, type ParsedPolicy, type S3Request } from '../tooling/sandbox/bucket-policies';
-import { decodeAwsChunked, s3RequestOf } from '../tooling/sandbox/shim';
+import { actionOf, deniedBy, parsePolicy, policyForMoto, type ParsedPolicy, type S3Request } from '../tooling/sandbox/shim/bucket-policies';
+import { decodeAwsChunked } from '../tooling/sandbox/shim/chunked-body';
+import { s3RequestOf } from '../tooling/sandbox/shim/s3-request';
 import { appDefinition } from '../environments';
 import { settingProblems } from '../lib/settings/blueprint';
 import { tlsOnlyPolicyDocument } from '../lib/constructs/tls-only-policy';

@@ -40,3 +40,8 @@ export function parseKmsArn(arn: string): KmsArn | undefined {
   const [, partition, region, account, resource, kind] = match;
   return { partition, region, account, kind: kind as KmsArn['kind'], resource };
 }
+
+/** An SSM parameter's ARN; `name` is the full path (`/<project>/...`), whose leading `/` follows `parameter`. */
+export function ssmParameterArn(partition: string, region: string, account: string, name: string): string {
+  return `arn:${partition}:ssm:${region}:${account}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
+}

@@ -14,6 +14,7 @@ import { StateRole } from '../identities/state-role';
 import { resourceName } from '../naming/naming-rule';
 import type { StateBackendDefinition } from '../definitions/state-backend-definition';
 import { addAwsProvider } from './aws-provider';
+import { BootstrapVersionStamp } from './bootstrap-version-stamp';
 
 export interface StateBackendStackProps {
   /** The validated state-backend definition; the stack id is its `name`. */
@@ -122,5 +123,6 @@ export class StateBackendStack extends TerraformStack {
     for (const [name, role] of Object.entries(roles)) {
       new TerraformOutput(this, `state_role_arn_${name.replace(/-/g, '_')}`, { value: role.role.arn, description: `State role of ${name}` });
     }
+    new BootstrapVersionStamp(this, 'bootstrap-version', { project });
   }
 }

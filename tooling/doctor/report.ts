@@ -12,11 +12,13 @@ export function formatReport(report: DoctorReport, env: NodeJS.ProcessEnv): stri
   for (const section of report.sections) {
     lines.push('', `[${section.title}]`);
     for (const result of section.results) {
-      lines.push(`  ${result.ok ? 'PASS' : 'FAIL'}  ${result.name}: ${result.detail}`);
-      if (!result.ok && result.fix) lines.push(`        fix: ${result.fix}`);
+      lines.push(`  ${result.warning ? 'WARN' : result.ok ? 'PASS' : 'FAIL'}  ${result.name}: ${result.detail}`);
+      if ((!result.ok || result.warning) && result.fix) lines.push(`        fix: ${result.fix}`);
     }
   }
   const failed = report.sections.flatMap((section) => section.results).filter((result) => !result.ok).length;
-  lines.push('', failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.`);
+  const warnings = report.sections.flatMap((section) => section.results).filter((result) => result.warning).length;
+  const warned = warnings === 0 ? '' : ` ${warnings} warning${warnings === 1 ? '' : 's'} (WARN above).`;
+  lines.push('', `${failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.`}${warned}`);
   return `${lines.join('\n')}\n`;
 }

@@ -7,6 +7,7 @@ import { checkCredentials } from './credentials';
 import { checkLockTable } from './lock-table';
 import { checkDynamoDbLock, checkLockfileLock } from './stale-lock';
 import { assumeStateRole } from './state-role';
+import { checkStateBackendVersion } from './state-backend-version';
 import { checkBucketEncryption, checkBucketExists, checkBucketVersioning } from './state-bucket';
 import type { DoctorTarget } from './targets';
 import { checkTerraformVersion, findTerraformBinary, type BinaryLookup } from './terraform-binary';
@@ -42,12 +43,18 @@ async function checkTarget(
     if (!role.credentials) return { title, results };
     roleClients = awsClients(state.region, env, role.credentials);
   }
-  const { s3, dynamodb } = roleClients ?? clients(state.region);
+  const { s3, dynamodb, ssm } = roleClients ?? clients(state.region);
   try {
     await checkState(target, binary, s3, dynamodb, results);
+    // State in the state-backend's bucket (hence its region): read its version stamp with the same credentials.
+    if (state.bucket === target.stateBackend.bucket) {
+      const { name, account, region } = target.stateBackend;
+      results.push(await checkStateBackendVersion(ssm, { project: target.project, stack: name, account, region }));
+    }
   } finally {
     roleClients?.s3.destroy();
     roleClients?.dynamodb.destroy();
+    roleClients?.ssm.destroy();
   }
   return { title, results };
 }
@@ -75,7 +82,7 @@ async function checkState(target: DoctorTarget, binary: BinaryLookup, s3: AwsCli
 
 /**
  * Runs every check for `targets` without changing anything: reads only (HeadBucket, Get*, DescribeTable,
- * GetItem, GetObject) and `terraform version`.
+ * GetItem, GetObject, ssm:GetParameter) and `terraform version`.
  */
 export async function runDoctor(targets: readonly DoctorTarget[], env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
   const binary = findTerraformBinary(env);
@@ -94,6 +101,7 @@ export async function runDoctor(targets: readonly DoctorTarget[], env: NodeJS.Pr
   for (const client of byRegion.values()) {
     client.s3.destroy();
     client.dynamodb.destroy();
+    client.ssm.destroy();
   }
   return { binary, sections, ok: sections.every((section) => section.results.every((result) => result.ok)) };
 }

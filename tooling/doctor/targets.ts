@@ -9,6 +9,8 @@ export interface DoctorTarget {
   readonly name: string;
   readonly project: string;
   readonly state: StateDefinition;
+  /** The app's state-backend stack: whose bucket holds remote state, and where its version stamp lives. */
+  readonly stateBackend: { readonly name: string; readonly bucket: string; readonly account: string; readonly region: string };
 }
 
 /**
@@ -18,7 +20,8 @@ export interface DoctorTarget {
  */
 export function allTargets(definition: AppDefinition, input: LoadedSources | SettingSources): DoctorTarget[] {
   const { blueprint, environments, stateBackend } = resolveDefinitions(definition, input);
-  return [...environments, stateBackend].map(({ name, state }) => ({ name, project: blueprint.project, state }));
+  const backend = { name: stateBackend.name, bucket: stateBackend.bucket, account: stateBackend.allowedAccountIds[0], region: stateBackend.region };
+  return [...environments, stateBackend].map(({ name, state }) => ({ name, project: blueprint.project, state, stateBackend: backend }));
 }
 
 /** A stack name on the doctor's command line that is not a stack of the app. */

@@ -12,7 +12,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { installedEmulator } from './emulator';
 import { sandboxPaths } from './paths';
-import { createShim } from './shim';
+import { createShim } from './shim/server';
 import { readState, removeState, writeState } from './state-file';
 import { ensureSandboxTls } from './tls';
 
