@@ -46,17 +46,32 @@ const policy = (state: S3State) => stateAccessPolicy(state, context);
 const actionsOf = (document: IamPolicyDocument) => document.Statement.flatMap((statement) => statement.Action);
 
 describe('stateAccessPolicy', () => {
-  it('lockfile: the state key, its .tflock object and no DynamoDB', () => {
+  it('lockfile without a known lock table: the state key, its .tflock object and no DynamoDB', () => {
     expect(policy({ ...s3, locking: 'lockfile' })).toEqual({
       Version: '2012-10-17',
       Statement: [listStatement, stateStatement, lockfileStatement],
     });
   });
 
-  it('dynamodb: the state key and only this state\'s lock and digest items, no .tflock', () => {
+  it('lockfile in the state bucket: its own lock items in the state-backend\'s table too, so rolling back to both needs no state-backend deploy', () => {
+    expect(stateAccessPolicy({ ...s3, locking: 'lockfile' }, { ...context, lockTable: 'acme-tflock' }).Statement).toEqual([
+      listStatement,
+      stateStatement,
+      lockfileStatement,
+      ...dynamoStatements,
+    ]);
+  });
+
+  it('dynamodb: the state key, only this state\'s lock and digest items, and its own .tflock, so the migration\'s first step (both) needs no state-backend deploy', () => {
     const document = policy({ ...s3, locking: 'dynamodb', dynamodbTable: 'acme-tflock' });
-    expect(document.Statement).toEqual([listStatement, stateStatement, ...dynamoStatements]);
-    expect(JSON.stringify(document)).not.toContain('.tflock');
+    expect(document.Statement).toEqual([listStatement, stateStatement, lockfileStatement, ...dynamoStatements]);
+  });
+
+  it('every locking mode gets the same policy once the table is known: a migration step changes only the backend', () => {
+    const withTable = { ...context, lockTable: 'acme-tflock' };
+    const lockfile = stateAccessPolicy({ ...s3, locking: 'lockfile' }, withTable);
+    expect(stateAccessPolicy({ ...s3, locking: 'both', dynamodbTable: 'acme-tflock' }, withTable)).toEqual(lockfile);
+    expect(stateAccessPolicy({ ...s3, locking: 'dynamodb', dynamodbTable: 'acme-tflock' }, withTable)).toEqual(lockfile);
   });
 
   it('both (migration): lockfile and DynamoDB permissions together', () => {
@@ -115,7 +130,7 @@ describe('stateAccessPolicy', () => {
     expect(partitionOf('us-gov-west-1')).toBe('aws-us-gov');
     const document = policy({ kind: 's3', bucket: 'b-cn', region: 'cn-north-1', locking: 'dynamodb', dynamodbTable: 't' });
     expect(document.Statement[0].Resource).toEqual(['arn:aws-cn:s3:::b-cn']);
-    expect(document.Statement[2].Resource).toEqual(['arn:aws-cn:dynamodb:cn-north-1:123456789012:table/t']);
+    expect(document.Statement[3].Resource).toEqual(['arn:aws-cn:dynamodb:cn-north-1:123456789012:table/t']);
   });
 });
 
@@ -126,7 +141,13 @@ describe('state access policies in the synthesized app', () => {
   it('staging and production output theirs; dev (local state) has none', () => {
     expect(stacks.dev.output).not.toHaveProperty('state_access_policy_json');
     expect(actionsOf(outputPolicy('staging'))).toContain('s3:DeleteObject'); // the lockfile
-    expect(actionsOf(outputPolicy('staging'))).not.toContain('dynamodb:PutItem');
+    // Staging's own lock items only (a rollback to both needs them), never another state's.
+    const stagingItems = outputPolicy('staging').Statement.find((statement) => statement.Sid === 'DynamoDbLockItems');
+    expect(stagingItems?.Condition).toEqual({
+      'ForAllValues:StringEquals': {
+        'dynamodb:LeadingKeys': ['acme-platform-tfstate/acme-platform/staging/terraform.tfstate', 'acme-platform-tfstate/acme-platform/staging/terraform.tfstate-md5'],
+      },
+    });
     expect(actionsOf(outputPolicy('production'))).toContain('dynamodb:PutItem');
     expect(actionsOf(outputPolicy('production'))).toContain('kms:Decrypt');
   });

@@ -109,11 +109,12 @@ describe('state key policy', () => {
     expect(administration.some((action) => action.includes('*'))).toBe(false);
   });
 
-  it('DynamoDB may use it for the lock table, only via DynamoDB in this region and only for callers of the state account', () => {
+  it('DynamoDB may use it for the lock table on behalf of any principal of the state account (granted here, not delegated to IAM), only via DynamoDB in this region', () => {
     expect(policy.Statement[1]).toEqual({
       Sid: 'LockTableEncryptionThroughDynamoDb',
       Effect: 'Allow',
-      Principal: { AWS: ['arn:aws:iam::333333333333:root'] },
+      // DynamoDB uses the key as the caller: a root principal would need every lock taker's own kms allow.
+      Principal: { AWS: ['*'] },
       Action: [
         'kms:Encrypt',
         'kms:Decrypt',

@@ -39,7 +39,14 @@ export function buildApp(app: App, definition: AppDefinition, input: LoadedSourc
   const stateAccountId = stateBackend.allowedAccountIds[0];
   const environmentStacks = environments.map(
     (environment) =>
-      new EnvironmentStack(app, environment.name, { definition: environment, project, stateAccountId, stateBucket: stateBackend.bucket, workload: definition.workload }),
+      new EnvironmentStack(app, environment.name, {
+        definition: environment,
+        project,
+        stateAccountId,
+        stateBucket: stateBackend.bucket,
+        stateLockTable: stateBackend.lockTable,
+        workload: definition.workload,
+      }),
   );
   const stateBackendStack = new StateBackendStack(app, stateBackend.name, { definition: stateBackend, project, environments });
   const accountsWithProvider = new Set<string>();
@@ -49,7 +56,13 @@ export function buildApp(app: App, definition: AppDefinition, input: LoadedSourc
     .map((identity) => {
       const createOidcProvider = !accountsWithProvider.has(identity.account);
       accountsWithProvider.add(identity.account);
-      return new CiIdentityStack(app, ciStackName(identity.environment.name), { project, identity, repository: blueprint.githubRepository, createOidcProvider });
+      return new CiIdentityStack(app, ciStackName(identity.environment.name), {
+        project,
+        identity,
+        repository: blueprint.githubRepository,
+        createOidcProvider,
+        stateLockTable: stateBackend.lockTable,
+      });
     });
   attachGuardrails(app);
   for (const activation of activations) if (activation.kind === 'on') activation.apply(app);

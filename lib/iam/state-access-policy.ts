@@ -11,6 +11,13 @@ export interface StateAccessContext extends StateContext {
    * it is the state-backend stack's account, which creates the table.
    */
   readonly stateAccountId: string;
+  /**
+   * The state-backend's lock table, when the state is in its bucket: the policy then covers this
+   * state's own lock items in it whatever the locking mode, so moving between `lockfile`, `both`
+   * and `dynamodb` (either way) needs no state-backend deploy first. @default - the state's own
+   * `dynamodbTable`, if any
+   */
+  readonly lockTable?: string;
 }
 
 /** Suffix Terraform and OpenTofu append to the state key for the S3-native lock object. */
@@ -29,10 +36,14 @@ export function dynamoDbLockId(bucket: string, key: string): string {
  * Terraform S3 backend documents ("Permissions Required"):
  * - `s3:ListBucket` on the bucket, only for `s3:prefix` = the state key;
  * - `s3:GetObject`/`s3:PutObject` on the state key (Terraform never deletes it, so no DeleteObject);
- * - lockfile locking: `s3:GetObject`/`s3:PutObject`/`s3:DeleteObject` on `<key>.tflock`;
- * - DynamoDB locking: `dynamodb:DescribeTable` on the table, and item access limited by
+ * - the lockfile: `s3:GetObject`/`s3:PutObject`/`s3:DeleteObject` on `<key>.tflock`;
+ * - the DynamoDB lock: `dynamodb:DescribeTable` on the table, and item access limited by
  *   `dynamodb:LeadingKeys` to this state's lock and digest items, so stacks sharing the table cannot
- *   take or break each other's locks;
+ *   take or break each other's locks.
+ * Both lock mechanisms are covered whatever the current locking mode (the DynamoDB one when a table
+ * is known): the policy lives in the state-backend stack, and the documented migration (dynamodb →
+ * both → lockfile) and its rollback change only the environment's backend. Each grant is still this
+ * state's own lock object and lock items, nothing another stack uses;
  * - SSE-KMS: `kms:Encrypt`/`kms:Decrypt`/`kms:GenerateDataKey` on the key. An alias ARN cannot name
  *   a key in `Resource`, so an alias becomes "any key of that account and region that carries this
  *   alias" (`kms:ResourceAliases`).
@@ -56,19 +67,17 @@ export function stateAccessPolicy(state: S3State, context: StateAccessContext): 
       Action: ['s3:GetObject', 's3:PutObject'],
       Resource: [s3ObjectArn(partition, state.bucket, key)],
     },
-  ];
-
-  if (state.locking !== 'dynamodb') {
-    statements.push({
+    {
       Sid: 'S3LockFile',
       Effect: 'Allow',
       Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
       Resource: [s3ObjectArn(partition, state.bucket, `${key}${LOCKFILE_SUFFIX}`)],
-    });
-  }
+    },
+  ];
 
-  if (state.locking !== 'lockfile') {
-    const table = dynamoDbTableArn(partition, state.region, context.stateAccountId, state.dynamodbTable);
+  const lockTable = state.locking === 'lockfile' ? context.lockTable : state.dynamodbTable;
+  if (lockTable !== undefined) {
+    const table = dynamoDbTableArn(partition, state.region, context.stateAccountId, lockTable);
     const lockId = dynamoDbLockId(state.bucket, key);
     statements.push(
       { Sid: 'DescribeLockTable', Effect: 'Allow', Action: ['dynamodb:DescribeTable'], Resource: [table] },

@@ -51,9 +51,16 @@ export interface StateKeyPolicyContext {
 
 /**
  * The state KMS key's policy: the state account administers the key; DynamoDB may use it for the
- * lock table only when called from the state account; and only the state roles that encrypt their
- * state with it may use it directly. Nobody else, administrators included, can decrypt state
+ * lock table on behalf of any principal of the state account; and only the state roles that encrypt
+ * their state with it may use it directly. Nobody else, administrators included, can decrypt state
  * through IAM alone. (In a key policy, `Resource: "*"` means this key.)
+ *
+ * DynamoDB uses a table's customer managed key with the caller's own authority, so every state role
+ * that takes a DynamoDB lock needs the key, whether or not its state object uses it. A statement
+ * whose principal is the account root only delegates to IAM (each role would need its own kms:*
+ * allow); principal `*` bounded by `kms:CallerAccount` and `kms:ViaService` grants exactly "through
+ * DynamoDB, from the state account" in the key policy itself, as AWS's own DynamoDB key policy does
+ * (docs/cross-account.md). It cannot decrypt a state object: S3 is not DynamoDB.
  */
 export function stateKeyPolicy(context: StateKeyPolicyContext): ResourcePolicyDocument {
   const root = accountRootArn(context.region, context.stateAccount);
@@ -62,7 +69,7 @@ export function stateKeyPolicy(context: StateKeyPolicyContext): ResourcePolicyDo
     {
       Sid: 'LockTableEncryptionThroughDynamoDb',
       Effect: 'Allow',
-      Principal: { AWS: [root] },
+      Principal: { AWS: ['*'] },
       Action: [...DYNAMODB_KEY_ACTIONS],
       Resource: ['*'],
       Condition: {

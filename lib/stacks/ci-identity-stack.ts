@@ -23,6 +23,8 @@ export interface CiIdentityProps {
    * it, the others refer to it by ARN (deploy that one's CI stack first).
    */
   readonly createOidcProvider: boolean;
+  /** The state-backend's lock table, for the single-account state policy. @default - only the state's own table */
+  readonly stateLockTable?: string;
 }
 
 /**
@@ -81,7 +83,12 @@ export class CiIdentityStack extends TerraformStack {
       new IamRolePolicy(this, 'state-access', {
         role: this.deployRole.name,
         name: 'tfstate-access',
-        policy: stateAccessPolicyJson(environment.state, { project, stack: environment.name, stateAccountId: identity.stateAccount }),
+        policy: stateAccessPolicyJson(environment.state, {
+          project,
+          stack: environment.name,
+          stateAccountId: identity.stateAccount,
+          ...(props.stateLockTable !== undefined ? { lockTable: props.stateLockTable } : {}),
+        }),
       });
     }
 

@@ -19,6 +19,11 @@ export interface EnvironmentStackProps {
   readonly stateAccountId: string;
   /** The state-backend's bucket, for the cross-account guardrail. @default - that rule does not apply */
   readonly stateBucket?: string;
+  /**
+   * The state-backend's lock table: when the state is in `stateBucket`, the state access policy
+   * covers this state's own lock items in it whatever the locking mode. @default - only the state's own table
+   */
+  readonly stateLockTable?: string;
   /** What the environment deploys (the app definition's `workload`). @default - nothing but the state plumbing */
   readonly workload?: WorkloadFactory;
 }
@@ -29,7 +34,7 @@ export class EnvironmentStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
-    const { definition, project, stateAccountId, stateBucket } = props;
+    const { definition, project, stateAccountId, stateBucket, stateLockTable } = props;
     this.definition = definition;
     const context = { project, stack: id };
     applyStateBackend(this, definition.state, context);
@@ -65,7 +70,11 @@ export class EnvironmentStack extends TerraformStack {
     if (definition.state.kind === 's3') {
       // Visible in the synthesized config, so whoever sets up CI can attach exactly this to its role.
       new TerraformOutput(this, 'state_access_policy_json', {
-        value: stateAccessPolicyJson(definition.state, { ...context, stateAccountId }),
+        value: stateAccessPolicyJson(definition.state, {
+          ...context,
+          stateAccountId,
+          ...(definition.state.bucket === stateBucket && stateLockTable !== undefined ? { lockTable: stateLockTable } : {}),
+        }),
         description:
           'Least-privilege IAM policy (JSON) to use this stack\'s state and nothing else; attached to its state role (or, in a single-account layout, its CI deploy role)',
       });

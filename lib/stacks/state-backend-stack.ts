@@ -63,7 +63,7 @@ export class StateBackendStack extends TerraformStack {
       const policy = new IamPolicy(this, `state-access-${environment.name}`, {
         name: resourceName(project, environment.name, 'tfstate-access'),
         description: `Use the Terraform state of ${environment.name} (and nothing else); attached to its state role`,
-        policy: stateAccessPolicyJson(environment.state, { project, stack: environment.name, stateAccountId }),
+        policy: stateAccessPolicyJson(environment.state, { project, stack: environment.name, stateAccountId, lockTable: definition.lockTable }),
       });
       policies[environment.name] = policy;
       const role = new StateRole(this, `state-role-${environment.name}`, {
