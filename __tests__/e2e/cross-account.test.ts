@@ -17,6 +17,7 @@ import { appDefinition } from '../../environments';
 import { buildApp } from '../../lib/app/build-app';
 import { sandboxRequestHandler, type SandboxCredentials } from '../../tooling/sandbox/credentials';
 import { callSandbox } from '../../tooling/sandbox/lifecycle';
+import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
 import type { SandboxState } from '../../tooling/sandbox/state-file';
 import { sources } from '../support/synth';
 import { ensureTerraform, runTerraform, terraformEnv, type RunResult } from './harness/terraform';
@@ -92,7 +93,7 @@ beforeAll(async () => {
   // The app as `SANDBOX=1 npx cdktf synth` writes it.
   outdir = join(home, 'cdktf.out');
   const app = new App({ outdir, stackTraces: false });
-  buildApp(app, appDefinition, sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }));
+  buildApp(app, appDefinition, sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
   app.synth();
 
   stateAdmin = await harness.credentials(STATE_ACCOUNT);

@@ -58,6 +58,8 @@ export async function evaluate(evaluation: Evaluation): Promise<EvaluationResult
     const where = explicit.map((denial) => `${POLICY_TYPES[denial.policyType] ?? denial.policyType}${'statementId' in denial && denial.statementId ? ` (statement ${denial.statementId})` : ''}`);
     return { result: 'ExplicitlyDenied', reason: `with an explicit deny in a ${where.join(' and a ') || 'policy'}` };
   }
-  const missing = [...new Set(denials.map((denial) => POLICY_TYPES[denial.policyType] ?? denial.policyType))];
-  return { result: 'ImplicitlyDenied', reason: `because no ${missing.join(' and no ') || 'policy'} allows the ${evaluation.action} action` };
+  // IAM names the identity side when it is missing (the usual case), else the side that is.
+  const types = new Set(denials.map((denial) => denial.policyType));
+  const missing = types.has('identity') ? 'identity' : [...types][0];
+  return { result: 'ImplicitlyDenied', reason: `because no ${missing ? (POLICY_TYPES[missing] ?? missing) : 'policy'} allows the ${evaluation.action} action` };
 }
