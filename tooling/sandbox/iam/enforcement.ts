@@ -5,6 +5,7 @@ import { sendDenial } from './denial-response';
 import { MotoReader } from './moto-reader';
 import { credentialsInStsAnswer, PrincipalRegistry, MOTO_DEFAULT_ACCOUNT } from './principal-registry';
 import { mapRequest, signatureScope, type AwsRequest } from './request-mapping';
+import { simulatePrincipalPolicy } from './simulate-principal-policy';
 import type { MappedRequest, Principal } from './types';
 
 /**
@@ -95,6 +96,15 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
       if (verdict.kind === 'denied') return refuse(response, mapped, verdict);
       if (verdict.kind === 'not-evaluated') countUnmapped(`${mapped.service} ${mapped.operation}`, `${verdict.action}: ${verdict.reason}`);
       else allowed += 1;
+      if (mapped.service === 'iam' && mapped.operation === 'SimulatePrincipalPolicy') {
+        // moto has no simulator: the sandbox answers with its own evaluator.
+        const params = new URLSearchParams(request.body.toString('utf8'));
+        for (const [name, value] of request.url.searchParams) params.set(name, value);
+        const answer = await simulatePrincipalPolicy(params, moto);
+        response.writeHead(answer.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(answer.body) });
+        response.end(answer.body);
+        return 'answered';
+      }
       return ticket;
     },
 
