@@ -1,4 +1,6 @@
-import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { sandboxRequestHandler } from '../../tooling/sandbox/credentials';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +77,8 @@ describe('the state-backend stack in the sandbox', () => {
       'aws_s3_bucket_public_access_block',
       'aws_s3_bucket_server_side_encryption_configuration',
       'aws_s3_bucket_versioning',
+      // The state-backend version stamp (lib/stacks/bootstrap-version-stamp.ts).
+      'aws_ssm_parameter',
     ]);
   }, 400_000);
 
@@ -114,11 +118,25 @@ describe('the state-backend stack in the sandbox', () => {
     const reread = await runTerraformOk(['plan', '-detailed-exitcode', '-input=false'], { cwd: dir, env, label: name });
     expect(reread.stdout).toContain('No changes.');
 
-    const s3 = await sandbox.s3(STATE_ACCOUNT);
+    // Read back through the stack's state role, as its backend does (production's state is encrypted
+    // with the state key, which nobody else may use: the sandbox enforces IAM).
+    const admin = await sandbox.credentials(account);
+    const config = { region: 'eu-west-1', requestHandler: sandboxRequestHandler(sandbox.state), maxAttempts: 1 };
+    const sts = new STSClient({ ...config, endpoint: sandbox.state.endpoint, credentials: admin });
+    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: (stack.terraform.backend!.s3.assume_role as { role_arn: string }).role_arn, RoleSessionName: 'e2e-read' }));
+    sts.destroy();
+    const credentials = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
+    const s3 = new S3Client({ ...config, endpoint: sandbox.state.endpoint, forcePathStyle: true, credentials });
     const stored = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: backend.bucket, Key: backend.key }))).Body!.transformToString()) as StateFile;
     expect(stored.resources.map((resource) => `${resource.type}.${resource.name}`).sort()).toEqual(['terraform_data.holder', 'terraform_data.payload']);
+    s3.destroy();
     // The same object over plain HTTP is denied by the bucket policy, as S3 would deny it.
-    const insecure = await sandbox.s3(STATE_ACCOUNT, false);
-    await expect(insecure.send(new GetObjectCommand({ Bucket: backend.bucket, Key: backend.key }))).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    const insecure = new S3Client({ ...config, endpoint: sandbox.state.insecureEndpoint, forcePathStyle: true, credentials });
+    await expect(insecure.send(new GetObjectCommand({ Bucket: backend.bucket, Key: backend.key }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+      message: expect.stringContaining('with an explicit deny in a resource-based policy (statement DenyInsecureTransport)'),
+    });
+    insecure.destroy();
   }, 200_000);
 });
