@@ -112,6 +112,11 @@ describe('state access through the state roles', () => {
     });
   });
 
+  it('an anonymous request is refused too: over plain HTTP by the explicit deny, over TLS for want of any allow', async () => {
+    expect(await decide({ kind: 'anonymous' }, [object('s3:GetObject', stagingKey)], {}, false)).toMatchObject({ kind: 'denied', principal: 'anonymous', reason: expect.stringContaining('DenyInsecureTransport') });
+    expect(await decide({ kind: 'anonymous' }, [object('s3:GetObject', stagingKey)])).toMatchObject({ kind: 'denied', principal: 'anonymous' });
+  });
+
   it('an environment account\'s administrator cannot read the state without the role (DenyOtherAccounts)', async () => {
     expect(await decide(stagingAdmin, [object('s3:GetObject', stagingKey)])).toMatchObject({ kind: 'denied', reason: expect.stringContaining('DenyOtherAccounts') });
   });

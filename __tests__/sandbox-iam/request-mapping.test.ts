@@ -167,3 +167,15 @@ describe('STS and IAM (Query)', () => {
     expect(map(request('s3', 'POST', '/moto-api/reset'))).toEqual({ kind: 'sandbox-control' });
   });
 });
+
+describe('unsigned requests', () => {
+  it('a plain GET of an object URL is an anonymous S3 request (its bucket policy still applies)', () => {
+    const anonymous: AwsRequest = { method: 'GET', url: new URL('http://sandbox/acme-tfstate/env/terraform.tfstate'), headers: {}, body: Buffer.alloc(0) };
+    expect(mapRequest(anonymous, signatureScope(anonymous), ACCOUNT)).toMatchObject({
+      kind: 'mapped',
+      service: 's3',
+      operation: 'GetObject',
+      checks: [{ action: 's3:GetObject', resource: { kind: 's3', bucket: 'acme-tfstate', key: 'env/terraform.tfstate' } }],
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import { SANDBOX_ROLE } from '../credentials';
 import { evaluate, type EvaluationResult } from './evaluator';
 import type { KeyFacts, MotoReader, PolicyDocument } from './moto-reader';
+import { MOTO_DEFAULT_ACCOUNT } from './principal-registry';
 import type { Check, Context, MappedRequest, Principal, ResourceRef, ViaService } from './types';
 
 /**
@@ -89,7 +90,7 @@ export class Authorizer {
         const policy = this.sources.bucketPolicy(resource.bucket);
         return {
           arn: resource.key === undefined ? `arn:aws:s3:::${resource.bucket}` : `arn:aws:s3:::${resource.bucket}/${resource.key}`,
-          account: this.sources.bucketOwner(resource.bucket) ?? this.callerAccount(principal, ''),
+          account: this.sources.bucketOwner(resource.bucket) ?? this.callerAccount(principal, MOTO_DEFAULT_ACCOUNT),
           ...(policy ? { resourcePolicy: JSON.parse(policy) } : {}),
           context: {},
         };
@@ -157,7 +158,7 @@ export class Authorizer {
         let keyId: string | undefined;
         if (via.encryption.kind === 'sse-kms') keyId = via.encryption.keyId;
         if (via.encryption.kind === 'bucket-default') {
-          const owner = this.sources.bucketOwner(via.bucket) ?? this.callerAccount(principal, '');
+          const owner = this.sources.bucketOwner(via.bucket) ?? this.callerAccount(principal, MOTO_DEFAULT_ACCOUNT);
           const encryption = await this.sources.moto.bucketEncryption(owner, via.bucket);
           if (encryption.kind === 'sse-kms') keyId = encryption.keyId;
         }

@@ -43,10 +43,12 @@ export function mapRequest(request: AwsRequest, scope: SignatureScope | undefine
   const target = request.headers['x-amz-target'];
   let service = scope?.service;
   if (!service) {
-    // Unsigned: the one unsigned call the project makes is STS AssumeRoleWithWebIdentity.
+    // Unsigned: STS AssumeRoleWithWebIdentity (the one unsigned call the project makes), or an
+    // anonymous S3 request (a plain GET of an object URL), which AWS authorizes as the anonymous principal.
     const params = queryParameters(request);
     if (params.get('Action') === 'AssumeRoleWithWebIdentity') return mapQuery('sts', params, 'us-east-1', account);
-    return { kind: 'unmapped', protocol: target ? 'json' : 's3-rest', service: 'unknown', operation: `${request.method} ${request.url.pathname}`, reason: 'unsigned request' };
+    if (target === undefined && !params.has('Action')) return mapS3(request.method, request.url, request.headers, request.body, 'us-east-1');
+    return { kind: 'unmapped', protocol: target ? 'json' : 'query', service: 'unknown', operation: `${request.method} ${request.url.pathname}`, reason: 'unsigned request' };
   }
   const region = scope!.region;
   if (service === 's3') return mapS3(request.method, request.url, request.headers, request.body, region);
