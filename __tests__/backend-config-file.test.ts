@@ -27,7 +27,7 @@ describe('YAML backend files as input', () => {
     const path = file('both.yaml', example('s3-backend-both.yaml'));
     const { stacks } = synthApp(appDefinition, sources({ BACKEND_CONFIG_FILE: path }));
     expect(stacks.production.terraform.backend?.s3).toMatchObject({ use_lockfile: true, dynamodb_table: 'acme-platform-tflock' });
-    expect(stacks.production.terraform.required_version).toBe('>= 1.10.0');
+    expect(stacks.production.terraform.required_version).toBe('>= 1.10.2, != 1.15.0, != 1.15.1');
     expect(stacks.staging.terraform.backend?.s3).not.toHaveProperty('dynamodb_table');
   });
 

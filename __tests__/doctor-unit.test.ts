@@ -58,18 +58,28 @@ describe('finding terraform or tofu', () => {
     });
   });
 
-  it('version check: native locking needs 1.10, DynamoDB alone the baseline', () => {
+  it('version check: native locking needs 1.10.2, DynamoDB the baseline minus the releases that break output -json', () => {
     const found = (version: string, tool: 'Terraform' | 'OpenTofu' = 'Terraform') =>
       ({ found: { tool, command: tool === 'Terraform' ? 'terraform' : 'tofu', path: '/bin/x', version } }) as const;
     const old = checkTerraformVersion(found('1.9.8'), lockfile);
     expect(old.ok).toBe(false);
-    expect(old.detail).toBe('Terraform 1.9.8 at /bin/x is older than 1.10.0, which S3-native locking (use_lockfile) needs');
-    expect(old.fix).toContain('OpenTofu >= 1.10');
+    expect(old.detail).toBe('Terraform 1.9.8 at /bin/x is older than 1.10.2, which S3-native locking (use_lockfile) needs');
+    expect(old.fix).toContain('OpenTofu >= 1.10.2');
     expect(checkTerraformVersion(found('1.9.8'), dynamodb).ok).toBe(true);
-    expect(checkTerraformVersion(found('1.10.0', 'OpenTofu'), lockfile)).toMatchObject({ ok: true });
+    // OpenTofu 1.10.0/1.10.1 write the .tflock without an encryption header (opentofu/opentofu#2970).
+    expect(checkTerraformVersion(found('1.10.1', 'OpenTofu'), lockfile)).toMatchObject({ ok: false });
+    expect(checkTerraformVersion(found('1.10.2', 'OpenTofu'), lockfile)).toMatchObject({ ok: true });
     expect(checkTerraformVersion(found('1.10.5'), lockfile).detail).toContain('use_lockfile is experimental in Terraform 1.10, GA in 1.11');
     expect(checkTerraformVersion(found('1.11.4'), dynamodb).detail).toContain('dynamodb_table is deprecated');
     expect(checkTerraformVersion(found('1.11.4', 'OpenTofu'), dynamodb).detail).not.toContain('deprecated');
+    // Terraform 1.15.0/1.15.1 print the deprecation warning on stdout of `output -json`: cdktf deploy fails.
+    const broken = checkTerraformVersion(found('1.15.1'), dynamodb);
+    expect(broken.ok).toBe(false);
+    expect(broken.detail).toContain('Failed to parse terraform output');
+    expect(broken.fix).toContain('1.15.2');
+    expect(checkTerraformVersion(found('1.15.0', 'OpenTofu'), dynamodb).detail).toContain('OpenTofu is not affected');
+    expect(checkTerraformVersion(found('1.15.2'), dynamodb).ok).toBe(true);
+    expect(checkTerraformVersion(found('1.15.1'), lockfile).ok).toBe(true);
     expect(checkTerraformVersion({ problem: 'neither terraform nor tofu is on the PATH' }, lockfile).ok).toBe(false);
   });
 

@@ -29,6 +29,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { CDKTF_BIN, runCommand, TERRAFORM_BIN, type CommandResult } from '../../tooling/toolkit/run-command';
 import { runBootstrap, type BootstrapResult } from '../../tooling/bootstrap/run-bootstrap';
+import { STATE_BACKEND_VERSION } from '../../lib/stacks/state-backend-version';
 import { summarizeState, type StateSummary } from '../../tooling/bootstrap/state-summary';
 import type { ClientConfig } from '../../tooling/toolkit/account-session';
 import { PROJECT_DIR, sandboxPaths } from '../../tooling/sandbox/paths';
@@ -239,6 +240,10 @@ describe('the lifecycle in the sandbox', () => {
 
     const again = await runBootstrap({ sandbox: true, env: world.env, outDir: world.outDir('bootstrap'), say: progress });
     expect(again.startedFrom).toBe('done');
+    // The version stamp as deployed by the first run, read back by both.
+    const stamped = { kind: 'current', deployed: STATE_BACKEND_VERSION, expected: STATE_BACKEND_VERSION };
+    expect(bootstrap.versionStamp).toEqual(stamped);
+    expect(again.versionStamp).toEqual(stamped);
     expect(again.steps.find((step) => step.name === 'phase 1 and phase 2')?.skipped).toMatch(/already in s3:/);
     expect(again.state).toEqual({ lineage: backup.lineage, serial: backup.serial, instances: backup.instances });
   });

@@ -1,4 +1,5 @@
 import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { sandboxRequestHandler } from '../../tooling/sandbox/credentials';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +10,11 @@ import { startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { ensureTerraform, runTerraform, runTerraformOk } from './harness/terraform';
 import { s3BackendOf, withTestResources } from './harness/test-stack';
 import { makeWorkdir, removeWorkdirs } from './harness/workdir';
+import { STATE_BACKEND_VERSION, stateBackendVersionParameterArn, stateBackendVersionParameterName } from '../../lib/stacks/state-backend-version';
+import { compareStamp, readDeployedStamp } from '../../tooling/bootstrap/version-stamp';
+import { exportLines } from '../../tooling/sandbox/credentials';
+import { PROJECT_DIR } from '../../tooling/sandbox/paths';
+import { runCommand } from '../../tooling/toolkit/run-command';
 
 /**
  * The proof the sandbox owes: the synthesized state-backend stack, exactly as `SANDBOX=1 cdktf synth`
@@ -77,10 +83,52 @@ describe('the state-backend stack in the sandbox', () => {
       'aws_s3_bucket_public_access_block',
       'aws_s3_bucket_server_side_encryption_configuration',
       'aws_s3_bucket_versioning',
-      // The state-backend version stamp (lib/stacks/bootstrap-version-stamp.ts).
+      // The version stamp (lib/stacks/bootstrap-version-stamp.ts).
       'aws_ssm_parameter',
     ]);
   }, 400_000);
+
+  it('the version stamp, read back: the output bootstrap_version, the SSM parameter through the tooling, and npm run doctor', async () => {
+    const env = await sandbox.terraformEnv(STATE_ACCOUNT);
+    const output = await runTerraformOk(['output', '-raw', 'bootstrap_version'], { cwd: join(outdir, 'stacks', 'state-backend'), env, label: 'state-backend', timeoutMs: 60_000 });
+    expect(output.stdout.trim()).toBe(`${STATE_BACKEND_VERSION}`);
+
+    const project = 'acme-platform';
+    const synthesized = Object.values((stackJson('state-backend') as unknown as { resource: Record<string, Record<string, { name: string }>> }).resource.aws_ssm_parameter);
+    expect(synthesized.map((parameter) => parameter.name)).toEqual([stateBackendVersionParameterName(project)]);
+    const { accessKeyId, secretAccessKey, sessionToken } = await sandbox.credentials(STATE_ACCOUNT);
+    const ssm = new SSMClient({
+      region: 'eu-west-1',
+      endpoint: sandbox.state.endpoint,
+      credentials: { accessKeyId, secretAccessKey, sessionToken },
+      requestHandler: sandboxRequestHandler(sandbox.state),
+      maxAttempts: 1,
+    });
+    try {
+      const deployed = await readDeployedStamp(ssm, project);
+      expect(deployed).toEqual({ kind: 'found', version: STATE_BACKEND_VERSION });
+      expect(compareStamp(deployed).kind).toBe('current');
+    } finally {
+      ssm.destroy();
+    }
+
+    // The doctor as a staging administrator runs it after `npm run sandbox -- env`: it assumes staging's
+    // state role and reads the stamp with it. The state role lacks ssm:GetParameter, so (on AWS, and in
+    // the sandbox, which enforces IAM) the check warns (docs/guardrails.md).
+    const exported = Object.fromEntries(
+      exportLines(sandbox.state, await sandbox.credentials(STAGING_ACCOUNT), 'eu-west-1').flatMap((line) => {
+        const match = /^export (\w+)='(.*)'$/.exec(line);
+        return match ? [[match[1], match[2]]] : [];
+      }),
+    );
+    const doctorEnv: NodeJS.ProcessEnv = { ...sandbox.env, ...exported, SANDBOX_HOME: sandbox.home };
+    delete doctorEnv.AWS_PROFILE;
+    const doctor = await runCommand(process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/doctor.ts', 'staging'], { cwd: PROJECT_DIR, env: doctorEnv, timeoutMs: 60_000 });
+    expect(doctor.output).toContain(`PASS  state role: assumed arn:aws:iam::${STATE_ACCOUNT}:role/`);
+    expect(doctor.output).toContain(
+      `WARN  state-backend version: cannot read the stamp with these credentials (needs ssm:GetParameter on ${stateBackendVersionParameterArn(project, 'eu-west-1', STATE_ACCOUNT)})`,
+    );
+  }, 120_000);
 
   it('the bucket carries the synthesized TLS-only policy, byte for byte, and the lifecycle rule', async () => {
     const s3 = await sandbox.s3(STATE_ACCOUNT);

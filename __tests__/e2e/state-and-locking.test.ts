@@ -76,6 +76,22 @@ function productionWithLocking(locking: S3State['locking'], stack: string) {
   return synthStack(scope);
 }
 
+describe('what cdktf deploy parses after an apply', () => {
+  // cdktf runs `terraform output -json` and JSON.parses stdout; Terraform 1.15.0/1.15.1 appended the
+  // dynamodb_table deprecation warning there (hashicorp/terraform#38479), which required_version now excludes.
+  it('dynamodb locking: `terraform output -json` is pure JSON, the deprecation warning is not on stdout', async () => {
+    const stack = 'output-json';
+    const synthesized = productionWithLocking('dynamodb', stack);
+    expect(synthesized.terraform.required_version).toBe('>= 1.6.0, != 1.15.0, != 1.15.1');
+    const dir = makeWorkdir(stack, { ...withTestResources(synthesized), output: { marker: { value: 'ok' } } });
+    await init(dir, stack);
+    await apply(dir, stack, 'first');
+    const { stdout } = await runTerraformOk(['output', '-json'], { cwd: dir, env, label: stack });
+    expect(JSON.parse(stdout)).toEqual({ marker: { sensitive: false, type: 'string', value: 'ok' } });
+    expect(stdout).not.toContain('Deprecated Parameter');
+  });
+});
+
 describe('a second concurrent run is refused the lock', () => {
   it.each([
     ['lockfile', 'lock-lockfile'],

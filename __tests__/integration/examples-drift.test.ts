@@ -45,7 +45,7 @@ describe('examples/ is what the code generates', () => {
     expect(generated.get('examples/backend-configs/s3-backend-lockfile.hcl')).not.toContain('dynamodb_table =');
     expect(generated.get('examples/backend-configs/s3-backend-dynamodb.hcl')).toMatch(/^dynamodb_table += "acme-platform-tflock"$/m);
     expect(generated.get('examples/backend-configs/s3-backend-both.hcl')).toMatch(/^use_lockfile += true$/m);
-    expect(generated.get('examples/environments/staging/main.tf')).toContain('required_version = ">= 1.10.0"');
+    expect(generated.get('examples/environments/staging/main.tf')).toContain('required_version = ">= 1.10.2"');
     expect(generated.get('examples/environments/staging/main.tf')).not.toMatch(/^\s*0 = /m);
   });
 

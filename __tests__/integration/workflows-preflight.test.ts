@@ -21,22 +21,36 @@ describe('preflight terraform: the version the stack backend needs, read from th
   it('stops when terraform is not on PATH, naming what the stack needs', () => {
     const { status, out } = preflight(['terraform', stackJson('staging')]);
     expect(status).toBe(1);
-    expect(out).toContain("preflight: FAILED: terraform not found on PATH; this stack needs '>= 1.10.0'");
+    expect(out).toContain("preflight: FAILED: terraform not found on PATH; this stack needs '>= 1.10.2'");
   });
 
-  it('stops when terraform is older than the S3 lockfile backend needs (1.9.0 < 1.10.0)', () => {
+  it('stops when terraform is older than the S3 lockfile backend needs (1.9.0 < 1.10.2)', () => {
     sandbox.installTerraform('1.9.0');
     const { status, out } = preflight(['terraform', stackJson('staging')]);
     expect(status).toBe(1);
-    expect(out).toContain('terraform 1.9.0 is too old for staging: its backend needs >= 1.10.0');
-    expect(out).toContain('Install terraform 1.10.0 or newer');
+    expect(out).toContain('terraform 1.9.0 is too old for staging: its backend needs >= 1.10.2');
+    expect(out).toContain('Install terraform 1.10.2 or newer');
   });
 
   it('accepts the same 1.9.0 for production, whose DynamoDB locking only needs the 1.6 baseline', () => {
     sandbox.installTerraform('1.9.0');
     const { status, out } = preflight(['terraform', stackJson('production')]);
     expect(status).toBe(0);
-    expect(out).toContain('terraform 1.9.0 satisfies >= 1.6.0');
+    expect(out).toContain('terraform 1.9.0 satisfies >= 1.6.0, != 1.15.0, != 1.15.1');
+  });
+
+  it('stops production on Terraform 1.15.1, whose `output -json` carries the dynamodb_table warning on stdout', () => {
+    sandbox.installTerraform('1.15.1');
+    const { status, out } = preflight(['terraform', stackJson('production')]);
+    expect(status).toBe(1);
+    expect(out).toContain('terraform 1.15.1 is excluded for production: its backend needs >= 1.6.0, != 1.15.0, != 1.15.1');
+  });
+
+  it('accepts Terraform 1.15.2 for production (the fix) and 1.15.1 for staging (no dynamodb_table)', () => {
+    sandbox.installTerraform('1.15.2');
+    expect(preflight(['terraform', stackJson('production')])).toMatchObject({ status: 0 });
+    sandbox.installTerraform('1.15.1');
+    expect(preflight(['terraform', stackJson('staging')])).toMatchObject({ status: 0 });
   });
 
   it('accepts 1.10 for the lockfile backend but warns that Terraform 1.10 locking is experimental', () => {
@@ -46,11 +60,11 @@ describe('preflight terraform: the version the stack backend needs, read from th
     expect(out).toContain('experimental in Terraform 1.10');
   });
 
-  it('uses TERRAFORM_BINARY_NAME (cdktf\'s own setting), e.g. OpenTofu 1.10 without the Terraform warning', () => {
-    sandbox.installTerraform('1.10.0', 'tofu');
+  it('uses TERRAFORM_BINARY_NAME (cdktf\'s own setting), e.g. OpenTofu 1.10.2 without the Terraform warning', () => {
+    sandbox.installTerraform('1.10.2', 'tofu');
     const { status, out } = preflight(['terraform', stackJson('staging')], { TERRAFORM_BINARY_NAME: 'tofu' });
     expect(status).toBe(0);
-    expect(out).toContain('tofu 1.10.0 satisfies >= 1.10.0');
+    expect(out).toContain('tofu 1.10.2 satisfies >= 1.10.2');
     expect(out).not.toContain('experimental');
   });
 

@@ -48,7 +48,7 @@ describe('production workflow: vals references resolved at deploy time, nothing 
     const { status, out } = make('production', 'deploy');
     expect(status).toBe(0);
     expect(out).toContain('preflight: vals:');
-    expect(out).toContain('preflight: terraform 1.11.4 satisfies >= 1.6.0');
+    expect(out).toContain('preflight: terraform 1.11.4 satisfies >= 1.6.0, != 1.15.0, != 1.15.1');
     expect(out).toContain(`token-sha256=${sha256(token)}`);
     expect(sandbox.cdktfCalls()).toEqual(['synth', 'deploy production']);
     expect(out).toContain('removed');
@@ -93,7 +93,7 @@ describe('production workflow: vals references resolved at deploy time, nothing 
     expect(make('production', 'check').status).toBe(0);
     const staging = make('staging', 'check');
     expect(staging.status).not.toBe(0);
-    expect(staging.out).toContain('terraform 1.9.0 is too old for staging: its backend needs >= 1.10.0');
+    expect(staging.out).toContain('terraform 1.9.0 is too old for staging: its backend needs >= 1.10.2');
   });
 
   it('secrets-check reports each reference as resolved without printing its value', () => {

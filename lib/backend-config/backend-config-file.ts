@@ -1,5 +1,5 @@
 import { isMap, isScalar, parseDocument } from 'yaml';
-import { readRegularFile } from '../settings/read-regular-file';
+import { readRegularFile } from '../io/read-regular-file';
 import type { EnvironmentDefinition } from '../definitions/environment';
 import type { StateDefinition } from '../definitions/state-definition';
 import { stateSchema } from '../validation/state-schema';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { SETTINGS, type SettingSources } from './blueprint';
-import { readRegularFile } from './read-regular-file';
+import { readRegularFile } from '../io/read-regular-file';
 
 /** cdktf.json is a few hundred bytes; anything near this is not a cdktf.json. */
 const CDKTF_JSON_LIMIT = 256 * 1024;

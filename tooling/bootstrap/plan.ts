@@ -9,6 +9,7 @@ import type { StateLocation } from './inspect';
 
 /** The state-backend stack as each phase synthesizes it, and where its state lives in each. */
 export interface BootstrapLayout extends StateLocation {
+  readonly project: string;
   readonly stack: string;
   readonly accountId: string;
   readonly region: string;
@@ -34,6 +35,7 @@ export function bootstrapLayout(sources: SettingSources, outDir: string): Bootst
   }
   const stackDir = join(outDir, 'stacks', phase1.name);
   return {
+    project: blueprint.project,
     stack: phase1.name,
     accountId: phase1.allowedAccountIds[0],
     region: phase1.region,

@@ -9,6 +9,8 @@ import { bootstrapLayout, type BootstrapLayout } from './plan';
 import { stateDifferences, summarizeState, type StateSummary } from './state-summary';
 import { accountSession, resolveTarget, type AccountSession, type Target } from '../toolkit/account-session';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { compareStamp, describeStamp, readDeployedStamp, stampFix, type StampComparison } from './version-stamp';
 
 export interface BootstrapOptions {
   /** Target the running local sandbox instead of real AWS. */
@@ -43,6 +45,8 @@ export interface BootstrapResult {
   /** Where the retired local state file went (undefined when it was retired by an earlier run). */
   readonly backupFile?: string;
   readonly layout: BootstrapLayout;
+  /** The deployed state-backend's version stamp against the code's, as read at the end of the run. */
+  readonly versionStamp: StampComparison;
 }
 
 const POLL_MS = 1000;
@@ -124,6 +128,23 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   );
   const startedFrom = describeStart(position);
 
+  const stampLocation = { project: where.project, stack: where.stack, account: where.accountId, region: where.region };
+  const readStamp = async (): Promise<StampComparison> => {
+    const ssm = new SSMClient(account.clientConfig);
+    try {
+      return compareStamp(await readDeployedStamp(ssm, where.project));
+    } finally {
+      ssm.destroy();
+    }
+  };
+  let versionStamp: StampComparison | undefined;
+  if (position.local || position.remote) {
+    versionStamp = await readStamp();
+    // Phase 1 deploys again (and stamps) unless the state is already in the bucket; then only a deploy updates it.
+    const next = position.remote ? stampFix(versionStamp, stampLocation) : versionStamp.kind === 'current' ? undefined : `phase 1 deploys version ${versionStamp.expected}`;
+    say(`bootstrap: version stamp: ${describeStamp(versionStamp, stampLocation)}${next ? `; ${next}` : ''}`);
+  }
+
   const cdktf = (args: string[], migrated: boolean) =>
     runCommand(CDKTF_BIN, [...args, '--output', target!.outDir], {
       cwd: PROJECT_DIR,
@@ -201,6 +222,8 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
       (local) => `${local.instances.length} resources, state in ${where.localStateFile}`,
     );
     notifyReady();
+    versionStamp = await readStamp();
+    say(`bootstrap: version stamp: ${describeStamp(versionStamp, stampLocation)}`);
     await step('synthesize phase 2 (S3 state)', () => synth(true));
     await step(`phase 2: move the state into ${stateUri}`, async () => {
       // Not `terraform init -migrate-state` nor `terraform state push`: measured with Terraform 1.11.4,
@@ -262,7 +285,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   } else {
     skip('retire the local state', 'no local state file left');
   }
-  return { startedFrom, steps, stateUri, state: verified, backupFile, layout: where };
+  return { startedFrom, steps, stateUri, state: verified, backupFile, layout: where, versionStamp: versionStamp ?? (await readStamp()) };
 }
 
 /** Copies the local state file to the state key unless something is already there (conditional create). */

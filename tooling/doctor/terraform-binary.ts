@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { basename, delimiter, isAbsolute, join } from 'node:path';
-import { minimumVersionFor } from '../../lib/backends/terraform-version';
+import { DYNAMODB_WARNING_ON_STDOUT_FIXED_IN, exclusionReasonFor, minimumVersionFor } from '../../lib/backends/terraform-version';
 import type { StateDefinition } from '../../lib/definitions/state-definition';
 import { fail, pass, type CheckResult } from './check-result';
 
@@ -87,7 +87,7 @@ export function compareVersions(a: string, b: string): number {
 }
 
 const INSTALL_FIX =
-  'install Terraform >= 1.11 (https://developer.hashicorp.com/terraform/install) or OpenTofu >= 1.10 (https://opentofu.org/docs/intro/install/), or point TERRAFORM_BIN at the binary';
+  'install Terraform >= 1.11 (https://developer.hashicorp.com/terraform/install) or OpenTofu >= 1.10.2 (https://opentofu.org/docs/intro/install/), or point TERRAFORM_BIN at the binary';
 
 /** Whether the binary found is new enough for the state's backend settings. */
 export function checkTerraformVersion(lookup: BinaryLookup, state: StateDefinition): CheckResult {
@@ -99,6 +99,16 @@ export function checkTerraformVersion(lookup: BinaryLookup, state: StateDefiniti
   const { tool, version, path } = lookup.found;
   if (compareVersions(version, minimum) < 0) {
     return fail(name, `${tool} ${version} at ${path} is older than ${minimum}, which ${why} needs`, INSTALL_FIX);
+  }
+  // The stack's required_version refuses these too; say why before terraform does.
+  const excluded = exclusionReasonFor(state, version);
+  if (excluded) {
+    const openTofu = tool === 'OpenTofu' ? ' (OpenTofu is not affected, but checks the same required_version)' : '';
+    return fail(
+      name,
+      `${tool} ${version} at ${path} is excluded by required_version for backends with dynamodb_table${openTofu}: ${excluded}`,
+      `use Terraform ${DYNAMODB_WARNING_ON_STDOUT_FIXED_IN} or later, or an earlier release; or migrate to use_lockfile (docs/backend-configuration.md)`,
+    );
   }
   const notes: string[] = [];
   if (lockfile && tool === 'Terraform' && compareVersions(version, '1.11.0') < 0) notes.push('use_lockfile is experimental in Terraform 1.10, GA in 1.11');

@@ -4,7 +4,7 @@ import { backendBlock, type BackendBlock } from '../../lib/backend-config/backen
 import { hclBody, hclComment } from '../../lib/backend-config/render-hcl';
 import type { EnvironmentDefinition } from '../../lib/definitions/environment';
 import type { S3State, StateDefinition } from '../../lib/definitions/state-definition';
-import { minimumVersionFor } from '../../lib/backends/terraform-version';
+import { DYNAMODB_WARNING_ON_STDOUT_FIXED_IN, DYNAMODB_WARNING_ON_STDOUT_VERSIONS, minimumVersionFor } from '../../lib/backends/terraform-version';
 
 /** One example backend configuration and the prose of its header. */
 interface BackendExample {
@@ -18,6 +18,10 @@ interface BackendExample {
 }
 
 const GUIDE = 'docs/backend-configuration.md';
+
+const STDOUT_WARNING =
+  `${DYNAMODB_WARNING_ON_STDOUT_VERSIONS.join(' and ')}, which print the dynamodb_table deprecation warning on stdout of terraform output -json and ` +
+  `break cdktf deploy (fixed in ${DYNAMODB_WARNING_ON_STDOUT_FIXED_IN})`;
 
 function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, production: EnvironmentDefinition): BackendExample[] {
   const bucket = `the bucket "${blueprint.stateBucket}", versioned and encrypted (the state-backend stack creates it: npx cdktf deploy state-backend)`;
@@ -39,7 +43,9 @@ function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, produc
       environment: staging.name,
       state: staging.state,
       purpose: 'S3 state with S3-native locking: a "<key>.tflock" object written with a conditional PUT. No DynamoDB.',
-      versions: 'Terraform >= 1.10 (experimental in 1.10, generally available from 1.11); OpenTofu >= 1.10.',
+      versions:
+        'Terraform >= 1.10.2 (use_lockfile is experimental in 1.10, generally available from 1.11); OpenTofu >= 1.10.2 ' +
+        '(1.10.0 and 1.10.1 write the lock object without server-side encryption).',
       prerequisites: [bucket, ...role(staging.state)],
       formats: ['hcl', 'yaml'],
     },
@@ -49,8 +55,8 @@ function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, produc
       state: { ...productionState, locking: 'dynamodb', dynamodbTable: blueprint.lockTable },
       purpose: 'S3 state with DynamoDB locking (and its consistency digest).',
       versions:
-        'Terraform >= 1.6 (this project\'s floor); Terraform 1.11+ deprecates dynamodb_table: it still works and prints a ' +
-        'warning. OpenTofu keeps DynamoDB locking fully supported.',
+        `Terraform >= 1.6 (this project's floor) except ${STDOUT_WARNING}. Terraform 1.11+ deprecates dynamodb_table: it ` +
+        'still works and prints a warning. OpenTofu keeps DynamoDB locking fully supported.',
       prerequisites: [bucket, table, ...role(productionState)],
       formats: ['hcl', 'yaml'],
     },
@@ -61,7 +67,9 @@ function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, produc
       purpose:
         'Migration mode: both lock mechanisms at once. Terraform takes the lockfile and the DynamoDB lock, and both must ' +
         `succeed. Step 1 of DynamoDB -> lockfile; see ${GUIDE}.`,
-      versions: 'Terraform >= 1.10 (1.11+ prints the dynamodb_table deprecation warning); OpenTofu >= 1.10.',
+      versions:
+        `Terraform >= 1.10.2 except ${STDOUT_WARNING}; Terraform 1.11+ deprecates dynamodb_table (a warning). ` +
+        'OpenTofu >= 1.10.2.',
       prerequisites: [bucket, table, ...role(productionState)],
       formats: ['hcl', 'yaml'],
     },

@@ -21,10 +21,12 @@ The two S3 locking options:
 
 - **S3-native lockfile** (\`use_lockfile = true\`, [s3-backend-lockfile.hcl](s3-backend-lockfile.hcl)): a
   \`<key>.tflock\` object created with a conditional write. No DynamoDB table. Terraform 1.10
-  (experimental) / 1.11 (generally available), OpenTofu 1.10.
+  (experimental) / 1.11 (generally available), OpenTofu 1.10; this project requires 1.10.2 of either
+  (OpenTofu 1.10.0 and 1.10.1 write the lock object unencrypted).
 - **DynamoDB** (\`dynamodb_table\`, [s3-backend-dynamodb.hcl](s3-backend-dynamodb.hcl)): a lock item in a
-  table with a \`LockID\` string key. Terraform 1.11 deprecates it (it still works and prints a warning);
-  OpenTofu keeps it fully supported.
+  table with a \`LockID\` string key. Terraform 1.11 deprecates it (it still works and prints a warning;
+  Terraform 1.15.0 and 1.15.1 print it on stdout of \`terraform output -json\` and break \`cdktf deploy\`,
+  so the factory excludes them); OpenTofu keeps it fully supported.
 
 Both at once ([s3-backend-both.hcl](s3-backend-both.hcl)) is valid: both locks must then succeed. It is the
 migration path from DynamoDB to the lockfile. Full comparison, decision tree and migration steps:

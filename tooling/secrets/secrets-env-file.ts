@@ -1,4 +1,4 @@
-import { readRegularFile } from '../../lib/settings/read-regular-file';
+import { readRegularFile } from '../../lib/io/read-regular-file';
 
 /**
  * The staging secrets file (`workflows/staging/secrets.env`): `TF_VAR_<name>=value` lines, comments

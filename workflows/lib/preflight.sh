@@ -62,14 +62,23 @@ check_terraform() {
     say "$bin $version (the stack declares no required_version)"
     return 0
   fi
-  if [[ ! $constraint =~ ^\>=\ *([0-9]+\.[0-9]+\.[0-9]+)$ ]]; then
-    # requiredVersionFor only emits `>= X.Y.Z`; anything else is left to Terraform's own check at init.
-    say "$bin $version; constraint '$constraint' is not a plain '>= X.Y.Z', Terraform will check it at init"
+  # requiredVersionFor emits `>= X.Y.Z` optionally followed by `, != A.B.C` exclusions; anything else is
+  # left to Terraform's own check at init.
+  local version_re='[0-9]+\.[0-9]+\.[0-9]+'
+  if [[ ! $constraint =~ ^\>=\ *($version_re)((,\ *!=\ *$version_re)*)$ ]]; then
+    say "$bin $version; constraint '$constraint' is not of the form '>= X.Y.Z[, != A.B.C...]', Terraform will check it at init"
     return 0
   fi
-  local minimum=${BASH_REMATCH[1]}
+  local minimum=${BASH_REMATCH[1]} exclusions=${BASH_REMATCH[2]}
+  local stack
+  stack=$(basename "$(dirname "$stack_json")")
   version_at_least "$version" "$minimum" ||
-    fail "$bin $version is too old for $(basename "$(dirname "$stack_json")"): its backend needs $constraint (terraform.required_version in $stack_json). Install $bin $minimum or newer."
+    fail "$bin $version is too old for $stack: its backend needs $constraint (terraform.required_version in $stack_json). Install $bin $minimum or newer."
+  local excluded
+  for excluded in $(printf '%s' "$exclusions" | tr -d ' ' | tr ',' '\n' | sed -n 's/^!=//p'); do
+    [ "$version" != "$excluded" ] ||
+      fail "$bin $version is excluded for $stack: its backend needs $constraint (terraform.required_version in $stack_json). Terraform $excluded prints the dynamodb_table deprecation warning on stdout of \`terraform output -json\`, which breaks cdktf deploy; use another release (docs/troubleshooting.md)."
+  done
   say "$bin $version satisfies $constraint"
 
   if uses_s3_lockfile "$stack_json" && [[ $bin != *tofu* ]] && ! version_at_least "$version" 1.11.0; then

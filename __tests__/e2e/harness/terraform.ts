@@ -15,7 +15,7 @@ export function ensureTerraform(): string {
   const result = spawnSync(TERRAFORM_BIN, ['version', '-json'], { encoding: 'utf8', timeout: 30_000 });
   if (result.error || result.status !== 0) {
     throw new Error(
-      `The end-to-end tests need the "${TERRAFORM_BIN}" binary (Terraform >= 1.10 or OpenTofu >= 1.10) on PATH, and it ` +
+      `The end-to-end tests need the "${TERRAFORM_BIN}" binary (Terraform >= 1.10.2 or OpenTofu >= 1.10.2) on PATH, and it ` +
         `could not be run (${result.error?.message ?? result.stderr.trim()}). Install Terraform from ` +
         'https://developer.hashicorp.com/terraform/install (Debian/Ubuntu: the HashiCorp apt repository, `apt-get install terraform`), ' +
         'or set TERRAFORM_BIN to the binary to use, e.g. TERRAFORM_BIN=tofu.',

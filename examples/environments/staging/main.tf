@@ -16,7 +16,7 @@ terraform {
     use_lockfile = true
   }
 
-  required_version = ">= 1.10.0"
+  required_version = ">= 1.10.2"
 }
 
 provider "aws" {
