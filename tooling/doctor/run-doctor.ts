@@ -7,6 +7,7 @@ import { checkCredentials } from './credentials';
 import { checkLockTable } from './lock-table';
 import { checkDynamoDbLock, checkLockfileLock } from './stale-lock';
 import { assumeStateRole } from './state-role';
+import { checkStatePermissions, statePermissionClients } from './state-permissions';
 import { checkStateBackendVersion } from './state-backend-version';
 import { checkBucketEncryption, checkBucketExists, checkBucketVersioning } from './state-bucket';
 import type { DoctorTarget } from './targets';
@@ -52,8 +53,6 @@ async function checkTarget(
       results.push(await checkStateBackendVersion(ssm, { project: target.project, stack: name, account, region }));
     }
     if (state.assumeRole && iamReachable(env)) {
-      // Loaded only when used: the IAM and KMS clients cost start-up time every other run would pay.
-      const { checkStatePermissions, statePermissionClients } = await import('./state-permissions');
       const caller = clients(state.region);
       const permissionClients = statePermissionClients(state.region, env, caller.s3, caller.dynamodb);
       try {
