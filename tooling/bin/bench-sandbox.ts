@@ -20,7 +20,7 @@ import { CDKTF_BIN, outputTail, runCommand, type CommandResult } from '../toolki
 import { runBootstrap } from '../bootstrap/run-bootstrap';
 import { accountSession, resolveTarget } from '../toolkit/account-session';
 import { ensureEmulator } from '../sandbox/emulator';
-import { sandboxDown, sandboxUp } from '../sandbox/lifecycle';
+import { sandboxDown, sandboxIamStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -35,6 +35,8 @@ interface Timing {
   backendReady: number;
   stacks: Record<string, number>;
   total: number;
+  /** Enforcement's own bill: requests authorized and the time spent authorizing them. */
+  iam: { requests: number; authorizingMs: number };
 }
 
 type Enforcement = 'on' | 'off';
@@ -48,7 +50,7 @@ async function oneRun(iam: Enforcement): Promise<Timing> {
   ensureEmulator(shared, { ...process.env, SANDBOX_HOME: '' });
   symlinkSync(shared.emulatorDir, join(home, 'emulator'));
   let started = Date.now();
-  await sandboxUp(env);
+  const sandbox = await sandboxUp(env);
   const upSeconds = (Date.now() - started) / 1000;
   try {
     const target = await resolveTarget({ sandbox: true }, env);
@@ -97,7 +99,10 @@ async function oneRun(iam: Enforcement): Promise<Timing> {
     });
     stacks['state-backend'] = seconds();
     await Promise.all([dev, ...environments]);
-    return { sandboxUp: upSeconds, backendReady, stacks, total: seconds() };
+    const total = seconds();
+    const status = await sandboxIamStatus(sandbox);
+    const requests = status.allowed + status.denied + status.unmapped.reduce((sum, entry) => sum + entry.count, 0);
+    return { sandboxUp: upSeconds, backendReady, stacks, total, iam: { requests, authorizingMs: status.authorizingMs } };
   } finally {
     await sandboxDown(env);
     rmSync(home, { recursive: true, force: true });
@@ -133,6 +138,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
   const overhead = (median(timings.on.map((t) => t.total)) - median(timings.off.map((t) => t.total))) / median(timings.off.map((t) => t.total));
   log(`IAM enforcement: ${(overhead * 100).toFixed(1)} % on the total (budget: 10 %)${overhead > 0.1 ? ' — OVER BUDGET' : ''}`);
+  for (const [run, timing] of timings.on.entries()) {
+    const { requests, authorizingMs } = timing.iam;
+    log(`IAM enforcement, run ${run + 1}: ${requests} requests authorized in ${(authorizingMs / 1000).toFixed(1)} s of shim time, ${(authorizingMs / Math.max(requests, 1)).toFixed(2)} ms per request`);
+  }
   log(`load average after: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
 }
 

@@ -25,6 +25,8 @@ export interface IamStatus {
   readonly allowed: number;
   readonly denied: number;
   readonly unmapped: readonly UnmappedRequest[];
+  /** Time spent authorizing (mapping, reading policies, evaluating), summed over all requests. */
+  readonly authorizingMs: number;
 }
 
 /** What `before` learned, for `after`. */
@@ -63,6 +65,16 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
   const unmapped = new Map<string, { reason: string; count: number }>();
   let allowed = 0;
   let denied = 0;
+  let authorizingMs = 0;
+  /** Adds the time `work` takes to `authorizingMs`. */
+  async function timed<T>(work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      authorizingMs += performance.now() - started;
+    }
+  }
 
   function countUnmapped(request: string, reason: string): void {
     const entry = unmapped.get(request);
@@ -81,69 +93,12 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
   }
 
   return {
-    async before(request, response, secure) {
-      const scope = signatureScope(request);
-      const principal = await principals.principalOf(scope?.accessKeyId);
-      const account = principal.kind === 'anonymous' ? MOTO_DEFAULT_ACCOUNT : principal.account;
-      const mapped = mapRequest(request, scope, account);
-      const ticket: Ticket = { principal, mapped, secure };
-      if (mapped.kind === 'sandbox-control') return ticket;
-      if (mapped.kind === 'unmapped') {
-        countUnmapped(`${mapped.service} ${mapped.operation}`, mapped.reason);
-        return ticket;
-      }
-      const verdict = await authorizer.authorize(principal, mapped, secure);
-      if (verdict.kind === 'denied') return refuse(response, mapped, verdict);
-      if (verdict.kind === 'not-evaluated') countUnmapped(`${mapped.service} ${mapped.operation}`, `${verdict.action}: ${verdict.reason}`);
-      else allowed += 1;
-      if (mapped.service === 'iam' && mapped.operation === 'SimulatePrincipalPolicy') {
-        // moto has no simulator: the sandbox answers with its own evaluator.
-        const params = new URLSearchParams(request.body.toString('utf8'));
-        for (const [name, value] of request.url.searchParams) params.set(name, value);
-        const answer = await simulatePrincipalPolicy(params, moto);
-        response.writeHead(answer.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(answer.body) });
-        response.end(answer.body);
-        return 'answered';
-      }
-      return ticket;
+    before(request, response, secure) {
+      return timed(() => authorize(request, response, secure));
     },
 
-    async after(ticket, upstream, response) {
-      const { mapped, principal } = ticket;
-      if (mapped.kind !== 'mapped' || upstream.status >= 300) return 'send';
-      const { service, operation } = mapped;
-      if (service === 'sts' && (operation === 'AssumeRole' || operation === 'AssumeRoleWithWebIdentity')) {
-        const issued = credentialsInStsAnswer(upstream.body.toString('utf8'));
-        const role = mapped.checks[0].resource;
-        if (issued && role.kind === 'role') principals.learn(issued.accessKeyId, role.roleArn, issued.sessionArn.split('/').pop()!);
-      }
-      if (service === 's3' && operation === 'CreateBucket' && principal.kind !== 'anonymous') {
-        const bucket = mapped.checks[0].resource;
-        if (bucket.kind === 's3') owners.set(bucket.bucket, principal.account);
-      }
-      if (service === 's3' && operation === 'DeleteBucket') {
-        const bucket = mapped.checks[0].resource;
-        if (bucket.kind === 's3') owners.delete(bucket.bucket);
-      }
-      if (
-        ((service === 'iam' || service === 'kms') && !READ_ONLY.test(operation)) ||
-        (service === 'dynamodb' && TABLE_CHANGES.has(operation)) ||
-        (service === 's3' && (operation === 'PutEncryptionConfiguration' || operation === 'DeleteBucket'))
-      ) {
-        moto.invalidate();
-      }
-      // S3 decrypts an SSE-KMS object's data key as the caller; only its answer says which key.
-      if (service === 's3' && operation === 'GetObject' && upstream.headers['x-amz-server-side-encryption'] === 'aws:kms') {
-        const keyId = `${upstream.headers['x-amz-server-side-encryption-aws-kms-key-id'] ?? ''}`;
-        if (keyId) {
-          const verdict = await authorizer.authorizeVia(principal, { kind: 's3-get', keyId, region: mapped.region }, ticket.secure);
-          if (verdict.kind === 'denied') {
-            allowed -= 1;
-            return refuse(response, mapped, verdict);
-          }
-        }
-      }
-      return 'send';
+    after(ticket, upstream, response) {
+      return timed(() => learn(ticket, upstream, response));
     },
 
     status() {
@@ -152,6 +107,7 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
         allowed,
         denied,
         unmapped: [...unmapped.entries()].map(([request, { reason, count }]) => ({ request, reason, count })),
+        authorizingMs: Math.round(authorizingMs),
       };
     },
 
@@ -161,4 +117,69 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
       moto.invalidate();
     },
   };
+
+  async function authorize(request: AwsRequest, response: ServerResponse, secure: boolean): Promise<Ticket | 'answered'> {
+    const scope = signatureScope(request);
+    const principal = await principals.principalOf(scope?.accessKeyId);
+    const account = principal.kind === 'anonymous' ? MOTO_DEFAULT_ACCOUNT : principal.account;
+    const mapped = mapRequest(request, scope, account);
+    const ticket: Ticket = { principal, mapped, secure };
+    if (mapped.kind === 'sandbox-control') return ticket;
+    if (mapped.kind === 'unmapped') {
+      countUnmapped(`${mapped.service} ${mapped.operation}`, mapped.reason);
+      return ticket;
+    }
+    const verdict = await authorizer.authorize(principal, mapped, secure);
+    if (verdict.kind === 'denied') return refuse(response, mapped, verdict);
+    if (verdict.kind === 'not-evaluated') countUnmapped(`${mapped.service} ${mapped.operation}`, `${verdict.action}: ${verdict.reason}`);
+    else allowed += 1;
+    if (mapped.service === 'iam' && mapped.operation === 'SimulatePrincipalPolicy') {
+      // moto has no simulator: the sandbox answers with its own evaluator.
+      const params = new URLSearchParams(request.body.toString('utf8'));
+      for (const [name, value] of request.url.searchParams) params.set(name, value);
+      const answer = await simulatePrincipalPolicy(params, moto);
+      response.writeHead(answer.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(answer.body) });
+      response.end(answer.body);
+      return 'answered';
+    }
+    return ticket;
+  }
+
+  async function learn(ticket: Ticket, upstream: Upstream, response: ServerResponse): Promise<'answered' | 'send'> {
+    const { mapped, principal } = ticket;
+    if (mapped.kind !== 'mapped' || upstream.status >= 300) return 'send';
+    const { service, operation } = mapped;
+    if (service === 'sts' && (operation === 'AssumeRole' || operation === 'AssumeRoleWithWebIdentity')) {
+      const issued = credentialsInStsAnswer(upstream.body.toString('utf8'));
+      const role = mapped.checks[0].resource;
+      if (issued && role.kind === 'role') principals.learn(issued.accessKeyId, role.roleArn, issued.sessionArn.split('/').pop()!);
+    }
+    if (service === 's3' && operation === 'CreateBucket' && principal.kind !== 'anonymous') {
+      const bucket = mapped.checks[0].resource;
+      if (bucket.kind === 's3') owners.set(bucket.bucket, principal.account);
+    }
+    if (service === 's3' && operation === 'DeleteBucket') {
+      const bucket = mapped.checks[0].resource;
+      if (bucket.kind === 's3') owners.delete(bucket.bucket);
+    }
+    if (
+      ((service === 'iam' || service === 'kms') && !READ_ONLY.test(operation)) ||
+      (service === 'dynamodb' && TABLE_CHANGES.has(operation)) ||
+      (service === 's3' && (operation === 'PutEncryptionConfiguration' || operation === 'DeleteBucket'))
+    ) {
+      moto.invalidate();
+    }
+    // S3 decrypts an SSE-KMS object's data key as the caller; only its answer says which key.
+    if (service === 's3' && operation === 'GetObject' && upstream.headers['x-amz-server-side-encryption'] === 'aws:kms') {
+      const keyId = `${upstream.headers['x-amz-server-side-encryption-aws-kms-key-id'] ?? ''}`;
+      if (keyId) {
+        const verdict = await authorizer.authorizeVia(principal, { kind: 's3-get', keyId, region: mapped.region }, ticket.secure);
+        if (verdict.kind === 'denied') {
+          allowed -= 1;
+          return refuse(response, mapped, verdict);
+        }
+      }
+    }
+    return 'send';
+  }
 }

@@ -36,7 +36,7 @@ export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shi
   const iam: IamEnforcement | undefined = options.enforceIam === false ? undefined : iamEnforcement({ forward, bucketPolicy: (bucket) => bucketPolicies.policyOf(bucket), log });
 
   function status(): IamStatus {
-    return iam?.status() ?? { enforcement: 'off', allowed: 0, denied: 0, unmapped: [] };
+    return iam?.status() ?? { enforcement: 'off', allowed: 0, denied: 0, unmapped: [], authorizingMs: 0 };
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse, secure: boolean): Promise<void> {
