@@ -67,6 +67,14 @@ module.exports = {
       to: { path: '^__tests__/' },
     },
     {
+      name: 'agpl-evaluator-in-sandbox',
+      comment:
+        'The sandbox\'s IAM evaluator (@cloud-copilot/iam-simulate) is AGPL-3.0-or-later, this project MPL-2.0: only the sandbox loads it, never synth, deploys or other tooling (docs/sandbox.md).',
+      severity: 'error',
+      from: { pathNot: '^tooling/sandbox/' },
+      to: { path: ['(^|/)node_modules/@cloud-copilot/', '^tooling/sandbox/(iam|shim)/'] },
+    },
+    {
       name: 'not-to-unresolvable',
       comment: 'An import the cruiser cannot resolve is an edge no rule above can see.',
       severity: 'error',

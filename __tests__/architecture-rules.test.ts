@@ -115,6 +115,10 @@ describe('architecture rules (.dependency-cruiser.js)', () => {
     expect(edges(broken, 'tests-not-imported')).toEqual(['lib/uses-tests.ts → __tests__/test-helper.ts']);
   });
 
+  it('agpl-evaluator-in-sandbox: the AGPL IAM evaluator imported outside tooling/sandbox/', () => {
+    expect(edges(broken, 'agpl-evaluator-in-sandbox')).toEqual(['tooling/drift/uses-evaluator.ts → ../../../../node_modules/@cloud-copilot/iam-simulate/dist/esm/index.js']);
+  });
+
   it('not-to-unresolvable: an import no rule could see because it does not resolve', () => {
     expect(edges(broken, 'not-to-unresolvable')).toEqual(['lib/uses-missing.ts → ./missing']);
   });
@@ -129,6 +133,7 @@ describe('architecture rules (.dependency-cruiser.js)', () => {
     const rules = [...new Set(broken.map((v) => v.rule.name))].sort();
     expect(rules).toEqual([...configured].sort());
     expect(rules).toEqual([
+      'agpl-evaluator-in-sandbox',
       'blueprint-not-tooling',
       'definitions-at-bottom',
       'engine-not-blueprint',
@@ -141,7 +146,7 @@ describe('architecture rules (.dependency-cruiser.js)', () => {
       'tooling-gets-definition',
     ]);
     expect(brokenReport.exitCode).toBe(broken.filter((v) => v.rule.severity === 'error').length);
-    expect(brokenReport.exitCode).toBe(13);
+    expect(brokenReport.exitCode).toBe(14);
     for (const rule of configured) expect(brokenReport.stdout).toMatch(new RegExp(`(error|warn) ${rule}: `));
   });
 

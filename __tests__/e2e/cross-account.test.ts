@@ -1,23 +1,31 @@
 /**
- * Cross-account state access, proven against the moto sandbox (tooling/sandbox/): moto keeps resources
- * per account, and STS AssumeRole/AssumeRoleWithWebIdentity return credentials that act in the
- * role's account. The stacks are the app's own, synthesized with SANDBOX=1 (connection settings only).
+ * Cross-account state access, proven against the moto sandbox (tooling/sandbox/) with its IAM
+ * enforcement on: every request is authorized as AWS would (identity policies, bucket, key and trust
+ * policies, cross-account, request context; docs/sandbox.md). moto keeps resources per account, and
+ * STS AssumeRole/AssumeRoleWithWebIdentity return credentials that act in the role's account. The
+ * stacks are the app's own, synthesized with SANDBOX=1 (connection settings only), plus a `qa`
+ * environment that locks with both DynamoDB and the lockfile.
  *
- * Not proven here: IAM enforcement (moto does not evaluate identity or trust policies by default),
- * so "the role may do X" is proven by the unit tests' exact policies, and "X happened through the
- * role, in the right account" here.
+ * Not proven here: the GitHub OIDC `:sub`/`:aud` conditions (the evaluator cannot judge them; the
+ * unit tests assert them exactly). Each refusal below is read back as the error AWS would give, and
+ * the state is checked to be intact.
  */
-import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, ListBucketsCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreatePolicyVersionCommand, DeletePolicyVersionCommand, IAMClient, SetDefaultPolicyVersionCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { spawnSync } from 'node:child_process';
 import { App } from 'cdktf';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { buildApp } from '../../lib/app/build-app';
-import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
+import type { AppDefinition } from '../../lib/definitions/app-definition';
+import { defineEnvironment } from '../../lib/definitions/environment';
 import { sandboxClientConfig, type SandboxCredentials } from '../../tooling/sandbox/credentials';
-import { callSandbox } from '../../tooling/sandbox/lifecycle';
+import { callSandbox, sandboxIamStatus } from '../../tooling/sandbox/lifecycle';
+import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
+
 import type { SandboxState } from '../../tooling/sandbox/state-file';
 import { sources } from '../support/synth';
 import { ensureTerraform, runTerraform, terraformEnv, type RunResult } from './harness/terraform';
@@ -31,8 +39,28 @@ const BUCKET = 'acme-platform-tfstate';
 const TABLE = 'acme-platform-tflock';
 const STAGING_KEY = 'acme-platform/staging/terraform.tfstate';
 const PRODUCTION_KEY = 'acme-platform/production/terraform.tfstate';
+const QA_ACCOUNT = '444444444444';
+const QA_KEY = 'acme-platform/qa/terraform.tfstate';
 const STAGING_STATE_ROLE = `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-staging-tfstate`;
+const PRODUCTION_STATE_ROLE = `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-production-tfstate`;
+const QA_STATE_ROLE = `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-qa-tfstate`;
 const STAGING_CI_ROLE = `arn:aws:iam::${STAGING_ACCOUNT}:role/acme-platform-staging-ci-deploy`;
+const PRODUCTION_CI_ROLE = `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-production-ci-deploy`;
+
+/** qa: its own account, state in the state bucket, locked with both DynamoDB and the lockfile (then migrated). */
+const qa = (locking: 'both' | 'lockfile') =>
+  defineEnvironment((blueprint) => ({
+    name: 'qa',
+    region: blueprint.stateRegion,
+    allowedAccountIds: [QA_ACCOUNT],
+    tags: { environment: 'qa', project: blueprint.project, 'managed-by': 'cdktf' },
+    state:
+      locking === 'both'
+        ? { kind: 's3' as const, bucket: blueprint.stateBucket, region: blueprint.stateRegion, locking, dynamodbTable: blueprint.lockTable }
+        : { kind: 's3' as const, bucket: blueprint.stateBucket, region: blueprint.stateRegion, locking },
+    protection: 'standard' as const,
+  }));
+const withQa = (locking: 'both' | 'lockfile'): AppDefinition => ({ ...appDefinition, environments: [...appDefinition.environments, qa(locking)] });
 
 let harness: TestSandbox;
 let home: string;
@@ -40,6 +68,9 @@ let sandbox: SandboxState;
 let outdir: string;
 let stateAdmin: SandboxCredentials;
 let stagingAdmin: SandboxCredentials;
+let qaAdmin: SandboxCredentials;
+/** Staging's CI role session (GitHub OIDC), kept for the refusals. */
+let stagingCi: Credentials;
 
 type Credentials = Pick<SandboxCredentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'>;
 const clientConfig = (credentials: Credentials) => sandboxClientConfig(sandbox, REGION, credentials);
@@ -73,6 +104,46 @@ async function deploy(stack: string, credentials: Credentials, extra: Record<str
 }
 const expectOk = (result: RunResult) => expect({ code: result.code, tail: result.code === 0 ? '' : result.output.slice(-3000) }).toEqual({ code: 0, tail: '' });
 
+async function assume(credentials: Credentials, roleArn: string, sessionName: string): Promise<Credentials> {
+  const { Credentials: issued } = await new STSClient(clientConfig(credentials)).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
+  return { accessKeyId: issued!.AccessKeyId!, secretAccessKey: issued!.SecretAccessKey!, sessionToken: issued!.SessionToken! };
+}
+async function webIdentity(roleArn: string): Promise<Credentials> {
+  // moto does not verify the web identity token (any string is accepted); the sandbox judges the
+  // trust policy's principal and action, the unit tests its :sub/:aud conditions.
+  const sts = new STSClient(sandboxClientConfig(sandbox, REGION));
+  const { Credentials: issued } = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'github-actions', WebIdentityToken: 'not-a-real-github-oidc-token' }));
+  return { accessKeyId: issued!.AccessKeyId!, secretAccessKey: issued!.SecretAccessKey!, sessionToken: issued!.SessionToken! };
+}
+/** The SDK error a refused request ends with: its name, HTTP status and message (AWS's wording). */
+async function refusal(promise: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
+  }
+  throw new Error('expected the request to be refused');
+}
+async function stateOf(credentials: Credentials, key: string): Promise<{ serial: number; lineage: string; resources: Array<{ type: string }> }> {
+  return JSON.parse(await (await s3Of(credentials).send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString());
+}
+/** A synthesized stack's JSON with its backend's assume_role changed (or removed), written to a directory of its own. */
+function backendVariant(stack: string, name: string, change: (backend: Record<string, unknown>) => void, testResources = false, from = outdir): string {
+  const synthesized = JSON.parse(readFileSync(join(from, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: Record<string, unknown> } } };
+  change(synthesized.terraform.backend.s3);
+  const dir = join(home, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(testResources ? withTestResources(synthesized) : synthesized));
+  return dir;
+}
+
+/** Production's state access policy as the synthesized state-backend stack writes it. */
+function statePolicyOf(stack: { resource: { aws_iam_policy: Record<string, { name: string; policy: string }> } }): { Version: string; Statement: Array<{ Sid?: string }> } {
+  const policy = Object.values(stack.resource.aws_iam_policy).find((candidate) => candidate.name === 'acme-platform-production-tfstate-access')!;
+  return JSON.parse(policy.policy);
+}
+
 /** moto's STS sessions (its /moto-api/data.json), to see which roles were assumed. */
 async function assumedRoles(): Promise<Array<{ role_arn: string; account_id: string; access_key_id: string }>> {
   const { body } = await callSandbox(sandbox, 'GET', '/moto-api/data.json', 15_000);
@@ -87,11 +158,12 @@ beforeAll(async () => {
   // The app as `SANDBOX=1 npx cdktf synth` writes it.
   outdir = join(home, 'cdktf.out');
   const app = new App({ outdir, stackTraces: false });
-  buildApp(app, appDefinition, sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
+  buildApp(app, withQa('both'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
   app.synth();
 
   stateAdmin = await harness.credentials(STATE_ACCOUNT);
   stagingAdmin = await harness.credentials(STAGING_ACCOUNT);
+  qaAdmin = await harness.credentials(QA_ACCOUNT);
 }, 180_000);
 
 afterAll(async () => {
@@ -103,7 +175,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     expectOk(await deploy('state-backend', stateAdmin));
     const state = JSON.parse(readFileSync(join(home, 'terraform.state-backend.tfstate'), 'utf8')) as { resources: Array<{ type: string; instances: Array<{ attributes: Record<string, unknown> }> }> };
     const roles = state.resources.filter((r) => r.type === 'aws_iam_role').map((r) => r.instances[0].attributes.arn).sort();
-    expect(roles).toEqual([`arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-production-tfstate`, STAGING_STATE_ROLE]);
+    expect(roles).toEqual([PRODUCTION_STATE_ROLE, QA_STATE_ROLE, STAGING_STATE_ROLE]);
   }, 300_000);
 
   it('staging, deployed with staging-account credentials, keeps its state and lock in the state account, through its state role', async () => {
@@ -139,9 +211,13 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     const result = await terraform('staging (no role)', ['init', '-input=false'], stagingAdmin, {}, dir);
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/Unable to access object "acme-platform\/staging\/terraform\.tfstate"[\s\S]*StatusCode: 403/);
-    // Why: the state bucket's DenyOtherAccounts statement (evaluated by the sandbox shim, as S3 would).
+    // Why: the state bucket's DenyOtherAccounts statement, as S3 would say it.
     // The same staging credentials read the state once they go through the state role.
-    await expect(s3Of(stagingAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).rejects.toThrow(/bucket policy statement DenyOtherAccounts/);
+    expect(await refusal(s3Of(stagingAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY })))).toEqual({
+      name: 'AccessDenied',
+      status: 403,
+      message: `User: arn:aws:sts::${STAGING_ACCOUNT}:assumed-role/sandbox-admin/sandbox is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${BUCKET}/${STAGING_KEY}" with an explicit deny in a resource-based policy (statement DenyOtherAccounts)`,
+    });
     const sts = new STSClient(clientConfig(stagingAdmin));
     const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: STAGING_STATE_ROLE, RoleSessionName: 'negative-control' }));
     const viaRole = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
@@ -155,9 +231,10 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     mkdirSync(dir);
     writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(withTestResources(JSON.parse(readFileSync(join(outdir, 'stacks', 'production', 'cdk.tf.json'), 'utf8')))));
     expectOk(await deploy('production (backend)', stateAdmin, {}, dir));
-    const state = await (await s3Of(stateAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: PRODUCTION_KEY }))).Body!.transformToString();
-    expect((JSON.parse(state) as { resources: Array<{ type: string }> }).resources.map((r) => r.type)).toContain('terraform_data');
-    expect((await assumedRoles()).some((session) => session.role_arn === `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-production-tfstate`)).toBe(true);
+    // Encrypted with the state key, which only production's state role may use: read through it.
+    const production = await assume(stateAdmin, PRODUCTION_STATE_ROLE, 'e2e-read');
+    expect((await stateOf(production, PRODUCTION_KEY)).resources.map((r) => r.type)).toContain('terraform_data');
+    expect((await assumedRoles()).some((session) => session.role_arn === PRODUCTION_STATE_ROLE)).toBe(true);
     // The digest item the S3 backend keeps next to the lock: in the state account's table.
     const item = await dynamoOf(stateAdmin).send(new GetItemCommand({ TableName: TABLE, Key: { LockID: { S: `${BUCKET}/${PRODUCTION_KEY}-md5` } } }));
     expect(item.Item?.Digest?.S).toMatch(/^[0-9a-f]{32}$/);
@@ -169,13 +246,8 @@ describe('cross-account state through the state role (moto sandbox)', () => {
   it('CI: AssumeRoleWithWebIdentity into the staging CI role, chained to the state role, deploys staging', async () => {
     expectOk(await deploy('ci-staging', stagingAdmin));
 
-    // moto does not verify the web identity token (any string is accepted): the OIDC trust itself is
-    // proven by the unit tests' exact conditions, the chain here.
-    const sts = new STSClient(sandboxClientConfig(sandbox, REGION));
-    const { Credentials } = await sts.send(
-      new AssumeRoleWithWebIdentityCommand({ RoleArn: STAGING_CI_ROLE, RoleSessionName: 'github-actions', WebIdentityToken: 'not-a-real-github-oidc-token' }),
-    );
-    const ci = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
+    const ci = await webIdentity(STAGING_CI_ROLE);
+    stagingCi = ci;
     const identity = await new STSClient({ ...clientConfig(ci) }).send(new GetCallerIdentityCommand({}));
     expect(identity).toMatchObject({ Account: STAGING_ACCOUNT, Arn: `arn:aws:sts::${STAGING_ACCOUNT}:assumed-role/acme-platform-staging-ci-deploy/github-actions` });
 
@@ -187,5 +259,191 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     const after = JSON.parse(await (await s3Of(stateAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).Body!.transformToString()) as { serial: number };
     expect(after.serial).toBeGreaterThan(serialBefore);
   }, 300_000);
+  it('CI: the production CI role (its own policy, KMS keys by tag) deploys production\'s workload through production\'s state role', async () => {
+    expectOk(await deploy('ci-production', stateAdmin));
+    const ci = await webIdentity(PRODUCTION_CI_ROLE);
+    expect(await new STSClient(clientConfig(ci)).send(new GetCallerIdentityCommand({}))).toMatchObject({
+      Arn: `arn:aws:sts::${STATE_ACCOUNT}:assumed-role/acme-platform-production-ci-deploy/github-actions`,
+    });
+    const production = await assume(stateAdmin, PRODUCTION_STATE_ROLE, 'e2e-read');
+    const serialBefore = (await stateOf(production, PRODUCTION_KEY)).serial;
+    expectOk(await deploy('production', ci, { TF_VAR_app_api_token: 'sandbox-token-production' }));
+    const after = await stateOf(production, PRODUCTION_KEY);
+    expect(after.serial).toBeGreaterThan(serialBefore);
+    expect(after.resources.map((r) => r.type)).toEqual(expect.arrayContaining(['aws_kms_key', 'aws_s3_bucket', 'aws_ssm_parameter']));
+  }, 420_000);
+
+  it('a qa environment locking with both DynamoDB and the lockfile deploys through its role, then migrates to the lockfile', async () => {
+    const dir = backendVariant('qa', 'qa-backend', () => undefined, true);
+    expectOk(await deploy('qa (both)', qaAdmin, {}, dir));
+    const qaRole = await assume(qaAdmin, QA_STATE_ROLE, 'e2e-read');
+    const first = await stateOf(qaRole, QA_KEY);
+    expect(first.resources.map((r) => r.type)).toContain('terraform_data');
+    // Both locks were taken: the lockfile's versions in the bucket, the digest item in the table
+    // (encrypted with the state key, which DynamoDB may use for any state-account caller).
+    const lockVersions = async () => {
+      // Listing versions is the state account's administrators' business (the state role may list its key only).
+      const versions = await s3Of(stateAdmin).send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: `${QA_KEY}.tflock` }));
+      return (versions.Versions?.length ?? 0) + (versions.DeleteMarkers?.length ?? 0);
+    };
+    const digest = async () => (await dynamoOf(qaRole).send(new GetItemCommand({ TableName: TABLE, Key: { LockID: { S: `${BUCKET}/${QA_KEY}-md5` } } }))).Item?.Digest?.S;
+    expect(await lockVersions()).toBeGreaterThan(0);
+    const digestBefore = await digest();
+    expect(digestBefore).toMatch(/^[0-9a-f]{32}$/);
+
+    // Step 2 of the documented migration: lockfile only, same bucket and key (init -reconfigure).
+    const migratedOut = join(home, 'cdktf.out.qa-lockfile');
+    const app = new App({ outdir: migratedOut, stackTraces: false });
+    buildApp(app, withQa('lockfile'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
+    app.synth();
+    const migrated = JSON.parse(readFileSync(join(migratedOut, 'stacks', 'qa', 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: Record<string, unknown> } } };
+    expect(migrated.terraform.backend.s3).not.toHaveProperty('dynamodb_table');
+    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(withTestResources(migrated)));
+    const versionsBefore = await lockVersions();
+    expectOk(await terraform('qa (lockfile)', ['init', '-input=false', '-reconfigure'], qaAdmin, {}, dir));
+    expectOk(await terraform('qa (lockfile)', ['apply', '-auto-approve', '-input=false', '-var', 'run=migrated'], qaAdmin, {}, dir));
+    const second = await stateOf(qaRole, QA_KEY);
+    expect({ serial: second.serial > first.serial, lineage: second.lineage }).toEqual({ serial: true, lineage: first.lineage });
+    expect(await lockVersions()).toBeGreaterThan(versionsBefore);
+    // DynamoDB is no longer touched: the digest stays what the last dual-locked write left.
+    expect(await digest()).toBe(digestBefore);
+  }, 300_000);
+
+  describe('what AWS refuses, the sandbox refuses (with the error AWS gives), and the state stays intact', () => {
+    it('staging\'s state role can neither read production\'s state nor take its locks', async () => {
+      const staging = await assume(stagingAdmin, STAGING_STATE_ROLE, 'e2e-refused');
+      const production = await assume(stateAdmin, PRODUCTION_STATE_ROLE, 'e2e-read');
+      const before = await stateOf(production, PRODUCTION_KEY);
+      const session = `arn:aws:sts::${STATE_ACCOUNT}:assumed-role/acme-platform-staging-tfstate/e2e-refused`;
+
+      expect(await refusal(s3Of(staging).send(new GetObjectCommand({ Bucket: BUCKET, Key: PRODUCTION_KEY })))).toEqual({
+        name: 'AccessDenied',
+        status: 403,
+        message: `User: ${session} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${BUCKET}/${PRODUCTION_KEY}" because no identity-based policy allows the s3:GetObject action`,
+      });
+      const lockId = `${BUCKET}/${PRODUCTION_KEY}`;
+      expect(await refusal(dynamoOf(staging).send(new PutItemCommand({ TableName: TABLE, Item: { LockID: { S: lockId }, Info: { S: '{}' } }, ConditionExpression: 'attribute_not_exists(LockID)' })))).toEqual({
+        name: 'AccessDeniedException',
+        status: 400,
+        message: `User: ${session} is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:${REGION}:${STATE_ACCOUNT}:table/${TABLE} because no identity-based policy allows the dynamodb:PutItem action`,
+      });
+      expect(await refusal(s3Of(staging).send(new PutObjectCommand({ Bucket: BUCKET, Key: `${PRODUCTION_KEY}.tflock`, Body: '{}', IfNoneMatch: '*' })))).toMatchObject({
+        name: 'AccessDenied',
+        status: 403,
+        message: expect.stringContaining(`s3:PutObject on resource: "arn:aws:s3:::${BUCKET}/${PRODUCTION_KEY}.tflock"`),
+      });
+
+      // Terraform with production's backend but staging's state role: refused reading the state.
+      const dir = backendVariant('production', 'production-as-staging', (backend) => (backend.assume_role = { role_arn: STAGING_STATE_ROLE }), true);
+      const init = await terraform('production (staging role)', ['init', '-input=false'], stagingAdmin, {}, dir);
+      expect(init.code).not.toBe(0);
+      expect(init.output).toMatch(/Unable to access object "acme-platform\/production\/terraform\.tfstate"[\s\S]*StatusCode: 403/);
+
+      // Intact: same state, no lock item, no lockfile.
+      const after = await stateOf(production, PRODUCTION_KEY);
+      expect({ serial: after.serial, lineage: after.lineage }).toEqual({ serial: before.serial, lineage: before.lineage });
+      expect((await dynamoOf(production).send(new GetItemCommand({ TableName: TABLE, Key: { LockID: { S: lockId } } }))).Item).toBeUndefined();
+      expect(await refusal(s3Of(production).send(new HeadObjectCommand({ Bucket: BUCKET, Key: `${PRODUCTION_KEY}.tflock` })))).toMatchObject({ status: 404 });
+    }, 120_000);
+
+    it('plain HTTP is refused by the TLS-only statement, even for the right role', async () => {
+      const staging = await assume(stagingAdmin, STAGING_STATE_ROLE, 'e2e-plain-http');
+      const before = await stateOf(staging, STAGING_KEY);
+      const plain = new S3Client({ ...clientConfig(staging), endpoint: sandbox.insecureEndpoint, forcePathStyle: true });
+      const read = await refusal(plain.send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY })));
+      expect(read).toEqual({
+        name: 'AccessDenied',
+        status: 403,
+        message: `User: arn:aws:sts::${STATE_ACCOUNT}:assumed-role/acme-platform-staging-tfstate/e2e-plain-http is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${BUCKET}/${STAGING_KEY}" with an explicit deny in a resource-based policy (statement DenyInsecureTransport)`,
+      });
+      const write = await refusal(plain.send(new PutObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY, Body: '{"overwritten": true}' })));
+      expect(write).toMatchObject({ name: 'AccessDenied', status: 403, message: expect.stringContaining('(statement DenyInsecureTransport)') });
+      plain.destroy();
+      expect(await stateOf(staging, STAGING_KEY)).toEqual(before);
+    }, 60_000);
+
+    it('staging\'s CI role cannot assume production\'s state role (Terraform prints STS\'s refusal)', async () => {
+      expect(await refusal(new STSClient(clientConfig(stagingCi)).send(new AssumeRoleCommand({ RoleArn: PRODUCTION_STATE_ROLE, RoleSessionName: 'e2e-refused' })))).toEqual({
+        name: 'AccessDenied',
+        status: 403,
+        message: `User: arn:aws:sts::${STAGING_ACCOUNT}:assumed-role/acme-platform-staging-ci-deploy/github-actions is not authorized to perform: sts:AssumeRole on resource: ${PRODUCTION_STATE_ROLE} because no identity-based policy allows the sts:AssumeRole action`,
+      });
+      const dir = backendVariant('production', 'production-as-staging-ci', () => undefined, true);
+      const init = await terraform('production (staging CI)', ['init', '-input=false'], stagingCi, {}, dir);
+      expect(init.code).not.toBe(0);
+      // Terraform wraps the SDK's message over several lines.
+      expect(init.output.replace(/\s+/g, ' ')).toContain(
+        `Error: Cannot assume IAM Role IAM Role (${PRODUCTION_STATE_ROLE}) cannot be assumed.`,
+      );
+      expect(init.output.replace(/\s+/g, ' ')).toContain(
+        `api error AccessDenied: User: arn:aws:sts::${STAGING_ACCOUNT}:assumed-role/acme-platform-staging-ci-deploy/github-actions is not authorized to perform: sts:AssumeRole on resource: ${PRODUCTION_STATE_ROLE} because no identity-based policy allows the sts:AssumeRole action`,
+      );
+      // Nor can staging's administrators: the trust policy names production's account only.
+      expect(await refusal(new STSClient(clientConfig(stagingAdmin)).send(new AssumeRoleCommand({ RoleArn: PRODUCTION_STATE_ROLE, RoleSessionName: 'e2e-refused' })))).toMatchObject({
+        name: 'AccessDenied',
+        message: expect.stringContaining(`sts:AssumeRole on resource: ${PRODUCTION_STATE_ROLE}`),
+      });
+    }, 120_000);
+
+    it('the state account\'s administrators cannot decrypt production\'s state (the key policy gives them no use of it)', async () => {
+      const read = await refusal(s3Of(stateAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: PRODUCTION_KEY })));
+      expect(read).toMatchObject({
+        name: 'AccessDenied',
+        status: 403,
+        message: expect.stringMatching(
+          new RegExp(`^User: arn:aws:sts::${STATE_ACCOUNT}:assumed-role/sandbox-admin/sandbox is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:${REGION}:${STATE_ACCOUNT}:key/[0-9a-f-]+ because no resource-based policy allows the kms:Decrypt action$`),
+        ),
+      });
+      // Intact, and readable by the one role that may.
+      const production = await assume(stateAdmin, PRODUCTION_STATE_ROLE, 'e2e-read');
+      expect((await stateOf(production, PRODUCTION_KEY)).resources.map((r) => r.type)).toContain('aws_kms_key');
+    }, 60_000);
+  });
+
+  it('doctor: IAM\'s simulator (answered by the sandbox\'s evaluator) finds every backend request allowed, and names the one a stale state-backend lacks', async () => {
+    const doctor = () =>
+      spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/doctor.ts', 'production'], {
+        cwd: join(__dirname, '..', '..'),
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: stateAdmin.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: stateAdmin.secretAccessKey,
+          AWS_SESSION_TOKEN: stateAdmin.sessionToken,
+          AWS_REGION: REGION,
+          AWS_ENDPOINT_URL: sandbox.endpoint,
+          NODE_EXTRA_CA_CERTS: sandbox.caFile,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+      });
+    const permissionLine = (stdout: string) => stdout.split('\n').find((line) => line.includes('state role permissions:'))?.trim();
+    expect(permissionLine(doctor().stdout)).toBe("PASS  state role permissions: IAM's policy simulator allows all 11 requests the backend makes (dynamodb locking, SSE-KMS)");
+
+    // A state-backend deployed before its definitions changed: production's state policy without its lock items.
+    const iam = new IAMClient(clientConfig(stateAdmin));
+    const policyArn = `arn:aws:iam::${STATE_ACCOUNT}:policy/acme-platform-production-tfstate-access`;
+    const current = statePolicyOf(JSON.parse(readFileSync(join(outdir, 'stacks', 'state-backend', 'cdk.tf.json'), 'utf8')));
+    const stale = { ...current, Statement: current.Statement.filter((statement) => statement.Sid !== 'DynamoDbLockItems') };
+    const { PolicyVersion } = await iam.send(new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: JSON.stringify(stale), SetAsDefault: true }));
+    try {
+      const line = permissionLine(doctor().stdout);
+      expect(line).toMatch(/^FAIL {2}state role permissions: IAM says arn:aws:iam::333333333333:role\/acme-platform-production-tfstate cannot make 5 of the 11 requests its backend makes: dynamodb:PutItem on arn:aws:dynamodb:eu-west-1:333333333333:table\/acme-platform-tflock \(take the DynamoDB lock: implicitDeny\)/);
+    } finally {
+      await iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: policyArn, VersionId: 'v1' }));
+      await iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: PolicyVersion!.VersionId! }));
+    }
+    expect(permissionLine(doctor().stdout)).toMatch(/^PASS {2}state role permissions/);
+  }, 300_000);
+
+  describe('finally', () => {
+    it('every request of these scenarios was mapped to IAM (none allowed unevaluated)', async () => {
+      const status = await sandboxIamStatus(sandbox);
+      expect(status.unmapped).toEqual([]);
+      expect(status.enforcement).toBe('on');
+      expect(status.denied).toBeGreaterThan(0);
+      expect(status.allowed).toBeGreaterThan(100);
+    });
+  });
 });
 

@@ -105,6 +105,9 @@ describe('npm run sandbox', () => {
     expect(status.status).toBe(0);
     expect(status.stdout.trim()).toBe(first.endpoint);
     expect(status.stderr).toContain(`supervisor pid ${first.pid}, moto pid ${first.motoPid}`);
+    // IAM enforcement is on by default, and reports what it could not map (nothing, here).
+    expect(status.stderr).toMatch(/sandbox: IAM enforcement on: \d+ requests allowed, \d+ denied, 0 unmapped \(allowed without evaluation\)/);
+    expect(status.stderr).not.toContain('sandbox:   unmapped');
   });
 
   it('up again: the same sandbox, not a second one', () => {

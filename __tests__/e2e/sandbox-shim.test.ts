@@ -14,8 +14,9 @@ import { tlsOnlyPolicyDocument } from '../../lib/constructs/tls-only-policy';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
 
 /**
- * The shim's two gap fixes against a real moto, through the AWS SDK: the lifecycle header, and
- * bucket-policy conditions evaluated with the real transport (HTTPS endpoint vs the plain-HTTP port).
+ * The shim against a real moto, through the AWS SDK: the lifecycle header, and bucket policies kept
+ * by the shim and evaluated by its IAM enforcement with the real transport (HTTPS endpoint vs the
+ * plain-HTTP port).
  */
 const ACCOUNT = '333333333333';
 let sandbox: TestSandbox;
@@ -96,31 +97,31 @@ describe('gap 2: the TLS-only bucket policy', () => {
   });
 });
 
-describe('gap 2: statements the shim hands to moto, and ones it refuses', () => {
+describe('gap 2: bucket policies are the shim\'s, evaluated by IAM enforcement; moto never sees them', () => {
   const bucket = 'shim-mixed-policy';
 
   beforeAll(() => createBucket(bucket));
 
-  it('a statement without conditions is enforced by moto itself, over HTTPS too', async () => {
+  it('a statement without conditions is enforced too, over HTTPS, naming the action and resource', async () => {
     await secure.send(new PutObjectCommand({ Bucket: bucket, Key: 'locked/item', Body: 'x' }));
     const policy = JSON.stringify({
       Version: '2012-10-17',
       Statement: [{ Sid: 'NoReads', Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/locked/*` }],
     });
     await secure.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy }));
-    expect((await failure(secure.send(new GetObjectCommand({ Bucket: bucket, Key: 'locked/item' })))).status).toBe(403);
+    const refused = await failure(secure.send(new GetObjectCommand({ Bucket: bucket, Key: 'locked/item' })));
+    expect(refused).toEqual({
+      name: 'AccessDenied',
+      status: 403,
+      message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/sandbox-admin/sandbox is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${bucket}/locked/item" with an explicit deny in a resource-based policy (statement NoReads)`,
+    });
     await secure.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
     expect(await body(secure, bucket, 'locked/item')).toBe('x');
   });
 
-  it('a condition the shim cannot evaluate is refused with 501, naming it, and no policy is stored', async () => {
-    const policy = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Sid: 'OfficeOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::${bucket}/*`, Condition: { NotIpAddress: { 'aws:SourceIp': '192.0.2.0/24' } } }],
-    });
-    const refused = await failure(secure.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy })));
-    expect(refused).toMatchObject({ name: 'NotImplemented', status: 501 });
-    expect(refused.message).toContain('OfficeOnly: condition NotIpAddress aws:SourceIp is not evaluated by the sandbox');
+  it('a policy that is not JSON is refused as S3 refuses it, and no policy is stored', async () => {
+    const refused = await failure(secure.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: '{"Statement": [' })));
+    expect(refused).toMatchObject({ name: 'MalformedPolicy', status: 400 });
     expect((await failure(secure.send(new GetBucketPolicyCommand({ Bucket: bucket })))).name).toBe('NoSuchBucketPolicy');
   });
 

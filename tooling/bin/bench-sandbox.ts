@@ -6,7 +6,11 @@
  * starting the sandbox is timed separately. docs/performance.md explains why ~55 s of every stack with
  * an S3 lifecycle configuration is the AWS provider's own wait (waitLifecycleConfigEquals).
  *
- * BENCH_RUNS (default 1) fresh sandboxes, one after the other. Needs terraform and its providers
+ * Each run deploys twice, into one sandbox with IAM enforcement on (the default) and one with it off
+ * (SANDBOX_IAM=off, which exists for this comparison only), alternating which goes first, so the
+ * cost of enforcement is measured in the same run on the same machine.
+ *
+ * BENCH_RUNS (default 1) runs, one after the other. Needs terraform and its providers
  * (TF_CLI_CONFIG_FILE for an offline mirror), like every deploy.
  */
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -18,7 +22,7 @@ import { appDefinition } from '../../environments';
 import { accountSession, resolveTarget, synthEnv } from '../toolkit/account-session';
 import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
 import { ensureEmulator } from '../sandbox/emulator';
-import { sandboxDown, sandboxUp } from '../sandbox/lifecycle';
+import { sandboxDown, sandboxIamStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -33,17 +37,22 @@ interface Timing {
   backendReady: number;
   stacks: Record<string, number>;
   total: number;
+  /** Enforcement's own bill: requests authorized and the time spent authorizing them. */
+  iam: { requests: number; authorizingMs: number };
 }
 
-async function oneRun(): Promise<Timing> {
+type Enforcement = 'on' | 'off';
+
+async function oneRun(iam: Enforcement): Promise<Timing> {
   const home = mkdtempSync(join(tmpdir(), 'bench-sandbox-'));
   const env: NodeJS.ProcessEnv = { ...process.env, SANDBOX_HOME: home, CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0' };
-  for (const name of ['SANDBOX', 'SANDBOX_ENDPOINT', 'STATE_BACKEND_MIGRATED', 'BACKEND_CONFIG_FILE', 'AWS_PROFILE']) delete env[name];
+  for (const name of ['SANDBOX', 'SANDBOX_ENDPOINT', 'STATE_BACKEND_MIGRATED', 'BACKEND_CONFIG_FILE', 'AWS_PROFILE', 'SANDBOX_IAM']) delete env[name];
+  if (iam === 'off') env.SANDBOX_IAM = 'off';
   const shared = sandboxPaths({ ...process.env, SANDBOX_HOME: '' });
   ensureEmulator(shared, { ...process.env, SANDBOX_HOME: '' });
   symlinkSync(shared.emulatorDir, join(home, 'emulator'));
   let started = Date.now();
-  await sandboxUp(env);
+  const sandbox = await sandboxUp(env);
   const upSeconds = (Date.now() - started) / 1000;
   try {
     const target = await resolveTarget({ sandbox: true }, env);
@@ -94,7 +103,10 @@ async function oneRun(): Promise<Timing> {
     });
     stacks['state-backend'] = seconds();
     await Promise.all([dev, ...environments]);
-    return { sandboxUp: upSeconds, backendReady, stacks, total: seconds() };
+    const total = seconds();
+    const status = await sandboxIamStatus(sandbox);
+    const requests = status.allowed + status.denied + status.unmapped.reduce((sum, entry) => sum + entry.count, 0);
+    return { sandboxUp: upSeconds, backendReady, stacks, total, iam: { requests, authorizingMs: status.authorizingMs } };
   } finally {
     await sandboxDown(env);
     rmSync(home, { recursive: true, force: true });
@@ -103,23 +115,37 @@ async function oneRun(): Promise<Timing> {
 
 async function main(): Promise<void> {
   log(`bench:sandbox: ${RUNS} run(s); ${cpus().length} CPUs, load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
-  const timings: Timing[] = [];
+  const timings: Record<Enforcement, Timing[]> = { on: [], off: [] };
   for (let run = 1; run <= RUNS; run++) {
-    log(`run ${run}/${RUNS}`);
-    timings.push(await oneRun());
+    const order: Enforcement[] = run % 2 === 1 ? ['on', 'off'] : ['off', 'on'];
+    for (const iam of order) {
+      log(`run ${run}/${RUNS}, IAM enforcement ${iam}`);
+      timings[iam].push(await oneRun(iam));
+    }
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const row = (label: string, values: number[]) => `| ${label} | ${median(values).toFixed(1)} s | ${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)} s |`;
+  const cell = (values: number[]) => `${median(values).toFixed(1)} s (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
+  const row = (label: string, pick: (timing: Timing) => number) => {
+    const on = timings.on.map(pick);
+    const off = timings.off.map(pick);
+    return `| ${label} | ${cell(on)} | ${cell(off)} | ${(((median(on) - median(off)) / median(off)) * 100).toFixed(1)} % |`;
+  };
   const lines = [
-    '| sandbox (fresh, from nothing) | median | range |',
-    '|---|---|---|',
-    row('`npm run sandbox -- up` (moto + shim)', timings.map((t) => t.sandboxUp)),
-    row('**all four stacks deployed** (bootstrap + staging, production, dev)', timings.map((t) => t.total)),
-    row('bootstrap (both phases, verified, local retired)', timings.map((t) => t.stacks['state-backend'])),
-    row('backend usable by the environments (bucket, table, key)', timings.map((t) => t.backendReady)),
-    ...['dev', 'staging', 'production'].map((stack) => row(`${stack} deployed (from the start)`, timings.map((t) => t.stacks[stack]))),
+    '| sandbox (fresh, from nothing) | IAM enforcement on: median (range) | off (SANDBOX_IAM=off) | on vs off |',
+    '|---|---|---|---|',
+    row('`npm run sandbox -- up` (moto + shim)', (t) => t.sandboxUp),
+    row('**all four stacks deployed** (bootstrap + staging, production, dev)', (t) => t.total),
+    row('bootstrap (both phases, verified, local retired)', (t) => t.stacks['state-backend']),
+    row('backend usable by the environments (bucket, table, key)', (t) => t.backendReady),
+    ...['dev', 'staging', 'production'].map((stack) => row(`${stack} deployed (from the start)`, (t) => t.stacks[stack])),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  const overhead = (median(timings.on.map((t) => t.total)) - median(timings.off.map((t) => t.total))) / median(timings.off.map((t) => t.total));
+  log(`IAM enforcement: ${(overhead * 100).toFixed(1)} % on the total (budget: 10 %)${overhead > 0.1 ? ' — OVER BUDGET' : ''}`);
+  for (const [run, timing] of timings.on.entries()) {
+    const { requests, authorizingMs } = timing.iam;
+    log(`IAM enforcement, run ${run + 1}: ${requests} requests authorized in ${(authorizingMs / 1000).toFixed(1)} s of shim time, ${(authorizingMs / Math.max(requests, 1)).toFixed(2)} ms per request`);
+  }
   log(`load average after: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
 }
 

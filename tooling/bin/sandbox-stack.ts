@@ -16,6 +16,8 @@ import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
 import { summarizeState } from '../bootstrap/state-summary';
 import { accountSession, resolveTarget } from '../toolkit/account-session';
+import type { ClientConfig } from '../toolkit/aws-clients';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
 import { PROJECT_DIR } from '../sandbox/paths';
@@ -50,7 +52,10 @@ async function main([command, stack, ...extra]: string[]): Promise<number> {
 
   if (definition.state.kind === 's3') {
     const key = s3StateKey(definition.state, { project: resolved.blueprint.project, stack: definition.name });
-    const s3 = new S3Client(session.clientConfig);
+    // Through the state role, as the backend reads it: the sandbox enforces IAM, and only the state
+    // role may read (and, for production, decrypt) the environment's state.
+    const roleArn = definition.state.assumeRole?.roleArn;
+    const s3 = new S3Client(roleArn ? { ...session.clientConfig, credentials: await assumedCredentials(session.clientConfig, roleArn, stack) } : session.clientConfig);
     try {
       const head = await s3.send(new HeadObjectCommand({ Bucket: definition.state.bucket, Key: key }));
       const state = summarizeState(await (await s3.send(new GetObjectCommand({ Bucket: definition.state.bucket, Key: key }))).Body!.transformToString(), key);
@@ -65,6 +70,17 @@ async function main([command, stack, ...extra]: string[]): Promise<number> {
   if (list.code !== 0) throw new BootstrapError(`terraform state list failed in ${stackDir} (exit ${list.code}); deploy it first: npm run sandbox:deploy -- ${stack}\n${outputTail(list.output)}`);
   process.stdout.write(list.output);
   return 0;
+}
+
+/** Credentials of `roleArn`, assumed with the session's own. */
+async function assumedCredentials(config: ClientConfig, roleArn: string, stack: string): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }> {
+  const sts = new STSClient(config);
+  try {
+    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `sandbox-state-${stack}`.slice(0, 64) }));
+    return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
+  } finally {
+    sts.destroy();
+  }
 }
 
 runCli('sandbox', main);

@@ -1,7 +1,7 @@
 import { appDefinition } from '../../environments';
 import { exportLines, sandboxCredentials } from '../sandbox/credentials';
 import { ensureEmulator } from '../sandbox/emulator';
-import { SandboxError, sandboxDown, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
+import { iamStatusLines, SandboxError, sandboxDown, sandboxIamStatus, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { runCli } from '../toolkit/run-cli';
@@ -10,13 +10,14 @@ import { sandboxSessionVariables } from '../toolkit/account-session';
 const USAGE = `usage: npm run sandbox -- <command>
   up                     start the local AWS sandbox (moto behind the shim; installs moto first if missing)
   down                   stop it and discard everything in it (resources, dev's state)
-  status                 is it running? (exit 0 yes, 1 no)
+  status                 is it running? (exit 0 yes, 1 no); IAM enforcement's counts, unmapped requests by name
   reset                  delete every resource in every account; keep it running
   install                install the emulator only (tooling/sandbox/install-emulator.sh)
   credentials <env|id>   print export lines acting in that environment's account, e.g.
                            eval "$(npm run -s sandbox -- credentials staging)"
 Environment: SANDBOX_PORT (HTTPS port, default a free one), SANDBOX_HOME (default .sandbox/),
-SANDBOX_EMULATOR=auto|path|debian (where moto comes from). docs/sandbox.md`;
+SANDBOX_EMULATOR=auto|path|debian (where moto comes from); SANDBOX_IAM=off (bench only: no IAM
+enforcement). docs/sandbox.md`;
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -57,6 +58,7 @@ async function main(args: string[]): Promise<number> {
       const { state } = status;
       say(`sandbox: running since ${state.startedAt}: moto ${state.motoVersion} (${state.emulatorSource}), supervisor pid ${state.pid}, moto pid ${state.motoPid}`);
       say(`sandbox: plain-HTTP port (aws:SecureTransport=false): ${state.insecureEndpoint}; CA: ${state.caFile}`);
+      for (const line of iamStatusLines(await sandboxIamStatus(state))) say(line);
       process.stdout.write(`${state.endpoint}\n`);
       return 0;
     }

@@ -1,12 +1,13 @@
 import { s3StateKey } from '../../lib/backends/s3-backend';
 import { stateLocation } from '../../lib/backends/backend-factory';
 import { lockMechanisms, type S3State } from '../../lib/definitions/state-definition';
-import { awsClients, type AwsClients } from '../toolkit/aws-clients';
+import { awsClients, endpointFor, type AwsClients } from '../toolkit/aws-clients';
 import { pass, type CheckResult } from './check-result';
 import { checkCredentials } from './credentials';
 import { checkLockTable } from './lock-table';
 import { checkDynamoDbLock, checkLockfileLock } from './stale-lock';
 import { assumeStateRole } from './state-role';
+import { checkStatePermissions, statePermissionClients } from './state-permissions';
 import { checkStateBackendVersion } from './state-backend-version';
 import { checkBucketEncryption, checkBucketExists, checkBucketVersioning } from './state-bucket';
 import type { DoctorTarget } from './targets';
@@ -51,12 +52,33 @@ async function checkTarget(
       const { name, account, region } = target.stateBackend;
       results.push(await checkStateBackendVersion(ssm, { project: target.project, stack: name, account, region }));
     }
+    if (state.assumeRole && iamReachable(env)) {
+      const caller = clients(state.region);
+      const permissionClients = statePermissionClients(state.region, env, caller.s3, caller.dynamodb);
+      try {
+        const key = s3StateKey(state, { project: target.project, stack: target.name });
+        results.push(await checkStatePermissions(permissionClients, state, key, state.assumeRole.roleArn, target.stateBackend.account));
+      } finally {
+        permissionClients.iam.destroy();
+        permissionClients.kms.destroy();
+        permissionClients.sts.destroy();
+      }
+    }
   } finally {
     roleClients?.s3.destroy();
     roleClients?.dynamodb.destroy();
     roleClients?.ssm.destroy();
   }
   return { title, results };
+}
+
+/**
+ * IAM's simulator is there on AWS and in the sandbox (AWS_ENDPOINT_URL); local S3/DynamoDB servers
+ * named by per-service endpoints have none, so the permissions check is skipped there.
+ */
+function iamReachable(env: NodeJS.ProcessEnv): boolean {
+  const perService = endpointFor('S3', env) || endpointFor('DYNAMODB', env);
+  return !perService || Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_IAM);
 }
 
 async function checkState(target: DoctorTarget, binary: BinaryLookup, s3: AwsClients['s3'], dynamodb: AwsClients['dynamodb'], results: CheckResult[]): Promise<void> {

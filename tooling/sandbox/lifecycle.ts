@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { UserError } from '../../lib/definitions/errors';
 import { ensureEmulator } from './emulator';
 import { PROJECT_DIR, sandboxPaths, type SandboxPaths } from './paths';
+import type { IamStatus } from './iam/enforcement';
 import { processMatches, readState, removeState, SUPERVISOR_MARKER, type SandboxState } from './state-file';
 
 /** A problem with the sandbox the user can fix; the CLI prints the message without a stack trace. */
@@ -201,4 +202,19 @@ export async function sandboxReset(env: NodeJS.ProcessEnv = process.env): Promis
   if (reply.status !== 200) throw new SandboxError(`reset failed: ${reply.status} ${reply.body}`);
   rmSync(join(paths.runDir, 'dev'), { recursive: true, force: true });
   return status.state;
+}
+
+/** IAM enforcement's counts from the running shim: decisions, and the requests it could not map. */
+export async function sandboxIamStatus(state: SandboxState): Promise<IamStatus> {
+  const reply = await callSandbox(state, 'GET', '/sandbox-api/iam');
+  if (reply.status !== 200) throw new SandboxError(`the sandbox did not report its IAM status: ${reply.status} ${reply.body}`);
+  return JSON.parse(reply.body) as IamStatus;
+}
+
+/** `npm run sandbox -- status` lines for IAM enforcement; unmapped requests by name, as the shim's log names them. */
+export function iamStatusLines(status: IamStatus): string[] {
+  if (status.enforcement === 'off') return ['sandbox: IAM enforcement OFF (SANDBOX_IAM=off, meant for npm run bench:sandbox only)'];
+  const lines = [`sandbox: IAM enforcement on: ${status.allowed} requests allowed, ${status.denied} denied, ${status.unmapped.reduce((sum, entry) => sum + entry.count, 0)} unmapped (allowed without evaluation)`];
+  for (const entry of status.unmapped) lines.push(`sandbox:   unmapped ${entry.request} x${entry.count}: ${entry.reason}`);
+  return lines;
 }

@@ -95,7 +95,10 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
-  const shim = createShim(motoEndpoint);
+  // SANDBOX_IAM=off exists for `npm run bench:sandbox` only (it measures enforcement's cost).
+  const enforceIam = process.env.SANDBOX_IAM !== 'off';
+  log(`IAM enforcement ${enforceIam ? 'on' : 'OFF (SANDBOX_IAM=off: bench only)'}`);
+  const shim = createShim(motoEndpoint, { enforceIam, log });
   const secure = createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, (request, response) => shim.handle(request, response, true));
   const insecure = createHttpServer((request, response) => shim.handle(request, response, false));
   servers.push(secure, insecure);

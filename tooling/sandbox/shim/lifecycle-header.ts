@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { S3Request } from './bucket-policies';
+import type { S3Request } from './s3-request';
 import type { Upstream } from './proxy';
 
 /**

@@ -1,4 +1,14 @@
-import type { S3Request } from './bucket-policies';
+/** The parts of a path-style S3 request the shim's gap fixes look at. */
+export interface S3Request {
+  readonly method: string;
+  readonly bucket: string;
+  /** Undefined for bucket-level requests. */
+  readonly key?: string;
+  /** Bucket sub-resource (`policy`, `versioning`, ...) when the query names one. */
+  readonly subresource?: string;
+  /** Came in over TLS: the value of `aws:SecureTransport`. */
+  readonly secure: boolean;
+}
 
 /** Bucket sub-resources named in a query string, as far as the shim needs to tell them apart. */
 const SUBRESOURCES = [

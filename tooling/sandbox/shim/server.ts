@@ -1,14 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bucketPolicyEnforcement } from './bucket-policy-enforcement';
+import { iamEnforcement, type IamEnforcement, type IamStatus } from '../iam/enforcement';
+import { bucketPolicyKeeper } from './bucket-policy-keeper';
+import { payloadOf } from './chunked-body';
 import { lifecycleHeader } from './lifecycle-header';
 import { clientHeaders, forwarderTo, readBody, send, xmlError } from './proxy';
 import { deletesBucket, s3RequestOf } from './s3-request';
 import { signedService } from './sigv4';
 
 /**
- * The small proxy in front of moto that closes two measured gaps (docs/sandbox.md) and adds no
- * waits: the lifecycle header (`lifecycle-header.ts`) and bucket-policy conditions
- * (`bucket-policy-enforcement.ts`). Everything else is forwarded byte for byte (`proxy.ts`).
+ * The small proxy in front of moto: IAM enforcement (`../iam/`, on unless SANDBOX_IAM=off, which only
+ * the bench uses), and the two measured gaps (docs/sandbox.md): the lifecycle header
+ * (`lifecycle-header.ts`) and bucket policies kept away from moto (`bucket-policy-keeper.ts`).
+ * Everything else is forwarded byte for byte (`proxy.ts`).
  */
 export interface Shim {
   handle(request: IncomingMessage, response: ServerResponse, secure: boolean): void;
@@ -16,21 +19,44 @@ export interface Shim {
   reset(): void;
 }
 
-export function createShim(motoEndpoint: string): Shim {
+export interface ShimOptions {
+  /** Authorize every request as AWS IAM would. @default true */
+  readonly enforceIam?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+/** The shim's own status endpoint: IAM enforcement's counts (`npm run sandbox -- status`). */
+export const IAM_STATUS_PATH = '/sandbox-api/iam';
+
+export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shim {
   const forward = forwarderTo(motoEndpoint);
-  const bucketPolicies = bucketPolicyEnforcement(forward);
+  const bucketPolicies = bucketPolicyKeeper(forward);
   const lifecycle = lifecycleHeader();
+  const log = options.log ?? ((line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
+  const iam: IamEnforcement | undefined = options.enforceIam === false ? undefined : iamEnforcement({ forward, bucketPolicy: (bucket) => bucketPolicies.policyOf(bucket), log });
+
+  function status(): IamStatus {
+    return iam?.status() ?? { enforcement: 'off', allowed: 0, denied: 0, unmapped: [], authorizingMs: 0 };
+  }
 
   async function handle(request: IncomingMessage, response: ServerResponse, secure: boolean): Promise<void> {
     const path = request.url ?? '/';
     const url = new URL(path, 'http://sandbox');
     const body = await readBody(request);
     const method = request.method ?? 'GET';
-    if (url.pathname === '/moto-api/reset' && request.method === 'POST') reset();
+    if (url.pathname === IAM_STATUS_PATH && method === 'GET') {
+      const text = Buffer.from(JSON.stringify(status()));
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': text.length });
+      return void response.end(text);
+    }
+    if (url.pathname === '/moto-api/reset' && method === 'POST') reset();
+    const ticket = iam ? await iam.before({ method, url, headers: request.headers, body: payloadOf(request, body) }, response, secure) : undefined;
+    if (ticket === 'answered') return;
     const s3 = signedService(request, url.searchParams) === 's3' ? s3RequestOf(method, url, secure) : undefined;
     if (s3 && (await bucketPolicies.handle(request, response, s3, body, path)) === 'answered') return;
 
     const upstream = await forward(path, method, body.length > 0 ? body : undefined, clientHeaders(request));
+    if (iam && ticket && (await iam.after(ticket, upstream, response)) === 'answered') return;
     if (!s3) return send(response, upstream);
     const extraHeaders = lifecycle.headersFor(request, s3, upstream);
     if (deletesBucket(s3, upstream.status)) {
@@ -43,6 +69,7 @@ export function createShim(motoEndpoint: string): Shim {
   function reset(): void {
     bucketPolicies.clear();
     lifecycle.clear();
+    iam?.reset();
   }
 
   return {

@@ -1,0 +1,185 @@
+import type { ServerResponse } from 'node:http';
+import type { Forward, Upstream } from '../shim/proxy';
+import { Authorizer, type Authorization } from './authorizer';
+import { sendDenial } from './denial-response';
+import { MotoReader } from './moto-reader';
+import { credentialsInStsAnswer, PrincipalRegistry, MOTO_DEFAULT_ACCOUNT } from './principal-registry';
+import { mapRequest, signatureScope, type AwsRequest } from './request-mapping';
+import { simulatePrincipalPolicy } from './simulate-principal-policy';
+import type { MappedRequest, Principal } from './types';
+
+/**
+ * The sandbox's IAM enforcement, as the shim calls it (docs/sandbox.md, "IAM enforcement"): every
+ * request is mapped to what it asks of IAM and authorized before moto sees it; moto's answers teach it
+ * who holds which credentials and when its cached policies are stale.
+ */
+
+export interface UnmappedRequest {
+  readonly request: string;
+  readonly reason: string;
+  readonly count: number;
+}
+
+export interface IamStatus {
+  readonly enforcement: 'on' | 'off';
+  readonly allowed: number;
+  readonly denied: number;
+  readonly unmapped: readonly UnmappedRequest[];
+  /** Time spent authorizing (mapping, reading policies, evaluating), summed over all requests. */
+  readonly authorizingMs: number;
+}
+
+/** What `before` learned, for `after`. */
+export interface Ticket {
+  readonly principal: Principal;
+  readonly mapped: MappedRequest;
+  readonly secure: boolean;
+  readonly params?: URLSearchParams;
+}
+
+export interface IamEnforcement {
+  /** `answered`: refused (the denial was sent); else the request goes on to moto. */
+  before(request: AwsRequest, response: ServerResponse, secure: boolean): Promise<Ticket | 'answered'>;
+  /** Learns from moto's answer; may still refuse a read whose object's key the caller may not use. */
+  after(ticket: Ticket, upstream: Upstream, response: ServerResponse): Promise<'answered' | 'send'>;
+  status(): IamStatus;
+  reset(): void;
+}
+
+export interface EnforcementOptions {
+  readonly forward: Forward;
+  readonly bucketPolicy: (bucket: string) => string | undefined;
+  readonly log: (line: string) => void;
+}
+
+/** Operations that change nothing enforcement caches. */
+const READ_ONLY = /^(Get|List|Describe|Head|Simulate|Encrypt|Decrypt|GenerateDataKey|ReEncrypt|Sign|Verify)/;
+/** DynamoDB operations that change a table's key or schema (item operations never do). */
+const TABLE_CHANGES = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
+
+export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
+  const moto = new MotoReader(options.forward);
+  const principals = new PrincipalRegistry(() => moto.sessions());
+  const owners = new Map<string, string>();
+  const authorizer = new Authorizer({ moto, bucketPolicy: options.bucketPolicy, bucketOwner: (bucket) => owners.get(bucket) });
+  const unmapped = new Map<string, { reason: string; count: number }>();
+  let allowed = 0;
+  let denied = 0;
+  let authorizingMs = 0;
+  /** Adds the time `work` takes to `authorizingMs`. */
+  async function timed<T>(work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      authorizingMs += performance.now() - started;
+    }
+  }
+
+  function countUnmapped(request: string, reason: string): void {
+    const entry = unmapped.get(request);
+    if (entry) entry.count += 1;
+    else {
+      unmapped.set(request, { reason, count: 1 });
+      options.log(`iam: unmapped request ${request} (${reason}): allowed without evaluation`);
+    }
+  }
+
+  function refuse(response: ServerResponse, mapped: Extract<MappedRequest, { kind: 'mapped' }>, verdict: Extract<Authorization, { kind: 'denied' }>): 'answered' {
+    denied += 1;
+    options.log(`iam: denied ${verdict.principal} ${verdict.action} on ${verdict.resource} (${mapped.service} ${mapped.operation}) ${verdict.reason}`);
+    sendDenial(response, { protocol: mapped.protocol, service: mapped.service, principal: verdict.principal, action: verdict.action, resource: verdict.resource, reason: verdict.reason });
+    return 'answered';
+  }
+
+  return {
+    before(request, response, secure) {
+      return timed(() => authorize(request, response, secure));
+    },
+
+    after(ticket, upstream, response) {
+      return timed(() => learn(ticket, upstream, response));
+    },
+
+    status() {
+      return {
+        enforcement: 'on',
+        allowed,
+        denied,
+        unmapped: [...unmapped.entries()].map(([request, { reason, count }]) => ({ request, reason, count })),
+        authorizingMs: Math.round(authorizingMs),
+      };
+    },
+
+    reset() {
+      principals.clear();
+      owners.clear();
+      moto.invalidate();
+    },
+  };
+
+  async function authorize(request: AwsRequest, response: ServerResponse, secure: boolean): Promise<Ticket | 'answered'> {
+    const scope = signatureScope(request);
+    const principal = await principals.principalOf(scope?.accessKeyId);
+    const account = principal.kind === 'anonymous' ? MOTO_DEFAULT_ACCOUNT : principal.account;
+    const mapped = mapRequest(request, scope, account);
+    const ticket: Ticket = { principal, mapped, secure };
+    if (mapped.kind === 'sandbox-control') return ticket;
+    if (mapped.kind === 'unmapped') {
+      countUnmapped(`${mapped.service} ${mapped.operation}`, mapped.reason);
+      return ticket;
+    }
+    const verdict = await authorizer.authorize(principal, mapped, secure);
+    if (verdict.kind === 'denied') return refuse(response, mapped, verdict);
+    if (verdict.kind === 'not-evaluated') countUnmapped(`${mapped.service} ${mapped.operation}`, `${verdict.action}: ${verdict.reason}`);
+    else allowed += 1;
+    if (mapped.service === 'iam' && mapped.operation === 'SimulatePrincipalPolicy') {
+      // moto has no simulator: the sandbox answers with its own evaluator.
+      const params = new URLSearchParams(request.body.toString('utf8'));
+      for (const [name, value] of request.url.searchParams) params.set(name, value);
+      const answer = await simulatePrincipalPolicy(params, moto);
+      response.writeHead(answer.status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(answer.body) });
+      response.end(answer.body);
+      return 'answered';
+    }
+    return ticket;
+  }
+
+  async function learn(ticket: Ticket, upstream: Upstream, response: ServerResponse): Promise<'answered' | 'send'> {
+    const { mapped, principal } = ticket;
+    if (mapped.kind !== 'mapped' || upstream.status >= 300) return 'send';
+    const { service, operation } = mapped;
+    if (service === 'sts' && (operation === 'AssumeRole' || operation === 'AssumeRoleWithWebIdentity')) {
+      const issued = credentialsInStsAnswer(upstream.body.toString('utf8'));
+      const role = mapped.checks[0].resource;
+      if (issued && role.kind === 'role') principals.learn(issued.accessKeyId, role.roleArn, issued.sessionArn.split('/').pop()!);
+    }
+    if (service === 's3' && operation === 'CreateBucket' && principal.kind !== 'anonymous') {
+      const bucket = mapped.checks[0].resource;
+      if (bucket.kind === 's3') owners.set(bucket.bucket, principal.account);
+    }
+    if (service === 's3' && operation === 'DeleteBucket') {
+      const bucket = mapped.checks[0].resource;
+      if (bucket.kind === 's3') owners.delete(bucket.bucket);
+    }
+    if (
+      ((service === 'iam' || service === 'kms') && !READ_ONLY.test(operation)) ||
+      (service === 'dynamodb' && TABLE_CHANGES.has(operation)) ||
+      (service === 's3' && (operation === 'PutEncryptionConfiguration' || operation === 'DeleteBucket'))
+    ) {
+      moto.invalidate();
+    }
+    // S3 decrypts an SSE-KMS object's data key as the caller; only its answer says which key.
+    if (service === 's3' && operation === 'GetObject' && upstream.headers['x-amz-server-side-encryption'] === 'aws:kms') {
+      const keyId = `${upstream.headers['x-amz-server-side-encryption-aws-kms-key-id'] ?? ''}`;
+      if (keyId) {
+        const verdict = await authorizer.authorizeVia(principal, { kind: 's3-get', keyId, region: mapped.region }, ticket.secure);
+        if (verdict.kind === 'denied') {
+          allowed -= 1;
+          return refuse(response, mapped, verdict);
+        }
+      }
+    }
+    return 'send';
+  }
+}

@@ -1,0 +1,166 @@
+import type { Forward } from '../shim/proxy';
+
+/**
+ * What enforcement needs to know, read from moto itself as the owning account (moto's
+ * `x-moto-account-id` header): identity policies, trust and key policies, key aliases and tags, table
+ * key schemas and keys, bucket default encryption. Cached until any write through the shim may have
+ * changed them (`invalidate`).
+ */
+
+export interface PolicyDocument {
+  readonly name: string;
+  readonly policy: unknown;
+}
+
+export interface KeyFacts {
+  readonly arn: string;
+  readonly account: string;
+  readonly policy: unknown;
+  /** `alias/<name>` of every alias of the key (`kms:ResourceAliases`). */
+  readonly aliases: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface TableFacts {
+  readonly hashKey: string;
+  /** The customer managed key ARN, when the table uses one. */
+  readonly kmsKeyArn?: string;
+}
+
+export type BucketEncryption = { readonly kind: 'sse-kms'; readonly keyId: string } | { readonly kind: 'sse-s3' };
+
+const unescapeXml = (text: string) => text.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** A policy document as IAM's XML carries it (URL-encoded JSON, or plain in moto's case). */
+function documentOf(text: string): unknown {
+  const raw = unescapeXml(text.trim());
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return JSON.parse(decodeURIComponent(raw));
+  }
+}
+
+const tagsOf = (xml: string, element: string) => [...xml.matchAll(new RegExp(`<${element}>([\\s\\S]*?)</${element}>`, 'g'))].map((match) => unescapeXml(match[1]));
+
+export class MotoReader {
+  private cache = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly forward: Forward) {}
+
+  invalidate(): void {
+    this.cache = new Map();
+  }
+
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.cache.has(key)) {
+      const loading = load();
+      // A failed read is not remembered.
+      loading.catch(() => this.cache.delete(key));
+      this.cache.set(key, loading);
+    }
+    return this.cache.get(key) as Promise<T>;
+  }
+
+  private headers(account: string, region: string, service: string): Record<string, string> {
+    return {
+      'x-moto-account-id': account,
+      authorization: `AWS4-HMAC-SHA256 Credential=sandbox-shim/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    };
+  }
+
+  private async iam(account: string, params: Record<string, string>): Promise<{ status: number; xml: string }> {
+    const body = Buffer.from(new URLSearchParams({ Version: '2010-05-08', ...params }).toString());
+    const answer = await this.forward('/', 'POST', body, { ...this.headers(account, 'us-east-1', 'iam'), 'content-type': 'application/x-www-form-urlencoded' });
+    return { status: answer.status, xml: answer.body.toString('utf8') };
+  }
+
+  private async json(account: string, region: string, service: string, target: string, payload: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
+    const contentType = service === 'dynamodb' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+    const answer = await this.forward('/', 'POST', Buffer.from(JSON.stringify(payload)), { ...this.headers(account, region, service), 'x-amz-target': target, 'content-type': contentType });
+    const text = answer.body.toString('utf8');
+    return { status: answer.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  }
+
+  /** The role's attached and inline policies; undefined when the role does not exist. */
+  rolePolicies(account: string, roleName: string): Promise<PolicyDocument[] | undefined> {
+    return this.cached(`policies ${account} ${roleName}`, async () => {
+      const attached = await this.iam(account, { Action: 'ListAttachedRolePolicies', RoleName: roleName });
+      if (attached.status === 404) return undefined;
+      if (attached.status !== 200) throw new Error(`ListAttachedRolePolicies ${roleName}: ${attached.status}`);
+      const documents: PolicyDocument[] = [];
+      for (const arn of tagsOf(attached.xml, 'PolicyArn')) {
+        const policy = await this.iam(account, { Action: 'GetPolicy', PolicyArn: arn });
+        const version = tagsOf(policy.xml, 'DefaultVersionId')[0];
+        const document = await this.iam(account, { Action: 'GetPolicyVersion', PolicyArn: arn, VersionId: version });
+        documents.push({ name: arn, policy: documentOf(tagsOf(document.xml, 'Document')[0]) });
+      }
+      const inline = await this.iam(account, { Action: 'ListRolePolicies', RoleName: roleName });
+      const names = tagsOf(tagsOf(inline.xml, 'PolicyNames')[0] ?? '', 'member');
+      for (const name of names) {
+        const document = await this.iam(account, { Action: 'GetRolePolicy', RoleName: roleName, PolicyName: name });
+        documents.push({ name: `${roleName}/${name}`, policy: documentOf(tagsOf(document.xml, 'PolicyDocument')[0]) });
+      }
+      return documents;
+    });
+  }
+
+  /** The role's trust policy; undefined when the role does not exist. */
+  trustPolicy(account: string, roleName: string): Promise<unknown | undefined> {
+    return this.cached(`trust ${account} ${roleName}`, async () => {
+      const role = await this.iam(account, { Action: 'GetRole', RoleName: roleName });
+      if (role.status === 404) return undefined;
+      if (role.status !== 200) throw new Error(`GetRole ${roleName}: ${role.status}`);
+      return documentOf(tagsOf(role.xml, 'AssumeRolePolicyDocument')[0]);
+    });
+  }
+
+  /** A key named by id, ARN, alias name or alias ARN; undefined when there is no such key. */
+  key(account: string, region: string, keyId: string): Promise<KeyFacts | undefined> {
+    return this.cached(`key ${account} ${region} ${keyId}`, async () => {
+      const described = await this.json(account, region, 'kms', 'TrentService.DescribeKey', { KeyId: keyId });
+      if (described.status !== 200) return undefined;
+      const metadata = described.body.KeyMetadata as { Arn: string; KeyId: string };
+      const policy = await this.json(account, region, 'kms', 'TrentService.GetKeyPolicy', { KeyId: metadata.KeyId, PolicyName: 'default' });
+      const aliases = await this.json(account, region, 'kms', 'TrentService.ListAliases', { KeyId: metadata.KeyId });
+      const tags = await this.json(account, region, 'kms', 'TrentService.ListResourceTags', { KeyId: metadata.KeyId });
+      return {
+        arn: metadata.Arn,
+        account,
+        policy: JSON.parse(`${policy.body.Policy}`),
+        aliases: ((aliases.body.Aliases as Array<{ AliasName: string }> | undefined) ?? []).map((alias) => alias.AliasName),
+        tags: Object.fromEntries(((tags.body.Tags as Array<{ TagKey: string; TagValue: string }> | undefined) ?? []).map((tag) => [tag.TagKey, tag.TagValue])),
+      };
+    });
+  }
+
+  /** A table's hash key and customer managed key; undefined when there is no such table. */
+  table(account: string, region: string, table: string): Promise<TableFacts | undefined> {
+    return this.cached(`table ${account} ${region} ${table}`, async () => {
+      const described = await this.json(account, region, 'dynamodb', 'DynamoDB_20120810.DescribeTable', { TableName: table });
+      if (described.status !== 200) return undefined;
+      const description = described.body.Table as { KeySchema: Array<{ AttributeName: string; KeyType: string }>; SSEDescription?: { SSEType?: string; KMSMasterKeyArn?: string } };
+      const sse = description.SSEDescription;
+      return {
+        hashKey: description.KeySchema.find((element) => element.KeyType === 'HASH')?.AttributeName ?? '',
+        ...(sse?.SSEType === 'KMS' && sse.KMSMasterKeyArn ? { kmsKeyArn: sse.KMSMasterKeyArn } : {}),
+      };
+    });
+  }
+
+  /** The bucket's default encryption (S3's default, SSE-S3, when none is set). */
+  bucketEncryption(account: string, bucket: string): Promise<BucketEncryption> {
+    return this.cached(`encryption ${bucket}`, async () => {
+      const answer = await this.forward(`/${encodeURIComponent(bucket)}?encryption`, 'GET', undefined, this.headers(account, 'us-east-1', 's3'));
+      const xml = answer.body.toString('utf8');
+      if (answer.status === 200 && tagsOf(xml, 'SSEAlgorithm')[0] === 'aws:kms') return { kind: 'sse-kms', keyId: tagsOf(xml, 'KMSMasterKeyID')[0] ?? '' };
+      return { kind: 'sse-s3' };
+    });
+  }
+
+  /** moto's STS sessions (for keys issued before the shim started). */
+  async sessions(): Promise<Array<{ access_key_id: string; account_id: string; role_arn: string; session_name: string }>> {
+    const data = await this.forward('/moto-api/data.json', 'GET', undefined, {});
+    return (JSON.parse(data.body.toString('utf8')) as { sts?: { AssumedRole?: Array<{ access_key_id: string; account_id: string; role_arn: string; session_name: string }> } }).sts?.AssumedRole ?? [];
+  }
+}

@@ -1,0 +1,58 @@
+import type { Check, MappedRequest } from './types';
+
+/**
+ * Query-protocol requests (`Action=<Operation>&...`, form body or query string) -> IAM actions: STS
+ * and IAM.
+ */
+
+function mapSts(operation: string, params: URLSearchParams, region: string, account: string): MappedRequest {
+  const unmapped = (reason: string): MappedRequest => ({ kind: 'unmapped', protocol: 'query', service: 'sts', operation, reason });
+  const mapped = (checks: Check[], webIdentity = false): MappedRequest => ({ kind: 'mapped', protocol: 'query', service: 'sts', operation, region, checks, ...(webIdentity ? { webIdentity } : {}) });
+  switch (operation) {
+    case 'GetCallerIdentity':
+      return mapped([{ action: 'sts:GetCallerIdentity', resource: { kind: 'arn', arn: '*', account } }]);
+    case 'AssumeRole':
+    case 'AssumeRoleWithWebIdentity': {
+      const roleArn = params.get('RoleArn');
+      if (!roleArn) return unmapped('no RoleArn');
+      return mapped([{ action: `sts:${operation}`, resource: { kind: 'role', roleArn } }], operation === 'AssumeRoleWithWebIdentity');
+    }
+    default:
+      return unmapped('STS operation not mapped');
+  }
+}
+
+/** IAM request parameters that name the resource, and how they become its ARN. */
+function iamResource(operation: string, params: URLSearchParams, account: string): string | undefined {
+  const path = params.get('Path') ?? '/';
+  const named = (kind: string, name: string) => `arn:aws:iam::${account}:${kind}${operation.startsWith('Create') ? path : '/'}${name}`;
+  if (params.get('RoleName')) return named('role', params.get('RoleName')!);
+  if (params.get('UserName')) return named('user', params.get('UserName')!);
+  if (params.get('GroupName')) return named('group', params.get('GroupName')!);
+  if (params.get('InstanceProfileName')) return named('instance-profile', params.get('InstanceProfileName')!);
+  if (params.get('PolicyArn')) return params.get('PolicyArn')!;
+  if (params.get('OpenIDConnectProviderArn')) return params.get('OpenIDConnectProviderArn')!;
+  if (params.get('PolicySourceArn')) return params.get('PolicySourceArn')!;
+  if (operation === 'CreatePolicy' && params.get('PolicyName')) return named('policy', params.get('PolicyName')!);
+  if (operation === 'CreateOpenIDConnectProvider' && params.get('Url')) return `arn:aws:iam::${account}:oidc-provider/${params.get('Url')!.replace(/^https:\/\//, '')}`;
+  if (/^(List|Get(AccountAuthorizationDetails|AccountSummary|CredentialReport))/.test(operation)) return '*';
+  return undefined;
+}
+
+function mapIam(operation: string, params: URLSearchParams, region: string, account: string): MappedRequest {
+  const resource = iamResource(operation, params, account);
+  if (resource === undefined) return { kind: 'unmapped', protocol: 'query', service: 'iam', operation, reason: 'no resource parameter the sandbox maps' };
+  // AttachRolePolicy & co. are authorized on the role, with the policy as a condition key.
+  const context = params.get('PolicyArn') && params.get('RoleName') ? { 'iam:PolicyARN': params.get('PolicyArn')! } : undefined;
+  const arn = params.get('RoleName') ? iamResource(operation, new URLSearchParams({ RoleName: params.get('RoleName')!, Path: params.get('Path') ?? '/' }), account)! : resource;
+  return { kind: 'mapped', protocol: 'query', service: 'iam', operation, region, checks: [{ action: `iam:${operation}`, resource: { kind: 'arn', arn, account }, ...(context ? { context } : {}) }] };
+}
+
+/** Maps one Query-protocol request of `service` (`sts` or `iam`); `account` is the caller's. */
+export function mapQuery(service: string, params: URLSearchParams, region: string, account: string): MappedRequest {
+  const operation = params.get('Action') ?? '';
+  if (!operation) return { kind: 'unmapped', protocol: 'query', service, operation: '(none)', reason: 'no Action parameter' };
+  if (service === 'sts') return mapSts(operation, params, region, account);
+  if (service === 'iam') return mapIam(operation, params, region, account);
+  return { kind: 'unmapped', protocol: 'query', service, operation, reason: 'service not mapped' };
+}
