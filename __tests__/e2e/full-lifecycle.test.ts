@@ -27,7 +27,7 @@ import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { CDKTF_BIN, type CommandResult } from '../../tooling/toolkit/run-command';
+import { CDKTF_BIN } from '../../tooling/toolkit/run-command';
 import { TERRAFORM_BIN } from './harness/terraform';
 import { appDefinition } from '../../environments';
 import { runBootstrap, type BootstrapResult } from '../../tooling/bootstrap/run-bootstrap';
@@ -37,7 +37,7 @@ import type { ClientConfig } from '../../tooling/toolkit/account-session';
 import { PROJECT_DIR, sandboxPaths } from '../../tooling/sandbox/paths';
 import { progress } from './harness/progress';
 import { Scenario } from './harness/scenario';
-import { expectExit, runStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
+import { expectExit, runStep, STEP_TIMEOUT_MS, testBudget, type RunResult } from './harness/step';
 import { ensureTerraform } from './harness/terraform';
 import { waitFor } from './harness/wait';
 import { ACCOUNTS, SandboxWorld, type StackName } from './support/sandbox-world';
@@ -77,8 +77,8 @@ async function remoteState(stack: string): Promise<StateSummary & { raw: string 
 // Filled by the first test's steps, read by the tests after it once `scenario.requires` says the step completed.
 const scenario = new Scenario();
 let bootstrap: BootstrapResult;
-let stagingDeploy: CommandResult;
-let productionDeploy: CommandResult;
+let stagingDeploy: RunResult;
+let productionDeploy: RunResult;
 let devCycle: { deployed: { buckets: string[]; parameter?: string; stateResources: number }; destroyed: { buckets: string[]; parameterGone: boolean; stateResources: number } };
 
 beforeAll(async () => {
@@ -123,7 +123,7 @@ async function runDevCycle(): Promise<typeof devCycle> {
 
 describe('the lifecycle in the sandbox', () => {
   test('bootstrap from nothing; staging and production deploy through their workflows as soon as the backend exists; dev deploys and destroys alongside', async () => {
-    const environmentDeploys: Array<Promise<CommandResult>> = [];
+    const environmentDeploys: Array<Promise<RunResult>> = [];
     const deployed = (stack: 'staging' | 'production', vars: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) =>
       scenario.step(`${stack} deploy`, async () => {
         const result = await world.make(stack, 'deploy', vars, extraEnv);

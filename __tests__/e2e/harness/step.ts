@@ -1,4 +1,5 @@
-import { outputTail, runCommand, type CommandResult } from '../../../tooling/toolkit/run-command';
+import type { ChildProcess } from 'node:child_process';
+import { outputTail, startCommand } from '../../../tooling/toolkit/run-command';
 import { progress } from './progress';
 
 /**
@@ -7,6 +8,8 @@ import { progress } from './progress';
  * end a hung step with its name, never to fail a slow but progressing machine.
  */
 export const STEP_TIMEOUT_MS = {
+  /** `sandbox up` in-process (startTestSandbox): its own bound is 300 s (tooling/sandbox/lifecycle.ts). */
+  sandbox: 360_000,
   /** cdktf synth, terraform init / state commands. */
   synth: 300_000,
   /** terraform plan (refreshes every resource). */
@@ -33,6 +36,21 @@ export interface StepOptions {
   readonly kind?: StepKind;
 }
 
+export interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout and stderr together, for matching error messages wherever the command printed them. */
+  readonly output: string;
+  readonly seconds: number;
+}
+
+/** A step still running (a test where one run holds a lock while another tries), and its result. */
+export interface RunningStep {
+  readonly process: ChildProcess;
+  readonly done: Promise<RunResult>;
+}
+
 /** A step that ran past its bound: the message names the step and shows what it printed last. */
 export class StepTimeoutError extends Error {
   constructor(readonly step: string, readonly timeoutMs: number, output: string) {
@@ -42,20 +60,29 @@ export class StepTimeoutError extends Error {
 }
 
 /**
- * Runs one named step through the toolkit's process runner (own process group, killed by its pid at
- * the bound), prints one progress line, and throws StepTimeoutError when the bound is reached. Exit
- * codes are returned, not judged: scenarios assert them with the output at hand.
+ * Starts one named step through the toolkit's process runner (own process group, so the bound also
+ * kills the providers and provisioners it started), prints one progress line when it ends, and
+ * rejects with StepTimeoutError at the bound. Exit codes are returned, not judged: scenarios assert
+ * them with the output at hand.
  */
-export async function runStep(step: string, command: string, args: readonly string[], options: StepOptions): Promise<CommandResult> {
-  const timeoutMs = STEP_TIMEOUT_MS[options.kind ?? 'deploy'];
+export function startStep(name: string, command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): RunningStep {
+  const { timeoutMs } = options;
   // No signal forwarding: a test runs many commands at once; each is ended through its own group.
-  const result = await runCommand(command, args, { cwd: options.cwd, env: options.env, timeoutMs, forwardSignals: false });
-  progress(`${step} (${result.seconds.toFixed(1)} s, ${result.timedOut ? `KILLED after ${timeoutMs / 1000} s` : `exit ${result.code}`})`);
-  if (result.timedOut) throw new StepTimeoutError(step, timeoutMs, result.output);
-  return result;
+  const running = startCommand(command, args, { cwd: options.cwd, env: options.env, timeoutMs, forwardSignals: false });
+  const done = running.done.then(({ code, stdout, stderr, output, timedOut, seconds }) => {
+    progress(`${name} (${seconds.toFixed(1)}s, ${timedOut ? `KILLED after ${timeoutMs / 1000} s` : `exit ${code}`})`);
+    if (timedOut) throw new StepTimeoutError(name, timeoutMs, output);
+    return { code, stdout, stderr, output: `${stdout}\n${stderr}`, seconds };
+  });
+  return { process: running.process, done };
+}
+
+/** Runs one named step to its end with the bound of its kind (startStep). */
+export function runStep(name: string, command: string, args: readonly string[], options: StepOptions): Promise<RunResult> {
+  return startStep(name, command, args, { cwd: options.cwd, env: options.env, timeoutMs: STEP_TIMEOUT_MS[options.kind ?? 'deploy'] }).done;
 }
 
 /** Fails with the step's own output when it did not exit with `code`. */
-export function expectExit(result: CommandResult, code: number, step: string): void {
+export function expectExit(result: Pick<RunResult, 'code' | 'output'>, code: number, step: string): void {
   if (result.code !== code) throw new Error(`${step}: expected exit ${code}, got ${result.code}\n${result.output.slice(-4000)}`);
 }

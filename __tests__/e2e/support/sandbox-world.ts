@@ -1,7 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { CommandResult } from '../../../tooling/toolkit/run-command';
+import type { RunResult } from '../harness/step';
 import { accountSession, resolveTarget, type AccountSession, type Target } from '../../../tooling/toolkit/account-session';
 import { PROJECT_DIR } from '../../../tooling/sandbox/paths';
 import type { SandboxState } from '../../../tooling/sandbox/state-file';
@@ -73,7 +73,7 @@ export class SandboxWorld {
   }
 
   /** `make -C workflows/<stack> <goal>` as a user runs it, acting in the stack's account. */
-  async make(stack: 'staging' | 'production', goal: string, vars: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+  async make(stack: 'staging' | 'production', goal: string, vars: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
     const session = await this.session(stack);
     const args = ['-C', join(PROJECT_DIR, 'workflows', stack), goal, ...Object.entries(vars).map(([key, value]) => `${key}=${value}`)];
     return runStep(`${stack}: make ${goal}`, 'make', args, { cwd: PROJECT_DIR, env: { ...session.env, ...extraEnv }, kind: 'deploy' });
