@@ -28,6 +28,7 @@ import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
 
 import type { SandboxState } from '../../tooling/sandbox/state-file';
 import { sources } from '../support/synth';
+import { STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { ensureTerraform, runTerraform, terraformEnv, type RunResult } from './harness/terraform';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { withTestResources } from './harness/test-stack';
@@ -95,7 +96,7 @@ function envFor(credentials: Credentials, extra: Record<string, string> = {}): N
 // terraformEnv drops AWS_SESSION_TOKEN from the parent environment; set it again after.
 function terraform(stack: string, args: string[], credentials: Credentials, extra: Record<string, string> = {}, dir = join(outdir, 'stacks', stack)) {
   const env = { ...envFor(credentials, extra), AWS_SESSION_TOKEN: credentials.sessionToken };
-  return runTerraform([...args], { cwd: dir, env, label: `sandbox ${stack}`, timeoutMs: 240_000 });
+  return runTerraform([...args], { cwd: dir, env, label: `sandbox ${stack}`, timeoutMs: STEP_TIMEOUT_MS.deploy });
 }
 async function deploy(stack: string, credentials: Credentials, extra: Record<string, string> = {}, dir?: string): Promise<RunResult> {
   const init = await terraform(stack, ['init', '-input=false'], credentials, extra, dir);
@@ -164,7 +165,7 @@ beforeAll(async () => {
   stateAdmin = await harness.credentials(STATE_ACCOUNT);
   stagingAdmin = await harness.credentials(STAGING_ACCOUNT);
   qaAdmin = await harness.credentials(QA_ACCOUNT);
-}, 180_000);
+}, STEP_TIMEOUT_MS.sandbox);
 
 afterAll(async () => {
   await harness?.stop(); // also removes its SANDBOX_HOME (and our synth output in it)
@@ -176,7 +177,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     const state = JSON.parse(readFileSync(join(home, 'terraform.state-backend.tfstate'), 'utf8')) as { resources: Array<{ type: string; instances: Array<{ attributes: Record<string, unknown> }> }> };
     const roles = state.resources.filter((r) => r.type === 'aws_iam_role').map((r) => r.instances[0].attributes.arn).sort();
     expect(roles).toEqual([PRODUCTION_STATE_ROLE, QA_STATE_ROLE, STAGING_STATE_ROLE]);
-  }, 300_000);
+  }, testBudget('deploy', 'deploy'));
 
   it('staging, deployed with staging-account credentials, keeps its state and lock in the state account, through its state role', async () => {
     const before = (await assumedRoles()).filter((session) => session.role_arn === STAGING_STATE_ROLE).length;
@@ -200,7 +201,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     const bucketsOf = async (credentials: Credentials) => ((await s3Of(credentials).send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name);
     expect(await bucketsOf(stateAdmin)).toContain(BUCKET);
     expect(await bucketsOf(stagingAdmin)).toEqual(['acme-platform-staging-assets']);
-  }, 300_000);
+  }, testBudget('deploy', 'deploy'));
 
   it('negative control: the same backend without the role is refused; the same credentials through the role are let in', async () => {
     const synthesized = JSON.parse(readFileSync(join(outdir, 'stacks', 'staging', 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: Record<string, unknown> } } };
@@ -222,7 +223,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: STAGING_STATE_ROLE, RoleSessionName: 'negative-control' }));
     const viaRole = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
     expect((await s3Of(viaRole).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).$metadata.httpStatusCode).toBe(200);
-  }, 120_000);
+  }, testBudget('deploy'));
 
   it('production (DynamoDB locking) keeps its lock items in the state account; from another account the table does not exist', async () => {
     // Production's backend exactly as synthesized (state role, DynamoDB lock, state key) around a
@@ -241,7 +242,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     // With staging-account credentials, the lock table is simply not there.
     await expect(dynamoOf(stagingAdmin).send(new DescribeTableCommand({ TableName: TABLE }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     expect((await dynamoOf(stateAdmin).send(new DescribeTableCommand({ TableName: TABLE }))).Table?.TableName).toBe(TABLE);
-  }, 300_000);
+  }, testBudget('deploy', 'deploy'));
 
   it('CI: AssumeRoleWithWebIdentity into the staging CI role, chained to the state role, deploys staging', async () => {
     expectOk(await deploy('ci-staging', stagingAdmin));
@@ -258,7 +259,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     expect((await assumedRoles()).filter((session) => session.role_arn === STAGING_STATE_ROLE).length).toBeGreaterThan(before);
     const after = JSON.parse(await (await s3Of(stateAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).Body!.transformToString()) as { serial: number };
     expect(after.serial).toBeGreaterThan(serialBefore);
-  }, 300_000);
+  }, testBudget('deploy', 'deploy', 'deploy', 'deploy'));
   it('CI: the production CI role (its own policy, KMS keys by tag) deploys production\'s workload through production\'s state role', async () => {
     expectOk(await deploy('ci-production', stateAdmin));
     const ci = await webIdentity(PRODUCTION_CI_ROLE);

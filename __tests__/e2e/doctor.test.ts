@@ -3,8 +3,9 @@ import { CreateBucketCommand, PutBucketEncryptionCommand, PutBucketVersioningCom
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { terraformBinary } from '../../tooling/toolkit/terraform-binary';
+import { startStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { startLocalAws, type LocalAws } from './support/local-aws';
 
 const ROOT = join(__dirname, '..', '..');
@@ -14,7 +15,8 @@ const KMS_KEY = 'arn:aws:kms:eu-west-1:333333333333:key/11111111-2222-3333-4444-
 const STAGING_KEY = 'acme-platform/staging/terraform.tfstate';
 const PRODUCTION_KEY = 'acme-platform/production/terraform.tfstate';
 
-jest.setTimeout(120_000);
+// Each command is a bounded step (harness/step.ts); jest's limit sits above a few of them in a row.
+jest.setTimeout(testBudget('synth', 'synth', 'synth'));
 
 let aws: LocalAws;
 let work: string;
@@ -26,22 +28,14 @@ interface Run {
   readonly ms: number;
 }
 
-/** Runs a command without blocking this process (the local servers live in it). */
-function run(command: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: { ...process.env, ...aws.env, ...options.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr, ms: Date.now() - started });
-    });
-  });
+/** Runs a command without blocking this process (the local servers live in it), as a bounded step. */
+async function run(command: string, args: readonly string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Run> {
+  const result = await startStep(`doctor.test: ${basename(command)} ${args.join(' ')}`, command, args, {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ...aws.env, ...options.env },
+    timeoutMs: options.timeoutMs ?? STEP_TIMEOUT_MS.synth,
+  }).done;
+  return { status: result.code, stdout: result.stdout, stderr: result.stderr, ms: result.seconds * 1000 };
 }
 
 /** `npm run doctor -- <args>` as a user runs it (the same node command the npm script runs). */
@@ -127,13 +121,15 @@ describe('npm run doctor against local S3 and DynamoDB', () => {
   });
 
   it('fails fast, without hanging, when the endpoints do not answer', async () => {
+    // Against the doctor's own start-up time (tsx, the app), which a loaded machine stretches to 15 s.
+    const startup = (await doctor(['prod'])).ms;
     const { status, stdout, ms } = await doctor(['staging'], {
       AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
       AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
     });
     expect(status).toBe(1);
     expect(stdout).toContain(`FAIL  state bucket exists: s3://${BUCKET} could not be reached`);
-    expect(ms).toBeLessThan(15_000);
+    expect(ms - startup).toBeLessThan(15_000);
   });
 
   it('rejects an unknown stack name with the list of names (exit 2)', async () => {
@@ -192,11 +188,17 @@ describe.each([
       detached: true, // own process group, so the kill below takes the provisioner's shell with it
       stdio: 'ignore',
     });
-    const deadline = Date.now() + 30_000;
-    while (!existsSync(marker) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Bounded by the step's own limit, not a short clock: a loaded machine is slow to reach the provisioner.
+    let exited = false;
+    apply.on('exit', () => (exited = true));
+    const deadline = Date.now() + STEP_TIMEOUT_MS.deploy;
+    while (!existsSync(marker) && !exited && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Stopped by its own process group whether or not it got that far.
+    if (!exited) {
+      process.kill(-apply.pid!, 'SIGKILL');
+      await new Promise((resolve) => apply.on('exit', resolve));
+    }
     expect(existsSync(marker)).toBe(true);
-    process.kill(-apply.pid!, 'SIGKILL');
-    await new Promise((resolve) => apply.on('exit', resolve));
   });
 
   it('reports the lock with its holder and ID, and the ID releases it with force-unlock', async () => {

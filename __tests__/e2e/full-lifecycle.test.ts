@@ -27,7 +27,7 @@ import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { CDKTF_BIN, runCommand, type CommandResult } from '../../tooling/toolkit/run-command';
+import { CDKTF_BIN } from '../../tooling/toolkit/run-command';
 import { TERRAFORM_BIN } from './harness/terraform';
 import { appDefinition } from '../../environments';
 import { runBootstrap, type BootstrapResult } from '../../tooling/bootstrap/run-bootstrap';
@@ -36,11 +36,16 @@ import { summarizeState, type StateSummary } from '../../tooling/bootstrap/state
 import type { ClientConfig } from '../../tooling/toolkit/account-session';
 import { PROJECT_DIR, sandboxPaths } from '../../tooling/sandbox/paths';
 import { progress } from './harness/progress';
+import { Scenario } from './harness/scenario';
+import { expectExit, runStep, STEP_TIMEOUT_MS, testBudget, type RunResult } from './harness/step';
 import { ensureTerraform } from './harness/terraform';
 import { waitFor } from './harness/wait';
 import { ACCOUNTS, SandboxWorld, type StackName } from './support/sandbox-world';
 
-jest.setTimeout(300_000);
+// Every command below has its own bound (harness/step.ts); jest's limit sits above the longest chain
+// of them in one test (the first: bootstrap's five commands, then a workflow deploy), so on a slow
+// machine a step fails with its name, never jest racing the whole scenario.
+jest.setTimeout(testBudget('deploy', 'deploy', 'deploy', 'deploy', 'deploy', 'deploy'));
 // The SDK's Node-version notice would otherwise appear in the middle of the progress lines.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -69,21 +74,17 @@ async function remoteState(stack: string): Promise<StateSummary & { raw: string 
   return { ...summarizeState(raw, stack), raw };
 }
 
-/** The output, for failure messages: a test that fails shows what terraform said. */
-function expectExit(result: CommandResult, code: number, what: string): void {
-  if (result.code !== code) throw new Error(`${what}: expected exit ${code}, got ${result.code}\n${result.output.slice(-4000)}`);
-}
-
-// Filled by the first test, read by the ones after it.
+// Filled by the first test's steps, read by the tests after it once `scenario.requires` says the step completed.
+const scenario = new Scenario();
 let bootstrap: BootstrapResult;
-let stagingDeploy: CommandResult;
-let productionDeploy: CommandResult;
+let stagingDeploy: RunResult;
+let productionDeploy: RunResult;
 let devCycle: { deployed: { buckets: string[]; parameter?: string; stateResources: number }; destroyed: { buckets: string[]; parameterGone: boolean; stateResources: number } };
 
 beforeAll(async () => {
   ensureTerraform();
   await world.start();
-}, 120_000);
+}, STEP_TIMEOUT_MS.synth);
 
 afterAll(async () => {
   for (const made of clients) made.destroy();
@@ -106,8 +107,7 @@ async function runDevCycle(): Promise<typeof devCycle> {
   const devState = join(world.home, 'run', 'dev', 'terraform.dev.tfstate');
   const stateResources = () => (existsSync(devState) ? summarizeState(readFileSync(devState, 'utf8'), devState).instances.length : -1);
   const env = { ...world.env };
-  const deploy = await runCommand(join(PROJECT_DIR, 'workflows', 'dev', 'deploy.sh'), ['--sandbox', '--auto-approve'], { cwd: PROJECT_DIR, env, timeoutMs: 240_000 });
-  progress(`dev: deploy.sh --sandbox (${deploy.seconds.toFixed(1)} s, exit ${deploy.code})`);
+  const deploy = await runStep('dev: deploy.sh --sandbox', join(PROJECT_DIR, 'workflows', 'dev', 'deploy.sh'), ['--sandbox', '--auto-approve'], { cwd: PROJECT_DIR, env });
   expectExit(deploy, 0, 'workflows/dev/deploy.sh --sandbox');
   const buckets = async () => ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((bucket) => bucket.Name!);
   const parameter = async () =>
@@ -116,32 +116,45 @@ async function runDevCycle(): Promise<typeof devCycle> {
       .then((answer) => answer.Parameter?.Value)
       .catch((error: Error) => (error.name === 'ParameterNotFound' ? undefined : Promise.reject(error)));
   const deployed = { buckets: await buckets(), parameter: await parameter(), stateResources: stateResources() };
-  const destroy = await runCommand(join(PROJECT_DIR, 'workflows', 'dev', 'destroy.sh'), ['--sandbox', '--auto-approve'], { cwd: PROJECT_DIR, env, timeoutMs: 240_000 });
-  progress(`dev: destroy.sh --sandbox (${destroy.seconds.toFixed(1)} s, exit ${destroy.code})`);
+  const destroy = await runStep('dev: destroy.sh --sandbox', join(PROJECT_DIR, 'workflows', 'dev', 'destroy.sh'), ['--sandbox', '--auto-approve'], { cwd: PROJECT_DIR, env });
   expectExit(destroy, 0, 'workflows/dev/destroy.sh --sandbox');
   return { deployed, destroyed: { buckets: await buckets(), parameterGone: (await parameter()) === undefined, stateResources: stateResources() } };
 }
 
 describe('the lifecycle in the sandbox', () => {
   test('bootstrap from nothing; staging and production deploy through their workflows as soon as the backend exists; dev deploys and destroys alongside', async () => {
-    const environmentDeploys: Array<Promise<CommandResult>> = [];
-    const dev = runDevCycle();
-    bootstrap = await runBootstrap({
-      appDefinition,
-      sandbox: true,
-      env: world.env,
-      outDir: world.outDir('bootstrap'),
-      say: progress,
-      onBackendReady: () => {
-        progress('bootstrap: bucket, lock table and key exist: staging and production deploy now');
-        environmentDeploys.push(world.make('staging', 'deploy', workflowVars('staging')));
-        environmentDeploys.push(world.make('production', 'deploy', workflowVars('production'), productionEnv()));
-      },
+    const environmentDeploys: Array<Promise<RunResult>> = [];
+    const deployed = (stack: 'staging' | 'production', vars: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}) =>
+      scenario.step(`${stack} deploy`, async () => {
+        const result = await world.make(stack, 'deploy', vars, extraEnv);
+        expectExit(result, 0, `make -C workflows/${stack} deploy`);
+        if (stack === 'staging') stagingDeploy = result;
+        else productionDeploy = result;
+        return result;
+      });
+    const dev = scenario.step('dev cycle', async () => (devCycle = await runDevCycle()));
+    const bootstrapped = scenario.step('bootstrap', async () => {
+      bootstrap = await runBootstrap({
+        appDefinition,
+        sandbox: true,
+        env: world.env,
+        outDir: world.outDir('bootstrap'),
+        say: progress,
+        // Each terraform/cdktf command of the bootstrap has the deploy bound (harness/step.ts).
+        timeoutMs: STEP_TIMEOUT_MS.deploy,
+        onBackendReady: () => {
+          progress('bootstrap: bucket, lock table and key exist: staging and production deploy now');
+          environmentDeploys.push(deployed('staging', workflowVars('staging')));
+          environmentDeploys.push(deployed('production', workflowVars('production'), productionEnv()));
+        },
+      });
+      return bootstrap;
     });
-    [stagingDeploy, productionDeploy] = await Promise.all(environmentDeploys);
-    devCycle = await dev;
-    expectExit(stagingDeploy, 0, 'make -C workflows/staging deploy');
-    expectExit(productionDeploy, 0, 'make -C workflows/production deploy');
+    // Every step runs to its end (none is left running into afterAll); the first failure is reported.
+    const settled = await Promise.allSettled([bootstrapped, dev]);
+    const deploys = await Promise.allSettled(environmentDeploys);
+    const failure = [...settled, ...deploys].find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure) throw failure.reason;
     expect(bootstrap.startedFrom).toBe('nothing');
     expect(bootstrap.steps.map((step) => step.name)).toEqual([
       'connect',
@@ -156,6 +169,7 @@ describe('the lifecycle in the sandbox', () => {
   });
 
   test('the state-backend has every hardening property it promises, read back from the sandbox', async () => {
+    scenario.requires('bootstrap');
     const config = (await world.session('state-backend')).clientConfig;
     const s3 = client((c) => new S3Client(c), config);
     const dynamodb = client((c) => new DynamoDBClient(c), config);
@@ -222,6 +236,7 @@ describe('the lifecycle in the sandbox', () => {
   });
 
   test('phase 2 moved the local state into S3 with nothing lost, retired the local file with a backup, and a re-run resumes as done', async () => {
+    scenario.requires('bootstrap');
     const { layout } = bootstrap;
     expect(existsSync(layout.localStateFile)).toBe(false);
     expect(bootstrap.backupFile).toBe(`${layout.localStateFile}.bootstrap-backup`);
@@ -236,12 +251,12 @@ describe('the lifecycle in the sandbox', () => {
     expect(remote.instances.some((instance) => instance.startsWith(`aws_s3_bucket.`) && instance.endsWith(`= ${STATE_BUCKET}`))).toBe(true);
     // Terraform itself reads the S3 copy through the synthesized S3 backend.
     const session = await world.session('state-backend');
-    const list = await runCommand(TERRAFORM_BIN, ['state', 'list'], { cwd: layout.stackDir, env: session.env, timeoutMs: 60_000 });
+    const list = await runStep('state-backend: terraform state list', TERRAFORM_BIN, ['state', 'list'], { cwd: layout.stackDir, env: session.env, kind: 'synth' });
     expectExit(list, 0, 'terraform state list (state-backend, S3 backend)');
     expect(list.output.trim().split('\n').sort()).toEqual(remote.instances.map((instance) => instance.split(' = ')[0]));
     expect(JSON.parse(readFileSync(join(layout.stackDir, 'cdk.tf.json'), 'utf8')).terraform.backend.s3).toMatchObject({ bucket: STATE_BUCKET, key: stateKeyOf('state-backend'), use_lockfile: true });
 
-    const again = await runBootstrap({ appDefinition, sandbox: true, env: world.env, outDir: world.outDir('bootstrap'), say: progress });
+    const again = await runBootstrap({ appDefinition, sandbox: true, env: world.env, outDir: world.outDir('bootstrap'), say: progress, timeoutMs: STEP_TIMEOUT_MS.deploy });
     expect(again.startedFrom).toBe('done');
     // The version stamp as deployed by the first run, read back by both.
     const stamped = { kind: 'current', deployed: STATE_BACKEND_VERSION, expected: STATE_BACKEND_VERSION };
@@ -252,6 +267,7 @@ describe('the lifecycle in the sandbox', () => {
   });
 
   test('staging and production workloads exist with their settings; production\'s secret is encrypted with production\'s key', async () => {
+    scenario.requires('bootstrap', 'staging deploy', 'production deploy');
     expect(stagingDeploy.output).toMatch(/Apply complete! Resources: 8 added/);
     expect(productionDeploy.output).toMatch(/Apply complete! Resources: 10 added/);
     expect(productionDeploy.output).not.toContain(PRODUCTION_TOKEN);
@@ -298,6 +314,7 @@ describe('the lifecycle in the sandbox', () => {
   });
 
   test('dev: deploy then destroy through workflows/dev --sandbox leaves nothing behind', () => {
+    scenario.requires('dev cycle');
     expect(devCycle.deployed.buckets).toEqual([`${PROJECT}-dev-assets`]);
     expect(devCycle.deployed.parameter).toBe('sandbox-throw-away-token');
     // Ephemeral: bucket, public access block, ownership, encryption, the SSM parameter; nothing else.
@@ -327,18 +344,27 @@ describe('the lifecycle in the sandbox', () => {
 });
 
 async function lockContention(): Promise<void> {
+  scenario.requires('bootstrap', 'staging deploy');
   const holding = join(world.home, 'lock-holding');
   const release = join(world.home, 'lock-release');
   const staging = await world.session('staging');
   const before = await remoteState('staging');
   const holderOut = world.outDir('lock-holder');
-  const holder = runCommand(
+  const holder = runStep(
+    'staging: the lock-holding cdktf deploy',
     CDKTF_BIN,
     ['deploy', 'staging', '--app', 'node --require tsx/cjs __tests__/fixtures/lock-holder-main.ts', '--output', holderOut, '--auto-approve', '--skip-provider-lock'],
-    { cwd: PROJECT_DIR, env: { ...staging.env, TF_VAR_app_api_token: STAGING_TOKEN, LOCK_HOLDER_HOLDING: holding, LOCK_HOLDER_RELEASE: release }, timeoutMs: 180_000 },
+    { cwd: PROJECT_DIR, env: { ...staging.env, TF_VAR_app_api_token: STAGING_TOKEN, LOCK_HOLDER_HOLDING: holding, LOCK_HOLDER_RELEASE: release }, kind: 'deploy' },
   );
+  // A holder that ends early ends the wait with its own output instead of the wait's deadline.
+  let holderEnded = false;
+  void holder.then(() => (holderEnded = true), () => (holderEnded = true));
   try {
-    await waitFor('the first deploy to hold the lock', async () => existsSync(holding), 120_000);
+    await waitFor('the first deploy to hold the lock', async () => existsSync(holding) || holderEnded, STEP_TIMEOUT_MS.deploy);
+    if (!existsSync(holding)) {
+      const ended = await holder;
+      throw new Error(`the lock-holding cdktf deploy staging ended (exit ${ended.code}) before it held the lock:\n${ended.output.slice(-4000)}`);
+    }
     const stateS3 = await s3Of('state-backend');
     const lock = JSON.parse(await (await stateS3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: `${stateKeyOf('staging')}.tflock` }))).Body!.transformToString()) as { ID: string; Operation: string };
     expect(lock.Operation).toBe('OperationTypeApply');
@@ -362,16 +388,17 @@ async function lockContention(): Promise<void> {
   expect(after.serial).toBe(before.serial + 1);
   expect(after.instances).toEqual([...before.instances, ...after.instances.filter((i) => i.startsWith('terraform_data.'))].sort());
   // Leave staging's state as the real app has it: drop the holder's resource (it has no remote object).
-  const drop = await runCommand(TERRAFORM_BIN, ['state', 'rm', after.instances.find((i) => i.startsWith('terraform_data.'))!.split(' = ')[0]], {
+  const drop = await runStep('staging: terraform state rm of the lock holder', TERRAFORM_BIN, ['state', 'rm', after.instances.find((i) => i.startsWith('terraform_data.'))!.split(' = ')[0]], {
     cwd: join(holderOut, 'stacks', 'staging'),
     env: staging.env,
-    timeoutMs: 60_000,
+    kind: 'synth',
   });
   expectExit(drop, 0, 'terraform state rm of the lock holder');
   expect((await remoteState('staging')).instances).toEqual(before.instances);
 }
 
 async function productionMigration(): Promise<void> {
+  scenario.requires('bootstrap', 'production deploy');
   const production = await world.session('production');
   const before = await remoteState('production');
   const outDir = world.outDir('production-migration');
@@ -392,9 +419,9 @@ async function productionMigration(): Promise<void> {
     // Step 1 is what the workflow deployed (environments/production.ts says dynamodb); its directory is ready.
     const stackDir = mode === 'dynamodb' ? join(world.outDir('production'), 'stacks', 'production') : migrationDir;
     if (mode !== 'dynamodb') {
-      const synth = await runCommand(CDKTF_BIN, ['synth', '--output', outDir], { cwd: PROJECT_DIR, env, timeoutMs: 120_000 });
+      const synth = await runStep(`production (${mode}): cdktf synth`, CDKTF_BIN, ['synth', '--output', outDir], { cwd: PROJECT_DIR, env, kind: 'synth' });
       expectExit(synth, 0, `cdktf synth with s3-backend-${mode}.yaml`);
-      const init = await runCommand(TERRAFORM_BIN, ['init', '-reconfigure', '-input=false', '-no-color'], { cwd: stackDir, env, timeoutMs: 120_000 });
+      const init = await runStep(`production (${mode}): terraform init`, TERRAFORM_BIN, ['init', '-reconfigure', '-input=false', '-no-color'], { cwd: stackDir, env, kind: 'synth' });
       expectExit(init, 0, `terraform init (${mode})`);
     }
     const backend = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).terraform.backend.s3;
@@ -402,14 +429,12 @@ async function productionMigration(): Promise<void> {
     if (mode !== 'dynamodb') {
       // What `cdktf deploy production` does at each step; only the state_locking and
       // state_access_policy_json outputs change, never a resource.
-      const apply = await runCommand(TERRAFORM_BIN, ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: stackDir, env, timeoutMs: 180_000 });
-      progress(`production (${mode}): apply ${apply.seconds.toFixed(1)} s, exit ${apply.code}`);
+      const apply = await runStep(`production (${mode}): terraform apply`, TERRAFORM_BIN, ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: stackDir, env, kind: 'deploy' });
       expectExit(apply, 0, `terraform apply (${mode})`);
       expect(apply.output).toMatch(/Apply complete! Resources: 0 added, 0 changed, 0 destroyed/);
       expect(apply.output).toMatch(mode === 'both' ? /state_locking = "s3-lockfile\+dynamodb"/ : /state_locking = "s3-lockfile"\n/);
     }
-    const plan = await runCommand(TERRAFORM_BIN, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], { cwd: stackDir, env, timeoutMs: 180_000 });
-    progress(`production (${mode}): plan ${plan.seconds.toFixed(1)} s, exit ${plan.code}`);
+    const plan = await runStep(`production (${mode}): terraform plan`, TERRAFORM_BIN, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], { cwd: stackDir, env, kind: 'plan' });
     expectExit(plan, 0, `terraform plan -detailed-exitcode (${mode})`);
     expect(plan.output).toContain('No changes.');
     // Same state throughout: lineage and resources unchanged (the serial only moves with the outputs).
@@ -425,6 +450,7 @@ async function productionMigration(): Promise<void> {
 }
 
 async function driftScenario(): Promise<void> {
+  scenario.requires('bootstrap', 'staging deploy', 'production deploy');
   const staging = await world.session('staging');
   const stagingS3 = client((c) => new S3Client(c), staging.clientConfig);
   const bucket = `${PROJECT}-staging-assets`;
@@ -433,22 +459,22 @@ async function driftScenario(): Promise<void> {
     const stackDir = join(world.outDir('staging'), 'stacks', 'staging');
     // Both read-only (no lock taken, nothing written): side by side.
     const [plan, drift] = await Promise.all([
-      runCommand(TERRAFORM_BIN, ['plan', '-detailed-exitcode', '-lock=false', '-input=false', '-no-color'], {
+      runStep('staging: terraform plan after suspending versioning', TERRAFORM_BIN, ['plan', '-detailed-exitcode', '-lock=false', '-input=false', '-no-color'], {
         cwd: stackDir,
         env: { ...staging.env, TF_VAR_app_api_token: STAGING_TOKEN },
-        timeoutMs: 180_000,
+        kind: 'plan',
       }),
-      runCommand(process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/drift.ts', '--sandbox', '--output', world.outDir('drift')], {
+      // Plans every stack (synth, then one plan per stack).
+      runStep('npm run drift --sandbox', process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/drift.ts', '--sandbox', '--output', world.outDir('drift')], {
         cwd: PROJECT_DIR,
         env: { ...world.env, STATE_BACKEND_MIGRATED: 'true' },
-        timeoutMs: 240_000,
+        kind: 'workflow',
       }),
     ]);
     expectExit(plan, 2, 'terraform plan -detailed-exitcode after suspending versioning');
     expect(plan.output).toMatch(/aws_s3_bucket_versioning\.\S+ will be updated in-place/);
     expect(plan.output).toMatch(/"Suspended" -> "Enabled"/);
 
-    progress(`npm run drift (${drift.seconds.toFixed(1)} s, exit ${drift.code})`);
     expectExit(drift, 2, 'npm run drift');
     const lines = drift.output.split('\n');
     const drifted = lines.filter((line) => /^\S+\t\S+\t\S+\t\S*$/.test(line));
@@ -463,6 +489,7 @@ async function driftScenario(): Promise<void> {
 }
 
 async function destroyRefused(): Promise<void> {
+  scenario.requires('bootstrap', 'production deploy');
   const before = await remoteState('production');
   const destroy = await world.make('production', 'destroy', workflowVars('production', { CONFIRM: 'production', DESTROY_FLAGS: DEPLOY_FLAGS }), productionEnv());
   expect(destroy.code).not.toBe(0);
@@ -470,10 +497,10 @@ async function destroyRefused(): Promise<void> {
   expect(destroy.output).toMatch(/Terraform planned the following actions, but then encountered a problem/);
   // Terraform's own words, from the same stack directory the workflow used:
   const production = await world.session('production');
-  const plan = await runCommand(TERRAFORM_BIN, ['plan', '-destroy', '-input=false', '-lock=false', '-no-color'], {
+  const plan = await runStep('production: terraform plan -destroy', TERRAFORM_BIN, ['plan', '-destroy', '-input=false', '-lock=false', '-no-color'], {
     cwd: join(world.outDir('production'), 'stacks', 'production'),
     env: { ...production.env, TF_VAR_app_api_token: PRODUCTION_TOKEN },
-    timeoutMs: 180_000,
+    kind: 'plan',
   });
   expect(plan.code).toBe(1);
   expect(plan.output).toMatch(/Error: Instance cannot be destroyed/);

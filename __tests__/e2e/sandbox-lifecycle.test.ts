@@ -10,6 +10,7 @@ import { sandboxPaths } from '../../tooling/sandbox/paths';
 import { processMatches, readState, type SandboxState } from '../../tooling/sandbox/state-file';
 import { ensureSandboxEmulator, SANDBOX_REGION } from './harness/sandbox';
 import { progress } from './harness/progress';
+import { STEP_TIMEOUT_MS } from './harness/step';
 import { waitFor } from './harness/wait';
 
 /**
@@ -29,7 +30,8 @@ function sandbox(args: string[], extraEnv: Record<string, string> = {}) {
     cwd: PROJECT_DIR,
     env: { ...env, ...extraEnv },
     encoding: 'utf8',
-    timeout: 90_000,
+    // The CLI's own start-up bound (tooling/sandbox/lifecycle.ts) plus node's: never a short clock.
+    timeout: STEP_TIMEOUT_MS.sandbox,
   });
   progress(`sandbox ${args.join(' ')}: exit ${result.status} (${((Date.now() - begin) / 1000).toFixed(1)}s)`);
   const state = readState(paths.stateFile);

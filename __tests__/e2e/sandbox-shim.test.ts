@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { tlsOnlyPolicyDocument } from '../../lib/constructs/tls-only-policy';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
+import { STEP_TIMEOUT_MS } from './harness/step';
 
 /**
  * The shim against a real moto, through the AWS SDK: the lifecycle header, and bucket policies kept
@@ -27,7 +28,7 @@ beforeAll(async () => {
   sandbox = await startTestSandbox('shim');
   secure = await sandbox.s3(ACCOUNT, true);
   insecure = await sandbox.s3(ACCOUNT, false);
-}, 120_000);
+}, STEP_TIMEOUT_MS.sandbox);
 afterAll(() => sandbox?.stop());
 
 /** The TLS-only policy exactly as the stacks deploy it. */

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCdktfOk } from './harness/cdktf';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
+import { Scenario } from './harness/scenario';
+import { runStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { ensureTerraform, runTerraform, runTerraformOk } from './harness/terraform';
 import { s3BackendOf, withTestResources } from './harness/test-stack';
 import { makeWorkdir, removeWorkdirs } from './harness/workdir';
@@ -14,7 +16,6 @@ import { compareStamp, readDeployedStamp } from '../../tooling/bootstrap/version
 import { exportLines, sandboxClientConfig } from '../../tooling/sandbox/credentials';
 import { sandboxSessionVariables } from '../../tooling/toolkit/account-session';
 import { PROJECT_DIR } from '../../tooling/sandbox/paths';
-import { runCommand } from '../../tooling/toolkit/run-command';
 
 /**
  * The proof the sandbox owes: the synthesized state-backend stack, exactly as `SANDBOX=1 cdktf synth`
@@ -41,7 +42,7 @@ interface StateFile {
 beforeAll(async () => {
   ensureTerraform();
   sandbox = await startTestSandbox('state-backend');
-}, 120_000);
+}, STEP_TIMEOUT_MS.sandbox);
 afterAll(async () => {
   removeWorkdirs();
   await sandbox?.stop();
@@ -50,15 +51,18 @@ afterAll(async () => {
 
 describe('the state-backend stack in the sandbox', () => {
   let state: StateFile;
+  const scenario = new Scenario();
 
   it('SANDBOX=1 cdktf synth, then cdktf deploy state-backend: every resource as synthesized', async () => {
     const env = await sandbox.terraformEnv(STATE_ACCOUNT);
-    await runCdktfOk(['synth', '--output', outdir], { env, label: 'state-backend', timeoutMs: 120_000 });
-    // The figure for docs and the report comes from this progress line (and npm run bench later).
-    await runCdktfOk(['deploy', 'state-backend', '--auto-approve', '--skip-synth', '--skip-provider-lock', '--output', outdir], {
-      env,
-      label: 'state-backend',
-      timeoutMs: 240_000,
+    await scenario.step('cdktf deploy state-backend', async () => {
+      await runCdktfOk(['synth', '--output', outdir], { env, label: 'state-backend', timeoutMs: STEP_TIMEOUT_MS.synth });
+      // The figure for docs and the report comes from this progress line (and npm run bench later).
+      await runCdktfOk(['deploy', 'state-backend', '--auto-approve', '--skip-synth', '--skip-provider-lock', '--output', outdir], {
+        env,
+        label: 'state-backend',
+        timeoutMs: STEP_TIMEOUT_MS.deploy,
+      });
     });
     // Phase 1 keeps the state locally, next to the output directory.
     const stateFile = join(root, 'terraform.state-backend.tfstate');
@@ -86,11 +90,12 @@ describe('the state-backend stack in the sandbox', () => {
       // The version stamp (lib/stacks/bootstrap-version-stamp.ts).
       'aws_ssm_parameter',
     ]);
-  }, 400_000);
+  }, testBudget('synth', 'deploy'));
 
   it('the version stamp, read back: the output bootstrap_version, the SSM parameter through the tooling, and npm run doctor', async () => {
+    scenario.requires('cdktf deploy state-backend');
     const env = await sandbox.terraformEnv(STATE_ACCOUNT);
-    const output = await runTerraformOk(['output', '-raw', 'bootstrap_version'], { cwd: join(outdir, 'stacks', 'state-backend'), env, label: 'state-backend', timeoutMs: 60_000 });
+    const output = await runTerraformOk(['output', '-raw', 'bootstrap_version'], { cwd: join(outdir, 'stacks', 'state-backend'), env, label: 'state-backend', timeoutMs: STEP_TIMEOUT_MS.synth });
     expect(output.stdout.trim()).toBe(`${STATE_BACKEND_VERSION}`);
 
     const project = 'acme-platform';
@@ -117,14 +122,15 @@ describe('the state-backend stack in the sandbox', () => {
     );
     const doctorEnv: NodeJS.ProcessEnv = { ...sandbox.env, ...exported, SANDBOX_HOME: sandbox.home };
     delete doctorEnv.AWS_PROFILE;
-    const doctor = await runCommand(process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/doctor.ts', 'staging'], { cwd: PROJECT_DIR, env: doctorEnv, timeoutMs: 60_000 });
+    const doctor = await runStep('npm run doctor staging', process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/doctor.ts', 'staging'], { cwd: PROJECT_DIR, env: doctorEnv, kind: 'synth' });
     expect(doctor.output).toContain(`PASS  state role: assumed arn:aws:iam::${STATE_ACCOUNT}:role/`);
     expect(doctor.output).toContain(
       `WARN  state-backend version: cannot read the stamp with these credentials (needs ssm:GetParameter on ${stateBackendVersionParameterArn(project, 'eu-west-1', STATE_ACCOUNT)})`,
     );
-  }, 120_000);
+  }, testBudget('synth', 'synth'));
 
   it('the bucket carries the synthesized TLS-only policy, byte for byte, and the lifecycle rule', async () => {
+    scenario.requires('cdktf deploy state-backend');
     const s3 = await sandbox.s3(STATE_ACCOUNT);
     const bucket = s3BackendOf(stackJson('staging')).bucket;
     const inState = state.resources.find((resource) => resource.type === 'aws_s3_bucket_policy')!.instances[0].attributes.policy as string;
@@ -141,23 +147,25 @@ describe('the state-backend stack in the sandbox', () => {
   });
 
   it('a second plan finds no changes (exit 0 with -detailed-exitcode)', async () => {
+    scenario.requires('cdktf deploy state-backend');
     const env = await sandbox.terraformEnv(STATE_ACCOUNT);
-    const plan = await runTerraform(['plan', '-detailed-exitcode', '-input=false'], { cwd: join(outdir, 'stacks', 'state-backend'), env, label: 'state-backend', timeoutMs: 120_000 });
+    const plan = await runTerraform(['plan', '-detailed-exitcode', '-input=false'], { cwd: join(outdir, 'stacks', 'state-backend'), env, label: 'state-backend', timeoutMs: STEP_TIMEOUT_MS.plan });
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('No changes.');
-  }, 150_000);
+  }, testBudget('plan'));
 
   it.each([
     ['staging', STAGING_ACCOUNT],
     ['production', STATE_ACCOUNT],
   ])('%s: state written and read through the TLS-only bucket by its synthesized backend', async (name, account) => {
+    scenario.requires('cdktf deploy state-backend');
     const stack = stackJson(name);
     const backend = s3BackendOf(stack);
     const dir = makeWorkdir(`sandbox-${name}`, withTestResources(stack));
     const env = await sandbox.terraformEnv(account);
-    await runTerraformOk(['init', '-input=false'], { cwd: dir, env, label: name, timeoutMs: 120_000 });
-    await runTerraformOk(['apply', '-auto-approve', '-input=false'], { cwd: dir, env, label: name });
-    const reread = await runTerraformOk(['plan', '-detailed-exitcode', '-input=false'], { cwd: dir, env, label: name });
+    await runTerraformOk(['init', '-input=false'], { cwd: dir, env, label: name, timeoutMs: STEP_TIMEOUT_MS.synth });
+    await runTerraformOk(['apply', '-auto-approve', '-input=false'], { cwd: dir, env, label: name, timeoutMs: STEP_TIMEOUT_MS.deploy });
+    const reread = await runTerraformOk(['plan', '-detailed-exitcode', '-input=false'], { cwd: dir, env, label: name, timeoutMs: STEP_TIMEOUT_MS.plan });
     expect(reread.stdout).toContain('No changes.');
 
     // Read back through the stack's state role, as its backend does (production's state is encrypted
@@ -179,5 +187,5 @@ describe('the state-backend stack in the sandbox', () => {
       message: expect.stringContaining('with an explicit deny in a resource-based policy (statement DenyInsecureTransport)'),
     });
     insecure.destroy();
-  }, 200_000);
+  }, testBudget('synth', 'deploy', 'plan'));
 });

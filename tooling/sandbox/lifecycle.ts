@@ -55,10 +55,19 @@ async function stopProcesses(state: SandboxState, say: Say): Promise<void> {
   }
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
+/** How long `up` waits for a starting sandbox (the supervisor's own bound on moto is the same). */
+const STARTUP_BOUND_MS = 300_000;
+
+async function waitUntil(condition: () => boolean, timeoutMs: number, stillWaiting?: () => void): Promise<boolean> {
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  let nextReport = started + 15_000;
   while (!condition()) {
     if (Date.now() > deadline) return false;
+    if (stillWaiting && Date.now() > nextReport) {
+      stillWaiting();
+      nextReport += 15_000;
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return true;
@@ -99,7 +108,8 @@ function tail(file: string, lines = 15): string {
 async function withStartLock<T>(paths: SandboxPaths, action: () => Promise<T>): Promise<T> {
   const lock = join(paths.home, 'up.lock');
   mkdirSync(paths.home, { recursive: true });
-  const deadline = Date.now() + 120_000;
+  // Longer than a start may take, so a second `up` waits for the first instead of giving up on a slow machine.
+  const deadline = Date.now() + STARTUP_BOUND_MS + 60_000;
   for (;;) {
     try {
       writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
@@ -112,7 +122,7 @@ async function withStartLock<T>(paths: SandboxPaths, action: () => Promise<T>): 
         rmSync(lock, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new SandboxError(`another \`sandbox up\` (pid ${holder}) has held ${lock} for 2 minutes; stop it or remove the file`);
+      if (Date.now() > deadline) throw new SandboxError(`another \`sandbox up\` (pid ${holder}) has held ${lock} for ${(STARTUP_BOUND_MS + 60_000) / 60_000} minutes; stop it or remove the file`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -160,7 +170,11 @@ async function startSandbox(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Sa
   let exited: string | undefined;
   supervisor.on('exit', (code, signal) => (exited = signal ?? `exit ${code}`));
   supervisor.unref();
-  const ready = await waitUntil(() => exited !== undefined || readState(paths.stateFile)?.pid === supervisor.pid, 60_000);
+  // No short wall clock: on a loaded machine moto alone can take a minute to import. Wait while the
+  // supervisor lives (it gives up on moto itself), up to a generous bound, saying that it still waits.
+  const ready = await waitUntil(() => exited !== undefined || readState(paths.stateFile)?.pid === supervisor.pid, STARTUP_BOUND_MS, () =>
+    say(`sandbox: still starting (${((Date.now() - started) / 1000).toFixed(0)} s; log: ${paths.logFile})`),
+  );
   const state = readState(paths.stateFile);
   if (!ready || exited !== undefined || !state) {
     if (exited === undefined && supervisor.pid) {
@@ -170,9 +184,9 @@ async function startSandbox(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Sa
         /* gone */
       }
     }
-    throw new SandboxError(`the sandbox did not start (${exited ?? 'no answer within 60 s'}); its log (${paths.logFile}):\n${tail(paths.logFile)}`);
+    throw new SandboxError(`the sandbox did not start (${exited ?? `no answer within ${STARTUP_BOUND_MS / 1000} s`}); its log (${paths.logFile}):\n${tail(paths.logFile)}`);
   }
-  const probe = await callSandbox(state, 'GET', '/moto-api/').catch((error: Error) => ({ status: 0, body: error.message }));
+  const probe = await callSandbox(state, 'GET', '/moto-api/', 30_000).catch((error: Error) => ({ status: 0, body: error.message }));
   if (probe.status !== 200) {
     await stopProcesses(state, say);
     throw new SandboxError(`the sandbox started but ${state.endpoint} does not answer (${probe.status || probe.body}); log: ${paths.logFile}`);

@@ -88,10 +88,11 @@ async function main(): Promise<void> {
     stop(1);
   });
 
-  const deadline = Date.now() + 60_000;
+  // Generous: a loaded machine can take a minute to start moto; `up` waits as long (lifecycle.ts).
+  const deadline = Date.now() + 300_000;
   while (!(await answers(`${motoEndpoint}/moto-api/`))) {
     if (stopping) return;
-    if (Date.now() > deadline) throw new Error('moto did not answer within 60 s');
+    if (Date.now() > deadline) throw new Error('moto did not answer within 300 s');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 

@@ -1,10 +1,10 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCommand } from '../../../tooling/toolkit/run-command';
 import { terraformBinary } from '../../../tooling/toolkit/terraform-binary';
 import { progress } from './progress';
+import { startStep, STEP_TIMEOUT_MS, type RunningStep, type RunResult } from './step';
 
 /** The tooling's one rule (`TERRAFORM_BINARY_NAME`, e.g. `tofu`, else `terraform` from PATH). */
 export const TERRAFORM_BIN = terraformBinary(process.env);
@@ -127,29 +127,19 @@ export const LOCAL_S3_BACKEND_CONFIG = [
   'max_retries=1',
 ].map((setting) => `-backend-config=${setting}`);
 
-export interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** stdout and stderr together, for matching error messages wherever Terraform printed them. */
-  readonly output: string;
-  readonly seconds: number;
-}
+export type { RunResult };
 
 export interface RunOptions {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   /** Label for the progress line, e.g. the stack name. */
   readonly label: string;
-  /** @default 60000 */
+  /** @default STEP_TIMEOUT_MS.synth (harness/step.ts) */
   readonly timeoutMs?: number;
 }
 
 /** A running terraform process, for tests where one run holds a lock while another tries. */
-export interface RunningTerraform {
-  readonly process: ChildProcess;
-  readonly done: Promise<RunResult>;
-}
+export type RunningTerraform = RunningStep;
 
 export function startTerraform(args: readonly string[], options: RunOptions): RunningTerraform {
   // The local-server -backend-config flags are the same every time: one word keeps progress lines readable.
@@ -159,20 +149,11 @@ export function startTerraform(args: readonly string[], options: RunOptions): Ru
 }
 
 /**
- * Any long-running CLI (terraform, cdktf) through the tooling's own runner (startCommand: its own
- * process group, so a timeout also kills the provisioners and providers it started); one progress
- * line when it ends, and a timeout fails the test.
+ * Any long-running CLI (terraform, cdktf) as a named, bounded step (harness/step.ts, on the tooling's
+ * runner): "<label>: <command>" names it in the progress line and in the timeout error.
  */
 export function startProcess(bin: string, args: readonly string[], command: string, options: RunOptions): RunningTerraform {
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  // No signal forwarding: a test runs many at once, and jest ends them through the process groups.
-  const running = startCommand(bin, args, { cwd: options.cwd, env: options.env, timeoutMs, forwardSignals: false });
-  const done = running.done.then(({ code, stdout, stderr, timedOut, seconds }) => {
-    progress(`${options.label}: ${command} (${seconds.toFixed(1)}s, ${timedOut ? `KILLED after ${timeoutMs} ms` : `exit ${code}`})`);
-    if (timedOut) throw new Error(`${command} in ${options.cwd} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`);
-    return { code, stdout, stderr, output: `${stdout}\n${stderr}`, seconds };
-  });
-  return { process: running.process, done };
+  return startStep(`${options.label}: ${command}`, bin, args, { cwd: options.cwd, env: options.env, timeoutMs: options.timeoutMs ?? STEP_TIMEOUT_MS.synth });
 }
 
 export function runTerraform(args: readonly string[], options: RunOptions): Promise<RunResult> {

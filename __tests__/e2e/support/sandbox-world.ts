@@ -1,11 +1,11 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { runCommand, type CommandResult } from '../../../tooling/toolkit/run-command';
+import type { RunResult } from '../harness/step';
 import { accountSession, resolveTarget, type AccountSession, type Target } from '../../../tooling/toolkit/account-session';
 import { PROJECT_DIR } from '../../../tooling/sandbox/paths';
 import type { SandboxState } from '../../../tooling/sandbox/state-file';
-import { progress } from '../harness/progress';
+import { runStep } from '../harness/step';
 import { startTestSandbox, type TestSandbox } from '../harness/sandbox';
 import { terraformEnv } from '../harness/terraform';
 import { WorkflowSandbox } from '../../support/workflow-sandbox';
@@ -73,12 +73,10 @@ export class SandboxWorld {
   }
 
   /** `make -C workflows/<stack> <goal>` as a user runs it, acting in the stack's account. */
-  async make(stack: 'staging' | 'production', goal: string, vars: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 240_000): Promise<CommandResult> {
+  async make(stack: 'staging' | 'production', goal: string, vars: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
     const session = await this.session(stack);
     const args = ['-C', join(PROJECT_DIR, 'workflows', stack), goal, ...Object.entries(vars).map(([key, value]) => `${key}=${value}`)];
-    const result = await runCommand('make', args, { cwd: PROJECT_DIR, env: { ...session.env, ...extraEnv }, timeoutMs });
-    progress(`${stack}: make ${goal} (${result.seconds.toFixed(1)} s, exit ${result.code})`);
-    return result;
+    return runStep(`${stack}: make ${goal}`, 'make', args, { cwd: PROJECT_DIR, env: { ...session.env, ...extraEnv }, kind: 'deploy' });
   }
 
   /** A 0600 secrets.env for the staging workflow. */
