@@ -14,7 +14,11 @@ import { parseBoolean } from '../../lib/settings/blueprint';
 export class UsageError extends UserError {
   readonly exitCode = 2;
   constructor(readonly problems: readonly string[], usage: string) {
-    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} with the command line; nothing was done:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n${usage}`);
+    super(
+      problems.length === 1
+        ? `${problems[0]}; nothing was done\n${usage}`
+        : `${problems.length} problems with the command line; nothing was done:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n${usage}`,
+    );
   }
 }
 
@@ -75,7 +79,7 @@ export function parseArgs(spec: CommandSpec, args: readonly string[], envValues:
         else directories[name] = value;
       }
     } else if (arg.startsWith('-')) {
-      problems.push(`unknown option "${arg}": the options are ${Object.keys(spec.options).join(', ') || 'none'}`);
+      problems.push(`unknown argument "${arg}": the options are ${Object.keys(spec.options).join(', ') || 'none'}`);
     } else {
       positionals.push(arg);
     }
