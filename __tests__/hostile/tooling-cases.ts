@@ -8,8 +8,8 @@ import { join } from 'node:path';
  * the message must say, and what it was before this pass (`before`): the kind of failure a case
  * showed on commit ce854d1, or 'clear' when it was already refused clearly.
  */
-export type ToolingArea = 'sandbox CLI' | 'bootstrap' | 'drift' | 'sandbox:deploy/state' | 'doctor' | 'workflows/dev --sandbox';
-export const TOOLING_AREAS: readonly ToolingArea[] = ['sandbox CLI', 'bootstrap', 'drift', 'sandbox:deploy/state', 'doctor', 'workflows/dev --sandbox'];
+export type ToolingArea = 'sandbox CLI' | 'bootstrap' | 'drift' | 'sandbox:deploy/state' | 'doctor CLI' | 'workflows/dev --sandbox';
+export const TOOLING_AREAS: readonly ToolingArea[] = ['sandbox CLI', 'bootstrap', 'drift', 'sandbox:deploy/state', 'doctor CLI', 'workflows/dev --sandbox'];
 
 /** How a case went before the fix: refused clearly, or the class of failure. */
 export type Before = 'clear' | 'silent' | 'crash' | 'hang' | 'loss' | 'unclear' | 'injection';
@@ -218,10 +218,10 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   { id: 'stack-deploy-auto-approve', area: 'sandbox:deploy/state', run: stack('deploy', 'staging', '--auto-approve=false'), code: 2, says: ['unknown argument "--auto-approve=false"'], before: 'silent' },
 
   // --- doctor
-  { id: 'doctor-unknown-option', area: 'doctor', run: doctor('--sandbox'), code: 2, says: ['unknown argument "--sandbox"', 'usage: npm run doctor'], before: 'unclear' },
-  { id: 'doctor-verbose', area: 'doctor', run: doctor('-v'), code: 2, says: ['unknown argument "-v"'], before: 'unclear' },
-  { id: 'doctor-stack-typo', area: 'doctor', run: doctor('stagign'), code: 2, says: ['unknown stack "stagign": choose from'], before: 'clear' },
-  { id: 'doctor-output', area: 'doctor', run: doctor('--output', 'x'), code: 2, says: ['unknown argument "--output"'], before: 'unclear' },
+  { id: 'doctor-unknown-option', area: 'doctor CLI', run: doctor('--sandbox'), code: 2, says: ['unknown argument "--sandbox"', 'usage: npm run doctor'], before: 'unclear' },
+  { id: 'doctor-verbose', area: 'doctor CLI', run: doctor('-v'), code: 2, says: ['unknown argument "-v"'], before: 'unclear' },
+  { id: 'doctor-stack-typo', area: 'doctor CLI', run: doctor('stagign'), code: 2, says: ['unknown stack "stagign": choose from'], before: 'clear' },
+  { id: 'doctor-output', area: 'doctor CLI', run: doctor('--output', 'x'), code: 2, says: ['unknown argument "--output"'], before: 'unclear' },
 
   // --- workflows/dev --sandbox
   { id: 'dev-deploy-sandbox-not-first', area: 'workflows/dev --sandbox', run: dev('deploy.sh', '--auto-approve', '--sandbox'), env: { TF_VAR_app_api_token: 'x' }, code: 2, says: ['"--sandbox" is only understood as the first argument', NOTHING_DONE], before: 'silent' },
@@ -231,3 +231,28 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   { id: 'dev-destroy-sandbox-value', area: 'workflows/dev --sandbox', run: dev('destroy.sh', '--sandbox=yes'), env: { TF_VAR_app_api_token: 'x' }, code: 2, says: ['"--sandbox=yes" is only understood'], before: 'silent' },
   { id: 'dev-deploy-sandbox-not-running', area: 'workflows/dev --sandbox', run: dev('deploy.sh', '--sandbox'), code: 1, says: ['dev: --sandbox needs the local sandbox running: npm run sandbox -- up'], before: 'clear' },
 ];
+
+/** The cases that need a running sandbox: __tests__/e2e/hostile-tooling.test.ts, one test each. */
+export const E2E_TOOLING_CASES: readonly { readonly id: string; readonly area: ToolingArea; readonly before: Before }[] = [
+  { id: 'bootstrap-sandbox-adopts-root-state', area: 'bootstrap', before: 'loss' },
+  { id: 'bootstrap-twice', area: 'bootstrap', before: 'unclear' },
+  { id: 'bootstrap-empty-state', area: 'bootstrap', before: 'unclear' },
+  { id: 'sandbox-credentials-through-npm', area: 'sandbox CLI', before: 'injection' },
+  { id: 'sandbox-down-copied-home-live', area: 'sandbox CLI', before: 'loss' },
+  { id: 'sandbox-status-damaged-state', area: 'sandbox CLI', before: 'loss' },
+];
+
+/** The rows of docs/hostile-input.md's tooling tables: after this pass (every case refused clearly) and before it. */
+export function toolingTableRows(): { after: string[]; before: string[] } {
+  const all = [...TOOLING_CASES.map(({ id, area, before }) => ({ id, area, before })), ...E2E_TOOLING_CASES];
+  const of = (area?: ToolingArea) => all.filter((c) => area === undefined || c.area === area);
+  const label = (area?: ToolingArea) => area ?? '**all tooling**';
+  const count = (area: ToolingArea | undefined, before: Before) => of(area).filter((c) => c.before === before).length;
+  const rows = [...TOOLING_AREAS.map((area) => area as ToolingArea | undefined), undefined];
+  return {
+    after: rows.map((area) => `| ${label(area)} | ${of(area).length} | ${of(area).length} | 0 | 0 | 0 | 0 |`),
+    before: rows.map(
+      (area) => `| ${label(area)} | ${of(area).length} | ${count(area, 'clear')} | ${count(area, 'silent')} | ${count(area, 'crash')} | ${count(area, 'hang')} | ${count(area, 'loss')} | ${count(area, 'injection')} | ${count(area, 'unclear')} |`,
+    ),
+  };
+}
