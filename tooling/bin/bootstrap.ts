@@ -1,4 +1,5 @@
 import { runCli } from '../toolkit/run-cli';
+import { parseArgs } from '../toolkit/cli-args';
 import { sandboxFromEnv } from '../toolkit/sandbox-flag';
 import { runBootstrap } from '../bootstrap/run-bootstrap';
 import { appDefinition } from '../../environments';
@@ -14,21 +15,13 @@ docs/bootstrap.md`;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(args: string[]): Promise<number> {
-  let sandbox = sandboxFromEnv(process.env);
-  let outDir: string | undefined;
-  const rest = args.filter((arg) => arg !== '--');
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (arg === '--sandbox') sandbox = true;
-    else if (arg === '--output' && rest[i + 1]) outDir = rest[++i];
-    else if (arg === '--help' || arg === '-h') {
-      say(USAGE);
-      return 0;
-    } else {
-      say(`bootstrap: unknown argument "${arg}"\n${USAGE}`);
-      return 2;
-    }
+  const parsed = parseArgs({ usage: USAGE, options: { '--sandbox': { kind: 'flag' }, '--output': { kind: 'directory' } }, positionals: { name: 'argument', min: 0, max: 0 } }, args);
+  if (parsed.help) {
+    say(USAGE);
+    return 0;
   }
+  const sandbox = parsed.flags.has('--sandbox') || sandboxFromEnv(process.env);
+  const outDir = parsed.directories['--output'];
   const started = Date.now();
   const result = await runBootstrap({ appDefinition, sandbox, outDir, say });
   say(

@@ -4,6 +4,7 @@ import { formatReport } from '../doctor/report';
 import { runDoctor } from '../doctor/run-doctor';
 import { allTargets, selectTargets } from '../doctor/targets';
 import { runCli } from '../toolkit/run-cli';
+import { parseArgs } from '../toolkit/cli-args';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
 
 /**
@@ -11,7 +12,15 @@ import { loadSettingSources } from '../../lib/settings/setting-sources';
  * state bucket, lock table and held locks. Exit code 0 when everything passes, 1 on any failure,
  * 2 when the command line or the definitions are wrong.
  */
-async function main(names: string[]): Promise<number> {
+const USAGE = `usage: npm run doctor [-- STACK...]   read-only preflight (Terraform binary, credentials, state bucket, lock table, held locks)`;
+
+async function main(args: string[]): Promise<number> {
+  const parsed = parseArgs({ usage: USAGE, options: {}, positionals: { name: 'stack', min: 0, max: 100 } }, args);
+  if (parsed.help) {
+    process.stderr.write(`${USAGE}\n`);
+    return 0;
+  }
+  const names = [...new Set(parsed.positionals)];
   // Definition problems and unknown stacks (UserError) read exactly as synth prints them: exit 2.
   const targets = selectTargets(allTargets(appDefinition, loadSettingSources(join(__dirname, '..', '..'), process.env)), names);
   const report = await runDoctor(targets, process.env);

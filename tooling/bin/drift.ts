@@ -1,4 +1,5 @@
 import { runCli } from '../toolkit/run-cli';
+import { parseArgs, UsageError } from '../toolkit/cli-args';
 import { sandboxFromEnv } from '../toolkit/sandbox-flag';
 import { runDrift } from '../drift/run-drift';
 
@@ -13,24 +14,20 @@ not be checked.
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(args: string[]): Promise<number> {
-  let sandbox = sandboxFromEnv(process.env);
-  let outDir: string | undefined;
-  let skipSynth = false;
-  const stacks: string[] = [];
-  const rest = args.filter((arg) => arg !== '--');
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (arg === '--sandbox') sandbox = true;
-    else if (arg === '--skip-synth') skipSynth = true;
-    else if (arg === '--output' && rest[i + 1]) outDir = rest[++i];
-    else if (arg === '--help' || arg === '-h') {
-      say(USAGE);
-      return 0;
-    } else if (arg.startsWith('-')) {
-      say(`drift: unknown option "${arg}"\n${USAGE}`);
-      return 2;
-    } else stacks.push(arg);
+  const parsed = parseArgs(
+    { usage: USAGE, options: { '--sandbox': { kind: 'flag' }, '--skip-synth': { kind: 'flag' }, '--output': { kind: 'directory' } }, positionals: { name: 'stack', min: 0, max: 100 } },
+    args,
+  );
+  if (parsed.help) {
+    say(USAGE);
+    return 0;
   }
+  const sandbox = parsed.flags.has('--sandbox') || sandboxFromEnv(process.env);
+  const skipSynth = parsed.flags.has('--skip-synth');
+  const outDir = parsed.directories['--output'];
+  const stacks = [...parsed.positionals];
+  const repeated = stacks.filter((stack, index) => stacks.indexOf(stack) !== index);
+  if (repeated.length > 0) throw new UsageError([`stack ${repeated.map((s) => JSON.stringify(s)).join(', ')} is named twice`], USAGE);
   const results = await runDrift({ sandbox, stacks, outDir, skipSynth, say });
   for (const result of results) {
     if (result.status === 'drifted') for (const resource of result.resources) process.stdout.write(`${result.stack}\t${resource.address}\t${resource.action}\t${resource.attributes.join(",")}\n`);

@@ -7,6 +7,7 @@
  * output directory (.sandbox/run/cdktf.out), discarded with the sandbox.
  */
 import { runCli } from '../toolkit/run-cli';
+import { parseArgs, UsageError } from '../toolkit/cli-args';
 import { S3Client, HeadObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -25,14 +26,19 @@ import { appDefinition } from '../../environments';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-async function main([command, stack, ...extra]: string[]): Promise<number> {
+async function main([command, ...args]: string[]): Promise<number> {
   const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
   const definitions = definedStacks(resolved);
-  const definition = definitions.find((candidate) => candidate.name === stack);
-  if ((command !== 'deploy' && command !== 'state') || !definition) {
-    say(`usage: npm run sandbox:deploy -- <stack> | npm run sandbox:state -- <stack>   (stacks: ${definitions.map((d) => d.name).join(', ')})`);
-    return 2;
+  const usage = `usage: npm run sandbox:deploy -- <stack> | npm run sandbox:state -- <stack>   (stacks: ${definitions.map((d) => d.name).join(', ')})`;
+  if (command !== 'deploy' && command !== 'state') throw new UsageError([`unknown command ${JSON.stringify(command ?? '')}: deploy or state`], usage);
+  // One stack and nothing else: the sandbox decides the output directory and the cdktf flags.
+  const parsed = parseArgs({ usage, options: {}, positionals: { name: 'stack', min: 1, max: 1, allowed: definitions.map((d) => d.name) } }, args);
+  if (parsed.help) {
+    say(usage);
+    return 0;
   }
+  const stack = parsed.positionals[0];
+  const definition = definitions.find((candidate) => candidate.name === stack)!;
   const target = await resolveTarget({ sandbox: true }, process.env);
   const session = await accountSession(target, definition.allowedAccountIds[0], definition.region, process.env, definition.name);
   const env = { ...session.env, STATE_BACKEND_MIGRATED: process.env.STATE_BACKEND_MIGRATED ?? 'true' };
@@ -45,7 +51,7 @@ async function main([command, stack, ...extra]: string[]): Promise<number> {
     const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env, timeoutMs: 300_000 });
     if (synth.code !== 0) throw new BootstrapError(`cdktf synth failed (exit ${synth.code}):\n${outputTail(synth.output)}`);
     const secrets = secretVariables(readSynthesizedStack(stack, stackDir), process.env, 'sandbox-throw-away-token');
-    const args = ['deploy', stack, '--skip-synth', '--auto-approve', '--skip-provider-lock', '--output', target.outDir, ...extra];
+    const args = ['deploy', stack, '--skip-synth', '--auto-approve', '--skip-provider-lock', '--output', target.outDir];
     const child = spawn(CDKTF_BIN, args, { cwd: PROJECT_DIR, env: { ...env, ...secrets }, stdio: 'inherit' });
     return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
   }

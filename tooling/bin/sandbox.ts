@@ -6,6 +6,8 @@ import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { runCli } from '../toolkit/run-cli';
 import { sandboxSessionVariables } from '../toolkit/account-session';
+import { directoryFromEnv, integerFromEnv, parseArgs, UsageError, type CommandSpec, type EnvValue } from '../toolkit/cli-args';
+import { writeCredentialsFile } from '../sandbox/credentials';
 
 const USAGE = `usage: npm run sandbox -- <command>
   up                     start the local AWS sandbox (moto behind the shim; installs moto first if missing)
@@ -13,8 +15,9 @@ const USAGE = `usage: npm run sandbox -- <command>
   status                 is it running? (exit 0 yes, 1 no); IAM enforcement's counts, unmapped requests by name
   reset                  delete every resource in every account; keep it running
   install                install the emulator only (tooling/sandbox/install-emulator.sh)
-  credentials <env|id>   print export lines acting in that environment's account, e.g.
-                           eval "$(npm run -s sandbox -- credentials staging)"
+  credentials <env|id>   write the export lines acting in that environment's account to a file
+                         in the sandbox's run directory (also printed); take them with
+                           npm run sandbox -- credentials staging && . .sandbox/run/credentials/staging.sh
 Environment: SANDBOX_PORT (HTTPS port, default a free one), SANDBOX_HOME (default .sandbox/),
 SANDBOX_EMULATOR=auto|path|debian (where moto comes from); SANDBOX_IAM=off (bench only: no IAM
 enforcement). docs/sandbox.md`;
@@ -33,9 +36,28 @@ function accountOf(target: string): { accountId: string; region: string } {
   return { accountId: found.allowedAccountIds[0], region: found.region };
 }
 
+const COMMANDS = ['up', 'down', 'status', 'reset', 'install', 'credentials', 'help'] as const;
+
+/** Each command's arguments: none, except credentials' one name. */
+function specOf(command: string): CommandSpec {
+  const none = { name: 'argument', min: 0, max: 0 };
+  return { usage: USAGE, options: {}, positionals: command === 'credentials' ? { name: 'environment name or account ID', min: 1, max: 1 } : none };
+}
+
 async function main(args: string[]): Promise<number> {
   // runCli silences the SDK's Node-version notice, which would end up in `eval "$(... credentials ...)"`.
   const [command, ...rest] = args;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    say(USAGE);
+    return 0;
+  }
+  // Every environment problem with every argument problem, before anything is touched.
+  const envValues: EnvValue<unknown>[] = [directoryFromEnv(process.env, 'SANDBOX_HOME')];
+  if (command === 'up') envValues.push(integerFromEnv(process.env, 'SANDBOX_PORT', { min: 1, max: 65535 }, 'unset it to let the sandbox choose a free port'));
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError([`unknown command ${JSON.stringify(command)}: choose from ${COMMANDS.join(', ')}`, ...envValues.flatMap((v) => (v.ok ? [] : [v.problem]))], USAGE);
+  }
+  parseArgs(specOf(command), rest, envValues);
   switch (command) {
     case 'up': {
       const state = await sandboxUp(process.env, say);
@@ -52,7 +74,8 @@ async function main(args: string[]): Promise<number> {
     case 'status': {
       const status = await sandboxStatus(sandboxPaths());
       if (!status.running) {
-        say(`sandbox: not running${status.staleRemoved ? ' (removed a stale state file)' : ''}`);
+        if (status.notOurs) say(`sandbox: ${status.notOurs}`);
+        say(`sandbox: not running${status.staleRemoved ? ' (removed a stale state file)' : ''}${status.orphansStopped ? `; stopped ${status.orphansStopped} leftover process(es) of it, found by their marker` : ''}`);
         return 1;
       }
       const { state } = status;
@@ -73,18 +96,19 @@ async function main(args: string[]): Promise<number> {
       return 0;
     }
     case 'credentials': {
-      if (rest.length !== 1) throw new SandboxError('credentials needs one environment name or account ID, e.g. `npm run -s sandbox -- credentials staging`');
       const { accountId, region } = accountOf(rest[0]);
       const status = await sandboxStatus(sandboxPaths());
       if (!status.running) throw new SandboxError('the sandbox is not running: start it with `npm run sandbox -- up`');
       const credentials = await sandboxCredentials(status.state, accountId, region);
       const variables = sandboxSessionVariables({ state: status.state, home: sandboxPaths().home }, credentials, region);
-      process.stdout.write(`${exportLines(accountId, variables).join('\n')}\n`);
+      const lines = exportLines(accountId, variables);
+      const file = writeCredentialsFile(sandboxPaths(), rest[0], lines);
+      say(`sandbox: credentials for account ${accountId} written to ${file}; take them into this shell with: . ${file}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
       return 0;
     }
     default:
-      say(USAGE);
-      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+      throw new UsageError([`unknown command ${JSON.stringify(command)}`], USAGE);
   }
 }
 

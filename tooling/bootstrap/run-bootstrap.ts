@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { AppDefinition } from '../../lib/app/build-app';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
-import { PROJECT_DIR } from '../sandbox/paths';
+import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
+import { assertStateBelongs, emptyStateProblem, takeBootstrapLock, untaintLocalState } from './recovery';
 import { accountSession, resolveTarget, type AccountSession, type Target } from '../toolkit/account-session';
 import { BootstrapError } from '../toolkit/errors';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
@@ -78,6 +79,21 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   );
   const where = layout!;
   const account = session!;
+  assertStateBelongs(target!, where.localStateFile, sandboxPaths(env).home);
+  const releaseLock = takeBootstrapLock(where.localStateFile, say);
+  try {
+    return await resumeBootstrap();
+  } finally {
+    releaseLock();
+  }
+
+  async function resumeBootstrap(): Promise<BootstrapResult> {
+  const empty = emptyStateProblem(where.localStateFile);
+  if (empty) throw new BootstrapError(empty);
+  const untainted = untaintLocalState(where.localStateFile);
+  if (untainted.length > 0) {
+    say(`bootstrap: ${untainted.join(', ')} ${untainted.length === 1 ? 'was' : 'were'} left tainted by an interrupted run; untainted (kept the previous state as ${where.localStateFile}.tainted-backup) so the rerun keeps ${untainted.length === 1 ? 'it' : 'them'} instead of replacing`);
+  }
   const stateUri = `s3://${where.bucket}/${where.key}`;
   const position = await step('inspect', () => inspectPosition(account.clientConfig, where), (found) =>
     [
@@ -187,4 +203,5 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     skip('retire the local state', 'no local state file left');
   }
   return { startedFrom, steps: reporter.steps, stateUri, state: verified, backupFile, layout: where, versionStamp: versionStamp ?? (await readStamp()) };
+  }
 }

@@ -1,5 +1,8 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { clientConfig, type AwsCredentialIdentity, type ClientConfig } from '../toolkit/aws-clients';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SandboxPaths } from './paths';
 import type { SandboxState } from './state-file';
 
 /**
@@ -48,4 +51,21 @@ export async function sandboxCredentials(state: SandboxState, accountId: string,
 export function exportLines(accountId: string, variables: Readonly<Record<string, string>>): string[] {
   const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
   return [`# sandbox credentials for account ${accountId}`, 'unset AWS_PROFILE', ...Object.entries(variables).map(([name, value]) => `export ${name}=${quote(value)}`)];
+}
+
+/**
+ * Writes the export lines to `<run>/credentials/<name>.sh` (mode 0600, discarded with the sandbox):
+ * the documented way to take them is to source this file, which holds nothing but comments and
+ * exports whatever npm prints around the command (`eval "$(npm run ...)"` would run npm's banner).
+ * `name` is an environment name or account ID the caller has already checked.
+ */
+export function writeCredentialsFile(paths: SandboxPaths, name: string, lines: readonly string[]): string {
+  if (!/^[a-z0-9][a-z0-9-]*$/i.test(name)) throw new Error(`not a file name: ${JSON.stringify(name)}`);
+  const dir = join(paths.runDir, 'credentials');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, `${name}.sh`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${lines.join('\n')}\n`, { mode: 0o600 });
+  renameSync(tmp, file);
+  return file;
 }

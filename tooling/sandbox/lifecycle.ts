@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -8,13 +8,24 @@ import { ensureEmulator } from './emulator';
 import { PROJECT_DIR, sandboxPaths, type SandboxPaths } from './paths';
 import type { IamStatus } from './iam/enforcement';
 import { processMatches, readState, removeState, SUPERVISOR_MARKER, type SandboxState } from './state-file';
+import { claimRunDir, notOursError, OWNER_VARIABLE, ownedProcesses, processOwnedBy, removeOwnedRunDir, runDirOwner } from './ownership';
+import { waitForLock } from '../toolkit/process-lock';
+import { integerFromEnv } from '../toolkit/cli-args';
 
 /** A problem with the sandbox the user can fix; the CLI prints the message without a stack trace. */
 export class SandboxError extends UserError {}
 
 export type SandboxStatus =
   | { readonly running: true; readonly state: SandboxState }
-  | { readonly running: false; /** A state file was left by a sandbox that is gone; it was removed. */ readonly staleRemoved: boolean };
+  | {
+      readonly running: false;
+      /** A state file was left by a sandbox that is gone; it was removed. */
+      readonly staleRemoved: boolean;
+      /** Processes of this sandbox found by their marker (the state file was damaged or stale) and stopped. */
+      readonly orphansStopped?: number;
+      /** Why this home's run directory is not the sandbox's (an unrelated folder, or a copy): nothing was touched. */
+      readonly notOurs?: string;
+    };
 
 type Say = (line: string) => void;
 
@@ -39,24 +50,45 @@ function motoAlive(state: SandboxState): boolean {
   return processMatches(state.motoPid, port ? `${port}` : 'moto') && processMatches(state.motoPid, 'moto');
 }
 
+/** The recorded supervisor is alive and (when the sandbox has an identity) is this sandbox's. */
+function supervisorAlive(state: SandboxState, ownerId: string): boolean {
+  return processMatches(state.pid, SUPERVISOR_MARKER) && (ownerId === '' || processOwnedBy(state.pid, ownerId));
+}
+
 /** Stops whatever a (possibly half-dead) sandbox left running, by the pids it recorded. */
-async function stopProcesses(state: SandboxState, say: Say): Promise<void> {
-  if (processMatches(state.pid, SUPERVISOR_MARKER)) {
+async function stopProcesses(state: SandboxState, ownerId: string, say: Say): Promise<void> {
+  if (supervisorAlive(state, ownerId)) {
     process.kill(state.pid, 'SIGTERM');
-    if (!(await waitUntil(() => !processMatches(state.pid, SUPERVISOR_MARKER), 10_000))) {
+    if (!(await waitUntil(() => !supervisorAlive(state, ownerId), 10_000))) {
       say(`sandbox: supervisor ${state.pid} ignored SIGTERM; killing it`);
       process.kill(state.pid, 'SIGKILL');
     }
   }
   // The supervisor stops moto itself; this covers a supervisor that was killed without that chance.
-  if (motoAlive(state)) {
+  const motoOurs = () => motoAlive(state) && (ownerId === '' || processOwnedBy(state.motoPid, ownerId));
+  if (motoOurs()) {
     process.kill(state.motoPid, 'SIGTERM');
-    if (!(await waitUntil(() => !motoAlive(state), 5000))) process.kill(state.motoPid, 'SIGKILL');
+    if (!(await waitUntil(() => !motoOurs(), 5000))) process.kill(state.motoPid, 'SIGKILL');
   }
 }
 
 /** How long `up` waits for a starting sandbox (the supervisor's own bound on moto is the same). */
 const STARTUP_BOUND_MS = 300_000;
+
+/** Stops every process carrying this sandbox's identity: what a damaged state file no longer names. */
+async function stopOwnedProcesses(ownerId: string): Promise<number> {
+  const pids = ownedProcesses(ownerId);
+  const signal = (pid: number, name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      /* gone */
+    }
+  };
+  for (const pid of pids) signal(pid, 'SIGTERM');
+  if (!(await waitUntil(() => pids.every((pid) => !processOwnedBy(pid, ownerId)), 10_000))) for (const pid of pids) if (processOwnedBy(pid, ownerId)) signal(pid, 'SIGKILL');
+  return pids.length;
+}
 
 async function waitUntil(condition: () => boolean, timeoutMs: number, stillWaiting?: () => void): Promise<boolean> {
   const started = Date.now();
@@ -75,16 +107,17 @@ async function waitUntil(condition: () => boolean, timeoutMs: number, stillWaiti
 
 /** Whether the recorded sandbox is running; a stale state file (and any orphaned moto) is cleaned up. */
 export async function sandboxStatus(paths: SandboxPaths = sandboxPaths()): Promise<SandboxStatus> {
+  const owner = runDirOwner(paths);
+  if (owner.kind === 'none') return { running: false, staleRemoved: false };
+  if (owner.kind !== 'ours') return { running: false, staleRemoved: false, notOurs: notOursError(paths, owner, 'the sandbox').message };
   const state = readState(paths.stateFile);
-  if (!state) {
-    const leftover = existsSync(paths.stateFile);
-    if (leftover) removeState(paths.stateFile);
-    return { running: false, staleRemoved: leftover };
-  }
-  if (processMatches(state.pid, SUPERVISOR_MARKER)) return { running: true, state };
-  await stopProcesses(state, () => undefined);
-  removeState(paths.stateFile);
-  return { running: false, staleRemoved: true };
+  if (state && supervisorAlive(state, owner.id)) return { running: true, state };
+  const leftover = existsSync(paths.stateFile);
+  if (state) await stopProcesses(state, owner.id, () => undefined);
+  // A damaged (or stale) state file names nothing: find this sandbox's processes by their marker.
+  const orphansStopped = await stopOwnedProcesses(owner.id);
+  if (leftover) removeState(paths.stateFile);
+  return { running: false, staleRemoved: leftover, orphansStopped };
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -105,31 +138,19 @@ function tail(file: string, lines = 15): string {
  * test files) start one sandbox, not two that overwrite each other's state file. A lock whose holder
  * is gone is taken over.
  */
-async function withStartLock<T>(paths: SandboxPaths, action: () => Promise<T>): Promise<T> {
-  const lock = join(paths.home, 'up.lock');
-  mkdirSync(paths.home, { recursive: true });
+async function withStartLock<T>(paths: SandboxPaths, say: Say, action: () => Promise<T>, timeoutMs = STARTUP_BOUND_MS + 60_000): Promise<T> {
   // Longer than a start may take, so a second `up` waits for the first instead of giving up on a slow machine.
-  const deadline = Date.now() + STARTUP_BOUND_MS + 60_000;
-  for (;;) {
-    try {
-      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lock, 'utf8').trim());
-      // Alive is enough: the lock lives for seconds, far too short for its pid to be recycled.
-      if (!Number.isInteger(holder) || !processMatches(holder, '')) {
-        rmSync(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new SandboxError(`another \`sandbox up\` (pid ${holder}) has held ${lock} for ${(STARTUP_BOUND_MS + 60_000) / 60_000} minutes; stop it or remove the file`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const lock = join(paths.home, 'up.lock');
+  // The holder is recorded with its start time: a pid recycled by an unrelated process is stale.
+  const release = await waitForLock(lock, {
+    timeoutMs,
+    say: (line) => say(`sandbox: ${line}`),
+    onTimeout: (holder) => new SandboxError(`another \`sandbox up\` (pid ${holder.pid}) has held ${lock} for ${Math.round(timeoutMs / 1000)} s; stop that process (kill ${holder.pid}) or, if it is not a sandbox up, remove the file`),
+  });
   try {
     return await action();
   } finally {
-    rmSync(lock, { force: true });
+    release();
   }
 }
 
@@ -139,7 +160,7 @@ async function withStartLock<T>(paths: SandboxPaths, action: () => Promise<T>): 
  */
 export async function sandboxUp(env: NodeJS.ProcessEnv = process.env, say: Say = () => undefined): Promise<SandboxState> {
   const paths = sandboxPaths(env);
-  return withStartLock(paths, () => startSandbox(paths, env, say));
+  return withStartLock(paths, say, () => startSandbox(paths, env, say));
 }
 
 async function startSandbox(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Say): Promise<SandboxState> {
@@ -148,21 +169,24 @@ async function startSandbox(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Sa
     say(`sandbox: already running (pid ${status.state.pid})`);
     return status.state;
   }
+  if (status.notOurs) throw new SandboxError(status.notOurs);
   if (status.staleRemoved) say('sandbox: removed a stale state file (its processes were gone)');
-  if (env.SANDBOX_PORT !== undefined && env.SANDBOX_PORT !== '') {
-    const port = Number(env.SANDBOX_PORT);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SandboxError(`SANDBOX_PORT=${env.SANDBOX_PORT} is not a port number (1-65535); unset it to let the sandbox choose a free port`);
-    if (!(await portFree(port))) throw new SandboxError(`SANDBOX_PORT=${port}: port ${port} on 127.0.0.1 is in use; pick another or unset SANDBOX_PORT to let the sandbox choose a free one`);
+  if (status.orphansStopped) say(`sandbox: stopped ${status.orphansStopped} leftover process(es) of the previous sandbox, found by their marker`);
+  const requested = integerFromEnv(env, 'SANDBOX_PORT', { min: 1, max: 65535 }, 'unset it to let the sandbox choose a free port');
+  if (!requested.ok) throw new SandboxError(requested.problem);
+  if (requested.value !== undefined && !(await portFree(requested.value))) {
+    throw new SandboxError(`SANDBOX_PORT=${requested.value}: port ${requested.value} on 127.0.0.1 is in use; pick another or unset SANDBOX_PORT to let the sandbox choose a free one`);
   }
   const emulator = ensureEmulator(paths, env);
-  // A fresh run directory: the sandbox's data is discarded with it.
-  rmSync(paths.runDir, { recursive: true, force: true });
-  mkdirSync(paths.runDir, { recursive: true });
+  // A fresh run directory: the sandbox's data is discarded with it (only ever a run directory it marked).
+  removeOwnedRunDir(paths, '`sandbox up`');
+  const ownerId = claimRunDir(paths);
   const logFd = openSync(paths.logFile, 'a');
   const started = Date.now();
-  const supervisor = spawn(process.execPath, ['--require', 'tsx/cjs', join(PROJECT_DIR, 'tooling', 'sandbox', 'supervisor.ts'), SUPERVISOR_MARKER], {
+  const supervisor = spawn(process.execPath, ['--require', 'tsx/cjs', join(PROJECT_DIR, 'tooling', 'sandbox', 'supervisor.ts'), SUPERVISOR_MARKER, ownerId], {
     cwd: PROJECT_DIR,
-    env: { ...env, SANDBOX_HOME: paths.home },
+    // The identity travels in the environment, so moto (started by the supervisor) carries it too.
+    env: { ...env, SANDBOX_HOME: paths.home, SANDBOX_PORT: requested.value === undefined ? '' : `${requested.value}`, [OWNER_VARIABLE]: ownerId },
     detached: true,
     stdio: ['ignore', logFd, logFd],
   });
@@ -188,7 +212,7 @@ async function startSandbox(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Sa
   }
   const probe = await callSandbox(state, 'GET', '/moto-api/', 30_000).catch((error: Error) => ({ status: 0, body: error.message }));
   if (probe.status !== 200) {
-    await stopProcesses(state, say);
+    await stopProcesses(state, ownerId, say);
     throw new SandboxError(`the sandbox started but ${state.endpoint} does not answer (${probe.status || probe.body}); log: ${paths.logFile}`);
   }
   say(`sandbox: moto ${emulator.version} (${emulator.source}) up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -198,13 +222,19 @@ async function startSandbox(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Sa
 /** Stops the sandbox by its recorded pids and discards its data. Returns false when none was running. */
 export async function sandboxDown(env: NodeJS.ProcessEnv = process.env, say: Say = () => undefined): Promise<boolean> {
   const paths = sandboxPaths(env);
+  const owner = runDirOwner(paths);
+  if (owner.kind === 'none') return false;
+  if (owner.kind !== 'ours') throw notOursError(paths, owner, '`sandbox down`');
   const state = readState(paths.stateFile);
-  const wasRunning = state !== undefined && processMatches(state.pid, SUPERVISOR_MARKER);
-  if (state) await stopProcesses(state, say);
+  const wasRunning = state !== undefined && supervisorAlive(state, owner.id);
+  if (state) await stopProcesses(state, owner.id, say);
+  else if (existsSync(paths.stateFile)) say(`sandbox: ${paths.stateFile} is damaged; looking for this sandbox's processes by their marker`);
+  const orphans = await stopOwnedProcesses(owner.id);
+  if (orphans > 0) say(`sandbox: stopped ${orphans} process(es) of this sandbox found by their marker (${OWNER_VARIABLE})`);
   removeState(paths.stateFile);
-  rmSync(paths.runDir, { recursive: true, force: true });
+  removeOwnedRunDir(paths, '`sandbox down`');
   if (!wasRunning && state) say('sandbox: was not running (removed a stale state file)');
-  return wasRunning;
+  return wasRunning || orphans > 0;
 }
 
 /** Deletes every resource in every account (moto's reset) and dev's sandbox state; the sandbox keeps running. */

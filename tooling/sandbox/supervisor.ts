@@ -109,6 +109,7 @@ async function main(): Promise<void> {
     server.keepAliveTimeout = 125_000;
     server.headersTimeout = 130_000;
   }
+  // `sandbox up` checked SANDBOX_PORT strictly and passes it on as plain digits (or empty).
   const requested = process.env.SANDBOX_PORT ? Number(process.env.SANDBOX_PORT) : 0;
   let port: number;
   try {

@@ -1,4 +1,5 @@
 import { UserError } from '../../lib/definitions/errors';
+import { UsageError } from './cli-args';
 
 /**
  * Runs a command-line entry point: its exit code, or for a problem the user can fix (any UserError:
@@ -19,6 +20,8 @@ export function runCli(label: string, main: (args: string[]) => Promise<number>,
     (error: unknown) => {
       if (error instanceof UserError) {
         say(`${label}: ${error.message}`);
+        // A command line refused before anything ran needs no word about recovery.
+        if (error instanceof UsageError) process.exit(error.exitCode);
         if (afterProblem) say(`${label}: ${afterProblem}`);
         process.exit(problemExitCode);
       }

@@ -35,6 +35,20 @@ dev_sandbox() {
   echo "== dev: sandbox $SANDBOX_ENDPOINT (account of dev; state in $OUTDIR, discarded with the sandbox)"
 }
 
+# --sandbox is read only as the first argument; anywhere else (or as --sandbox=1) it would pass on to
+# cdktf while dev took the real-AWS path, so it is refused before anything runs.
+dev_refuse_misplaced_sandbox() {
+  local arg
+  for arg in "$@"; do
+    case "$arg" in
+      --sandbox | --sandbox=*)
+        echo "dev: \"$arg\" is only understood as the first argument, alone: workflows/dev/$(basename "$0") --sandbox [cdktf flags...]; nothing was done" >&2
+        exit 2
+        ;;
+    esac
+  done
+}
+
 dev_preflight() {
   if [ "$SANDBOX_MODE" = 1 ]; then
     "$LIB_DIR/preflight.sh" aws

@@ -8,8 +8,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if [ "${1:-}" = --sandbox ]; then
   shift
+  dev_refuse_misplaced_sandbox "$@"
   dev_sandbox
 fi
+dev_refuse_misplaced_sandbox "$@"
 dev_preflight
 echo "== dev: deploying"
 cd "$PROJECT_DIR"

@@ -1,0 +1,128 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sandboxPaths } from '../../tooling/sandbox/paths';
+import { processMatches } from '../../tooling/sandbox/state-file';
+import { processStartTime } from '../../tooling/toolkit/process-lock';
+import { startTestSandbox, type TestSandbox } from './harness/sandbox';
+import { progress } from './harness/progress';
+import { fingerprint, projectRootFingerprint } from '../hostile/run-tooling-case';
+
+/**
+ * The hostile tooling cases that need a running sandbox (docs/hostile-input.md; the rest are in
+ * __tests__/integration/hostile-tooling.test.ts). Real processes against a real moto; each step is
+ * bounded by a timeout that names it, and everything started is stopped by its pid in afterAll.
+ */
+const PROJECT_DIR = join(__dirname, '..', '..');
+let sandbox: TestSandbox | undefined;
+const extraProcesses: ChildProcess[] = [];
+const scratch = mkdtempSync(join(tmpdir(), 'e2e-hostile-tooling-'));
+
+/** `body`, or an error naming the step when it takes longer than `seconds`. */
+async function step<T>(name: string, seconds: number, body: () => Promise<T> | T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const started = Date.now();
+  try {
+    return await Promise.race([
+      Promise.resolve().then(body),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`step "${name}" took more than ${seconds} s`)), seconds * 1000))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    progress(`hostile-tooling: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+}
+
+function tool(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000) {
+  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', script), ...args], { cwd: PROJECT_DIR, env, encoding: 'utf8', timeout: timeoutMs });
+  return { code: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+const noTrace = (output: string) => expect(output).not.toMatch(/\n\s+at .+:\d+:\d+\)?|crashed:/);
+
+beforeAll(async () => {
+  sandbox = await step('sandbox up', 180, () => startTestSandbox('hostile-tooling'));
+}, 200_000);
+
+afterAll(async () => {
+  for (const child of extraProcesses) if (child.exitCode === null) child.kill('SIGKILL');
+  await sandbox?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}, 60_000);
+
+describe('hostile tooling input against a running sandbox', () => {
+  test('bootstrap --sandbox --output cdktf.out never adopts the project root\'s real-AWS state (before: it did, and renamed it)', async () => {
+    const root = projectRootFingerprint();
+    const result = await step('bootstrap --sandbox --output cdktf.out', 200, () => tool('bootstrap.ts', ['--sandbox', '--output', 'cdktf.out'], sandbox!.env));
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('is outside the sandbox');
+    expect(result.output).toContain('Drop --output');
+    noTrace(result.output);
+    expect(projectRootFingerprint()).toEqual(root);
+  }, 240_000);
+
+  test('a second bootstrap says another bootstrap is running (before: Terraform\'s lock error)', async () => {
+    const holder = spawn('sleep', ['300'], { stdio: 'ignore' });
+    extraProcesses.push(holder);
+    const runDir = sandboxPaths(sandbox!.env).runDir;
+    const lock = join(runDir, 'terraform.state-backend.tfstate.bootstrap.lock');
+    writeFileSync(lock, `${holder.pid} ${processStartTime(holder.pid!)}\n`);
+    const before = fingerprint(runDir);
+    const result = await step('bootstrap while another holds the lock', 200, () => tool('bootstrap.ts', ['--sandbox'], sandbox!.env));
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(`another bootstrap is running (pid ${holder.pid}`);
+    noTrace(result.output);
+    expect(fingerprint(runDir)).toEqual(before);
+    holder.kill('SIGKILL');
+    rmSync(lock, { force: true });
+  }, 240_000);
+
+  test('a 0-byte local state (kill -9 early in phase 1) names the recovery, no absent .backup (before: it pointed at one)', async () => {
+    const file = join(sandboxPaths(sandbox!.env).runDir, 'terraform.state-backend.tfstate');
+    writeFileSync(file, '');
+    const result = await step('bootstrap with an empty local state', 200, () => tool('bootstrap.ts', ['--sandbox'], sandbox!.env));
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('is empty (0 bytes)');
+    expect(result.output).toContain('does not exist): move the empty file away');
+    noTrace(result.output);
+    rmSync(file);
+  }, 240_000);
+
+  test('credentials through npm without -s: the sourced file holds only comments and exports, no stray files (before: eval ran npm\'s banner)', async () => {
+    const root = projectRootFingerprint();
+    const npm = await step('npm run sandbox -- credentials staging', 120, () =>
+      spawnSync('npm', ['run', 'sandbox', '--', 'credentials', 'staging'], { cwd: PROJECT_DIR, env: sandbox!.env, encoding: 'utf8', timeout: 120_000 }),
+    );
+    expect(npm.status).toBe(0);
+    const file = join(sandboxPaths(sandbox!.env).runDir, 'credentials', 'staging.sh');
+    expect(npm.stderr).toContain(`take them into this shell with: . ${file}`);
+    const lines = require('node:fs').readFileSync(file, 'utf8').trimEnd().split('\n') as string[];
+    expect(lines.filter((line) => !/^(#.*|unset AWS_PROFILE|export [A-Z_]+='[^']*')$/.test(line))).toEqual([]);
+    const sourced = spawnSync('bash', ['-c', `. '${file}' && echo "$SANDBOX $AWS_REGION"`], { cwd: scratch, encoding: 'utf8' });
+    expect(sourced.stdout).toMatch(/^1 [a-z]{2}-[a-z]+-\d\n$/);
+    expect(projectRootFingerprint()).toEqual(root);
+  }, 180_000);
+
+  test('down in a copied SANDBOX_HOME leaves the original sandbox running (before: it stopped it)', async () => {
+    const copy = join(scratch, 'copied-home');
+    cpSync(sandbox!.home, copy, { recursive: true, verbatimSymlinks: true });
+    const result = await step('down in a copied home', 60, () => tool('sandbox.ts', ['down'], { ...sandbox!.env, SANDBOX_HOME: copy }));
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('is a copy of the sandbox run directory of');
+    noTrace(result.output);
+    expect(processMatches(sandbox!.state.pid, 'sandbox-supervisor')).toBe(true);
+    expect(existsSync(join(copy, 'run', 'sandbox.json'))).toBe(true);
+  }, 90_000);
+
+  test('a damaged sandbox.json never orphans the processes: status finds them by their marker and stops them (before: "not running", both kept running)', async () => {
+    const { pid, motoPid } = sandbox!.state;
+    writeFileSync(sandboxPaths(sandbox!.env).stateFile, '{"pid": "garbage"');
+    const result = await step('status with a damaged state file', 60, () => tool('sandbox.ts', ['status'], sandbox!.env));
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/stopped [12] leftover process\(es\) of it, found by their marker/);
+    noTrace(result.output);
+    expect(processMatches(pid, 'sandbox-supervisor')).toBe(false);
+    expect(processMatches(motoPid, 'moto')).toBe(false);
+  }, 90_000);
+});

@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ToolingCase } from './tooling-cases';
+
+/** The project whose tooling runs (HOSTILE_TOOLING_ROOT: another checkout, to measure a commit before a fix). */
+export const TOOLING_ROOT = process.env.HOSTILE_TOOLING_ROOT ?? join(__dirname, '..', '..');
+
+export interface ToolingRun {
+  readonly code: number | null;
+  readonly output: string;
+  readonly ms: number;
+  readonly timedOut: boolean;
+}
+
+/** SHA-256 (or link target) of everything under `dir`, by relative path; directories listed too. */
+export function fingerprint(dir: string, skip: readonly string[] = []): Record<string, string> {
+  const digest: Record<string, string> = {};
+  const walk = (path: string, relative: string) => {
+    let entries;
+    try {
+      entries = readdirSync(path, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const rel = `${relative}${entry.name}`;
+      if (skip.includes(rel)) continue;
+      const child = join(path, entry.name);
+      if (entry.isSymbolicLink()) digest[rel] = `-> ${readlinkSync(child)}`;
+      else if (entry.isDirectory()) {
+        digest[`${rel}/`] = 'dir';
+        walk(child, `${rel}/`);
+      } else if (entry.isFile()) digest[rel] = createHash('sha256').update(readFileSync(child)).digest('hex');
+      else digest[rel] = 'special';
+    }
+  };
+  if (existsSync(dir)) walk(dir, '');
+  return digest;
+}
+
+/** The project root's own files (not its folders, which other suites write to): stray or changed files show. */
+export function projectRootFingerprint(): Record<string, string> {
+  const digest: Record<string, string> = {};
+  for (const name of readdirSync(TOOLING_ROOT)) {
+    const path = join(TOOLING_ROOT, name);
+    const stat = lstatSync(path);
+    digest[name] = stat.isFile() ? createHash('sha256').update(readFileSync(path)).digest('hex') : stat.isDirectory() ? 'dir' : 'other';
+  }
+  return digest;
+}
+
+/** Every process whose environment carries `marker`: what a case left running. */
+export function processesWith(marker: string): number[] {
+  if (!existsSync('/proc')) return [];
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').includes(marker)) found.push(Number(entry));
+    } catch {
+      /* gone or not ours */
+    }
+  }
+  return found;
+}
+
+export function caseDir(id: string): string {
+  return mkdtempSync(join(tmpdir(), `hostile-tooling-${id}-`));
+}
+
+/** The environment of every case: nothing from the developer's shell or AWS setup, a marker to find what it left running. */
+export function toolingEnv(dir: string, marker: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dir,
+    LANG: 'C.UTF-8',
+    SANDBOX_HOME: join(dir, 'home'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CHECKPOINT_DISABLE: '1',
+    HOSTILE_TOOLING_MARKER: marker,
+    ...extra,
+  };
+}
+
+/** Runs one case's command; killed (and reported as a hang) after `timeoutMs`. */
+export function runToolingCommand(testCase: ToolingCase, env: Record<string, string>, timeoutMs: number): Promise<ToolingRun> {
+  const [command, args] =
+    'node' in testCase.run
+      ? [process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', testCase.run.node), ...testCase.run.args]]
+      : ['bash', [testCase.run.bash, ...testCase.run.args]];
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: TOOLING_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let timedOut = false;
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output, ms: Date.now() - started, timedOut });
+    });
+  });
+}
+
+export const newMarker = () => `hostile-tooling-${randomUUID()}`;
+
+/** Every way a run fell short of "refused clearly": wrong code, missing words, a trace, a hang. */
+export function judgeRun(testCase: ToolingCase, run: ToolingRun): string[] {
+  const problems: string[] = [];
+  if (run.timedOut) problems.push(`hang: no exit within the bound (${run.ms} ms)`);
+  if (run.code !== testCase.code) problems.push(`exit code ${run.code}, expected ${testCase.code}`);
+  for (const words of testCase.says) {
+    const found = typeof words === 'string' ? run.output.includes(words) : words.test(run.output);
+    if (!found) problems.push(`output lacks ${String(words)}`);
+  }
+  if (/\n\s+at .+:\d+:\d+\)?/.test(run.output) || /crashed:/.test(run.output)) problems.push('a stack trace');
+  return problems;
+}

@@ -1,0 +1,80 @@
+import { rmSync } from 'node:fs';
+import { TOOLING_AREAS, TOOLING_CASES, type ToolingCase } from '../hostile/tooling-cases';
+import { caseDir, fingerprint, judgeRun, newMarker, processesWith, projectRootFingerprint, runToolingCommand, toolingEnv, type ToolingRun } from '../hostile/run-tooling-case';
+
+/**
+ * Hostile input for the tooling (issue #19, docs/hostile-input.md), every case a real process
+ * (`node --require tsx/cjs tooling/bin/...`, `bash workflows/dev/...`) that needs no running sandbox.
+ * Each asserts the exit code, the message (problem and fix, no trace), that nothing changed outside
+ * what the case may change (its own directory and the project root's files, fingerprinted before and
+ * after) and that no process it started is left running.
+ */
+interface Outcome {
+  readonly run: ToolingRun;
+  readonly problems: readonly string[];
+}
+
+// Generous: a loaded CI machine takes seconds just to start node with tsx; a hang is still caught.
+const CASE_TIMEOUT_MS = 120_000;
+
+async function threeAtATime<T>(items: readonly T[], body: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await body(items[next++]);
+  };
+  await Promise.all([worker(), worker(), worker()]);
+}
+
+async function runCase(testCase: ToolingCase): Promise<Outcome> {
+  const dir = caseDir(testCase.id);
+  try {
+    const extra = testCase.setup?.(dir) ?? {};
+    const marker = newMarker();
+    const env = toolingEnv(dir, marker, { ...(testCase.env ?? {}), ...extra });
+    const before = fingerprint(dir, testCase.mayChange);
+    const root = projectRootFingerprint();
+    const run = await runToolingCommand(testCase, env, CASE_TIMEOUT_MS);
+    const problems = [...judgeRun(testCase, run)];
+    const after = fingerprint(dir, testCase.mayChange);
+    for (const path of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      if (before[path] !== after[path]) problems.push(`changed in the case directory: ${path} (${before[path] ?? 'absent'} -> ${after[path] ?? 'absent'})`);
+    }
+    const rootAfter = projectRootFingerprint();
+    for (const name of new Set([...Object.keys(root), ...Object.keys(rootAfter)])) {
+      if (root[name] !== rootAfter[name]) problems.push(`changed in the project root: ${name}`);
+    }
+    problems.push(...(testCase.after?.(dir) ?? []));
+    const left = processesWith(marker);
+    if (left.length > 0) {
+      problems.push(`left running: ${left.join(', ')}`);
+      for (const pid of left) process.kill(pid, 'SIGKILL');
+    }
+    return { run, problems };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('hostile tooling input as real processes (no sandbox needed)', () => {
+  const outcomes = new Map<string, Outcome>();
+  beforeAll(async () => {
+    await threeAtATime(TOOLING_CASES, async (testCase) => {
+      outcomes.set(testCase.id, await runCase(testCase));
+    });
+    if (process.env.HOSTILE_TOOLING_REPORT) {
+      const lines = TOOLING_CASES.map((c) => `${c.id}\t${outcomes.get(c.id)!.problems.length === 0 ? 'ok' : outcomes.get(c.id)!.problems.join(' | ')}\t${JSON.stringify(outcomes.get(c.id)!.run.output.slice(0, 300))}`);
+      require('node:fs').writeFileSync(process.env.HOSTILE_TOOLING_REPORT, `${lines.join('\n')}\n`);
+    }
+  }, 1_800_000);
+
+  it('tries at least 60 cases, every area, unique ids', () => {
+    expect(TOOLING_CASES.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(TOOLING_CASES.map((c) => c.area))).toEqual(new Set(TOOLING_AREAS));
+    expect(new Set(TOOLING_CASES.map((c) => c.id)).size).toBe(TOOLING_CASES.length);
+  });
+
+  it.each(TOOLING_CASES.map((c) => [c.area, c.id, c] as const))('%s: %s is refused clearly, changes nothing, leaves nothing running', (_area, _id, testCase) => {
+    const outcome = outcomes.get(testCase.id)!;
+    expect({ problems: outcome.problems, output: outcome.problems.length ? outcome.run.output : '' }).toEqual({ problems: [], output: '' });
+  });
+});
