@@ -1,19 +1,58 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { formatReport } from '../doctor/report';
 import { runDoctor } from '../doctor/run-doctor';
 import { allTargets, selectTargets } from '../doctor/targets';
 import { runCli } from '../toolkit/run-cli';
+import { accountSession, resolveTarget } from '../toolkit/account-session';
+import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
 
+const PROJECT_DIR = join(__dirname, '..', '..');
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
 /**
- * `npm run doctor [-- <stack>...]`: read-only preflight of the Terraform binary, AWS credentials,
- * state bucket, lock table and held locks. Exit code 0 when everything passes, 1 on any failure,
- * 2 when the command line or the definitions are wrong.
+ * `--sandbox`: each stack is checked as its own account in the running sandbox, exactly as after
+ * `eval "$(npm run -s sandbox -- credentials <stack>)"`: one doctor process per account, with that
+ * account's session (credentials, endpoint, the sandbox CA, which Node reads at start only, and the
+ * sandbox's recorded bootstrap).
  */
-async function main(names: string[]): Promise<number> {
+async function sandboxDoctor(names: string[]): Promise<number> {
+  const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
+  const targets = selectTargets(allTargets(appDefinition, loadSettingSources(PROJECT_DIR, process.env)), names);
+  const target = await resolveTarget({ sandbox: true, say }, process.env);
+  const byAccount = new Map<string, { region: string; stacks: string[] }>();
+  for (const { name } of targets) {
+    const definition = definedStacks(resolved).find((candidate) => candidate.name === name)!;
+    const account = definition.allowedAccountIds[0];
+    const group = byAccount.get(account) ?? { region: definition.region, stacks: [] };
+    group.stacks.push(name);
+    byAccount.set(account, group);
+  }
+  let worst = 0;
+  for (const [account, { region, stacks }] of byAccount) {
+    const session = await accountSession(target, account, region, process.env, stacks[0]);
+    say(`doctor: sandbox account ${account} (${stacks.join(', ')})`);
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', __filename, ...stacks], { cwd: PROJECT_DIR, env: session.env, stdio: 'inherit' });
+    const code = await new Promise<number>((resolve) => child.on('close', (exit) => resolve(exit ?? 1)));
+    worst = Math.max(worst, code);
+  }
+  return worst;
+}
+
+/**
+ * `npm run doctor [-- [--sandbox] <stack>...]`: read-only preflight of the Terraform binary, AWS
+ * credentials, state bucket, lock table and held locks. Exit code 0 when everything passes, 1 on any
+ * failure, 2 when the command line or the definitions are wrong.
+ */
+async function main(args: string[]): Promise<number> {
+  const rest = args.filter((arg) => arg !== '--');
+  const sandbox = rest.includes('--sandbox');
+  const names = rest.filter((arg) => arg !== '--sandbox');
+  if (sandbox) return sandboxDoctor(names);
   // Definition problems and unknown stacks (UserError) read exactly as synth prints them: exit 2.
-  const targets = selectTargets(allTargets(appDefinition, loadSettingSources(join(__dirname, '..', '..'), process.env)), names);
+  const targets = selectTargets(allTargets(appDefinition, loadSettingSources(PROJECT_DIR, process.env)), names);
   const report = await runDoctor(targets, process.env);
   process.stdout.write(formatReport(report, process.env));
   return report.ok ? 0 : 1;
