@@ -7,6 +7,9 @@ import { join } from 'node:path';
  * rule for the sandbox commands and the end-to-end tests (docs/sandbox.md "Offline").
  */
 
+/** The home directory Terraform would read (~/.terraformrc): `HOME` of the environment given, as on POSIX. */
+const homeOf = (env: NodeJS.ProcessEnv) => env.HOME || homedir();
+
 /**
  * The mirror root (a directory holding `registry.terraform.io/`): `TF_PROVIDER_MIRROR` when set (set
  * but empty = the public registry), else the first existing one among the offline CI image's
@@ -15,7 +18,7 @@ import { join } from 'node:path';
 export function providerMirror(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const configured = env.TF_PROVIDER_MIRROR;
   if (configured !== undefined) return configured || undefined;
-  const candidates = ['/opt/tf-plugins', join(homedir(), '.terraform.d', 'plugins'), '/usr/local/share/terraform/plugins', '/usr/share/terraform/plugins'];
+  const candidates = ['/opt/tf-plugins', join(homeOf(env), '.terraform.d', 'plugins'), '/usr/local/share/terraform/plugins', '/usr/share/terraform/plugins'];
   return candidates.find((dir) => existsSync(join(dir, 'registry.terraform.io')));
 }
 
@@ -59,7 +62,7 @@ export type CliConfigChoice =
 export function chooseCliConfig(env: NodeJS.ProcessEnv, dir: string, pluginCache: string): CliConfigChoice {
   const named = env.TF_CLI_CONFIG_FILE;
   if (named && existsSync(named)) return { kind: 'users', file: named };
-  const home = join(homedir(), '.terraformrc');
+  const home = join(homeOf(env), '.terraformrc');
   if (!named && existsSync(home)) return { kind: 'users', file: home };
   const mirror = providerMirror(env);
   if (!mirror) return { kind: 'default' };
