@@ -5,7 +5,6 @@ import { formatReport } from '../doctor/report';
 import { runDoctor } from '../doctor/run-doctor';
 import { allTargets, selectTargets } from '../doctor/targets';
 import { runCli } from '../toolkit/run-cli';
-import { accountSession, resolveTarget } from '../toolkit/account-session';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
 
@@ -19,6 +18,8 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
  * sandbox's recorded bootstrap).
  */
 async function sandboxDoctor(names: string[]): Promise<number> {
+  // Loaded only here: the plain doctor must start fast (tests give it 30 s on a busy machine).
+  const { accountSession, resolveTarget } = await import('../toolkit/account-session');
   const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
   const targets = selectTargets(allTargets(appDefinition, loadSettingSources(PROJECT_DIR, process.env)), names);
   const target = await resolveTarget({ sandbox: true, say }, process.env);
