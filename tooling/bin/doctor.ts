@@ -6,6 +6,7 @@ import { runDoctor } from '../doctor/run-doctor';
 import { allTargets, selectTargets } from '../doctor/targets';
 import { runCli } from '../toolkit/run-cli';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
+import { sandboxProjectVariables } from '../sandbox/sandbox-project';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
 
 const PROJECT_DIR = join(__dirname, '..', '..');
@@ -19,10 +20,14 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
  */
 async function sandboxDoctor(names: string[]): Promise<number> {
   // Loaded only here: the plain doctor must start fast (tests give it 30 s on a busy machine).
-  const { accountSession, resolveTarget } = await import('../toolkit/account-session');
-  const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
-  const targets = selectTargets(allTargets(appDefinition, loadSettingSources(PROJECT_DIR, process.env)), names);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that tsx's CommonJS mode resolves (a dynamic import() does not)
+  const { accountSession, resolveTarget } = require('../toolkit/account-session') as typeof import('../toolkit/account-session');
   const target = await resolveTarget({ sandbox: true, say }, process.env);
+  if (target.kind !== 'sandbox') throw new Error('unreachable: the sandbox target is not a sandbox');
+  // The stacks as the sandbox has them: the state-backend's S3 state once bootstrap recorded it.
+  const env = { ...process.env, ...sandboxProjectVariables(target.project) };
+  const resolved = projectDefinitions(appDefinition, env, PROJECT_DIR);
+  const targets = selectTargets(allTargets(appDefinition, loadSettingSources(PROJECT_DIR, env)), names);
   const byAccount = new Map<string, { region: string; stacks: string[] }>();
   for (const { name } of targets) {
     const definition = definedStacks(resolved).find((candidate) => candidate.name === name)!;
