@@ -104,7 +104,7 @@ async function runDevCycle(): Promise<typeof devCycle> {
   const dev = await world.session('dev');
   const s3 = client((c) => new S3Client(c), dev.clientConfig);
   const ssm = client((c) => new SSMClient(c), dev.clientConfig);
-  const devState = join(world.home, 'run', 'dev', 'terraform.dev.tfstate');
+  const devState = join(world.home, 'run', 'terraform.dev.tfstate');
   const stateResources = () => (existsSync(devState) ? summarizeState(readFileSync(devState, 'utf8'), devState).instances.length : -1);
   const env = { ...world.env };
   const deploy = await runStep('dev: deploy.sh --sandbox', join(PROJECT_DIR, 'workflows', 'dev', 'deploy.sh'), ['--sandbox', '--auto-approve'], { cwd: PROJECT_DIR, env });

@@ -36,7 +36,7 @@ function workflow(script: 'deploy' | 'destroy') {
 }
 
 const bucketsOf = async (client: S3Client) => ((await client.send(new ListBucketsCommand({}))).Buckets ?? []).map((bucket) => bucket.Name).sort();
-const devState = () => join(sandbox.home, 'run', 'dev', 'terraform.dev.tfstate');
+const devState = () => join(sandbox.home, 'run', 'terraform.dev.tfstate');
 const managed = () => (JSON.parse(readFileSync(devState(), 'utf8')) as { resources: Array<{ mode: string; type: string }> }).resources.filter((r) => r.mode === 'managed').map((r) => r.type).sort();
 
 it('deploy.sh --sandbox: dev\'s resources in dev\'s account, its state in the sandbox', async () => {

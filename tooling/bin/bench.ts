@@ -4,18 +4,27 @@
  * one run. See docs/performance.md for what each row means and the numbers on the reference machine.
  *
  * BENCH_RUNS (default 5) sets the timed repetitions per row; each row gets one untimed warm-up run.
+ * BENCH_SCALE (default 50) sets the environments of the scale row; `BENCH_RUNS=1 BENCH_SCALE=4` is
+ * the short mode the integration suite runs (__tests__/integration/bench.test.ts).
  * Peak memory needs GNU time at /usr/bin/time (Debian/Ubuntu: `apt-get install time`).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App } from 'cdktf';
+import { appDefinition } from '../../environments';
+import { buildApp } from '../../lib/app/build-app';
+import { loadSettingSources } from '../../lib/settings/setting-sources';
 import { rewriteToRootImports } from '../bench/baseline-imports';
+import { scaledDefinition } from '../bench/scaled-definition';
+import { manifestStacks } from '../toolkit/synthesized-stacks';
 
 const PROJECT = join(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`BENCH_RUNS must be a whole number >= 1, got "${process.env.BENCH_RUNS}"`);
-const SCALE_ENVIRONMENTS = 50;
+const SCALE_ENVIRONMENTS = Number(process.env.BENCH_SCALE ?? 50);
+if (!Number.isInteger(SCALE_ENVIRONMENTS) || SCALE_ENVIRONMENTS < 1) throw new Error(`BENCH_SCALE must be a whole number >= 1, got "${process.env.BENCH_SCALE}"`);
 const GNU_TIME = '/usr/bin/time';
 const HAS_GNU_TIME = existsSync(GNU_TIME);
 const CDKTF = join(PROJECT, 'node_modules', '.bin', 'cdktf');
@@ -178,6 +187,12 @@ function ratio(name: string, byMedian: number, byMin: number, target: string, pa
   return `${name.padEnd(46)} ${byMedian.toFixed(2).padStart(5)}  (of minimums ${byMin.toFixed(2)})  target ${target.padEnd(6)} ${pass ? 'PASS' : 'MISS'}`;
 }
 
+/** How many stacks the app builds for `count` environments (in memory, nothing synthesized). */
+function stacksBuiltFor(count: number): number {
+  const built = buildApp(new App({ outdir: join(scratch, 'count') }), scaledDefinition(appDefinition, count), loadSettingSources(PROJECT, process.env));
+  return built.environmentStacks.length + 1 + built.ciStacks.length;
+}
+
 function main(): void {
   const app = projectAppCommand();
   if (!app.includes('main.ts')) throw new Error(`cdktf.json app "${app}" does not run main.ts; the bench derives its runner from it`);
@@ -194,15 +209,21 @@ function main(): void {
   const sameAsOurs = (what: string) => (outdir: string) => {
     if (JSON.stringify(stacksOf(outdir)) !== JSON.stringify(reference)) throw new Error(`${what} synthesized different stacks than ours`);
   };
+  // Every stack kind counts (environments, state-backend, ci-*): the synthesized manifest's list
+  // against what the app builds for that many environments, each with its cdk.tf.json.
   const stackCount = (expected: number) => (outdir: string) => {
-    const count = readdirSync(join(outdir, 'stacks')).length;
-    if (count !== expected) throw new Error(`expected ${expected} stacks, got ${count}`);
+    const stacks = manifestStacks(outdir);
+    const missing = stacks.filter((stack) => !existsSync(join(stack.directory, 'cdk.tf.json')));
+    if (stacks.length !== expected || missing.length > 0) {
+      throw new Error(`expected ${expected} stacks in ${outdir}/manifest.json, got ${stacks.length}${missing.length ? ` (no cdk.tf.json: ${missing.map((s) => s.name).join(', ')})` : ''}`);
+    }
   };
 
   log('[1/3] first synth of ours (reference output), baseline copy in a temporary directory');
   const ours: RowSpec = { label: 'ours: cdktf synth', command: synth, cwd: PROJECT };
   runAndDiscard(ours, keepReference);
-  const environments = Object.keys(reference).length - 1; // every stack but state-backend
+  const environments = appDefinition.environments.length;
+  const scaleStacks = stacksBuiltFor(SCALE_ENVIRONMENTS);
   const specs: RowSpec[] = [
     ours,
     { label: 'baseline: cdktf synth (barrel + npx ts-node)', command: synth, cwd: buildBaseline(), check: sameAsOurs('the baseline') },
@@ -221,11 +242,11 @@ function main(): void {
       check: sameAsOurs(`the ${environments}-environment bench app`),
     },
     {
-      label: `scale: app alone, ${SCALE_ENVIRONMENTS} environments`,
+      label: `scale: app alone, ${SCALE_ENVIRONMENTS} environments (${scaleStacks} stacks)`,
       command: benchApp,
       cwd: PROJECT,
       env: { BENCH_ENVIRONMENTS: String(SCALE_ENVIRONMENTS) },
-      check: stackCount(SCALE_ENVIRONMENTS + 1),
+      check: stackCount(scaleStacks),
     },
   ];
   const loadBefore = loadavg()[0];

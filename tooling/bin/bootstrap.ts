@@ -29,7 +29,11 @@ async function main(args: string[]): Promise<number> {
       `${result.layout.stack}'s state is in ${result.stateUri}.`,
   );
   if (result.backupFile) say(`bootstrap: the retired local state is kept at ${result.backupFile}; delete it once you trust the remote copy.`);
-  say(`bootstrap: from now on synthesize ${result.layout.stack} with its S3 backend: set "stateBackendMigrated": true in cdktf.json context (or STATE_BACKEND_MIGRATED=true).`);
+  if (result.recordFile) {
+    say(`bootstrap: recorded in ${result.recordFile}: the sandbox commands (sandbox:deploy, sandbox:state, drift --sandbox, doctor --sandbox) now synthesize ${result.layout.stack} with its S3 backend; next: npm run sandbox:deploy -- staging`);
+  } else {
+    say(`bootstrap: from now on synthesize ${result.layout.stack} with its S3 backend: set "stateBackendMigrated": true in cdktf.json context (or STATE_BACKEND_MIGRATED=true).`);
+  }
   return 0;
 }
 

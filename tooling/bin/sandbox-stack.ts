@@ -4,7 +4,7 @@
  *   npm run sandbox:deploy -- <stack>   cdktf deploy <stack> into the sandbox (throw-away secret if none is set)
  *   npm run sandbox:state -- <stack>    where its state is, its lineage and serial, and `terraform state list`
  * Both use the stack's own account (the sandbox hands out per-account credentials) and the sandbox's
- * output directory (.sandbox/run/cdktf.out), discarded with the sandbox.
+ * output directory (.sandbox/run/cdktf.out, tooling/sandbox/sandbox-project.ts), discarded with the sandbox.
  */
 import { runCli } from '../toolkit/run-cli';
 import { parseArgs, UsageError } from '../toolkit/cli-args';
@@ -16,9 +16,10 @@ import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
 import { summarizeState } from '../bootstrap/state-summary';
-import { accountSession, resolveTarget } from '../toolkit/account-session';
+import { accountSession, resolveTarget, type Target } from '../toolkit/account-session';
 import type { ClientConfig } from '../toolkit/aws-clients';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { sandboxClientConfig } from '../sandbox/credentials';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
 import { PROJECT_DIR } from '../sandbox/paths';
@@ -39,9 +40,14 @@ async function main([command, ...args]: string[]): Promise<number> {
   }
   const stack = parsed.positionals[0];
   const definition = definitions.find((candidate) => candidate.name === stack)!;
-  const target = await resolveTarget({ sandbox: true }, process.env);
+  const target = await resolveTarget({ sandbox: true, say }, process.env);
+  if (target.kind !== 'sandbox') throw new BootstrapError('unreachable: the sandbox target is not a sandbox');
+  // The state-backend's bucket must exist before a stack with S3 state can deploy or have state.
+  if (definition.state.kind === 's3' && !target.project.bootstrap) {
+    throw new BootstrapError(`${stack} keeps its state in s3://${definition.state.bucket}, which the sandbox does not have yet: run \`npm run bootstrap -- --sandbox\` first`);
+  }
   const session = await accountSession(target, definition.allowedAccountIds[0], definition.region, process.env, definition.name);
-  const env = { ...session.env, STATE_BACKEND_MIGRATED: process.env.STATE_BACKEND_MIGRATED ?? 'true' };
+  const env = session.env;
   const stackDir = join(target.outDir, 'stacks', definition.name);
 
   if (command === 'deploy') {
@@ -51,6 +57,7 @@ async function main([command, ...args]: string[]): Promise<number> {
     const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env, timeoutMs: 300_000 });
     if (synth.code !== 0) throw new BootstrapError(`cdktf synth failed (exit ${synth.code}):\n${outputTail(synth.output)}`);
     const secrets = secretVariables(readSynthesizedStack(stack, stackDir), process.env, 'sandbox-throw-away-token');
+    // No lock file: the output directory is discarded with the sandbox, and locking needs the registry.
     const args = ['deploy', stack, '--skip-synth', '--auto-approve', '--skip-provider-lock', '--output', target.outDir];
     const child = spawn(CDKTF_BIN, args, { cwd: PROJECT_DIR, env: { ...env, ...secrets }, stdio: 'inherit' });
     return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
@@ -58,16 +65,19 @@ async function main([command, ...args]: string[]): Promise<number> {
 
   if (definition.state.kind === 's3') {
     const key = s3StateKey(definition.state, { project: resolved.blueprint.project, stack: definition.name });
-    // Through the state role, as the backend reads it: the sandbox enforces IAM, and only the state
-    // role may read (and, for production, decrypt) the environment's state.
-    const roleArn = definition.state.assumeRole?.roleArn;
-    const s3 = new S3Client(roleArn ? { ...session.clientConfig, credentials: await assumedCredentials(session.clientConfig, roleArn, stack) } : session.clientConfig);
+    const where = `s3://${definition.state.bucket}/${key}`;
+    // Read as Terraform does: through the state role when the backend assumes one (the bucket's
+    // DenyOtherAccounts refuses the environment's own account).
+    const reader = definition.state.assumeRole
+      ? await assumeRoleForState(session.clientConfig, target, definition.state.assumeRole.roleArn, definition.state.region, stack)
+      : { config: session.clientConfig, as: `account ${session.accountId}` };
+    const s3 = new S3Client(reader.config);
     try {
       const head = await s3.send(new HeadObjectCommand({ Bucket: definition.state.bucket, Key: key }));
       const state = summarizeState(await (await s3.send(new GetObjectCommand({ Bucket: definition.state.bucket, Key: key }))).Body!.transformToString(), key);
-      say(`${stack}: state in s3://${definition.state.bucket}/${key} (${head.ContentLength} bytes, ${head.ServerSideEncryption ?? 'unencrypted'}${head.SSEKMSKeyId ? ` ${head.SSEKMSKeyId}` : ''}), lineage ${state.lineage}, serial ${state.serial}, ${state.instances.length} resources:`);
+      say(`${stack}: state in ${where} (${head.ContentLength} bytes, ${head.ServerSideEncryption ?? 'unencrypted'}${head.SSEKMSKeyId ? ` ${head.SSEKMSKeyId}` : ''}), read as ${reader.as}, lineage ${state.lineage}, serial ${state.serial}, ${state.instances.length} resources:`);
     } catch (error) {
-      throw new BootstrapError(`no state for ${stack} in s3://${definition.state.bucket}/${key} (${(error as Error).name}); deploy it first: npm run sandbox:deploy -- ${stack}`);
+      throw new BootstrapError(stateReadProblem(error, where, reader.as, stack));
     } finally {
       s3.destroy();
     }
@@ -78,15 +88,36 @@ async function main([command, ...args]: string[]): Promise<number> {
   return 0;
 }
 
-/** Credentials of `roleArn`, assumed with the session's own. */
-async function assumedCredentials(config: ClientConfig, roleArn: string, stack: string): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }> {
+/** Client settings acting as the stack's state role, assumed with the stack's account credentials (as its backend does). */
+async function assumeRoleForState(config: ClientConfig, target: Extract<Target, { kind: 'sandbox' }>, roleArn: string, region: string, stack: string): Promise<{ config: ClientConfig; as: string }> {
   const sts = new STSClient(config);
   try {
     const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `sandbox-state-${stack}`.slice(0, 64) }));
-    return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
+    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) throw new Error('STS returned no credentials');
+    const credentials = { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken };
+    return { config: sandboxClientConfig(target.state, region, credentials), as: `state role ${roleArn}` };
+  } catch (error) {
+    throw new BootstrapError(`${stack}: could not assume its state role ${roleArn} (${awsProblem(error)}); is the state-backend deployed? npm run bootstrap -- --sandbox`);
   } finally {
     sts.destroy();
   }
+}
+
+/** "AccessDenied (HTTP 403): <message>" from an SDK error. */
+function awsProblem(error: unknown): string {
+  const failure = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = failure.$metadata?.httpStatusCode;
+  return `${failure.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}${failure.message && failure.message !== failure.name ? `: ${failure.message}` : ''}`;
+}
+
+/** Says which of "not deployed" and "refused" it is; a HEAD has no body, so 403/404 are told apart by status. */
+function stateReadProblem(error: unknown, where: string, as: string, stack: string): string {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status === 404 || (error as Error).name === 'NotFound' || (error as Error).name === 'NoSuchKey') {
+    return `no state for ${stack} in ${where} (${awsProblem(error)}); deploy it first: npm run sandbox:deploy -- ${stack}`;
+  }
+  if (status === 403) return `reading ${where} as ${as} was refused (${awsProblem(error)}): the bucket policy or the role's permissions deny it; npm run doctor -- --sandbox ${stack} checks the state role`;
+  return `could not read ${where} as ${as}: ${awsProblem(error)}`;
 }
 
 runCli('sandbox', main);

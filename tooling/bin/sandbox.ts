@@ -8,6 +8,8 @@ import { runCli } from '../toolkit/run-cli';
 import { sandboxSessionVariables } from '../toolkit/account-session';
 import { directoryFromEnv, integerFromEnv, parseArgs, UsageError, type CommandSpec, type EnvValue } from '../toolkit/cli-args';
 import { writeCredentialsFile } from '../sandbox/credentials';
+import { sandboxProject, sandboxProjectVariables } from '../sandbox/sandbox-project';
+import { describeCliConfig } from '../toolkit/terraform-cli-config';
 
 const USAGE = `usage: npm run sandbox -- <command>
   up                     start the local AWS sandbox (moto behind the shim; installs moto first if missing)
@@ -18,7 +20,7 @@ const USAGE = `usage: npm run sandbox -- <command>
   credentials <env|id>   write the export lines acting in that environment's account to a file
                          in the sandbox's run directory (also printed); take them with
                            npm run sandbox -- credentials staging && . .sandbox/run/credentials/staging.sh
-Environment: SANDBOX_PORT (HTTPS port, default a free one), SANDBOX_HOME (default .sandbox/),
+Environment: SANDBOX_PORT (HTTPS port, default: the port this sandbox home used last, else a free one), SANDBOX_HOME (default .sandbox/),
 SANDBOX_EMULATOR=auto|path|debian (where moto comes from); SANDBOX_IAM=off (bench only: no IAM
 enforcement). docs/sandbox.md`;
 
@@ -62,7 +64,7 @@ async function main(args: string[]): Promise<number> {
     case 'up': {
       const state = await sandboxUp(process.env, say);
       say(`sandbox: ${state.endpoint} (moto pid ${state.motoPid}, supervisor pid ${state.pid})`);
-      say('sandbox: next: eval "$(npm run -s sandbox -- credentials staging)" then SANDBOX=1 npx cdktf deploy staging');
+      say('sandbox: next: npm run bootstrap -- --sandbox, then npm run sandbox:deploy -- staging and npm run sandbox:state -- staging (README "Try it", docs/sandbox.md)');
       process.stdout.write(`${state.endpoint}\n`);
       return 0;
     }
@@ -100,7 +102,12 @@ async function main(args: string[]): Promise<number> {
       const status = await sandboxStatus(sandboxPaths());
       if (!status.running) throw new SandboxError('the sandbox is not running: start it with `npm run sandbox -- up`');
       const credentials = await sandboxCredentials(status.state, accountId, region);
-      const variables = sandboxSessionVariables({ state: status.state, home: sandboxPaths().home }, credentials, region);
+      // The project's variables too (recorded bootstrap, generated CLI config offline), so a plain
+      // `SANDBOX=1 npx cdktf deploy` in that shell synthesizes and installs as the npm commands do.
+      const project = sandboxProject(sandboxPaths(), process.env);
+      const line = describeCliConfig(project.cliConfig, process.env);
+      if (line) say(line);
+      const variables = { ...sandboxProjectVariables(project), ...sandboxSessionVariables({ state: status.state, home: sandboxPaths().home }, credentials, region) };
       const lines = exportLines(accountId, variables);
       const file = writeCredentialsFile(sandboxPaths(), rest[0], lines);
       say(`sandbox: credentials for account ${accountId} written to ${file}; take them into this shell with: . ${file}`);

@@ -3,6 +3,7 @@ import type { AppDefinition } from '../../lib/app/build-app';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { assertStateBelongs, emptyStateProblem, takeBootstrapLock, untaintLocalState } from './recovery';
+import { recordBootstrap } from '../sandbox/sandbox-project';
 import { accountSession, resolveTarget, type AccountSession, type Target } from '../toolkit/account-session';
 import { BootstrapError } from '../toolkit/errors';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
@@ -51,6 +52,8 @@ export interface BootstrapResult {
   readonly layout: BootstrapLayout;
   /** The deployed state-backend's version stamp against the code's, as read at the end of the run. */
   readonly versionStamp: StampComparison;
+  /** Sandbox only: the file recording that the state-backend's state is in its bucket (every sandbox command reads it). */
+  readonly recordFile?: string;
 }
 
 /**
@@ -71,7 +74,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   await step(
     'connect',
     async () => {
-      target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir }, env);
+      target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir, say }, env);
       layout = bootstrapLayout(options.appDefinition, loadSettingSources(PROJECT_DIR, env), target.outDir);
       session = await accountSession(target, layout.accountId, layout.region, env, layout.stack);
     },
@@ -202,6 +205,13 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   } else {
     skip('retire the local state', 'no local state file left');
   }
-  return { startedFrom, steps: reporter.steps, stateUri, state: verified, backupFile, layout: where, versionStamp: versionStamp ?? (await readStamp()) };
+  // The sandbox remembers what was done here, so its other commands synthesize the state-backend
+  // with its S3 backend without anyone editing the committed cdktf.json.
+  let recordFile: string | undefined;
+  if (target!.kind === 'sandbox') {
+    recordBootstrap(sandboxPaths(env), { stack: where.stack, stateUri });
+    recordFile = target!.project.recordFile;
+  }
+  return { startedFrom, steps: reporter.steps, stateUri, state: verified, backupFile, layout: where, versionStamp: versionStamp ?? (await readStamp()), recordFile };
   }
 }

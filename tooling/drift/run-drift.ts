@@ -36,7 +36,7 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
   const env = options.env ?? process.env;
   const say = options.say ?? (() => undefined);
   const timeoutMs = options.timeoutMs ?? 300_000;
-  const target: Target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir }, env);
+  const target: Target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir, say }, env);
   if (!options.skipSynth) {
     const started = Date.now();
     const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env: synthEnv(target, env), timeoutMs });

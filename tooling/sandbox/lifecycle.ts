@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { UserError } from '../../lib/definitions/errors';
 import { ensureEmulator } from './emulator';
 import { PROJECT_DIR, sandboxPaths, type SandboxPaths } from './paths';
 import type { IamStatus } from './iam/enforcement';
+import { forgetSandboxDeployments } from './sandbox-project';
 import { processMatches, readState, removeState, SUPERVISOR_MARKER, type SandboxState } from './state-file';
 import { claimRunDir, notOursError, OWNER_VARIABLE, ownedProcesses, processOwnedBy, removeOwnedRunDir, runDirOwner } from './ownership';
 import { waitForLock } from '../toolkit/process-lock';
@@ -177,6 +178,7 @@ async function startSandbox(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Sa
   if (requested.value !== undefined && !(await portFree(requested.value))) {
     throw new SandboxError(`SANDBOX_PORT=${requested.value}: port ${requested.value} on 127.0.0.1 is in use; pick another or unset SANDBOX_PORT to let the sandbox choose a free one`);
   }
+  const port = await stablePort(paths, env, say);
   const emulator = ensureEmulator(paths, env);
   // A fresh run directory: the sandbox's data is discarded with it (only ever a run directory it marked).
   removeOwnedRunDir(paths, '`sandbox up`');
@@ -186,7 +188,7 @@ async function startSandbox(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Sa
   const supervisor = spawn(process.execPath, ['--require', 'tsx/cjs', join(PROJECT_DIR, 'tooling', 'sandbox', 'supervisor.ts'), SUPERVISOR_MARKER, ownerId], {
     cwd: PROJECT_DIR,
     // The identity travels in the environment, so moto (started by the supervisor) carries it too.
-    env: { ...env, SANDBOX_HOME: paths.home, SANDBOX_PORT: requested.value === undefined ? '' : `${requested.value}`, [OWNER_VARIABLE]: ownerId },
+    env: { ...env, SANDBOX_HOME: paths.home, SANDBOX_PORT: port ? String(port) : '', [OWNER_VARIABLE]: ownerId },
     detached: true,
     stdio: ['ignore', logFd, logFd],
   });
@@ -216,7 +218,28 @@ async function startSandbox(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Sa
     throw new SandboxError(`the sandbox started but ${state.endpoint} does not answer (${probe.status || probe.body}); log: ${paths.logFile}`);
   }
   say(`sandbox: moto ${emulator.version} (${emulator.source}) up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  writeFileSync(lastPortFile(paths), `${new URL(state.endpoint).port}\n`);
   return state;
+}
+
+/** Survives `down`: the port this sandbox home served on last. */
+const lastPortFile = (paths: SandboxPaths) => join(paths.home, 'last-port');
+
+/**
+ * The port to ask for when SANDBOX_PORT is unset: the one this home used last, when it is free. The
+ * endpoint is written into every synthesized backend block, so a new port after `down`/`up` would
+ * make a plain `SANDBOX=1 npx cdktf deploy` in an existing output directory fail with "Backend
+ * configuration changed"; the same port keeps those directories valid.
+ */
+async function stablePort(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Say): Promise<number | undefined> {
+  if (env.SANDBOX_PORT !== undefined && env.SANDBOX_PORT !== '') return undefined;
+  const file = lastPortFile(paths);
+  if (!existsSync(file)) return undefined;
+  const port = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  if (await portFree(port)) return port;
+  say(`sandbox: port ${port} (used last time) is taken now; choosing a free one (an existing cdktf.out will need \`cdktf deploy\` to re-initialise: docs/sandbox.md)`);
+  return undefined;
 }
 
 /** Stops the sandbox by its recorded pids and discards its data. Returns false when none was running. */
@@ -237,14 +260,14 @@ export async function sandboxDown(env: NodeJS.ProcessEnv = process.env, say: Say
   return wasRunning || orphans > 0;
 }
 
-/** Deletes every resource in every account (moto's reset) and dev's sandbox state; the sandbox keeps running. */
+/** Deletes every resource in every account (moto's reset), the local state files and the bootstrap record; the sandbox keeps running. */
 export async function sandboxReset(env: NodeJS.ProcessEnv = process.env): Promise<SandboxState> {
   const paths = sandboxPaths(env);
   const status = await sandboxStatus(paths);
   if (!status.running) throw new SandboxError('the sandbox is not running: start it with `npm run sandbox -- up`');
   const reply = await callSandbox(status.state, 'POST', '/moto-api/reset');
   if (reply.status !== 200) throw new SandboxError(`reset failed: ${reply.status} ${reply.body}`);
-  rmSync(join(paths.runDir, 'dev'), { recursive: true, force: true });
+  forgetSandboxDeployments(paths);
   return status.state;
 }
 

@@ -6,7 +6,7 @@ export const PROJECT_DIR = resolve(__dirname, '..', '..');
 /**
  * Where the sandbox keeps everything, all git-ignored under `.sandbox/` (or `SANDBOX_HOME`):
  * `emulator/` survives `down` (the installed moto), `run/` is the running sandbox and is discarded
- * with it (state file, logs, TLS material, dev's state).
+ * with it (state file, logs, TLS material, the synthesized app and local state: sandbox-project.ts).
  */
 export interface SandboxPaths {
   readonly home: string;
@@ -16,8 +16,6 @@ export interface SandboxPaths {
   readonly stateFile: string;
   readonly logFile: string;
   readonly tlsDir: string;
-  /** Where `workflows/dev/deploy.sh --sandbox` synthesizes to, so dev's local state goes with the sandbox. */
-  readonly devOutDir: string;
 }
 
 export function sandboxPaths(env: Readonly<Record<string, string | undefined>> = process.env): SandboxPaths {
@@ -32,7 +30,6 @@ export function sandboxPaths(env: Readonly<Record<string, string | undefined>> =
     stateFile: join(runDir, 'sandbox.json'),
     logFile: join(runDir, 'sandbox.log'),
     tlsDir: join(runDir, 'tls'),
-    devOutDir: join(runDir, 'dev', 'cdktf.out'),
   };
 }
 

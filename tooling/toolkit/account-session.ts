@@ -4,9 +4,11 @@ import { sandboxClientConfig, sandboxCredentials, type SandboxCredentials } from
 import { sandboxStatus } from '../sandbox/lifecycle';
 import type { SandboxState } from '../sandbox/state-file';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
+import { sandboxProject, sandboxProjectVariables, type SandboxProject } from '../sandbox/sandbox-project';
 import { clientConfig, type ClientConfig } from './aws-clients';
 import { BootstrapError } from './errors';
 import { withTerraformBinary } from './terraform-binary';
+import { describeCliConfig } from './terraform-cli-config';
 
 export type { ClientConfig } from './aws-clients';
 
@@ -16,7 +18,7 @@ export type { ClientConfig } from './aws-clients';
  * credentials are used as they are (profile, SSO, OIDC...).
  */
 export type Target =
-  | { readonly kind: 'sandbox'; readonly state: SandboxState; readonly outDir: string; readonly home: string }
+  | { readonly kind: 'sandbox'; readonly state: SandboxState; readonly outDir: string; readonly home: string; readonly project: SandboxProject }
   | { readonly kind: 'aws'; readonly outDir: string };
 
 /** An account's view of the target: the environment for terraform/cdktf and the SDK client settings. */
@@ -26,13 +28,20 @@ export interface AccountSession {
   readonly clientConfig: ClientConfig;
 }
 
-/** `SANDBOX=1` (or the --sandbox flag) selects the running sandbox; its output dir is discarded with it. */
-export async function resolveTarget(options: { sandbox: boolean; outDir?: string }, env: NodeJS.ProcessEnv): Promise<Target> {
+/**
+ * `SANDBOX=1` (or the --sandbox flag) selects the running sandbox, as its project describes it
+ * (tooling/sandbox/sandbox-project.ts: output directory, bootstrap record, CLI configuration); `say`
+ * gets one line when Terraform will use a generated CLI configuration.
+ */
+export async function resolveTarget(options: { sandbox: boolean; outDir?: string; say?: (line: string) => void }, env: NodeJS.ProcessEnv): Promise<Target> {
   if (!options.sandbox) return { kind: 'aws', outDir: options.outDir ?? join(PROJECT_DIR, 'cdktf.out') };
   const paths = sandboxPaths(env);
   const status = await sandboxStatus(paths);
   if (!status.running) throw new BootstrapError('the sandbox is not running: start it with `npm run sandbox -- up` (or drop --sandbox / SANDBOX=1 to use real AWS)');
-  return { kind: 'sandbox', state: status.state, home: paths.home, outDir: options.outDir ?? join(paths.runDir, 'cdktf.out') };
+  const project = sandboxProject(paths, env);
+  const line = describeCliConfig(project.cliConfig, env);
+  if (line) options.say?.(line);
+  return { kind: 'sandbox', state: status.state, home: paths.home, outDir: options.outDir ?? project.outDir, project };
 }
 
 /** Variables no process acting in a sandbox account may inherit from the caller: they would pick another identity or endpoint. */
@@ -60,6 +69,8 @@ export function sandboxSessionVariables(sandbox: { readonly state: SandboxState;
     // documented custom_ca_bundle variable), NODE_EXTRA_CA_CERTS for Node (cdktf, npm run doctor).
     AWS_CA_BUNDLE: state.caFile,
     NODE_EXTRA_CA_CERTS: state.caFile,
+    // The sandbox is often offline: no calls home from cdktf or terraform.
+    CHECKPOINT_DISABLE: '1',
   };
 }
 
@@ -79,7 +90,7 @@ function toolingEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** Environment for `cdktf synth` against the target: synthesizing needs the sandbox's endpoint, no account. */
 export function synthEnv(target: Target, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (target.kind === 'aws') return toolingEnv(env);
-  return { ...toolingEnv(env), SANDBOX: '1', SANDBOX_HOME: target.home, SANDBOX_ENDPOINT: target.state.endpoint };
+  return { ...toolingEnv(env), ...sandboxProjectVariables(target.project), SANDBOX: '1', SANDBOX_HOME: target.home, SANDBOX_ENDPOINT: target.state.endpoint };
 }
 
 /**
@@ -98,7 +109,7 @@ export async function accountSession(target: Target, accountId: string, region: 
     }
     return {
       accountId,
-      env: { ...toolingEnv(withoutCallerIdentity(env)), ...sandboxSessionVariables(target, credentials, region) },
+      env: { ...toolingEnv(withoutCallerIdentity(env)), ...sandboxProjectVariables(target.project), ...sandboxSessionVariables(target, credentials, region) },
       clientConfig: sandboxClientConfig(state, region, credentials),
     };
   }

@@ -10,8 +10,9 @@ OUTDIR=${OUTDIR:-cdktf.out}
 export CHECKPOINT_DISABLE=${CHECKPOINT_DISABLE:-1}
 
 # --sandbox: dev's zero-account, zero-cost home. Dev's account credentials come from the sandbox,
-# and the output directory (which holds dev's local state) is the sandbox's, so `npm run sandbox --
-# down` or `reset` discards it. Sets SANDBOX_MODE=1 and SANDBOX_CDKTF_FLAGS for the cdktf call.
+# and the output directory is the sandbox's one (tooling/sandbox/sandbox-project.ts), so dev's local
+# state is <sandbox home>/run/terraform.dev.tfstate, where drift --sandbox looks, and `npm run
+# sandbox -- down` or `reset` discards it. Sets SANDBOX_MODE=1 and SANDBOX_CDKTF_FLAGS for the cdktf call.
 SANDBOX_MODE=0
 SANDBOX_CDKTF_FLAGS=()
 dev_sandbox() {
@@ -26,13 +27,13 @@ dev_sandbox() {
     exit 1
   }
   eval "$credentials"
-  OUTDIR=${SANDBOX_HOME:-$PROJECT_DIR/.sandbox}/run/dev/cdktf.out
-  mkdir -p "$(dirname "$OUTDIR")"
+  OUTDIR=${SANDBOX_HOME:-$PROJECT_DIR/.sandbox}/run/cdktf.out
+  mkdir -p "$OUTDIR"
   # The token guards nothing in the sandbox; a fixed throw-away value keeps dev zero-setup.
   export TF_VAR_app_api_token=${TF_VAR_app_api_token:-sandbox-throw-away-token}
   # The lock file would live in the discarded output directory; skip the registry round trip.
   SANDBOX_CDKTF_FLAGS=(--skip-provider-lock)
-  echo "== dev: sandbox $SANDBOX_ENDPOINT (account of dev; state in $OUTDIR, discarded with the sandbox)"
+  echo "== dev: sandbox $SANDBOX_ENDPOINT (account of dev; state in ${SANDBOX_HOME:-$PROJECT_DIR/.sandbox}/run/terraform.dev.tfstate, discarded with the sandbox)"
 }
 
 # --sandbox is read only as the first argument; anywhere else (or as --sandbox=1) it would pass on to

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { terraformBinary } from '../../../tooling/toolkit/terraform-binary';
+import { cliConfigText, providerMirror as toolingProviderMirror } from '../../../tooling/toolkit/terraform-cli-config';
 import { progress } from './progress';
 import { startStep, STEP_TIMEOUT_MS, type RunningStep, type RunResult } from './step';
 
@@ -28,54 +29,18 @@ export function ensureTerraform(): string {
   return version;
 }
 
-/**
- * A CLI configuration of the suite's own (never the user's ~/.terraformrc). With `TF_PROVIDER_MIRROR`
- * set to a directory containing `registry.terraform.io/`, providers come from that filesystem mirror
- * only; unset, Terraform installs them from the registry as usual. A shared plugin cache makes every
- * init after the first link the provider instead of copying ~700 MB.
- */
+/** A CLI configuration of the suite's own (never the user's ~/.terraformrc), by the tooling's one rule. */
 function writeCliConfig(root: string): { configFile: string; pluginCache: string } {
   const pluginCache = join(root, 'plugin-cache');
   mkdirSync(pluginCache, { recursive: true });
-  const mirror = providerMirror();
-  const installation = mirror
-    ? `provider_installation {
-  filesystem_mirror {
-    path    = ${JSON.stringify(mirror)}
-    include = ["registry.terraform.io/*/*"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/*/*"]
-  }
-}
-`
-    : '';
   const configFile = join(root, 'terraformrc');
-  writeFileSync(
-    configFile,
-    `plugin_cache_dir = ${JSON.stringify(pluginCache)}\n` +
-      // The suite writes no lock files; without this the cache would be bypassed.
-      'plugin_cache_may_break_dependency_lock_file = true\n' +
-      installation,
-  );
+  writeFileSync(configFile, cliConfigText({ mirror: providerMirror(), pluginCache }));
   return { configFile, pluginCache };
 }
 
-/**
- * Where providers come from: `TF_PROVIDER_MIRROR` when set (empty = the public registry), else the
- * first existing mirror among the offline CI image's `/opt/tf-plugins` and Terraform's own implied
- * mirror directories on Linux, else the public registry.
- */
+/** Where providers come from: tooling/toolkit/terraform-cli-config.ts (TF_PROVIDER_MIRROR, else the known mirror directories). */
 export function providerMirror(): string | undefined {
-  const configured = process.env.TF_PROVIDER_MIRROR;
-  if (configured !== undefined) return configured || undefined;
-  const candidates = [
-    '/opt/tf-plugins',
-    join(homedir(), '.terraform.d', 'plugins'),
-    '/usr/local/share/terraform/plugins',
-    '/usr/share/terraform/plugins',
-  ];
-  return candidates.find((dir) => existsSync(join(dir, 'registry.terraform.io')));
+  return toolingProviderMirror(process.env);
 }
 
 let suiteRoot: string | undefined;
