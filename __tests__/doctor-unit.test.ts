@@ -30,31 +30,34 @@ describe('finding terraform or tofu', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('prefers terraform, falls back to tofu (recognised as OpenTofu)', () => {
+  it('runs terraform by default; tofu alone is named, with the variable that selects it', () => {
     fakeBinary('tofu', '1.10.2');
-    expect(findTerraformBinary({ PATH: dir })).toEqual({
-      found: { tool: 'OpenTofu', command: 'tofu', path: join(dir, 'tofu'), version: '1.10.2' },
-    });
+    expect(findTerraformBinary({ PATH: dir })).toEqual({ problem: 'terraform is not on the PATH, but tofu is: set TERRAFORM_BINARY_NAME=tofu to use OpenTofu' });
     fakeBinary('terraform', '1.11.4');
     expect(findTerraformBinary({ PATH: dir })).toMatchObject({ found: { tool: 'Terraform', command: 'terraform', version: '1.11.4' } });
   });
 
-  it('TERRAFORM_BIN wins over the PATH', () => {
-    fakeBinary('terraform', '1.11.4');
-    const tofu = fakeBinary('tofu-1.10', '1.10.0');
-    expect(findTerraformBinary({ PATH: dir, TERRAFORM_BIN: tofu })).toMatchObject({ found: { tool: 'OpenTofu', path: tofu } });
-  });
-
-  it('TERRAFORM_BINARY_NAME (what the cdktf CLI runs) is honoured too', () => {
+  it('TERRAFORM_BINARY_NAME (what the cdktf CLI runs) wins over the PATH, as a name or a path', () => {
     fakeBinary('terraform', '1.11.4');
     fakeBinary('tofu', '1.10.2');
-    expect(findTerraformBinary({ PATH: dir, TERRAFORM_BINARY_NAME: 'tofu' })).toMatchObject({ found: { tool: 'OpenTofu', version: '1.10.2' } });
+    const tofu = fakeBinary('tofu-1.10', '1.10.0');
+    expect(findTerraformBinary({ PATH: dir, TERRAFORM_BINARY_NAME: tofu })).toMatchObject({ found: { tool: 'OpenTofu', path: tofu } });
+    expect(findTerraformBinary({ PATH: dir, TERRAFORM_BINARY_NAME: 'tofu' })).toEqual({
+      found: { tool: 'OpenTofu', command: 'tofu', path: join(dir, 'tofu'), version: '1.10.2' },
+    });
   });
 
   it('says what is missing', () => {
     expect(findTerraformBinary({ PATH: dir })).toEqual({ problem: 'neither terraform nor tofu is on the PATH' });
-    expect(findTerraformBinary({ PATH: dir, TERRAFORM_BIN: 'terraform-9' })).toEqual({
-      problem: 'TERRAFORM_BIN="terraform-9" is not an executable on the PATH',
+    expect(findTerraformBinary({ PATH: dir, TERRAFORM_BINARY_NAME: 'terraform-9' })).toEqual({
+      problem: 'TERRAFORM_BINARY_NAME="terraform-9" is not an executable on the PATH',
+    });
+  });
+
+  it('a leftover TERRAFORM_BIN is refused, not silently ignored', () => {
+    fakeBinary('terraform', '1.11.4');
+    expect(findTerraformBinary({ PATH: dir, TERRAFORM_BIN: 'tofu' })).toEqual({
+      problem: 'TERRAFORM_BIN is not read (it would not reach cdktf): set TERRAFORM_BINARY_NAME=tofu instead, and unset TERRAFORM_BIN',
     });
   });
 

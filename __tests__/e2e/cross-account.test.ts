@@ -22,7 +22,7 @@ import { appDefinition } from '../../environments';
 import { buildApp } from '../../lib/app/build-app';
 import type { AppDefinition } from '../../lib/definitions/app-definition';
 import { defineEnvironment } from '../../lib/definitions/environment';
-import { sandboxRequestHandler, type SandboxCredentials } from '../../tooling/sandbox/credentials';
+import { sandboxClientConfig, type SandboxCredentials } from '../../tooling/sandbox/credentials';
 import { callSandbox, sandboxIamStatus } from '../../tooling/sandbox/lifecycle';
 import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
 import type { SandboxState } from '../../tooling/sandbox/state-file';
@@ -72,14 +72,8 @@ let qaAdmin: SandboxCredentials;
 let stagingCi: Credentials;
 
 type Credentials = Pick<SandboxCredentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'>;
-const clientConfig = (credentials: Credentials) => ({
-  region: REGION,
-  endpoint: sandbox.endpoint,
-  credentials,
-  requestHandler: sandboxRequestHandler(sandbox),
-  maxAttempts: 1,
-});
-const s3Of = (credentials: Credentials) => new S3Client({ ...clientConfig(credentials), forcePathStyle: true });
+const clientConfig = (credentials: Credentials) => sandboxClientConfig(sandbox, REGION, credentials);
+const s3Of = (credentials: Credentials) => new S3Client(clientConfig(credentials));
 const dynamoOf = (credentials: Credentials) => new DynamoDBClient(clientConfig(credentials));
 
 /** A terraform process acting with `credentials`, trusting the sandbox CA, with the offline provider mirror. */
@@ -116,7 +110,7 @@ async function assume(credentials: Credentials, roleArn: string, sessionName: st
 async function webIdentity(roleArn: string): Promise<Credentials> {
   // moto does not verify the web identity token (any string is accepted); the sandbox judges the
   // trust policy's principal and action, the unit tests its :sub/:aud conditions.
-  const sts = new STSClient({ region: REGION, endpoint: sandbox.endpoint, requestHandler: sandboxRequestHandler(sandbox), maxAttempts: 1 });
+  const sts = new STSClient(sandboxClientConfig(sandbox, REGION));
   const { Credentials: issued } = await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roleArn, RoleSessionName: 'github-actions', WebIdentityToken: 'not-a-real-github-oidc-token' }));
   return { accessKeyId: issued!.AccessKeyId!, secretAccessKey: issued!.SecretAccessKey!, sessionToken: issued!.SessionToken! };
 }

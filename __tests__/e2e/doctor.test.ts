@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { terraformBinary } from '../../tooling/toolkit/terraform-binary';
 import { startLocalAws, type LocalAws } from './support/local-aws';
 
 const ROOT = join(__dirname, '..', '..');
@@ -153,7 +154,7 @@ describe.each([
 ])('a stale lock on %s', (stack, key, locking, checkName) => {
   let dir: string;
   const terraform = (args: readonly string[]) =>
-    run(process.env.TERRAFORM_BIN ?? 'terraform', args, { cwd: dir, env: { TF_CLI_CONFIG_FILE: join(work, 'terraformrc'), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' } });
+    run(terraformBinary(), args, { cwd: dir, env: { TF_CLI_CONFIG_FILE: join(work, 'terraformrc'), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' } });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(work, `${stack}-`));
@@ -185,7 +186,7 @@ describe.each([
     expect(init.stderr).toBe('');
     expect(init.status).toBe(0);
 
-    const apply = spawn(process.env.TERRAFORM_BIN ?? 'terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], {
+    const apply = spawn(terraformBinary(), ['apply', '-auto-approve', '-input=false', '-no-color'], {
       cwd: dir,
       env: { ...process.env, ...aws.env, TF_CLI_CONFIG_FILE: join(work, 'terraformrc'), CHECKPOINT_DISABLE: '1' },
       detached: true, // own process group, so the kill below takes the provisioner's shell with it

@@ -27,7 +27,9 @@ import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { CDKTF_BIN, runCommand, TERRAFORM_BIN, type CommandResult } from '../../tooling/toolkit/run-command';
+import { CDKTF_BIN, runCommand, type CommandResult } from '../../tooling/toolkit/run-command';
+import { TERRAFORM_BIN } from './harness/terraform';
+import { appDefinition } from '../../environments';
 import { runBootstrap, type BootstrapResult } from '../../tooling/bootstrap/run-bootstrap';
 import { STATE_BACKEND_VERSION } from '../../lib/stacks/state-backend-version';
 import { summarizeState, type StateSummary } from '../../tooling/bootstrap/state-summary';
@@ -125,6 +127,7 @@ describe('the lifecycle in the sandbox', () => {
     const environmentDeploys: Array<Promise<CommandResult>> = [];
     const dev = runDevCycle();
     bootstrap = await runBootstrap({
+      appDefinition,
       sandbox: true,
       env: world.env,
       outDir: world.outDir('bootstrap'),
@@ -238,7 +241,7 @@ describe('the lifecycle in the sandbox', () => {
     expect(list.output.trim().split('\n').sort()).toEqual(remote.instances.map((instance) => instance.split(' = ')[0]));
     expect(JSON.parse(readFileSync(join(layout.stackDir, 'cdk.tf.json'), 'utf8')).terraform.backend.s3).toMatchObject({ bucket: STATE_BUCKET, key: stateKeyOf('state-backend'), use_lockfile: true });
 
-    const again = await runBootstrap({ sandbox: true, env: world.env, outDir: world.outDir('bootstrap'), say: progress });
+    const again = await runBootstrap({ appDefinition, sandbox: true, env: world.env, outDir: world.outDir('bootstrap'), say: progress });
     expect(again.startedFrom).toBe('done');
     // The version stamp as deployed by the first run, read back by both.
     const stamped = { kind: 'current', deployed: STATE_BACKEND_VERSION, expected: STATE_BACKEND_VERSION };

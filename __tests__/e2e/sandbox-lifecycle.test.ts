@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sandboxRequestHandler } from '../../tooling/sandbox/credentials';
+import { sandboxClientConfig } from '../../tooling/sandbox/credentials';
 import { sandboxPaths } from '../../tooling/sandbox/paths';
 import { processMatches, readState, type SandboxState } from '../../tooling/sandbox/state-file';
 import { ensureSandboxEmulator, SANDBOX_REGION } from './harness/sandbox';
@@ -44,8 +44,8 @@ function currentState(): SandboxState {
 }
 
 function clientsFor(state: SandboxState, credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } as { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
-  const common = { region: SANDBOX_REGION, endpoint: state.endpoint, credentials, requestHandler: sandboxRequestHandler(state), maxAttempts: 1 };
-  return { s3: new S3Client({ ...common, forcePathStyle: true }), sts: new STSClient(common) };
+  const common = sandboxClientConfig(state, SANDBOX_REGION, credentials);
+  return { s3: new S3Client(common), sts: new STSClient(common) };
 }
 
 /** Pids whose command line contains `marker` and whose environment names this file's SANDBOX_HOME (no pgrep needed). */

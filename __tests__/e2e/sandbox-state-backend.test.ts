@@ -1,7 +1,6 @@
 import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { sandboxRequestHandler } from '../../tooling/sandbox/credentials';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,8 @@ import { s3BackendOf, withTestResources } from './harness/test-stack';
 import { makeWorkdir, removeWorkdirs } from './harness/workdir';
 import { STATE_BACKEND_VERSION, stateBackendVersionParameterArn, stateBackendVersionParameterName } from '../../lib/stacks/state-backend-version';
 import { compareStamp, readDeployedStamp } from '../../tooling/bootstrap/version-stamp';
-import { exportLines } from '../../tooling/sandbox/credentials';
+import { exportLines, sandboxClientConfig } from '../../tooling/sandbox/credentials';
+import { sandboxSessionVariables } from '../../tooling/toolkit/account-session';
 import { PROJECT_DIR } from '../../tooling/sandbox/paths';
 import { runCommand } from '../../tooling/toolkit/run-command';
 
@@ -97,13 +97,7 @@ describe('the state-backend stack in the sandbox', () => {
     const synthesized = Object.values((stackJson('state-backend') as unknown as { resource: Record<string, Record<string, { name: string }>> }).resource.aws_ssm_parameter);
     expect(synthesized.map((parameter) => parameter.name)).toEqual([stateBackendVersionParameterName(project)]);
     const { accessKeyId, secretAccessKey, sessionToken } = await sandbox.credentials(STATE_ACCOUNT);
-    const ssm = new SSMClient({
-      region: 'eu-west-1',
-      endpoint: sandbox.state.endpoint,
-      credentials: { accessKeyId, secretAccessKey, sessionToken },
-      requestHandler: sandboxRequestHandler(sandbox.state),
-      maxAttempts: 1,
-    });
+    const ssm = new SSMClient(sandboxClientConfig(sandbox.state, 'eu-west-1', { accessKeyId, secretAccessKey, sessionToken }));
     try {
       const deployed = await readDeployedStamp(ssm, project);
       expect(deployed).toEqual({ kind: 'found', version: STATE_BACKEND_VERSION });
@@ -116,7 +110,7 @@ describe('the state-backend stack in the sandbox', () => {
     // state role and reads the stamp with it. The state role lacks ssm:GetParameter, so (on AWS, and in
     // the sandbox, which enforces IAM) the check warns (docs/guardrails.md).
     const exported = Object.fromEntries(
-      exportLines(sandbox.state, await sandbox.credentials(STAGING_ACCOUNT), 'eu-west-1').flatMap((line) => {
+      exportLines(STAGING_ACCOUNT, sandboxSessionVariables({ state: sandbox.state, home: sandbox.home }, await sandbox.credentials(STAGING_ACCOUNT), 'eu-west-1')).flatMap((line) => {
         const match = /^export (\w+)='(.*)'$/.exec(line);
         return match ? [[match[1], match[2]]] : [];
       }),
@@ -169,17 +163,16 @@ describe('the state-backend stack in the sandbox', () => {
     // Read back through the stack's state role, as its backend does (production's state is encrypted
     // with the state key, which nobody else may use: the sandbox enforces IAM).
     const admin = await sandbox.credentials(account);
-    const config = { region: 'eu-west-1', requestHandler: sandboxRequestHandler(sandbox.state), maxAttempts: 1 };
-    const sts = new STSClient({ ...config, endpoint: sandbox.state.endpoint, credentials: admin });
+    const sts = new STSClient(sandboxClientConfig(sandbox.state, 'eu-west-1', admin));
     const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: (stack.terraform.backend!.s3.assume_role as { role_arn: string }).role_arn, RoleSessionName: 'e2e-read' }));
     sts.destroy();
     const credentials = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
-    const s3 = new S3Client({ ...config, endpoint: sandbox.state.endpoint, forcePathStyle: true, credentials });
+    const s3 = new S3Client({ ...sandboxClientConfig(sandbox.state, 'eu-west-1', credentials), forcePathStyle: true });
     const stored = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: backend.bucket, Key: backend.key }))).Body!.transformToString()) as StateFile;
     expect(stored.resources.map((resource) => `${resource.type}.${resource.name}`).sort()).toEqual(['terraform_data.holder', 'terraform_data.payload']);
     s3.destroy();
     // The same object over plain HTTP is denied by the bucket policy, as S3 would deny it.
-    const insecure = new S3Client({ ...config, endpoint: sandbox.state.insecureEndpoint, forcePathStyle: true, credentials });
+    const insecure = new S3Client({ ...sandboxClientConfig(sandbox.state, 'eu-west-1', credentials), endpoint: sandbox.state.insecureEndpoint, forcePathStyle: true });
     await expect(insecure.send(new GetObjectCommand({ Bucket: backend.bucket, Key: backend.key }))).rejects.toMatchObject({
       name: 'AccessDenied',
       $metadata: { httpStatusCode: 403 },

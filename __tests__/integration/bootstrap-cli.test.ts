@@ -37,10 +37,22 @@ describe('npm run bootstrap / drift / sandbox:state: errors say what to do', () 
     expect(result.stderr).toContain('usage: npm run bootstrap');
   });
 
-  test('drift with a misspelled stack: exit 1 listing the stacks', () => {
-    const result = run('drift.ts', ['stagign', '--sandbox']);
+  test('drift with a misspelled stack: exit 1 listing every synthesized stack, ci-* included', () => {
+    const result = run('drift.ts', ['stagign', '--output', join(home, 'drift-out')]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('drift: unknown stack "stagign": choose from dev, staging, production, state-backend');
+    expect(result.stderr).toContain('drift: unknown stack "stagign": choose from ci-production, ci-staging, dev, production, staging, state-backend');
+  });
+
+  test('drift --sandbox without a running sandbox: exit 1, how to start one', () => {
+    const result = run('drift.ts', ['--sandbox']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('drift: the sandbox is not running: start it with `npm run sandbox -- up`');
+  });
+
+  test('a SANDBOX value that is not a boolean stops bootstrap instead of meaning real AWS', () => {
+    const result = run('bootstrap.ts', [], { SANDBOX: 'ture' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('bootstrap: SANDBOX: "ture" is not a boolean: use SANDBOX=1 to target the local sandbox, or unset it for AWS');
   });
 
   test('sandbox:state without a running sandbox: exit 1, how to start one', () => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { terraformBinary } from '../../tooling/toolkit/terraform-binary';
 import { parseDocument } from 'yaml';
 
 const root = join(__dirname, '..', '..');
@@ -78,9 +79,9 @@ function codeBlocks(file: string, language: string): string[] {
 }
 
 function hclParses(source: string): { ok: boolean; error: string } {
-  const binary = process.env.TERRAFORM_BIN || 'terraform';
+  const binary = terraformBinary(process.env);
   const result = spawnSync(binary, ['fmt', '-'], { input: source, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-  if (result.error) throw new Error(`"${binary} fmt" could not run (${result.error.message}): install Terraform or set TERRAFORM_BIN`);
+  if (result.error) throw new Error(`"${binary} fmt" could not run (${result.error.message}): install Terraform or set TERRAFORM_BINARY_NAME`);
   return { ok: result.status === 0, error: result.stderr };
 }
 

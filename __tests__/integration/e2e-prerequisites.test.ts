@@ -14,11 +14,11 @@ function ensureTerraformWith(env: Record<string, string>) {
 
 describe('the end-to-end suite without terraform', () => {
   it('fails with instructions to install it, instead of skipping', () => {
-    const { status, stderr } = ensureTerraformWith({ TERRAFORM_BIN: '/nonexistent/terraform' });
+    const { status, stderr } = ensureTerraformWith({ TERRAFORM_BINARY_NAME: '/nonexistent/terraform' });
     expect(status).not.toBe(0);
     expect(stderr).toContain('The end-to-end tests need the "/nonexistent/terraform" binary (Terraform >= 1.10.2 or OpenTofu >= 1.10.2)');
     expect(stderr).toContain('https://developer.hashicorp.com/terraform/install');
-    expect(stderr).toContain('TERRAFORM_BIN=tofu');
+    expect(stderr).toContain('TERRAFORM_BINARY_NAME=tofu');
   });
 
   it('reports the version when terraform is there', () => {

@@ -11,7 +11,7 @@ const SHARED_NAMES = new Set(['staging', 'stage', 'stg', 'qa', 'uat', 'preprod',
 /** The protection level each role needs at least. */
 export const MINIMUM_PROTECTION: Record<EnvironmentRole, ProtectionLevel> = { personal: 'ephemeral', shared: 'standard', production: 'hardened' };
 
-/** The role a protection level implies on its own. */
+/** The role a protection level implies on its own (the inverse of MINIMUM_PROTECTION). */
 export const ROLE_OF_PROTECTION: Record<ProtectionLevel, EnvironmentRole> = { ephemeral: 'personal', standard: 'shared', hardened: 'production' };
 
 export interface RoleSignals {

@@ -18,7 +18,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CDKTF_BIN, outputTail, runCommand, type CommandResult } from '../toolkit/run-command';
 import { runBootstrap } from '../bootstrap/run-bootstrap';
-import { accountSession, resolveTarget } from '../toolkit/account-session';
+import { appDefinition } from '../../environments';
+import { accountSession, resolveTarget, synthEnv } from '../toolkit/account-session';
+import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
 import { ensureEmulator } from '../sandbox/emulator';
 import { sandboxDown, sandboxIamStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
@@ -65,7 +67,8 @@ async function oneRun(iam: Enforcement): Promise<Timing> {
     const deploy = (stack: keyof typeof sessions) =>
       runCommand(CDKTF_BIN, ['deploy', stack, '--auto-approve', '--skip-synth', '--skip-provider-lock', '--output', envsOut], {
         cwd: PROJECT_DIR,
-        env: { ...sessions[stack].env, TF_VAR_app_api_token: `bench-${stack}-token` },
+        // The stack's own sensitive variables, as synthesized (whatever the workload declares).
+        env: { ...sessions[stack].env, ...secretVariables(readSynthesizedStack(stack, join(envsOut, 'stacks', stack)), {}, `bench-${stack}-token`) },
         timeoutMs: 600_000,
       }).then((result) => finished(stack, result));
     const finished = (stack: string, result: CommandResult) => {
@@ -77,7 +80,7 @@ async function oneRun(iam: Enforcement): Promise<Timing> {
 
     started = Date.now();
     // The environments' stacks are synthesized once, alongside bootstrap's own synth.
-    const synth = runCommand(CDKTF_BIN, ['synth', '--output', envsOut], { cwd: PROJECT_DIR, env: sessions.dev.env, timeoutMs: 300_000 }).then((result) => {
+    const synth = runCommand(CDKTF_BIN, ['synth', '--output', envsOut], { cwd: PROJECT_DIR, env: synthEnv(target, env), timeoutMs: 300_000 }).then((result) => {
       if (result.code !== 0) throw new Error(`cdktf synth failed:\n${outputTail(result.output)}`);
     });
     const dev = synth.then(() => deploy('dev'));
@@ -88,6 +91,7 @@ async function oneRun(iam: Enforcement): Promise<Timing> {
     let backendReady = 0;
     const environments: Array<Promise<CommandResult>> = [];
     await runBootstrap({
+      appDefinition,
       sandbox: true,
       env,
       say: (line) => log(`  ${line}`),

@@ -1,5 +1,7 @@
 import { runCli } from '../toolkit/run-cli';
+import { sandboxFromEnv } from '../toolkit/sandbox-flag';
 import { runBootstrap } from '../bootstrap/run-bootstrap';
+import { appDefinition } from '../../environments';
 
 const USAGE = `usage: npm run bootstrap [-- --sandbox] [-- --output DIR]
 Creates the state-backend stack (bucket, lock table, key) on local state, moves its state into the
@@ -12,7 +14,7 @@ docs/bootstrap.md`;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(args: string[]): Promise<number> {
-  let sandbox = ['1', 'true', 'yes'].includes((process.env.SANDBOX ?? '').toLowerCase());
+  let sandbox = sandboxFromEnv(process.env);
   let outDir: string | undefined;
   const rest = args.filter((arg) => arg !== '--');
   for (let i = 0; i < rest.length; i++) {
@@ -28,7 +30,7 @@ async function main(args: string[]): Promise<number> {
     }
   }
   const started = Date.now();
-  const result = await runBootstrap({ sandbox, outDir, say });
+  const result = await runBootstrap({ appDefinition, sandbox, outDir, say });
   say(
     `bootstrap: done in ${((Date.now() - started) / 1000).toFixed(1)} s (started from: ${result.startedFrom}). ` +
       `${result.layout.stack}'s state is in ${result.stateUri}.`,
@@ -38,4 +40,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-runCli('bootstrap', main, 'nothing is lost: re-run `npm run bootstrap` after fixing this and it continues where it stopped.');
+runCli('bootstrap', main, { afterProblem: 'nothing is lost: re-run `npm run bootstrap` after fixing this and it continues where it stopped.' });

@@ -1,4 +1,5 @@
 import { runCli } from '../toolkit/run-cli';
+import { sandboxFromEnv } from '../toolkit/sandbox-flag';
 import { runDrift } from '../drift/run-drift';
 
 const USAGE = `usage: npm run drift [-- [STACK...] [--sandbox] [--output DIR] [--skip-synth]]
@@ -12,7 +13,7 @@ not be checked.
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(args: string[]): Promise<number> {
-  let sandbox = ['1', 'true', 'yes'].includes((process.env.SANDBOX ?? '').toLowerCase());
+  let sandbox = sandboxFromEnv(process.env);
   let outDir: string | undefined;
   let skipSynth = false;
   const stacks: string[] = [];

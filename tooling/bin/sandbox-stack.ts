@@ -11,27 +11,22 @@ import { S3Client, HeadObjectCommand, GetObjectCommand } from '@aws-sdk/client-s
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { s3StateKey } from '../../lib/backends/s3-backend';
-import { CDKTF_BIN, outputTail, runCommand, TERRAFORM_BIN } from '../toolkit/run-command';
+import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
+import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
 import { summarizeState } from '../bootstrap/state-summary';
 import { accountSession, resolveTarget, type ClientConfig } from '../toolkit/account-session';
+import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
+import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { DefinitionError } from '../../lib/definitions/errors';
-import { projectDefinitions } from '../toolkit/project-definitions';
 import { PROJECT_DIR } from '../sandbox/paths';
-import { APP_API_TOKEN_VARIABLE } from '../../workloads/example-workload';
+import { appDefinition } from '../../environments';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main([command, stack, ...extra]: string[]): Promise<number> {
-  let resolved: ReturnType<typeof projectDefinitions>;
-  try {
-    resolved = projectDefinitions(process.env, PROJECT_DIR);
-  } catch (error) {
-    if (error instanceof DefinitionError) throw new BootstrapError(`the app's definitions do not resolve; fix them first:\n${error.message}`);
-    throw error;
-  }
-  const definitions = [...resolved.environments, resolved.stateBackend];
+  const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
+  const definitions = definedStacks(resolved);
   const definition = definitions.find((candidate) => candidate.name === stack);
   if ((command !== 'deploy' && command !== 'state') || !definition) {
     say(`usage: npm run sandbox:deploy -- <stack> | npm run sandbox:state -- <stack>   (stacks: ${definitions.map((d) => d.name).join(', ')})`);
@@ -39,16 +34,21 @@ async function main([command, stack, ...extra]: string[]): Promise<number> {
   }
   const target = await resolveTarget({ sandbox: true }, process.env);
   const session = await accountSession(target, definition.allowedAccountIds[0], definition.region, process.env, definition.name);
-  const tokenVariable = `TF_VAR_${APP_API_TOKEN_VARIABLE}`;
-  const env = { ...session.env, [tokenVariable]: process.env[tokenVariable] || 'sandbox-throw-away-token', STATE_BACKEND_MIGRATED: process.env.STATE_BACKEND_MIGRATED ?? 'true' };
+  const env = { ...session.env, STATE_BACKEND_MIGRATED: process.env.STATE_BACKEND_MIGRATED ?? 'true' };
+  const stackDir = join(target.outDir, 'stacks', definition.name);
 
   if (command === 'deploy') {
     say(`sandbox: cdktf deploy ${stack} as account ${session.accountId} into ${target.outDir}`);
-    const child = spawn(CDKTF_BIN, ['deploy', stack, '--auto-approve', '--skip-provider-lock', '--output', target.outDir, ...extra], { cwd: PROJECT_DIR, env, stdio: 'inherit' });
+    // Synthesized first, so the stack's own sensitive variables (whatever the workload declares)
+    // get a throw-away value when none is set.
+    const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env, timeoutMs: 300_000 });
+    if (synth.code !== 0) throw new BootstrapError(`cdktf synth failed (exit ${synth.code}):\n${outputTail(synth.output)}`);
+    const secrets = secretVariables(readSynthesizedStack(stack, stackDir), process.env, 'sandbox-throw-away-token');
+    const args = ['deploy', stack, '--skip-synth', '--auto-approve', '--skip-provider-lock', '--output', target.outDir, ...extra];
+    const child = spawn(CDKTF_BIN, args, { cwd: PROJECT_DIR, env: { ...env, ...secrets }, stdio: 'inherit' });
     return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
   }
 
-  const stackDir = join(target.outDir, 'stacks', definition.name);
   if (definition.state.kind === 's3') {
     const key = s3StateKey(definition.state, { project: resolved.blueprint.project, stack: definition.name });
     // Through the state role, as the backend reads it: the sandbox enforces IAM, and only the state
@@ -65,7 +65,7 @@ async function main([command, stack, ...extra]: string[]): Promise<number> {
       s3.destroy();
     }
   }
-  const list = await runCommand(TERRAFORM_BIN, ['state', 'list'], { cwd: stackDir, env, timeoutMs: 120_000 });
+  const list = await runCommand(terraformBinary(process.env), ['state', 'list'], { cwd: stackDir, env, timeoutMs: 120_000 });
   if (list.code !== 0) throw new BootstrapError(`terraform state list failed in ${stackDir} (exit ${list.code}); deploy it first: npm run sandbox:deploy -- ${stack}\n${outputTail(list.output)}`);
   process.stdout.write(list.output);
   return 0;

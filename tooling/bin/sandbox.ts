@@ -1,9 +1,11 @@
-import { DefinitionError } from '../../lib/definitions/errors';
+import { appDefinition } from '../../environments';
 import { exportLines, sandboxCredentials } from '../sandbox/credentials';
-import { ensureEmulator, EmulatorInstallError } from '../sandbox/emulator';
+import { ensureEmulator } from '../sandbox/emulator';
 import { iamStatusLines, SandboxError, sandboxDown, sandboxIamStatus, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
-import { projectDefinitions } from '../toolkit/project-definitions';
+import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
+import { runCli } from '../toolkit/run-cli';
+import { sandboxSessionVariables } from '../toolkit/account-session';
 
 const USAGE = `usage: npm run sandbox -- <command>
   up                     start the local AWS sandbox (moto behind the shim; installs moto first if missing)
@@ -22,15 +24,9 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 /** The account and region of an environment (or the state-backend), by name or account ID. */
 function accountOf(target: string): { accountId: string; region: string } {
   // The same settings and definitions synth resolves, so the account is the one the stack guards.
-  let resolved: ReturnType<typeof projectDefinitions>;
-  try {
-    resolved = projectDefinitions(process.env, PROJECT_DIR);
-  } catch (error) {
-    if (error instanceof DefinitionError) throw new SandboxError(`the app's definitions do not resolve, fix them first:\n${error.message}`);
-    throw error;
-  }
-  const { blueprint, environments, stateBackend } = resolved;
-  const definitions = [...environments, stateBackend];
+  const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
+  const { blueprint } = resolved;
+  const definitions = definedStacks(resolved);
   if (/^\d{12}$/.test(target)) return { accountId: target, region: blueprint.stateRegion };
   const found = definitions.find((definition) => definition.name === target);
   if (!found) throw new SandboxError(`unknown environment "${target}": choose from ${definitions.map((d) => d.name).join(', ')}, or give a 12-digit account ID`);
@@ -38,9 +34,8 @@ function accountOf(target: string): { accountId: string; region: string } {
 }
 
 async function main(args: string[]): Promise<number> {
-  // The SDK's Node-version notice would end up in `eval "$(... credentials ...)"` users' terminals.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [command, ...rest] = args.filter((arg) => arg !== '--');
+  // runCli silences the SDK's Node-version notice, which would end up in `eval "$(... credentials ...)"`.
+  const [command, ...rest] = args;
   switch (command) {
     case 'up': {
       const state = await sandboxUp(process.env, say);
@@ -83,7 +78,8 @@ async function main(args: string[]): Promise<number> {
       const status = await sandboxStatus(sandboxPaths());
       if (!status.running) throw new SandboxError('the sandbox is not running: start it with `npm run sandbox -- up`');
       const credentials = await sandboxCredentials(status.state, accountId, region);
-      process.stdout.write(`${exportLines(status.state, credentials, region).join('\n')}\n`);
+      const variables = sandboxSessionVariables({ state: status.state, home: sandboxPaths().home }, credentials, region);
+      process.stdout.write(`${exportLines(accountId, variables).join('\n')}\n`);
       return 0;
     }
     default:
@@ -92,14 +88,4 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof SandboxError || error instanceof EmulatorInstallError) {
-      say(`sandbox: ${error.message}`);
-      process.exit(1);
-    }
-    say(`sandbox crashed: ${(error as Error).stack ?? error}`);
-    process.exit(2);
-  },
-);
+runCli('sandbox', main);

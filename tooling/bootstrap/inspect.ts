@@ -1,6 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { GetObjectCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { bucketExistence } from '../toolkit/bucket-existence';
 import { existsSync, readFileSync } from 'node:fs';
 import { BootstrapError } from '../toolkit/errors';
 import { summarizeState, type StateSummary } from './state-summary';
@@ -36,23 +37,24 @@ export function readLocalState(file: string): StateSummary | undefined {
   }
 }
 
+/** Whether the state bucket exists; a bucket bootstrap cannot use (another region, another owner) stops it with what to do. */
 export async function bucketExists(s3: S3Client, bucket: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-    return true;
-  } catch (error) {
-    const status = statusOf(error);
-    if (status === 404 || nameOf(error) === 'NotFound' || nameOf(error) === 'NoSuchBucket') return false;
-    if (status === 301) {
+  const found = await bucketExistence(s3, bucket);
+  switch (found.kind) {
+    case 'exists':
+      return true;
+    case 'missing':
+      return false;
+    case 'other-region':
       throw new BootstrapError(`the bucket "${bucket}" exists in another region than ${await s3.config.region()}: set TF_STATE_REGION to its region, or pick another bucket name (TF_STATE_BUCKET)`);
-    }
-    if (status === 403) {
+    case 'forbidden':
       throw new BootstrapError(
         `the bucket "${bucket}" exists but these credentials may not use it (403): bucket names are global, so another account probably owns it. ` +
           'Pick another name (TF_STATE_BUCKET or "stateBucket" in cdktf.json context), or use credentials of the account that owns it.',
       );
-    }
-    throw error;
+    case 'not-s3':
+    case 'error':
+      throw found.error;
   }
 }
 

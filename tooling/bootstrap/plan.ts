@@ -1,6 +1,8 @@
 import { join, resolve } from 'node:path';
-import { appDefinition } from '../../environments';
-import { resolveBlueprint, type SettingSources } from '../../lib/settings/blueprint';
+import type { AppDefinition } from '../../lib/app/build-app';
+import type { SettingSources } from '../../lib/settings/blueprint';
+import { resolveDefinitions } from '../../lib/settings/resolve-definitions';
+import type { LoadedSources } from '../../lib/settings/setting-sources';
 import { s3StateKey } from '../../lib/backends/s3-backend';
 import { localStatePath } from '../../lib/naming/naming-rule';
 import type { StateBackendDefinition } from '../../lib/definitions/state-backend-definition';
@@ -19,14 +21,18 @@ export interface BootstrapLayout extends StateLocation {
 }
 
 /** Settings as synth sees them, with `stateBackendMigrated` pinned for one phase (the variable wins over context). */
-function withMigrated(sources: SettingSources, migrated: boolean): SettingSources {
-  return { context: sources.context, env: { ...sources.env, STATE_BACKEND_MIGRATED: migrated ? 'true' : 'false' } };
+function withMigrated(input: LoadedSources | SettingSources, migrated: boolean): LoadedSources {
+  const { sources, problems } = 'sources' in input ? input : { sources: input, problems: [] };
+  return { sources: { context: sources.context, env: { ...sources.env, STATE_BACKEND_MIGRATED: migrated ? 'true' : 'false' } }, problems };
 }
 
-export function bootstrapLayout(sources: SettingSources, outDir: string): BootstrapLayout {
-  const phase1: StateBackendDefinition = appDefinition.stateBackend(resolveBlueprint(withMigrated(sources, false)));
-  const blueprint = resolveBlueprint(withMigrated(sources, true));
-  const phase2: StateBackendDefinition = appDefinition.stateBackend(blueprint);
+/**
+ * The state-backend stack in each phase, resolved through synth's one path (resolveDefinitions), so
+ * bootstrap acts on exactly the stack `cdktf synth` writes; definition problems stop it as they stop synth.
+ */
+export function bootstrapLayout(definition: AppDefinition, input: LoadedSources | SettingSources, outDir: string): BootstrapLayout {
+  const phase1: StateBackendDefinition = resolveDefinitions(definition, withMigrated(input, false)).stateBackend;
+  const { blueprint, stateBackend: phase2 } = resolveDefinitions(definition, withMigrated(input, true));
   if (phase1.state.kind !== 'local') {
     throw new BootstrapError(`environments/state-backend.ts: phase 1 must keep the stack's state local (its bucket does not exist yet), but it is "${phase1.state.kind}"`);
   }

@@ -1,6 +1,6 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { STATE_BACKEND_VERSION, stateBackendVersionParameterArn, stateBackendVersionParameterName } from '../../lib/stacks/state-backend-version';
-import { describeAwsError, isAccessDenied } from '../doctor/aws-errors';
+import { describeAwsError, isAccessDenied } from '../toolkit/aws-errors';
 
 /**
  * The state-backend's version stamp (lib/stacks/state-backend-version.ts) as deployed, compared with

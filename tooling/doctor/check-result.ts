@@ -13,19 +13,4 @@ export const pass = (name: string, detail: string): CheckResult => ({ name, ok: 
 export const warn = (name: string, detail: string, fix: string): CheckResult => ({ name, ok: true, warning: true, detail, fix });
 export const fail = (name: string, detail: string, fix: string): CheckResult => ({ name, ok: false, detail, fix });
 
-/** Runs `body` but gives up after `ms`, so one unreachable endpoint cannot hang the doctor. */
-export async function withTimeout<T>(ms: number, what: string, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Error(`${what} did not answer within ${ms} ms`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([body(controller.signal), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export { withTimeout } from '../toolkit/with-timeout';

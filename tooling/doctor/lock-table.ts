@@ -1,5 +1,5 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { describeAwsError, isBareNotFound, isNotFound, notTheService } from './aws-errors';
+import { describeAwsError, isBareNotFound, isNotFound, notTheService } from '../toolkit/aws-errors';
 import { REQUEST_TIMEOUT_MS } from '../toolkit/aws-clients';
 import { fail, pass, withTimeout, type CheckResult } from './check-result';
 

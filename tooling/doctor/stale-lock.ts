@@ -1,7 +1,7 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { dynamoDbLockId, LOCKFILE_SUFFIX } from '../../lib/iam/state-access-policy';
-import { describeAwsError, isBareNotFound, isNotFound, notTheService } from './aws-errors';
+import { describeAwsError, isBareNotFound, isNotFound, notTheService } from '../toolkit/aws-errors';
 import { REQUEST_TIMEOUT_MS } from '../toolkit/aws-clients';
 import { fail, pass, withTimeout, type CheckResult } from './check-result';
 

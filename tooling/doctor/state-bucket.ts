@@ -1,5 +1,6 @@
-import { GetBucketEncryptionCommand, GetBucketVersioningCommand, HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { describeAwsError, isAccessDenied, isBareNotFound, isNotFound, notTheService } from './aws-errors';
+import { GetBucketEncryptionCommand, GetBucketVersioningCommand, type S3Client } from '@aws-sdk/client-s3';
+import { describeAwsError, isAccessDenied, notTheService } from '../toolkit/aws-errors';
+import { bucketExistence } from '../toolkit/bucket-existence';
 import { fail, pass, withTimeout, type CheckResult } from './check-result';
 import { REQUEST_TIMEOUT_MS } from '../toolkit/aws-clients';
 
@@ -15,28 +16,26 @@ const DEPLOY_BACKEND_FIX = 'deploy the state-backend stack first: `npx cdktf dep
 /** The bucket exists and these credentials may reach it; the other bucket checks only run if so. */
 export async function checkBucketExists(s3: S3Client, bucket: string, key?: string): Promise<CheckResult> {
   const name = 'state bucket exists';
-  try {
-    await withTimeout(REQUEST_TIMEOUT_MS + 1000, 'S3', (abortSignal) => s3.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal }));
-    return pass(name, `s3://${bucket} is reachable`);
-  } catch (error) {
-    if (isBareNotFound(error)) return confirmMissing(s3, bucket, key, name);
-    if (isNotFound(error)) return fail(name, `s3://${bucket} does not exist`, DEPLOY_BACKEND_FIX);
-    if (isAccessDenied(error)) {
-      return fail(name, `access to s3://${bucket} denied (${describeAwsError(error)})`, 'reach the state as the backend does: through the stack\'s state role (the state-backend stack attaches its state_access_policy_json to it; redeploy that stack if the role lacks it), or, without a state role, with credentials carrying that policy (docs/cross-account.md)');
-    }
-    return fail(name, `s3://${bucket} could not be reached: ${describeAwsError(error)}`, 'check network access and AWS_ENDPOINT_URL_S3 / region settings');
-  }
-}
-
-/** HeadBucket's 404 has no error code; ListObjectsV2 on the state key (allowed to every state user) answers NoSuchBucket. */
-async function confirmMissing(s3: S3Client, bucket: string, key: string | undefined, name: string): Promise<CheckResult> {
-  try {
-    await withTimeout(REQUEST_TIMEOUT_MS + 1000, 'S3', (abortSignal) => s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1, ...(key ? { Prefix: key } : {}) }), { abortSignal }));
-    return pass(name, `s3://${bucket} is reachable (HeadBucket answered 404, listing works)`);
-  } catch (error) {
-    if (isNotFound(error)) return fail(name, `s3://${bucket} does not exist (NoSuchBucket)`, DEPLOY_BACKEND_FIX);
-    if (isAccessDenied(error)) return fail(name, `access to s3://${bucket} denied (${describeAwsError(error)})`, 'use credentials whose role carries the state_access_policy_json of this stack');
-    return fail(name, `s3://${bucket}: ${notTheService('S3', 'AWS_ENDPOINT_URL_S3')} (${describeAwsError(error)})`, 'point AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) at an S3 endpoint, or unset it to use AWS');
+  const found = await bucketExistence(s3, bucket, { key, timeoutMs: REQUEST_TIMEOUT_MS + 1000 });
+  const listed = (found.kind === 'exists' || found.kind === 'missing' || found.kind === 'forbidden') && found.via === 'ListObjectsV2';
+  switch (found.kind) {
+    case 'exists':
+      return pass(name, listed ? `s3://${bucket} is reachable (HeadBucket answered 404, listing works)` : `s3://${bucket} is reachable`);
+    case 'missing':
+      return fail(name, `s3://${bucket} does not exist${listed ? ' (NoSuchBucket)' : ''}`, DEPLOY_BACKEND_FIX);
+    case 'forbidden':
+      return fail(
+        name,
+        `access to s3://${bucket} denied (${describeAwsError(found.error)})`,
+        listed
+          ? 'use credentials whose role carries the state_access_policy_json of this stack'
+          : 'reach the state as the backend does: through the stack\'s state role (the state-backend stack attaches its state_access_policy_json to it; redeploy that stack if the role lacks it), or, without a state role, with credentials carrying that policy (docs/cross-account.md)',
+      );
+    case 'not-s3':
+      return fail(name, `s3://${bucket}: ${notTheService('S3', 'AWS_ENDPOINT_URL_S3')} (${describeAwsError(found.error)})`, 'point AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) at an S3 endpoint, or unset it to use AWS');
+    case 'other-region':
+    case 'error':
+      return fail(name, `s3://${bucket} could not be reached: ${describeAwsError(found.error)}`, 'check network access and AWS_ENDPOINT_URL_S3 / region settings');
   }
 }
 

@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { endpointFor, REQUEST_TIMEOUT_MS, type AwsCredentialIdentity } from '../toolkit/aws-clients';
-import { describeAwsError, isAccessDenied } from './aws-errors';
+import { clientConfig, endpointFor, REQUEST_TIMEOUT_MS, type AwsCredentialIdentity } from '../toolkit/aws-clients';
+import { describeAwsError, isAccessDenied } from '../toolkit/aws-errors';
 import { fail, pass, withTimeout, type CheckResult } from './check-result';
 
 /** The state role's credentials for the checks that follow, or why there are none. */
@@ -16,13 +16,7 @@ export interface StateRoleResult {
  */
 export async function assumeStateRole(region: string, roleArn: string, stack: string, env: NodeJS.ProcessEnv): Promise<StateRoleResult> {
   const name = 'state role';
-  const endpoint = endpointFor('STS', env);
-  const sts = new STSClient({
-    region,
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: 2000, requestTimeout: REQUEST_TIMEOUT_MS },
-    ...(endpoint ? { endpoint } : {}),
-  });
+  const sts = new STSClient(clientConfig({ region, profile: { kind: 'preflight' }, endpoint: endpointFor('STS', env) }));
   try {
     const { Credentials, AssumedRoleUser } = await withTimeout(REQUEST_TIMEOUT_MS + 1000, 'STS', (abortSignal) =>
       sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `doctor-${stack}`.slice(0, 64), DurationSeconds: 900 }), { abortSignal }),

@@ -2,6 +2,8 @@ import type { SettingSources } from '../../lib/settings/blueprint';
 import type { AppDefinition } from '../../lib/app/build-app';
 import { resolveDefinitions } from '../../lib/settings/resolve-definitions';
 import type { LoadedSources } from '../../lib/settings/setting-sources';
+import { UserError } from '../../lib/definitions/errors';
+import { definedStacks } from '../toolkit/project-definitions';
 import { isRemoteState, type StateDefinition } from '../../lib/definitions/state-definition';
 
 /** One stack whose state the doctor checks. */
@@ -19,13 +21,11 @@ export interface DoctorTarget {
  * bucket synth uses, or refuses with the same problems synth would print.
  */
 export function allTargets(definition: AppDefinition, input: LoadedSources | SettingSources): DoctorTarget[] {
-  const { blueprint, environments, stateBackend } = resolveDefinitions(definition, input);
+  const resolved = resolveDefinitions(definition, input);
+  const { blueprint, stateBackend } = resolved;
   const backend = { name: stateBackend.name, bucket: stateBackend.bucket, account: stateBackend.allowedAccountIds[0], region: stateBackend.region };
-  return [...environments, stateBackend].map(({ name, state }) => ({ name, project: blueprint.project, state, stateBackend: backend }));
+  return definedStacks(resolved).map(({ name, state }) => ({ name, project: blueprint.project, state, stateBackend: backend }));
 }
-
-/** A stack name on the doctor's command line that is not a stack of the app. */
-export class UnknownStackError extends Error {}
 
 /**
  * The targets named on the command line, or every stack with remote state when none is named.
@@ -35,7 +35,7 @@ export function selectTargets(all: readonly DoctorTarget[], names: readonly stri
   if (names.length === 0) return all.filter((target) => isRemoteState(target.state));
   const unknown = names.filter((name) => !all.some((target) => target.name === name));
   if (unknown.length > 0) {
-    throw new UnknownStackError(`unknown stack${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${all.map((t) => t.name).join(', ')}`);
+    throw new UserError(`unknown stack${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${all.map((t) => t.name).join(', ')}`);
   }
   return names.map((name) => all.find((target) => target.name === name)!);
 }

@@ -4,12 +4,13 @@ import { basename, delimiter, isAbsolute, join } from 'node:path';
 import { DYNAMODB_WARNING_ON_STDOUT_FIXED_IN, exclusionReasonFor, minimumVersionFor } from '../../lib/backends/terraform-version';
 import type { StateDefinition } from '../../lib/definitions/state-definition';
 import { fail, pass, type CheckResult } from './check-result';
+import { TERRAFORM_BINARY_VARIABLE, terraformBinary } from '../toolkit/terraform-binary';
 
 export type TerraformTool = 'Terraform' | 'OpenTofu';
 
 export interface TerraformBinary {
   readonly tool: TerraformTool;
-  /** Absolute path (or the TERRAFORM_BIN value as given). */
+  /** Absolute path (or the TERRAFORM_BINARY_NAME value as given). */
   readonly path: string;
   /** The CLI name to show in commands: `terraform` or `tofu`. */
   readonly command: string;
@@ -48,20 +49,22 @@ function versionOf(path: string, env: NodeJS.ProcessEnv): { version: string } | 
 }
 
 /**
- * The binary the doctor checks: `TERRAFORM_BIN`, else `TERRAFORM_BINARY_NAME` (the variable the
- * cdktf CLI itself runs, e.g. `tofu`), else `terraform`, else `tofu` on the PATH. A binary whose
- * name contains "tofu" is OpenTofu.
+ * The binary the tooling runs (tooling/toolkit/terraform-binary.ts: `TERRAFORM_BINARY_NAME`, else
+ * `terraform`). A binary whose name contains "tofu" is OpenTofu. When `terraform` is missing but
+ * `tofu` is there, the problem says to select it.
  */
 export function findTerraformBinary(env: NodeJS.ProcessEnv): BinaryLookup {
-  const explicit = env.TERRAFORM_BIN || env.TERRAFORM_BINARY_NAME;
-  const path = explicit
-    ? isAbsolute(explicit) || explicit.includes('/')
-      ? explicit
-      : onPath(explicit, env)
-    : (onPath('terraform', env) ?? onPath('tofu', env));
+  let name: string;
+  try {
+    name = terraformBinary(env);
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  const explicit = env[TERRAFORM_BINARY_VARIABLE];
+  const path = isAbsolute(name) || name.includes('/') ? name : onPath(name, env);
   if (!path) {
-    const variable = env.TERRAFORM_BIN ? 'TERRAFORM_BIN' : 'TERRAFORM_BINARY_NAME';
-    return { problem: explicit ? `${variable}="${explicit}" is not an executable on the PATH` : 'neither terraform nor tofu is on the PATH' };
+    if (explicit) return { problem: `${TERRAFORM_BINARY_VARIABLE}="${explicit}" is not an executable on the PATH` };
+    return { problem: onPath('tofu', env) ? `terraform is not on the PATH, but tofu is: set ${TERRAFORM_BINARY_VARIABLE}=tofu to use OpenTofu` : 'neither terraform nor tofu is on the PATH' };
   }
   const result = versionOf(path, env);
   if ('problem' in result) return result;
@@ -87,7 +90,7 @@ export function compareVersions(a: string, b: string): number {
 }
 
 const INSTALL_FIX =
-  'install Terraform >= 1.11 (https://developer.hashicorp.com/terraform/install) or OpenTofu >= 1.10.2 (https://opentofu.org/docs/intro/install/), or point TERRAFORM_BIN at the binary';
+  'install Terraform >= 1.11 (https://developer.hashicorp.com/terraform/install) or OpenTofu >= 1.10.2 (https://opentofu.org/docs/intro/install/), or point TERRAFORM_BINARY_NAME at the binary';
 
 /** Whether the binary found is new enough for the state's backend settings. */
 export function checkTerraformVersion(lookup: BinaryLookup, state: StateDefinition): CheckResult {

@@ -1,14 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { CDKTF_BIN, outputTail, runCommand, TERRAFORM_BIN } from '../toolkit/run-command';
+import { join } from 'node:path';
+import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
+import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
-import { accountSession, resolveTarget, type Target } from '../toolkit/account-session';
-import { DefinitionError } from '../../lib/definitions/errors';
-import { projectDefinitions } from '../toolkit/project-definitions';
+import { accountSession, resolveTarget, synthEnv, type Target } from '../toolkit/account-session';
 import { PROJECT_DIR } from '../sandbox/paths';
-import { isRemoteState } from '../../lib/definitions/state-definition';
-import { APP_API_TOKEN_VARIABLE } from '../../workloads/example-workload';
+import { manifestStacks, readSynthesizedStack, secretVariables, type ManifestStack } from '../toolkit/synthesized-stacks';
 import { driftOf, type DriftedResource } from './drift-events';
 
 export type StackDrift =
@@ -19,7 +17,7 @@ export type StackDrift =
 
 export interface DriftOptions {
   readonly sandbox: boolean;
-  /** Stacks to check; default: every stack whose state is remote, plus local ones whose state file exists. */
+  /** Stacks to check (names in the synthesized manifest); default: every stack whose state is remote, plus local ones whose state file exists. */
   readonly stacks?: readonly string[];
   readonly outDir?: string;
   /** Use what is already synthesized in outDir. */
@@ -30,36 +28,6 @@ export interface DriftOptions {
   readonly timeoutMs?: number;
 }
 
-interface StackTarget {
-  readonly name: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly remote: boolean;
-}
-
-function stackTargets(env: NodeJS.ProcessEnv): StackTarget[] {
-  let resolved: ReturnType<typeof projectDefinitions>;
-  try {
-    resolved = projectDefinitions(env, PROJECT_DIR);
-  } catch (error) {
-    if (error instanceof DefinitionError) throw new BootstrapError(`the app's definitions do not resolve; fix them first:\n${error.message}`);
-    throw error;
-  }
-  const definitions = [...resolved.environments, resolved.stateBackend];
-  return definitions.map((definition) => ({
-    name: definition.name,
-    accountId: definition.allowedAccountIds[0],
-    region: definition.region,
-    remote: isRemoteState(definition.state),
-  }));
-}
-
-function localStateFile(stackDir: string): string | undefined {
-  const stack = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: { local?: { path?: string } } } };
-  const path = stack.terraform?.backend?.local?.path;
-  return path === undefined ? undefined : resolve(stackDir, path);
-}
-
 /**
  * Out-of-band changes in every deployed stack: a refresh-only plan (no lock taken, nothing written)
  * per stack, each in its own account's credentials; the resources Terraform reports as drifted.
@@ -68,30 +36,28 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
   const env = options.env ?? process.env;
   const say = options.say ?? (() => undefined);
   const timeoutMs = options.timeoutMs ?? 300_000;
-  const all = stackTargets(env);
-  const unknown = (options.stacks ?? []).filter((name) => !all.some((stack) => stack.name === name));
-  if (unknown.length > 0) throw new BootstrapError(`unknown stack ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${all.map((s) => s.name).join(', ')}`);
-  const selected = options.stacks && options.stacks.length > 0 ? all.filter((stack) => options.stacks!.includes(stack.name)) : all;
   const target: Target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir }, env);
-  const synthEnv: NodeJS.ProcessEnv =
-    target.kind === 'sandbox' ? { ...env, SANDBOX: '1', SANDBOX_HOME: target.home, SANDBOX_ENDPOINT: target.state.endpoint, CHECKPOINT_DISABLE: '1' } : { ...env, CHECKPOINT_DISABLE: '1' };
   if (!options.skipSynth) {
     const started = Date.now();
-    const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env: synthEnv, timeoutMs });
+    const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env: synthEnv(target, env), timeoutMs });
     if (synth.code !== 0) throw new BootstrapError(`cdktf synth failed (exit ${synth.code}):\n${outputTail(synth.output)}`);
     say(`drift: synthesized into ${target.outDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
+  // The stacks as synthesized: every one the app has, ci-* included.
+  const all = manifestStacks(target.outDir);
+  const unknown = (options.stacks ?? []).filter((name) => !all.some((stack) => stack.name === name));
+  if (unknown.length > 0) throw new BootstrapError(`unknown stack ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${all.map((s) => s.name).join(', ')}`);
+  const selected = options.stacks && options.stacks.length > 0 ? all.filter((stack) => options.stacks!.includes(stack.name)) : all;
 
-  const check = async (stack: StackTarget): Promise<StackDrift> => {
+  const check = async ({ name, directory: stackDir }: ManifestStack): Promise<StackDrift> => {
     const started = Date.now();
-    const stackDir = join(target.outDir, 'stacks', stack.name);
     if (!existsSync(join(stackDir, 'cdk.tf.json'))) {
-      say(`drift: ${stack.name}: could not check: ${stackDir} has no cdk.tf.json; synthesize first (drop --skip-synth)`);
-      return { stack: stack.name, status: 'error', message: `${stackDir} has no cdk.tf.json` };
+      say(`drift: ${name}: could not check: ${stackDir} has no cdk.tf.json; synthesize first (drop --skip-synth)`);
+      return { stack: name, status: 'error', message: `${stackDir} has no cdk.tf.json` };
     }
-    if (!stack.remote) {
-      const file = localStateFile(stackDir);
-      if (!file || !existsSync(file)) return { stack: stack.name, status: 'no-state', reason: `local state, and ${file ?? 'its state file'} does not exist (not deployed from ${target.outDir})` };
+    const stack = readSynthesizedStack(name, stackDir);
+    if (stack.localStateFile !== undefined && !existsSync(stack.localStateFile)) {
+      return { stack: stack.name, status: 'no-state', reason: `local state, and ${stack.localStateFile} does not exist (not deployed from ${target.outDir})` };
     }
     let session;
     try {
@@ -100,9 +66,9 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
       say(`drift: ${stack.name}: could not check: ${(error as Error).message}`);
       return { stack: stack.name, status: 'error', message: (error as Error).message };
     }
-    // A refresh-only plan never compares configuration, so the secret's value does not matter here.
-    const runEnv = { ...session.env, TF_INPUT: '0', [`TF_VAR_${APP_API_TOKEN_VARIABLE}`]: env[`TF_VAR_${APP_API_TOKEN_VARIABLE}`] || 'not-needed-for-refresh-only' };
-    const terraform = (args: string[]) => runCommand(TERRAFORM_BIN, args, { cwd: stackDir, env: runEnv, timeoutMs });
+    // A refresh-only plan never compares configuration, so the secrets' values do not matter here.
+    const runEnv = { ...session.env, TF_INPUT: '0', ...secretVariables(stack, env, 'not-needed-for-refresh-only') };
+    const terraform = (args: string[]) => runCommand(terraformBinary(env), args, { cwd: stackDir, env: runEnv, timeoutMs });
     const init = await terraform(['init', '-input=false', '-reconfigure', '-no-color']);
     if (init.code !== 0) {
       const message = `terraform init failed (exit ${init.code}):\n${outputTail(init.output, 10)}`;
@@ -120,7 +86,7 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
         say(`drift: ${stack.name}: could not check (${seconds()} s): ${message}`);
         return { stack: stack.name, status: 'error', message };
       }
-      const show = await runCommand(TERRAFORM_BIN, ['show', '-json', planFile], { cwd: stackDir, env: runEnv, timeoutMs });
+      const show = await runCommand(terraformBinary(env), ['show', '-json', planFile], { cwd: stackDir, env: runEnv, timeoutMs });
       if (show.code !== 0) {
         say(`drift: ${stack.name}: could not check: terraform show failed (exit ${show.code})`);
         return { stack: stack.name, status: 'error', message: `terraform show failed (exit ${show.code})` };

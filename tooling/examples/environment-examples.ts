@@ -4,6 +4,7 @@ import type { EnvironmentDefinition } from '../../lib/definitions/environment';
 import { stateLocation } from '../../lib/backends/backend-factory';
 import { PROTECTION_PROFILES } from '../../lib/definitions/protection';
 import { lockMechanisms } from '../../lib/definitions/state-definition';
+import { terraformBinary } from '../toolkit/terraform-binary';
 import { requiredVersionFor } from '../../lib/backends/terraform-version';
 
 /**
@@ -20,10 +21,10 @@ function repairTerraformSettings(hcl: string, settings: Record<string, unknown>)
 
 /** `terraform fmt` of a configuration: readable, and stable across runs. */
 function terraformFmt(hcl: string): string {
-  const binary = process.env.TERRAFORM_BIN || 'terraform';
+  const binary = terraformBinary(process.env);
   const result = spawnSync(binary, ['fmt', '-'], { input: hcl, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
   if (result.error || result.status !== 0) {
-    throw new Error(`"${binary} fmt -" failed (${result.error?.message ?? result.stderr}); examples need Terraform or OpenTofu (TERRAFORM_BIN)`);
+    throw new Error(`"${binary} fmt -" failed (${result.error?.message ?? result.stderr}); examples need Terraform or OpenTofu (TERRAFORM_BINARY_NAME)`);
   }
   return result.stdout;
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UserError } from '../../lib/definitions/errors';
 import { INSTALL_SCRIPT, type SandboxPaths } from './paths';
 
 /** How moto was installed (written by tooling/sandbox/install-emulator.sh). */
@@ -44,7 +45,8 @@ export function installedEmulator(paths: SandboxPaths): Emulator | undefined {
   return undefined;
 }
 
-export class EmulatorInstallError extends Error {}
+/** moto could not be installed; the message carries the installer's FAILED lines. */
+export class EmulatorInstallError extends UserError {}
 
 /**
  * The installed emulator, installing it first when missing (the install script prints its own

@@ -3,13 +3,14 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { UserError } from '../../lib/definitions/errors';
 import { ensureEmulator } from './emulator';
 import { PROJECT_DIR, sandboxPaths, type SandboxPaths } from './paths';
 import type { IamStatus } from './iam/enforcement';
 import { processMatches, readState, removeState, SUPERVISOR_MARKER, type SandboxState } from './state-file';
 
-/** A problem the user can fix; the CLI prints the message without a stack trace. */
-export class SandboxError extends Error {}
+/** A problem with the sandbox the user can fix; the CLI prints the message without a stack trace. */
+export class SandboxError extends UserError {}
 
 export type SandboxStatus =
   | { readonly running: true; readonly state: SandboxState }

@@ -2,16 +2,11 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Aspects, S3Backend, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { AppExtension } from '../../lib/app/app-extension';
-import { parseBoolean, readSetting, type Setting, type SettingSources } from '../../lib/settings/blueprint';
+import { parseBoolean, readSetting, type SettingSources } from '../../lib/settings/blueprint';
+import { SANDBOX_SETTING } from './sandbox-setting';
 import { BACKEND_SERVICES, PROVIDER_SERVICES, resolveSandboxConnection, SANDBOX_MAX_RETRIES, type SandboxConnection } from './connection';
 
-/** `SANDBOX` / context `sandbox`: strict, like every boolean, so a typo never silently means "real AWS". */
-export const SANDBOX_SETTING: Setting = {
-  context: 'sandbox',
-  env: 'SANDBOX',
-  kind: 'boolean',
-  booleanFix: 'use SANDBOX=1 to target the local sandbox, or unset it for AWS',
-};
+export { SANDBOX_SETTING } from './sandbox-setting';
 
 /** The one reading of `SANDBOX` (synth and tooling): true only for a value the settings table calls true. */
 export function sandboxEnabled(sources: SettingSources): boolean {

@@ -1,20 +1,14 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { join } from 'node:path';
-import { sandboxCredentials, sandboxRequestHandler } from '../sandbox/credentials';
+import { sandboxClientConfig, sandboxCredentials, type SandboxCredentials } from '../sandbox/credentials';
 import { sandboxStatus } from '../sandbox/lifecycle';
 import type { SandboxState } from '../sandbox/state-file';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
+import { clientConfig, type ClientConfig } from './aws-clients';
 import { BootstrapError } from './errors';
+import { withTerraformBinary } from './terraform-binary';
 
-/** AWS SDK v3 client settings for the target (the S3, DynamoDB, KMS and STS clients take the same shape). */
-export interface ClientConfig {
-  readonly region: string;
-  readonly endpoint?: string;
-  readonly forcePathStyle?: boolean;
-  readonly credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  readonly requestHandler?: ReturnType<typeof sandboxRequestHandler>;
-  readonly maxAttempts?: number;
-}
+export type { ClientConfig } from './aws-clients';
 
 /**
  * Where an AWS-facing command (bootstrap, drift) runs. In the sandbox each account gets its own
@@ -41,8 +35,52 @@ export async function resolveTarget(options: { sandbox: boolean; outDir?: string
   return { kind: 'sandbox', state: status.state, home: paths.home, outDir: options.outDir ?? join(paths.runDir, 'cdktf.out') };
 }
 
-/** Variables no child terraform/cdktf may inherit from the caller: they would pick another identity or endpoint. */
-const IDENTITY_VARIABLES = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL', 'AWS_CA_BUNDLE'];
+/** Variables no process acting in a sandbox account may inherit from the caller: they would pick another identity or endpoint. */
+const IDENTITY_VARIABLES = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CA_BUNDLE'];
+
+/**
+ * The variables that make a process act as `credentials` in the sandbox, for every kind of process:
+ * what `npm run sandbox -- credentials` exports, bootstrap's and drift's sessions, the tests'.
+ * `AWS_ENDPOINT_URL` is the sandbox: the synthesized stacks carry their own endpoints, but the AWS
+ * SDKs and CLI (npm run doctor, `aws s3 ls`, a workflow's script) would otherwise take these
+ * credentials to real AWS.
+ */
+export function sandboxSessionVariables(sandbox: { readonly state: SandboxState; readonly home: string }, credentials: Omit<SandboxCredentials, 'accountId'>, region: string): Record<string, string> {
+  const { state, home } = sandbox;
+  return {
+    SANDBOX: '1',
+    SANDBOX_HOME: home,
+    SANDBOX_ENDPOINT: state.endpoint,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: credentials.sessionToken,
+    AWS_REGION: region,
+    AWS_ENDPOINT_URL: state.endpoint,
+    // Trust the sandbox's own CA: AWS_CA_BUNDLE for Terraform's S3 backend and AWS provider (their
+    // documented custom_ca_bundle variable), NODE_EXTRA_CA_CERTS for Node (cdktf, npm run doctor).
+    AWS_CA_BUNDLE: state.caFile,
+    NODE_EXTRA_CA_CERTS: state.caFile,
+  };
+}
+
+/** `env` without any identity or endpoint of the caller's (every `AWS_ENDPOINT_URL*` too). */
+function withoutCallerIdentity(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const clean = { ...env };
+  for (const name of Object.keys(clean)) if (IDENTITY_VARIABLES.includes(name) || name.startsWith('AWS_ENDPOINT_URL')) delete clean[name];
+  return clean;
+}
+
+/** Every process the tooling starts: the binary cdktf runs named, no phone-home, non-interactive. */
+function toolingEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // No TF_INPUT=0: cdktf answers terraform's migrate-state question itself.
+  return { ...withTerraformBinary(env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+}
+
+/** Environment for `cdktf synth` against the target: synthesizing needs the sandbox's endpoint, no account. */
+export function synthEnv(target: Target, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (target.kind === 'aws') return toolingEnv(env);
+  return { ...toolingEnv(env), SANDBOX: '1', SANDBOX_HOME: target.home, SANDBOX_ENDPOINT: target.state.endpoint };
+}
 
 /**
  * A session acting in `accountId`. Sandbox: credentials assumed into that account. AWS: the caller's
@@ -50,8 +88,6 @@ const IDENTITY_VARIABLES = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCE
  * it should be, not later as an `allowed_account_ids` error from the provider.
  */
 export async function accountSession(target: Target, accountId: string, region: string, env: NodeJS.ProcessEnv, stack: string): Promise<AccountSession> {
-  // No TF_INPUT=0: cdktf answers terraform's migrate-state question itself.
-  const base: NodeJS.ProcessEnv = { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', AWS_REGION: region };
   if (target.kind === 'sandbox') {
     const { state } = target;
     let credentials;
@@ -60,33 +96,14 @@ export async function accountSession(target: Target, accountId: string, region: 
     } catch (error) {
       throw new BootstrapError(`could not get sandbox credentials for account ${accountId} (${(error as Error).message}); is the sandbox healthy? \`npm run sandbox -- status\``);
     }
-    const sessionEnv = { ...base };
-    for (const name of IDENTITY_VARIABLES) delete sessionEnv[name];
-    Object.assign(sessionEnv, {
-      SANDBOX: '1',
-      SANDBOX_HOME: target.home,
-      SANDBOX_ENDPOINT: state.endpoint,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_SESSION_TOKEN: credentials.sessionToken,
-      // Terraform's S3 backend and AWS provider trust the sandbox's own CA through this variable.
-      AWS_CA_BUNDLE: state.caFile,
-    });
     return {
       accountId,
-      env: sessionEnv,
-      clientConfig: {
-        region,
-        endpoint: state.endpoint,
-        forcePathStyle: true,
-        credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken },
-        requestHandler: sandboxRequestHandler(state),
-        maxAttempts: 2,
-      },
+      env: { ...toolingEnv(withoutCallerIdentity(env)), ...sandboxSessionVariables(target, credentials, region) },
+      clientConfig: sandboxClientConfig(state, region, credentials),
     };
   }
-  const clientConfig: ClientConfig = { region };
-  const sts = new STSClient(clientConfig);
+  const config = clientConfig({ region, profile: { kind: 'aws' } });
+  const sts = new STSClient(config);
   try {
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     if (identity.Account !== accountId) {
@@ -101,5 +118,5 @@ export async function accountSession(target: Target, accountId: string, region: 
   } finally {
     sts.destroy();
   }
-  return { accountId, env: base, clientConfig };
+  return { accountId, env: { ...toolingEnv(env), AWS_REGION: region }, clientConfig: config };
 }

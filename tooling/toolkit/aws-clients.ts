@@ -1,10 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 
 /** Per-request limits: the doctor must answer quickly, also when an endpoint is down. */
 export const REQUEST_TIMEOUT_MS = 4000;
 const CONNECTION_TIMEOUT_MS = 2000;
+/** A local sandbox is up or down, never throttling: one retry, then a clear failure (docs/sandbox.md). */
+const SANDBOX_ATTEMPTS = 2;
+const SANDBOX_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * The endpoint override for a service, as Terraform's S3 backend and the AWS SDKs read it:
@@ -22,6 +27,49 @@ export interface AwsCredentialIdentity {
   readonly expiration?: Date;
 }
 
+/** AWS SDK v3 client settings (the S3, DynamoDB, KMS, SSM and STS clients all take this shape). */
+export interface ClientConfig {
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly forcePathStyle?: boolean;
+  readonly credentials?: AwsCredentialIdentity;
+  readonly requestHandler?: { readonly httpsAgent?: Agent; readonly connectionTimeout?: number; readonly requestTimeout: number };
+  readonly maxAttempts?: number;
+}
+
+/**
+ * How a client behaves when an endpoint misbehaves:
+ * - `aws`: the SDK's defaults (real AWS, where retries ride out throttling);
+ * - `sandbox`: the local sandbox (one retry, its own CA trusted);
+ * - `preflight`: one attempt with short timeouts, so the doctor answers in seconds even against a
+ *   dead endpoint (SDK retries once kept a run busy for 54 minutes).
+ */
+export type ClientProfile =
+  | { readonly kind: 'aws' }
+  | { readonly kind: 'sandbox'; readonly caFile: string }
+  | { readonly kind: 'preflight' };
+
+/**
+ * The one SDK client configuration of the tooling. With an endpoint, S3 requests are path-style
+ * (local servers do not resolve `<bucket>.localhost`); `credentials` (an assumed role's, the
+ * sandbox's) replace the default chain when given.
+ */
+export function clientConfig(options: { region: string; profile: ClientProfile; endpoint?: string; credentials?: AwsCredentialIdentity }): ClientConfig {
+  const { region, profile, endpoint, credentials } = options;
+  const connection: Partial<ClientConfig> =
+    profile.kind === 'sandbox'
+      ? { maxAttempts: SANDBOX_ATTEMPTS, requestHandler: { httpsAgent: new Agent({ ca: readFileSync(profile.caFile), keepAlive: true }), requestTimeout: SANDBOX_REQUEST_TIMEOUT_MS } }
+      : profile.kind === 'preflight'
+        ? { maxAttempts: 1, requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS } }
+        : {};
+  return {
+    region,
+    ...connection,
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
+}
+
 export interface AwsClients {
   readonly s3: S3Client;
   readonly dynamodb: DynamoDBClient;
@@ -32,25 +80,18 @@ export interface AwsClients {
 }
 
 /**
- * S3, DynamoDB and SSM clients for `region` (with `credentials`, e.g. a state role's, when given): one attempt per request (no minutes of retries against a
- * dead endpoint), short timeouts, and path-style S3 requests when an endpoint is overridden (local
- * S3 servers do not resolve `<bucket>.localhost`).
+ * The doctor's S3, DynamoDB and SSM clients for `region` (with `credentials`, e.g. a state role's, when
+ * given; else the default chain), at the endpoints `env` overrides.
  */
 export function awsClients(region: string, env: NodeJS.ProcessEnv, credentials?: AwsCredentialIdentity): AwsClients {
   const s3Endpoint = endpointFor('S3', env);
   const dynamodbEndpoint = endpointFor('DYNAMODB', env);
   const ssmEndpoint = endpointFor('SSM', env);
-  const common = {
-    region,
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-    // A state role's session when the backend assumes one; else the default chain.
-    ...(credentials ? { credentials } : {}),
-  };
+  const profile: ClientProfile = { kind: 'preflight' };
   return {
-    s3: new S3Client({ ...common, ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}) }),
-    dynamodb: new DynamoDBClient({ ...common, ...(dynamodbEndpoint ? { endpoint: dynamodbEndpoint } : {}) }),
-    ssm: new SSMClient({ ...common, ...(ssmEndpoint ? { endpoint: ssmEndpoint } : {}) }),
+    s3: new S3Client(clientConfig({ region, profile, endpoint: s3Endpoint, credentials })),
+    dynamodb: new DynamoDBClient(clientConfig({ region, profile, endpoint: dynamodbEndpoint, credentials })),
+    ssm: new SSMClient(clientConfig({ region, profile, endpoint: ssmEndpoint, credentials })),
     endpoints: { s3: s3Endpoint, dynamodb: dynamodbEndpoint },
   };
 }

@@ -1,4 +1,4 @@
-/** A problem the user can fix; the CLI prints the message (which says what to do) without a stack trace. */
-export class BootstrapError extends Error {
-  override readonly name = 'BootstrapError';
-}
+import { UserError } from '../../lib/definitions/errors';
+
+/** A problem with bootstrap, drift or a sandbox stack the user can fix (the message says how). */
+export class BootstrapError extends UserError {}

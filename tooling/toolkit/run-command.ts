@@ -1,61 +1,100 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_DIR } from '../sandbox/paths';
 
 export interface CommandResult {
+  /** The exit code; null when the command was killed after its timeout. */
   readonly code: number | null;
   /** stdout and stderr together, as Terraform interleaves them. */
   readonly output: string;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
   readonly seconds: number;
+}
+
+export interface CommandOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly timeoutMs: number;
+  /**
+   * Forward our own SIGINT/SIGTERM to the command's process group, so terraform releases its lock
+   * itself. @default true (tests running many commands at once turn it off)
+   */
+  readonly forwardSignals?: boolean;
+}
+
+/** A command still running: its process, and its result once it ends. */
+export interface RunningCommand {
+  readonly process: ChildProcess;
+  readonly done: Promise<CommandResult>;
 }
 
 /** The project's own cdktf CLI (a devDependency), so a global one of another version is never used. */
 export const CDKTF_BIN = join(PROJECT_DIR, 'node_modules', '.bin', 'cdktf');
-export const TERRAFORM_BIN = process.env.TERRAFORM_BINARY_NAME || 'terraform';
 
 /**
- * Runs a command to completion, capturing its output; after `timeoutMs` its whole process group
- * (terraform, its providers) is killed, so a hung endpoint cannot keep a run busy for an hour.
+ * Starts a command in its own process group, capturing its output; after `timeoutMs` the whole
+ * group (terraform, its providers, provisioners) is killed, so a hung endpoint cannot keep a run
+ * busy for an hour. The one process runner of the tooling and the tests.
  */
-export function runCommand(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<CommandResult> {
+export function startCommand(command: string, args: readonly string[], options: CommandOptions): RunningCommand {
   const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const kill = (signal: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, signal);
-      } catch {
-        /* already gone */
-      }
-    };
-    // Our own Ctrl-C or TERM reaches the detached group too: terraform then releases its lock itself.
-    const forward = (signal: NodeJS.Signals) => () => kill(signal);
-    const onInt = forward('SIGINT');
-    const onTerm = forward('SIGTERM');
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stderr += chunk.toString();
+  });
+  const kill = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  const forward = options.forwardSignals ?? true;
+  const onInt = () => kill('SIGINT');
+  const onTerm = () => kill('SIGTERM');
+  if (forward) {
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill('SIGKILL');
-    }, options.timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
+  }
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    kill('SIGKILL');
+  }, options.timeoutMs);
+  const settle = () => {
+    clearTimeout(timer);
+    if (forward) {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
+    }
+  };
+  const done = new Promise<CommandResult>((resolve, reject) => {
+    child.on('error', (error) => {
+      settle();
       reject(new Error(`could not run ${command}: ${error.message}`));
     });
     child.on('close', (code) => {
-      clearTimeout(timer);
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
+      settle();
       const seconds = (Date.now() - started) / 1000;
-      resolve({ code: timedOut ? null : code, output: timedOut ? `${output}\n(killed after ${options.timeoutMs / 1000} s)` : output, seconds });
+      resolve({ code: timedOut ? null : code, output: timedOut ? `${output}\n(killed after ${options.timeoutMs / 1000} s)` : output, stdout, stderr, timedOut, seconds });
     });
   });
+  return { process: child, done };
+}
+
+/** Runs a command to completion (startCommand), capturing its output. */
+export function runCommand(command: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
+  return startCommand(command, args, options).done;
 }
 
 /** The last lines of a command's output, without cdktf's terminal control sequences. */

@@ -2,11 +2,12 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sandboxCredentials, sandboxRequestHandler, type SandboxCredentials } from '../../../tooling/sandbox/credentials';
+import { sandboxClientConfig, sandboxCredentials, type SandboxCredentials } from '../../../tooling/sandbox/credentials';
 import { ensureEmulator } from '../../../tooling/sandbox/emulator';
 import { sandboxDown, sandboxUp } from '../../../tooling/sandbox/lifecycle';
 import { sandboxPaths } from '../../../tooling/sandbox/paths';
 import { processMatches, type SandboxState } from '../../../tooling/sandbox/state-file';
+import { sandboxSessionVariables } from '../../../tooling/toolkit/account-session';
 import { progress } from './progress';
 import { terraformEnv } from './terraform';
 
@@ -61,27 +62,13 @@ export async function startTestSandbox(label: string, extraEnv: Record<string, s
     env,
     credentials,
     async terraformEnv(accountId) {
-      const { accessKeyId, secretAccessKey, sessionToken } = await credentials(accountId);
-      return {
-        ...terraformEnv({}, { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_REGION: SANDBOX_REGION }),
-        // terraformEnv drops any session token from the parent environment; these credentials need theirs.
-        AWS_SESSION_TOKEN: sessionToken,
-        AWS_CA_BUNDLE: state.caFile,
-        SANDBOX: '1',
-        SANDBOX_HOME: home,
-        SANDBOX_ENDPOINT: state.endpoint,
-      };
+      // The harness CLI config, then the tooling's own sandbox session variables for that account.
+      return { ...terraformEnv(), ...sandboxSessionVariables({ state, home }, await credentials(accountId), SANDBOX_REGION) };
     },
     async s3(accountId, secure = true) {
       const { accessKeyId, secretAccessKey, sessionToken } = await credentials(accountId);
-      const client = new S3Client({
-        region: SANDBOX_REGION,
-        endpoint: secure ? state.endpoint : state.insecureEndpoint,
-        forcePathStyle: true,
-        credentials: { accessKeyId, secretAccessKey, sessionToken },
-        requestHandler: sandboxRequestHandler(state),
-        maxAttempts: 1,
-      });
+      const endpoint = secure ? state.endpoint : state.insecureEndpoint;
+      const client = new S3Client(sandboxClientConfig({ endpoint, caFile: state.caFile }, SANDBOX_REGION, { accessKeyId, secretAccessKey, sessionToken }));
       clients.push(client);
       return client;
     },

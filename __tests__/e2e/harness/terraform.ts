@@ -1,11 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startCommand } from '../../../tooling/toolkit/run-command';
+import { terraformBinary } from '../../../tooling/toolkit/terraform-binary';
 import { progress } from './progress';
 
-/** `TERRAFORM_BIN` (e.g. `tofu`) or `terraform` from PATH. */
-export const TERRAFORM_BIN = process.env.TERRAFORM_BIN || 'terraform';
+/** The tooling's one rule (`TERRAFORM_BINARY_NAME`, e.g. `tofu`, else `terraform` from PATH). */
+export const TERRAFORM_BIN = terraformBinary(process.env);
 
 /**
  * The binary's version, or an error saying how to install it: the end-to-end suite must never
@@ -18,7 +20,7 @@ export function ensureTerraform(): string {
       `The end-to-end tests need the "${TERRAFORM_BIN}" binary (Terraform >= 1.10.2 or OpenTofu >= 1.10.2) on PATH, and it ` +
         `could not be run (${result.error?.message ?? result.stderr.trim()}). Install Terraform from ` +
         'https://developer.hashicorp.com/terraform/install (Debian/Ubuntu: the HashiCorp apt repository, `apt-get install terraform`), ' +
-        'or set TERRAFORM_BIN to the binary to use, e.g. TERRAFORM_BIN=tofu.',
+        'or set TERRAFORM_BINARY_NAME to the binary to use, e.g. TERRAFORM_BINARY_NAME=tofu.',
     );
   }
   const version = (JSON.parse(result.stdout) as { terraform_version: string }).terraform_version;
@@ -157,37 +159,20 @@ export function startTerraform(args: readonly string[], options: RunOptions): Ru
 }
 
 /**
- * Any long-running CLI (terraform, cdktf) in its own process group, so a timeout also kills the
- * provisioners and providers it started; one progress line when it ends.
+ * Any long-running CLI (terraform, cdktf) through the tooling's own runner (startCommand: its own
+ * process group, so a timeout also kills the provisioners and providers it started); one progress
+ * line when it ends, and a timeout fails the test.
  */
 export function startProcess(bin: string, args: readonly string[], command: string, options: RunOptions): RunningTerraform {
-  const started = Date.now();
-  const child = spawn(bin, [...args], { cwd: options.cwd, env: options.env, detached: true });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
   const timeoutMs = options.timeoutMs ?? 60_000;
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }, timeoutMs);
-  const done = new Promise<RunResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const seconds = (Date.now() - started) / 1000;
-      progress(`${options.label}: ${command} (${seconds.toFixed(1)}s, ${timedOut ? `KILLED after ${timeoutMs} ms` : `exit ${code}`})`);
-      if (timedOut) reject(new Error(`${command} in ${options.cwd} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`));
-      else resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}`, seconds });
-    });
+  // No signal forwarding: a test runs many at once, and jest ends them through the process groups.
+  const running = startCommand(bin, args, { cwd: options.cwd, env: options.env, timeoutMs, forwardSignals: false });
+  const done = running.done.then(({ code, stdout, stderr, timedOut, seconds }) => {
+    progress(`${options.label}: ${command} (${seconds.toFixed(1)}s, ${timedOut ? `KILLED after ${timeoutMs} ms` : `exit ${code}`})`);
+    if (timedOut) throw new Error(`${command} in ${options.cwd} timed out after ${timeoutMs} ms\n${stdout}\n${stderr}`);
+    return { code, stdout, stderr, output: `${stdout}\n${stderr}`, seconds };
   });
-  return { process: child, done };
+  return { process: running.process, done };
 }
 
 export function runTerraform(args: readonly string[], options: RunOptions): Promise<RunResult> {

@@ -1,0 +1,110 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { manifestStacks, readSynthesizedStack, secretVariables } from '../tooling/toolkit/synthesized-stacks';
+import { runCommand } from '../tooling/toolkit/run-command';
+import { UserError } from '../lib/definitions/errors';
+import { sandboxFromEnv } from '../tooling/toolkit/sandbox-flag';
+import { BootstrapError } from '../tooling/toolkit/errors';
+import { SandboxError } from '../tooling/sandbox/lifecycle';
+import { EmulatorInstallError } from '../tooling/sandbox/emulator';
+
+describe('SANDBOX as the tooling reads it: the settings table\'s strict boolean', () => {
+  it('reads yes/no values and unset as false', () => {
+    expect(sandboxFromEnv({})).toBe(false);
+    expect(sandboxFromEnv({ SANDBOX: '' })).toBe(false);
+    expect(sandboxFromEnv({ SANDBOX: '1' })).toBe(true);
+    expect(sandboxFromEnv({ SANDBOX: 'TRUE' })).toBe(true);
+    expect(sandboxFromEnv({ SANDBOX: 'no' })).toBe(false);
+  });
+  it('refuses a typo instead of meaning real AWS', () => {
+    expect(() => sandboxFromEnv({ SANDBOX: 'ture' })).toThrow(new UserError('SANDBOX: "ture" is not a boolean: use SANDBOX=1 to target the local sandbox, or unset it for AWS'));
+  });
+});
+
+describe('one user-error base class', () => {
+  it('every tooling problem is a UserError named after its class', () => {
+    for (const error of [new BootstrapError('b'), new SandboxError('s'), new EmulatorInstallError('e')]) {
+      expect(error).toBeInstanceOf(UserError);
+      expect(error.name).toBe(error.constructor.name);
+    }
+  });
+});
+
+describe('the stacks as synthesized (manifest.json, cdk.tf.json)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'synthesized-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const write = (stack: string, json: unknown) => {
+    mkdirSync(join(out, 'stacks', stack), { recursive: true });
+    writeFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), JSON.stringify(json));
+  };
+  const provider = (account: string) => ({ aws: [{ allowed_account_ids: [account], region: 'eu-west-1' }, { alias: 'other', allowed_account_ids: ['999999999999'], region: 'us-east-1' }] });
+  writeFileSync(
+    join(out, 'manifest.json'),
+    JSON.stringify({ stacks: Object.fromEntries(['ci-staging', 'staging'].map((name) => [name, { name, workingDirectory: `stacks/${name}`, synthesizedStackPath: `stacks/${name}/cdk.tf.json` }])) }),
+  );
+  write('ci-staging', { terraform: { backend: { local: { path: '../../../terraform.ci-staging.tfstate' } } }, provider: provider('222222222222') });
+  write('staging', {
+    terraform: { backend: { s3: { bucket: 'b', key: 'k' } } },
+    provider: provider('222222222222'),
+    variable: { workload_secret: { type: 'string', sensitive: true }, size: { type: 'number' } },
+  });
+
+  it('lists every stack of the manifest, ci-* included', () => {
+    expect(manifestStacks(out)).toEqual([
+      { name: 'ci-staging', directory: join(out, 'stacks', 'ci-staging') },
+      { name: 'staging', directory: join(out, 'stacks', 'staging') },
+    ]);
+  });
+
+  it('reads the account guard, the backend and the sensitive variables of a stack', () => {
+    expect(readSynthesizedStack('ci-staging', join(out, 'stacks', 'ci-staging'))).toEqual({
+      name: 'ci-staging',
+      directory: join(out, 'stacks', 'ci-staging'),
+      accountId: '222222222222',
+      region: 'eu-west-1',
+      backend: 'local',
+      localStateFile: join(out, '..', 'terraform.ci-staging.tfstate'),
+      sensitiveVariables: [],
+    });
+    const staging = readSynthesizedStack('staging', join(out, 'stacks', 'staging'));
+    expect(staging).toMatchObject({ backend: 's3', localStateFile: undefined, sensitiveVariables: ['workload_secret'] });
+    expect(secretVariables(staging, { TF_VAR_workload_secret: 'set' }, 'x')).toEqual({ TF_VAR_workload_secret: 'set' });
+    expect(secretVariables(staging, {}, 'placeholder')).toEqual({ TF_VAR_workload_secret: 'placeholder' });
+  });
+
+  it('says to synthesize when there is nothing synthesized', () => {
+    expect(() => manifestStacks(join(out, 'nothing'))).toThrow(`${join(out, 'nothing')} holds no synthesized app (no manifest.json); synthesize first (drop --skip-synth)`);
+  });
+});
+
+describe('tooling receives the app, it does not import it', () => {
+  it('only tooling/bin entry points import environments/, and no tooling imports workloads/', () => {
+    const root = join(__dirname, '..', 'tooling');
+    const files = (readdirSync(root, { recursive: true }) as string[]).filter((file) => file.endsWith('.ts'));
+    const offending = files.flatMap((file) => {
+      const source = readFileSync(join(root, file), 'utf8');
+      const imports = [...source.matchAll(/from\s+'([^']+)'/g)].map((match) => match[1]);
+      return imports
+        .filter((specifier) => /(^|\/)workloads(\/|$)/.test(specifier) || (/(^|\/)environments(\/|$)/.test(specifier) && !file.startsWith(`bin${sep}`)))
+        .map((specifier) => `tooling/${file} imports ${specifier}`);
+    });
+    expect(offending).toEqual([]);
+  });
+});
+
+describe('the one process runner', () => {
+  it('keeps stdout and stderr apart as well as together', async () => {
+    const result = await runCommand('sh', ['-c', 'echo out; echo err >&2; exit 3'], { cwd: tmpdir(), env: process.env, timeoutMs: 10_000, forwardSignals: false });
+    expect(result).toMatchObject({ code: 3, stdout: 'out\n', stderr: 'err\n', timedOut: false });
+    expect(result.output).toContain('out\n');
+    expect(result.output).toContain('err\n');
+  });
+
+  it('kills the whole process group after the timeout', async () => {
+    const result = await runCommand('sh', ['-c', 'sleep 30 & sleep 30'], { cwd: tmpdir(), env: process.env, timeoutMs: 300, forwardSignals: false });
+    expect(result).toMatchObject({ code: null, timedOut: true });
+    expect(result.output).toContain('(killed after 0.3 s)');
+    expect(result.seconds).toBeLessThan(10);
+  });
+});
