@@ -25,6 +25,7 @@ import { defineEnvironment } from '../../lib/definitions/environment';
 import { sandboxClientConfig, type SandboxCredentials } from '../../tooling/sandbox/credentials';
 import { callSandbox, sandboxIamStatus } from '../../tooling/sandbox/lifecycle';
 import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
+
 import type { SandboxState } from '../../tooling/sandbox/state-file';
 import { sources } from '../support/synth';
 import { ensureTerraform, runTerraform, terraformEnv, type RunResult } from './harness/terraform';

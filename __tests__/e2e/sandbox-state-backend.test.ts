@@ -167,12 +167,12 @@ describe('the state-backend stack in the sandbox', () => {
     const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: (stack.terraform.backend!.s3.assume_role as { role_arn: string }).role_arn, RoleSessionName: 'e2e-read' }));
     sts.destroy();
     const credentials = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
-    const s3 = new S3Client({ ...sandboxClientConfig(sandbox.state, 'eu-west-1', credentials), forcePathStyle: true });
+    const s3 = new S3Client(sandboxClientConfig(sandbox.state, 'eu-west-1', credentials));
     const stored = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: backend.bucket, Key: backend.key }))).Body!.transformToString()) as StateFile;
     expect(stored.resources.map((resource) => `${resource.type}.${resource.name}`).sort()).toEqual(['terraform_data.holder', 'terraform_data.payload']);
     s3.destroy();
     // The same object over plain HTTP is denied by the bucket policy, as S3 would deny it.
-    const insecure = new S3Client({ ...sandboxClientConfig(sandbox.state, 'eu-west-1', credentials), endpoint: sandbox.state.insecureEndpoint, forcePathStyle: true });
+    const insecure = new S3Client({ ...sandboxClientConfig(sandbox.state, 'eu-west-1', credentials), endpoint: sandbox.state.insecureEndpoint });
     await expect(insecure.send(new GetObjectCommand({ Bucket: backend.bucket, Key: backend.key }))).rejects.toMatchObject({
       name: 'AccessDenied',
       $metadata: { httpStatusCode: 403 },

@@ -15,10 +15,11 @@ import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
 import { summarizeState } from '../bootstrap/state-summary';
-import { accountSession, resolveTarget, type ClientConfig } from '../toolkit/account-session';
+import { accountSession, resolveTarget } from '../toolkit/account-session';
+import type { ClientConfig } from '../toolkit/aws-clients';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { appDefinition } from '../../environments';
 
