@@ -5,7 +5,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DIGEST_ITEM_SUFFIX, dynamoDbLockId, LOCKFILE_SUFFIX } from '../../lib/iam/state-access-policy';
 import type { S3State } from '../../lib/definitions/state-definition';
-import { endpointFor, REQUEST_TIMEOUT_MS } from '../toolkit/aws-clients';
+import { clientConfig, endpointFor, REQUEST_TIMEOUT_MS, type ClientProfile } from '../toolkit/aws-clients';
 import { describeAwsError } from '../toolkit/aws-errors';
 import { fail, pass, warn, withTimeout, type CheckResult } from './check-result';
 
@@ -104,13 +104,12 @@ export interface StatePermissionClients {
 }
 
 export function statePermissionClients(region: string, env: NodeJS.ProcessEnv, s3: S3Client, dynamodb: DynamoDBClient): StatePermissionClients {
-  const common = { region, maxAttempts: 1, requestHandler: { connectionTimeout: 2000, requestTimeout: REQUEST_TIMEOUT_MS } };
-  const endpoint = (service: 'STS') => endpointFor(service, env);
-  const general = env.AWS_ENDPOINT_URL || undefined;
+  const profile: ClientProfile = { kind: 'preflight' };
+  const endpoint = (service: 'IAM' | 'KMS') => env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
   return {
-    iam: new IAMClient({ ...common, ...(env.AWS_ENDPOINT_URL_IAM || general ? { endpoint: env.AWS_ENDPOINT_URL_IAM || general } : {}) }),
-    kms: new KMSClient({ ...common, ...(env.AWS_ENDPOINT_URL_KMS || general ? { endpoint: env.AWS_ENDPOINT_URL_KMS || general } : {}) }),
-    sts: new STSClient({ ...common, ...(endpoint('STS') ? { endpoint: endpoint('STS') } : {}) }),
+    iam: new IAMClient(clientConfig({ region, profile, endpoint: endpoint('IAM') })),
+    kms: new KMSClient(clientConfig({ region, profile, endpoint: endpoint('KMS') })),
+    sts: new STSClient(clientConfig({ region, profile, endpoint: endpointFor('STS', env) })),
     s3,
     dynamodb,
   };
