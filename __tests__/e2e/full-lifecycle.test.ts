@@ -84,7 +84,7 @@ let devCycle: { deployed: { buckets: string[]; parameter?: string; stateResource
 beforeAll(async () => {
   ensureTerraform();
   await world.start();
-}, STEP_TIMEOUT_MS.synth);
+}, STEP_TIMEOUT_MS.sandbox);
 
 afterAll(async () => {
   for (const made of clients) made.destroy();
