@@ -33,7 +33,8 @@ function lintArchitecture(directory: string, extra: string[] = []): Promise<Run>
   if (command !== 'depcruise') throw new Error(`lint:architecture no longer runs depcruise: ${script}`);
   const absolute = args.map((arg) => (arg === '.dependency-cruiser.js' ? join(root, arg) : arg));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [depcruise, ...absolute, ...extra], { cwd: directory });
+    // Plain text whatever the terminal or CI: the assertions read the report's words.
+    const child = spawn(process.execPath, [depcruise, ...absolute, ...extra], { cwd: directory, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
