@@ -80,6 +80,10 @@ export function toolingEnv(dir: string, marker: string, extra: Record<string, st
     SANDBOX_HOME: join(dir, 'home'),
     AWS_EC2_METADATA_DISABLED: 'true',
     CHECKPOINT_DISABLE: '1',
+    // npm (the dev workflow calls it) keeps its cache and debug logs under HOME otherwise: npm's
+    // files, not the tooling's, so they stay out of the directory whose changes the case judges.
+    npm_config_cache: join(tmpdir(), 'hostile-tooling-npm-cache'),
+    npm_config_update_notifier: 'false',
     HOSTILE_TOOLING_MARKER: marker,
     ...extra,
   };

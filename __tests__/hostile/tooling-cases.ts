@@ -218,7 +218,7 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   { id: 'stack-deploy-auto-approve', area: 'sandbox:deploy/state', run: stack('deploy', 'staging', '--auto-approve=false'), code: 2, says: ['unknown argument "--auto-approve=false"'], before: 'silent' },
 
   // --- doctor
-  { id: 'doctor-unknown-option', area: 'doctor CLI', run: doctor('--sandbox'), code: 2, says: ['unknown argument "--sandbox"', 'usage: npm run doctor'], before: 'unclear' },
+  { id: 'doctor-unknown-option', area: 'doctor CLI', run: doctor('--sandbx'), code: 2, says: ['unknown argument "--sandbx"', 'usage: npm run doctor'], before: 'unclear' },
   { id: 'doctor-verbose', area: 'doctor CLI', run: doctor('-v'), code: 2, says: ['unknown argument "-v"'], before: 'unclear' },
   { id: 'doctor-stack-typo', area: 'doctor CLI', run: doctor('stagign'), code: 2, says: ['unknown stack "stagign": choose from'], before: 'clear' },
   { id: 'doctor-output', area: 'doctor CLI', run: doctor('--output', 'x'), code: 2, says: ['unknown argument "--output"'], before: 'unclear' },
