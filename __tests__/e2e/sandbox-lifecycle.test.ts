@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxClientConfig } from '../../tooling/sandbox/credentials';
+import { claimRunDir } from '../../tooling/sandbox/ownership';
 import { sandboxPaths } from '../../tooling/sandbox/paths';
 import { processMatches, readState, type SandboxState } from '../../tooling/sandbox/state-file';
 import { ensureSandboxEmulator, SANDBOX_REGION } from './harness/sandbox';
@@ -169,7 +170,8 @@ describe('a sandbox that did not end cleanly', () => {
   it('a state file with a dead pid is stale: status says so and removes it; up starts afresh', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     const deadPid = Number(dead.stdout);
-    mkdirSync(paths.runDir, { recursive: true });
+    // A run directory the sandbox made (its owner marker): a stale sandbox of this home, not a stranger's folder.
+    claimRunDir(paths);
     writeFileSync(paths.stateFile, JSON.stringify({ pid: deadPid, motoPid: deadPid, endpoint: 'https://127.0.0.1:1', caFile: '/nonexistent' }));
     const status = sandbox(['status']);
     expect(status.status).toBe(1);
@@ -184,7 +186,7 @@ describe('a sandbox that did not end cleanly', () => {
   it('a recorded pid now used by another process is not the sandbox: that process is left alone', async () => {
     const bystander = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     try {
-      mkdirSync(paths.runDir, { recursive: true });
+      claimRunDir(paths);
       writeFileSync(paths.stateFile, JSON.stringify({ pid: bystander.pid, motoPid: bystander.pid, endpoint: 'https://127.0.0.1:1', caFile: '/nonexistent' }));
       const status = sandbox(['status']);
       expect(status.status).toBe(1);
@@ -225,8 +227,10 @@ describe('a sandbox that did not end cleanly', () => {
 
   it.each(['abc', '0', '70000', '443.5'])('SANDBOX_PORT=%s is refused before anything starts', (value) => {
     const up = sandbox(['up'], { SANDBOX_PORT: value });
-    expect(up.status).toBe(1);
-    expect(up.stderr).toContain(`sandbox: SANDBOX_PORT=${value} is not a port number (1-65535); unset it to let the sandbox choose a free port`);
+    // A usage problem (tooling/toolkit/cli-args.ts): exit 2, nothing done.
+    expect(up.status).toBe(2);
+    expect(up.stderr).toContain(`SANDBOX_PORT=${JSON.stringify(value)} is not a whole number from 1 to 65535`);
+    expect(up.stderr).toContain('unset it to let the sandbox choose a free port');
     expect(existsSync(paths.stateFile)).toBe(false);
   });
 

@@ -188,7 +188,8 @@ async function startSandbox(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Sa
   const supervisor = spawn(process.execPath, ['--require', 'tsx/cjs', join(PROJECT_DIR, 'tooling', 'sandbox', 'supervisor.ts'), SUPERVISOR_MARKER, ownerId], {
     cwd: PROJECT_DIR,
     // The identity travels in the environment, so moto (started by the supervisor) carries it too.
-    env: { ...env, SANDBOX_HOME: paths.home, SANDBOX_PORT: port ? String(port) : '', [OWNER_VARIABLE]: ownerId },
+    // The port asked for (SANDBOX_PORT), else the one used last when free, else '' (a free one).
+    env: { ...env, SANDBOX_HOME: paths.home, SANDBOX_PORT: String(requested.value ?? port ?? ''), [OWNER_VARIABLE]: ownerId },
     detached: true,
     stdio: ['ignore', logFd, logFd],
   });
