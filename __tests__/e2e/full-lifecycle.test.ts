@@ -77,7 +77,8 @@ async function remoteState(stack: string): Promise<StateSummary & { raw: string 
   const admin = (await world.session('state-backend')).clientConfig;
   let config = admin;
   if (stack === 'staging' || stack === 'production') {
-    const sts = client((c) => new STSClient(c), admin);
+    // Assumed as the backend does: with the environment account's credentials (the role's trust).
+    const sts = client((c) => new STSClient(c), (await world.session(stack)).clientConfig);
     const { Credentials } = await sts.send(
       new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNTS['state-backend']}:role/${PROJECT}-${stack}-tfstate`, RoleSessionName: 'e2e-read-state' }),
     );
