@@ -1,5 +1,5 @@
 import { SANDBOX_ROLE } from '../credentials';
-import { evaluate, type EvaluationResult } from './evaluator';
+import { evaluate, type Evaluation, type EvaluationResult } from './evaluator';
 import type { KeyFacts, MotoReader, PolicyDocument } from './moto-reader';
 import { MOTO_DEFAULT_ACCOUNT } from './principal-registry';
 import type { Check, Context, MappedRequest, Principal, ResourceRef, ViaService } from './types';
@@ -29,6 +29,8 @@ export interface AuthorizerSources {
   bucketPolicy(bucket: string): string | undefined;
   /** The account that created `bucket` (undefined: not seen; the caller's is assumed). */
   bucketOwner(bucket: string): string | undefined;
+  /** The evaluator (evaluator.ts's `evaluate` unless given: enforcement times it, tests count its calls). */
+  readonly evaluate?: (evaluation: Evaluation) => Promise<EvaluationResult>;
 }
 
 interface Resolved {
@@ -127,7 +129,7 @@ export class Authorizer {
       identityPolicies = [];
       resourcePolicy = withoutWebIdentityClaims(resourcePolicy);
     }
-    const result: EvaluationResult = await evaluate({
+    const result: EvaluationResult = await (this.sources.evaluate ?? evaluate)({
       principal: caller,
       action: check.action,
       resource: resolved.arn,

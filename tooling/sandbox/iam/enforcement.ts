@@ -2,10 +2,12 @@ import type { ServerResponse } from 'node:http';
 import type { Forward, Upstream } from '../shim/proxy';
 import { Authorizer, type Authorization } from './authorizer';
 import { sendDenial } from './denial-response';
+import { evaluate } from './evaluator';
 import { MotoReader } from './moto-reader';
 import { credentialsInStsAnswer, PrincipalRegistry, MOTO_DEFAULT_ACCOUNT } from './principal-registry';
 import { mapRequest, signatureScope, type AwsRequest } from './request-mapping';
 import { simulatePrincipalPolicy } from './simulate-principal-policy';
+import { Timings, type TimingReport } from './timings';
 import type { MappedRequest, Principal } from './types';
 
 /**
@@ -27,6 +29,8 @@ export interface IamStatus {
   readonly unmapped: readonly UnmappedRequest[];
   /** Time spent authorizing (mapping, reading policies, evaluating), summed over all requests. */
   readonly authorizingMs: number;
+  /** Per-request percentiles and where the time went (absent when enforcement is off). */
+  readonly timing?: TimingReport;
 }
 
 /** What `before` learned, for `after`. */
@@ -35,6 +39,8 @@ export interface Ticket {
   readonly mapped: MappedRequest;
   readonly secure: boolean;
   readonly params?: URLSearchParams;
+  /** Time `before` spent on this request; `after` adds its own and records the total. */
+  readonly authorizingMs: number;
 }
 
 export interface IamEnforcement {
@@ -58,23 +64,20 @@ const READ_ONLY = /^(Get|List|Describe|Head|Simulate|Encrypt|Decrypt|GenerateDat
 const TABLE_CHANGES = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
 
 export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
-  const moto = new MotoReader(options.forward);
+  const timings = new Timings();
+  const moto = new MotoReader((...read) => timings.motoRead(() => options.forward(...read)));
   const principals = new PrincipalRegistry(() => moto.sessions());
   const owners = new Map<string, string>();
-  const authorizer = new Authorizer({ moto, bucketPolicy: options.bucketPolicy, bucketOwner: (bucket) => owners.get(bucket) });
+  const authorizer = new Authorizer({
+    moto,
+    bucketPolicy: options.bucketPolicy,
+    bucketOwner: (bucket) => owners.get(bucket),
+    evaluate: (evaluation) => timings.evaluation(() => evaluate(evaluation)),
+  });
   const unmapped = new Map<string, { reason: string; count: number }>();
   let allowed = 0;
   let denied = 0;
   let authorizingMs = 0;
-  /** Adds the time `work` takes to `authorizingMs`. */
-  async function timed<T>(work: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    try {
-      return await work();
-    } finally {
-      authorizingMs += performance.now() - started;
-    }
-  }
 
   function countUnmapped(request: string, reason: string): void {
     const entry = unmapped.get(request);
@@ -93,12 +96,29 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
   }
 
   return {
-    before(request, response, secure) {
-      return timed(() => authorize(request, response, secure));
+    async before(request, response, secure) {
+      const started = performance.now();
+      let outcome: Ticket | 'answered' | undefined;
+      try {
+        outcome = await authorize(request, response, secure, started);
+        return outcome;
+      } finally {
+        const ms = performance.now() - started;
+        authorizingMs += ms;
+        // A request that goes on to moto is recorded by `after`, with that part's time added.
+        if (outcome === undefined || outcome === 'answered') timings.record(ms);
+      }
     },
 
-    after(ticket, upstream, response) {
-      return timed(() => learn(ticket, upstream, response));
+    async after(ticket, upstream, response) {
+      const started = performance.now();
+      try {
+        return await learn(ticket, upstream, response);
+      } finally {
+        const ms = performance.now() - started;
+        authorizingMs += ms;
+        if (ticket.mapped.kind !== 'sandbox-control') timings.record(ticket.authorizingMs + ms);
+      }
     },
 
     status() {
@@ -108,6 +128,7 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
         denied,
         unmapped: [...unmapped.entries()].map(([request, { reason, count }]) => ({ request, reason, count })),
         authorizingMs: Math.round(authorizingMs),
+        timing: timings.report(),
       };
     },
 
@@ -118,16 +139,16 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
     },
   };
 
-  async function authorize(request: AwsRequest, response: ServerResponse, secure: boolean): Promise<Ticket | 'answered'> {
+  async function authorize(request: AwsRequest, response: ServerResponse, secure: boolean, started: number): Promise<Ticket | 'answered'> {
     const scope = signatureScope(request);
     const principal = await principals.principalOf(scope?.accessKeyId);
     const account = principal.kind === 'anonymous' ? MOTO_DEFAULT_ACCOUNT : principal.account;
     const mapped = mapRequest(request, scope, account);
-    const ticket: Ticket = { principal, mapped, secure };
-    if (mapped.kind === 'sandbox-control') return ticket;
+    const ticketOf = (): Ticket => ({ principal, mapped, secure, authorizingMs: performance.now() - started });
+    if (mapped.kind === 'sandbox-control') return ticketOf();
     if (mapped.kind === 'unmapped') {
       countUnmapped(`${mapped.service} ${mapped.operation}`, mapped.reason);
-      return ticket;
+      return ticketOf();
     }
     const verdict = await authorizer.authorize(principal, mapped, secure);
     if (verdict.kind === 'denied') return refuse(response, mapped, verdict);
@@ -142,7 +163,7 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
       response.end(answer.body);
       return 'answered';
     }
-    return ticket;
+    return ticketOf();
   }
 
   async function learn(ticket: Ticket, upstream: Upstream, response: ServerResponse): Promise<'answered' | 'send'> {
