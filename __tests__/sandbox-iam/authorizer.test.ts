@@ -4,7 +4,8 @@ import { ciDeployPolicy } from '../../lib/identities/deploy-policy';
 import { stateKeyPolicy } from '../../lib/identities/key-policy';
 import { githubOidcTrustPolicy, stateRoleTrustPolicy } from '../../lib/identities/trust-policies';
 import type { S3State } from '../../lib/definitions/state-definition';
-import { Authorizer } from '../../tooling/sandbox/iam/authorizer';
+import { Authorizer, type Authorization } from '../../tooling/sandbox/iam/authorizer';
+import { DecisionCache, deepFreeze } from '../../tooling/sandbox/iam/decision-cache';
 import type { KeyFacts, MotoReader, PolicyDocument, TableFacts } from '../../tooling/sandbox/iam/moto-reader';
 import { motoRoot, roleSession } from '../../tooling/sandbox/iam/principal-registry';
 import type { Check, MappedRequest, Principal, ViaService } from '../../tooling/sandbox/iam/types';
@@ -60,11 +61,37 @@ const moto = {
   bucketEncryption: async () => ({ kind: 'sse-kms' as const, keyId: KEY_ARN }),
 } as unknown as MotoReader;
 
-const authorizer = new Authorizer({
+const sources = {
   moto,
-  bucketPolicy: (bucket) => (bucket === BUCKET ? JSON.stringify(tlsOnlyPolicyDocument(`arn:aws:s3:::${BUCKET}`, { onlyAccount: STATE })) : undefined),
-  bucketOwner: (bucket) => (bucket === BUCKET ? STATE : undefined),
-});
+  bucketPolicy: (bucket: string) => (bucket === BUCKET ? JSON.stringify(tlsOnlyPolicyDocument(`arn:aws:s3:::${BUCKET}`, { onlyAccount: STATE })) : undefined),
+  bucketOwner: (bucket: string) => (bucket === BUCKET ? STATE : undefined),
+};
+const uncached = new Authorizer(sources);
+/** The same sources as the real reader gives them (deep-frozen), with the decision cache enforcement uses. */
+const frozenMoto = {
+  rolePolicies: async (account: string, name: string) => deepFreeze(await moto.rolePolicies(account, name)),
+  trustPolicy: async (account: string, name: string) => deepFreeze(await moto.trustPolicy(account, name)),
+  key: async (account: string, region: string, keyId: string) => deepFreeze(await moto.key(account, region, keyId)),
+  table: async (account: string, region: string, table: string) => deepFreeze(await moto.table(account, region, table)),
+  bucketEncryption: async (account: string, bucket: string) => deepFreeze(await moto.bucketEncryption(account, bucket)),
+} as unknown as MotoReader;
+const decisions = new DecisionCache();
+const cached = new Authorizer({ ...sources, moto: frozenMoto, decisions });
+
+/**
+ * Every decision below is made three times: without the decision cache, with it (a miss the first
+ * time a request is seen), and again (a hit): all three must agree, so the cache never changes a decision.
+ */
+async function agreed(decision: (authorizer: Authorizer) => Promise<Authorization>): Promise<Authorization> {
+  const plain = await decision(uncached);
+  expect(await decision(cached)).toEqual(plain);
+  expect(await decision(cached)).toEqual(plain);
+  return plain;
+}
+const authorizer = {
+  authorize: (...args: Parameters<Authorizer['authorize']>) => agreed((a) => a.authorize(...args)),
+  authorizeVia: (...args: Parameters<Authorizer['authorizeVia']>) => agreed((a) => a.authorizeVia(...args)),
+};
 
 const stagingRole = roleSession(role(STATE, 'acme-staging-tfstate'), 's');
 const productionRole = roleSession(role(STATE, 'acme-production-tfstate'), 's');
@@ -166,5 +193,12 @@ describe('role chains', () => {
   it('a role that does not exist cannot be assumed; the sandbox\'s own administrator role is the bootstrap', async () => {
     expect(await assume(motoRoot(), role(STATE, 'no-such-role'))).toMatchObject({ kind: 'denied' });
     expect(await assume(motoRoot(), role(STATE, 'sandbox-admin'))).toEqual({ kind: 'allowed' });
+  });
+});
+
+describe('the decision cache', () => {
+  it('answered every repeated decision above without the evaluator', () => {
+    expect(decisions.hits).toBeGreaterThanOrEqual(decisions.misses);
+    expect(decisions.misses).toBeGreaterThan(10);
   });
 });

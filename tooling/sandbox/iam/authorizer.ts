@@ -1,4 +1,5 @@
 import { SANDBOX_ROLE } from '../credentials';
+import { deepFreeze, isDeepFrozen, type DecisionCache } from './decision-cache';
 import { evaluate, type Evaluation, type EvaluationResult } from './evaluator';
 import type { KeyFacts, MotoReader, PolicyDocument } from './moto-reader';
 import { MOTO_DEFAULT_ACCOUNT } from './principal-registry';
@@ -12,7 +13,7 @@ import type { Check, Context, MappedRequest, Principal, ResourceRef, ViaService 
  */
 
 /** What an account's administrator has: the sandbox's per-account administrator is one. */
-export const ADMINISTRATOR_POLICY = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+export const ADMINISTRATOR_POLICY = deepFreeze({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
 
 /** The issuer the project's web identities come from (GitHub Actions OIDC). */
 const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -31,6 +32,8 @@ export interface AuthorizerSources {
   bucketOwner(bucket: string): string | undefined;
   /** The evaluator (evaluator.ts's `evaluate` unless given: enforcement times it, tests count its calls). */
   readonly evaluate?: (evaluation: Evaluation) => Promise<EvaluationResult>;
+  /** Decisions remembered by every input of the evaluation (decision-cache.ts); none: every check is evaluated. */
+  readonly decisions?: DecisionCache;
 }
 
 interface Resolved {
@@ -51,8 +54,18 @@ function keyContext(key: KeyFacts, principal: Principal): Record<string, string 
   return context;
 }
 
+/** Trust policies without their web identity claims, by the (frozen) trust policy they came from. */
+const withoutClaims = new WeakMap<object, unknown>();
+
 /** A trust policy without the GitHub OIDC `:sub`/`:aud` keys, which the evaluator cannot judge (docs/sandbox.md). */
 function withoutWebIdentityClaims(policy: unknown): unknown {
+  if (!isDeepFrozen(policy)) return stripWebIdentityClaims(policy);
+  const trust = policy as object;
+  if (!withoutClaims.has(trust)) withoutClaims.set(trust, deepFreeze(stripWebIdentityClaims(trust)));
+  return withoutClaims.get(trust);
+}
+
+function stripWebIdentityClaims(policy: unknown): unknown {
   const document = JSON.parse(JSON.stringify(policy)) as { Statement?: Array<{ Condition?: Record<string, Record<string, unknown>> }> };
   for (const statement of [document.Statement ?? []].flat()) {
     for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
@@ -63,8 +76,24 @@ function withoutWebIdentityClaims(policy: unknown): unknown {
   return document;
 }
 
+/** Bucket policy texts parsed (and frozen) once; a few dozen buckets at most, so a small bound. */
+const PARSED_BUCKET_POLICIES = 256;
+
 export class Authorizer {
+  private readonly bucketPolicies = new Map<string, unknown>();
+
   constructor(private readonly sources: AuthorizerSources) {}
+
+  /** The bucket policy text as a document, parsed once per distinct text (the text is the key: never stale). */
+  private parsedBucketPolicy(text: string): unknown {
+    let parsed = this.bucketPolicies.get(text);
+    if (parsed === undefined) {
+      parsed = deepFreeze(JSON.parse(text));
+      if (this.bucketPolicies.size >= PARSED_BUCKET_POLICIES) this.bucketPolicies.clear();
+      this.bucketPolicies.set(text, parsed);
+    }
+    return parsed;
+  }
 
   private async identityPolicies(principal: Principal): Promise<readonly PolicyDocument[]> {
     if (principal.kind === 'root') return [{ name: 'root', policy: ADMINISTRATOR_POLICY }];
@@ -93,7 +122,7 @@ export class Authorizer {
         return {
           arn: resource.key === undefined ? `arn:aws:s3:::${resource.bucket}` : `arn:aws:s3:::${resource.bucket}/${resource.key}`,
           account: this.sources.bucketOwner(resource.bucket) ?? this.callerAccount(principal, MOTO_DEFAULT_ACCOUNT),
-          ...(policy ? { resourcePolicy: JSON.parse(policy) } : {}),
+          ...(policy ? { resourcePolicy: this.parsedBucketPolicy(policy) } : {}),
           context: {},
         };
       }
@@ -129,7 +158,7 @@ export class Authorizer {
       identityPolicies = [];
       resourcePolicy = withoutWebIdentityClaims(resourcePolicy);
     }
-    const result: EvaluationResult = await (this.sources.evaluate ?? evaluate)({
+    const evaluation: Evaluation = {
       principal: caller,
       action: check.action,
       resource: resolved.arn,
@@ -137,7 +166,9 @@ export class Authorizer {
       context,
       identityPolicies,
       resourcePolicy,
-    });
+    };
+    const evaluator = this.sources.evaluate ?? evaluate;
+    const result: EvaluationResult = this.sources.decisions ? await this.sources.decisions.decide(evaluation, evaluator) : await evaluator(evaluation);
     if (result.result === 'Allowed') return { kind: 'allowed' };
     if (result.result === 'NotEvaluated') return { kind: 'not-evaluated', action: check.action, reason: result.reason };
     return { kind: 'denied', action: check.action, resource: resolved.arn, principal: caller, reason: result.reason };

@@ -2,7 +2,9 @@ import type { ServerResponse } from 'node:http';
 import type { Forward, Upstream } from '../shim/proxy';
 import { Authorizer, type Authorization } from './authorizer';
 import { sendDenial } from './denial-response';
+import { DecisionCache } from './decision-cache';
 import { evaluate } from './evaluator';
+import { readsChangedBy } from './invalidation';
 import { MotoReader } from './moto-reader';
 import { credentialsInStsAnswer, PrincipalRegistry, MOTO_DEFAULT_ACCOUNT } from './principal-registry';
 import { mapRequest, signatureScope, type AwsRequest } from './request-mapping';
@@ -35,6 +37,7 @@ export interface IamStatus {
 
 /** What `before` learned, for `after`. */
 export interface Ticket {
+  readonly method: string;
   readonly principal: Principal;
   readonly mapped: MappedRequest;
   readonly secure: boolean;
@@ -48,6 +51,8 @@ export interface IamEnforcement {
   before(request: AwsRequest, response: ServerResponse, secure: boolean): Promise<Ticket | 'answered'>;
   /** Learns from moto's answer; may still refuse a read whose object's key the caller may not use. */
   after(ticket: Ticket, upstream: Upstream, response: ServerResponse): Promise<'answered' | 'send'>;
+  /** moto never answered (the connection failed): a write may still have been applied. */
+  abandoned(ticket: Ticket): void;
   status(): IamStatus;
   reset(): void;
 }
@@ -58,13 +63,9 @@ export interface EnforcementOptions {
   readonly log: (line: string) => void;
 }
 
-/** Operations that change nothing enforcement caches. */
-const READ_ONLY = /^(Get|List|Describe|Head|Simulate|Encrypt|Decrypt|GenerateDataKey|ReEncrypt|Sign|Verify)/;
-/** DynamoDB operations that change a table's key or schema (item operations never do). */
-const TABLE_CHANGES = new Set(['CreateTable', 'UpdateTable', 'DeleteTable']);
-
 export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
   const timings = new Timings();
+  const decisions = new DecisionCache();
   const moto = new MotoReader((...read) => timings.motoRead(() => options.forward(...read)));
   const principals = new PrincipalRegistry(() => moto.sessions());
   const owners = new Map<string, string>();
@@ -73,6 +74,7 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
     bucketPolicy: options.bucketPolicy,
     bucketOwner: (bucket) => owners.get(bucket),
     evaluate: (evaluation) => timings.evaluation(() => evaluate(evaluation)),
+    decisions,
   });
   const unmapped = new Map<string, { reason: string; count: number }>();
   let allowed = 0;
@@ -121,6 +123,10 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
       }
     },
 
+    abandoned(ticket) {
+      forgetReadsChangedBy(ticket);
+    },
+
     status() {
       return {
         enforcement: 'on',
@@ -128,7 +134,7 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
         denied,
         unmapped: [...unmapped.entries()].map(([request, { reason, count }]) => ({ request, reason, count })),
         authorizingMs: Math.round(authorizingMs),
-        timing: timings.report(),
+        timing: timings.report(decisions.hits),
       };
     },
 
@@ -136,6 +142,7 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
       principals.clear();
       owners.clear();
       moto.invalidate();
+      decisions.clear();
     },
   };
 
@@ -144,7 +151,7 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
     const principal = await principals.principalOf(scope?.accessKeyId);
     const account = principal.kind === 'anonymous' ? MOTO_DEFAULT_ACCOUNT : principal.account;
     const mapped = mapRequest(request, scope, account);
-    const ticketOf = (): Ticket => ({ principal, mapped, secure, authorizingMs: performance.now() - started });
+    const ticketOf = (): Ticket => ({ method: request.method, principal, mapped, secure, authorizingMs: performance.now() - started });
     if (mapped.kind === 'sandbox-control') return ticketOf();
     if (mapped.kind === 'unmapped') {
       countUnmapped(`${mapped.service} ${mapped.operation}`, mapped.reason);
@@ -166,8 +173,17 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
     return ticketOf();
   }
 
+  function forgetReadsChangedBy(ticket: Ticket): void {
+    const changed = readsChangedBy(ticket.mapped, ticket.method);
+    if (changed === 'all') moto.invalidate();
+    else if (changed.length > 0) moto.invalidate(changed);
+  }
+
   async function learn(ticket: Ticket, upstream: Upstream, response: ServerResponse): Promise<'answered' | 'send'> {
     const { mapped, principal } = ticket;
+    // Before anything else, and whatever moto answered: the client must not hear of a write while a
+    // read it may have changed is still remembered (invalidation.ts).
+    forgetReadsChangedBy(ticket);
     if (mapped.kind !== 'mapped' || upstream.status >= 300) return 'send';
     const { service, operation } = mapped;
     if (service === 'sts' && (operation === 'AssumeRole' || operation === 'AssumeRoleWithWebIdentity')) {
@@ -182,13 +198,6 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
     if (service === 's3' && operation === 'DeleteBucket') {
       const bucket = mapped.checks[0].resource;
       if (bucket.kind === 's3') owners.delete(bucket.bucket);
-    }
-    if (
-      ((service === 'iam' || service === 'kms') && !READ_ONLY.test(operation)) ||
-      (service === 'dynamodb' && TABLE_CHANGES.has(operation)) ||
-      (service === 's3' && (operation === 'PutEncryptionConfiguration' || operation === 'DeleteBucket'))
-    ) {
-      moto.invalidate();
     }
     // S3 decrypts an SSE-KMS object's data key as the caller; only its answer says which key.
     if (service === 's3' && operation === 'GetObject' && upstream.headers['x-amz-server-side-encryption'] === 'aws:kms') {

@@ -1,11 +1,15 @@
 import type { Forward } from '../shim/proxy';
+import { deepFreeze } from './decision-cache';
 
 /**
  * What enforcement needs to know, read from moto itself as the owning account (moto's
  * `x-moto-account-id` header): identity policies, trust and key policies, key aliases and tags, table
- * key schemas and keys, bucket default encryption. Cached until any write through the shim may have
- * changed them (`invalidate`).
+ * key schemas and keys, bucket default encryption. Cached until a write through the shim may have
+ * changed them (`invalidate`, called by enforcement.ts as invalidation.ts says).
  */
+
+/** What is read, by the service whose writes can change it: IAM (role policies, trust), KMS, DynamoDB tables, S3 default encryption. */
+export type ReadKind = 'iam' | 'kms' | 'table' | 'encryption';
 
 export interface PolicyDocument {
   readonly name: string;
@@ -44,22 +48,31 @@ function documentOf(text: string): unknown {
 const tagsOf = (xml: string, element: string) => [...xml.matchAll(new RegExp(`<${element}>([\\s\\S]*?)</${element}>`, 'g'))].map((match) => unescapeXml(match[1]));
 
 export class MotoReader {
-  private cache = new Map<string, Promise<unknown>>();
+  private readonly caches = new Map<ReadKind, Map<string, Promise<unknown>>>();
 
   constructor(private readonly forward: Forward) {}
 
-  invalidate(): void {
-    this.cache = new Map();
+  /** Forgets every read of `kinds` (all of them when none are named). */
+  invalidate(kinds?: readonly ReadKind[]): void {
+    for (const kind of kinds ?? ([...this.caches.keys()] as ReadKind[])) this.caches.delete(kind);
   }
 
-  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    if (!this.cache.has(key)) {
-      const loading = load();
-      // A failed read is not remembered.
-      loading.catch(() => this.cache.delete(key));
-      this.cache.set(key, loading);
+  /**
+   * `load`'s answer, remembered until the next `invalidate`, frozen deeply: the decision cache
+   * (decision-cache.ts) fingerprints each document once, so nothing may change it afterwards.
+   */
+  private cached<T>(kind: ReadKind, key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.caches.has(kind)) this.caches.set(kind, new Map());
+    const cache = this.caches.get(kind)!;
+    if (!cache.has(key)) {
+      const loading = load().then(deepFreeze);
+      // A failed read is not remembered (and an entry read since is left alone).
+      loading.catch(() => {
+        if (cache.get(key) === loading) cache.delete(key);
+      });
+      cache.set(key, loading);
     }
-    return this.cache.get(key) as Promise<T>;
+    return cache.get(key) as Promise<T>;
   }
 
   private headers(account: string, region: string, service: string): Record<string, string> {
@@ -84,7 +97,7 @@ export class MotoReader {
 
   /** The role's attached and inline policies; undefined when the role does not exist. */
   rolePolicies(account: string, roleName: string): Promise<PolicyDocument[] | undefined> {
-    return this.cached(`policies ${account} ${roleName}`, async () => {
+    return this.cached('iam', `policies ${account} ${roleName}`, async () => {
       const attached = await this.iam(account, { Action: 'ListAttachedRolePolicies', RoleName: roleName });
       if (attached.status === 404) return undefined;
       if (attached.status !== 200) throw new Error(`ListAttachedRolePolicies ${roleName}: ${attached.status}`);
@@ -107,7 +120,7 @@ export class MotoReader {
 
   /** The role's trust policy; undefined when the role does not exist. */
   trustPolicy(account: string, roleName: string): Promise<unknown | undefined> {
-    return this.cached(`trust ${account} ${roleName}`, async () => {
+    return this.cached('iam', `trust ${account} ${roleName}`, async () => {
       const role = await this.iam(account, { Action: 'GetRole', RoleName: roleName });
       if (role.status === 404) return undefined;
       if (role.status !== 200) throw new Error(`GetRole ${roleName}: ${role.status}`);
@@ -117,7 +130,7 @@ export class MotoReader {
 
   /** A key named by id, ARN, alias name or alias ARN; undefined when there is no such key. */
   key(account: string, region: string, keyId: string): Promise<KeyFacts | undefined> {
-    return this.cached(`key ${account} ${region} ${keyId}`, async () => {
+    return this.cached('kms', `key ${account} ${region} ${keyId}`, async () => {
       const described = await this.json(account, region, 'kms', 'TrentService.DescribeKey', { KeyId: keyId });
       if (described.status !== 200) return undefined;
       const metadata = described.body.KeyMetadata as { Arn: string; KeyId: string };
@@ -136,7 +149,7 @@ export class MotoReader {
 
   /** A table's hash key and customer managed key; undefined when there is no such table. */
   table(account: string, region: string, table: string): Promise<TableFacts | undefined> {
-    return this.cached(`table ${account} ${region} ${table}`, async () => {
+    return this.cached('table', `table ${account} ${region} ${table}`, async () => {
       const described = await this.json(account, region, 'dynamodb', 'DynamoDB_20120810.DescribeTable', { TableName: table });
       if (described.status !== 200) return undefined;
       const description = described.body.Table as { KeySchema: Array<{ AttributeName: string; KeyType: string }>; SSEDescription?: { SSEType?: string; KMSMasterKeyArn?: string } };
@@ -150,7 +163,7 @@ export class MotoReader {
 
   /** The bucket's default encryption (S3's default, SSE-S3, when none is set). */
   bucketEncryption(account: string, bucket: string): Promise<BucketEncryption> {
-    return this.cached(`encryption ${bucket}`, async () => {
+    return this.cached('encryption', `encryption ${bucket}`, async () => {
       const answer = await this.forward(`/${encodeURIComponent(bucket)}?encryption`, 'GET', undefined, this.headers(account, 'us-east-1', 's3'));
       const xml = answer.body.toString('utf8');
       if (answer.status === 200 && tagsOf(xml, 'SSEAlgorithm')[0] === 'aws:kms') return { kind: 'sse-kms', keyId: tagsOf(xml, 'KMSMasterKeyID')[0] ?? '' };

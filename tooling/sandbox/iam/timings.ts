@@ -37,7 +37,6 @@ export class Timings {
   private max = 0;
   evaluations = 0;
   evaluatorMs = 0;
-  decisionCacheHits = 0;
   motoReads = 0;
   motoReadMs = 0;
 
@@ -70,7 +69,8 @@ export class Timings {
     }
   }
 
-  report(): TimingReport {
+  /** `decisionCacheHits`: the decision cache's own count (decision-cache.ts). */
+  report(decisionCacheHits: number): TimingReport {
     const kept = this.samples.slice(0, Math.min(this.count, SAMPLES)).sort();
     // Nearest-rank percentile.
     const percentile = (p: number) => (kept.length === 0 ? 0 : kept[Math.min(kept.length - 1, Math.ceil((p / 100) * kept.length) - 1)]);
@@ -78,7 +78,7 @@ export class Timings {
       perRequest: { count: this.count, p50Ms: round(percentile(50)), p95Ms: round(percentile(95)), p99Ms: round(percentile(99)), maxMs: round(this.max) },
       evaluations: this.evaluations,
       evaluatorMs: Math.round(this.evaluatorMs),
-      decisionCacheHits: this.decisionCacheHits,
+      decisionCacheHits,
       motoReads: this.motoReads,
       motoReadMs: Math.round(this.motoReadMs),
     };

@@ -55,7 +55,14 @@ export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shi
     const s3 = signedService(request, url.searchParams) === 's3' ? s3RequestOf(method, url, secure) : undefined;
     if (s3 && (await bucketPolicies.handle(request, response, s3, body, path)) === 'answered') return;
 
-    const upstream = await forward(path, method, body.length > 0 ? body : undefined, clientHeaders(request));
+    let upstream: Awaited<ReturnType<typeof forward>>;
+    try {
+      upstream = await forward(path, method, body.length > 0 ? body : undefined, clientHeaders(request));
+    } catch (error) {
+      // moto may have applied a write it never answered: enforcement forgets what it may have changed.
+      if (iam && ticket) iam.abandoned(ticket);
+      throw error;
+    }
     if (iam && ticket && (await iam.after(ticket, upstream, response)) === 'answered') return;
     if (!s3) return send(response, upstream);
     const extraHeaders = lifecycle.headersFor(request, s3, upstream);
