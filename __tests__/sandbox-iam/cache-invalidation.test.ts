@@ -273,4 +273,16 @@ describe('every write that can change a decision: tightened, then the next ident
     expect((await iam({ Action: 'PutRolePolicy', RoleName: 'unanswered', PolicyName: 'state', PolicyDocument: doc(allow('s3:GetObject', `arn:aws:s3:::${BUCKET}/*`)) })).status).toBe(502);
     expect(await get()).toBe('allowed');
   });
+
+  it('a read from moto that fails is never remembered as a shorter list of policies: the request fails, the next is decided on all of them', async () => {
+    const key = await roleSession('half-read', { deny: doc({ Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }) });
+    const created = await iam({ Action: 'CreatePolicy', PolicyName: 'half-read-allow', PolicyDocument: doc(allow('s3:GetObject')) });
+    await iam({ Action: 'AttachRolePolicy', RoleName: 'half-read', PolicyArn: /<Arn>([^<]+)</.exec(created.body)![1] });
+    const get = () => call(key, 's3', 'GET', `/${BUCKET}/state`);
+    expect(verdict(await get())).toBe('denied');
+    await iam({ Action: 'PutRolePolicy', RoleName: 'half-read', PolicyName: 'other', PolicyDocument: doc(allow('s3:ListBucket')) });
+    moto.misbehaveOnce('ListRolePolicies', 'fail');
+    expect(await get()).toMatchObject({ status: 502 });
+    expect(verdict(await get())).toBe('denied');
+  });
 });

@@ -45,6 +45,18 @@ function documentOf(text: string): unknown {
   }
 }
 
+/**
+ * An answer the reader relies on: anything but 200 fails the read (it is not remembered, and the
+ * request it was for fails), never a silently shorter list of policies remembered until the next write.
+ */
+function ok<T extends { status: number }>(answer: T, what: string): T {
+  if (answer.status !== 200) throw new Error(`moto answered ${what} with ${answer.status}`);
+  return answer;
+}
+
+/** moto's JSON error type (`__type`, with or without a namespace). */
+const errorType = (body: Record<string, unknown>) => `${body.__type ?? ''}`.split('#').pop();
+
 const tagsOf = (xml: string, element: string) => [...xml.matchAll(new RegExp(`<${element}>([\\s\\S]*?)</${element}>`, 'g'))].map((match) => unescapeXml(match[1]));
 
 export class MotoReader {
@@ -103,15 +115,15 @@ export class MotoReader {
       if (attached.status !== 200) throw new Error(`ListAttachedRolePolicies ${roleName}: ${attached.status}`);
       const documents: PolicyDocument[] = [];
       for (const arn of tagsOf(attached.xml, 'PolicyArn')) {
-        const policy = await this.iam(account, { Action: 'GetPolicy', PolicyArn: arn });
+        const policy = ok(await this.iam(account, { Action: 'GetPolicy', PolicyArn: arn }), `GetPolicy ${arn}`);
         const version = tagsOf(policy.xml, 'DefaultVersionId')[0];
-        const document = await this.iam(account, { Action: 'GetPolicyVersion', PolicyArn: arn, VersionId: version });
+        const document = ok(await this.iam(account, { Action: 'GetPolicyVersion', PolicyArn: arn, VersionId: version }), `GetPolicyVersion ${arn}`);
         documents.push({ name: arn, policy: documentOf(tagsOf(document.xml, 'Document')[0]) });
       }
-      const inline = await this.iam(account, { Action: 'ListRolePolicies', RoleName: roleName });
+      const inline = ok(await this.iam(account, { Action: 'ListRolePolicies', RoleName: roleName }), `ListRolePolicies ${roleName}`);
       const names = tagsOf(tagsOf(inline.xml, 'PolicyNames')[0] ?? '', 'member');
       for (const name of names) {
-        const document = await this.iam(account, { Action: 'GetRolePolicy', RoleName: roleName, PolicyName: name });
+        const document = ok(await this.iam(account, { Action: 'GetRolePolicy', RoleName: roleName, PolicyName: name }), `GetRolePolicy ${roleName} ${name}`);
         documents.push({ name: `${roleName}/${name}`, policy: documentOf(tagsOf(document.xml, 'PolicyDocument')[0]) });
       }
       return documents;
@@ -132,11 +144,11 @@ export class MotoReader {
   key(account: string, region: string, keyId: string): Promise<KeyFacts | undefined> {
     return this.cached('kms', `key ${account} ${region} ${keyId}`, async () => {
       const described = await this.json(account, region, 'kms', 'TrentService.DescribeKey', { KeyId: keyId });
-      if (described.status !== 200) return undefined;
-      const metadata = described.body.KeyMetadata as { Arn: string; KeyId: string };
-      const policy = await this.json(account, region, 'kms', 'TrentService.GetKeyPolicy', { KeyId: metadata.KeyId, PolicyName: 'default' });
-      const aliases = await this.json(account, region, 'kms', 'TrentService.ListAliases', { KeyId: metadata.KeyId });
-      const tags = await this.json(account, region, 'kms', 'TrentService.ListResourceTags', { KeyId: metadata.KeyId });
+      if (described.status === 400 && errorType(described.body) === 'NotFoundException') return undefined;
+      const metadata = ok(described, `DescribeKey ${keyId}`).body.KeyMetadata as { Arn: string; KeyId: string };
+      const policy = ok(await this.json(account, region, 'kms', 'TrentService.GetKeyPolicy', { KeyId: metadata.KeyId, PolicyName: 'default' }), `GetKeyPolicy ${keyId}`);
+      const aliases = ok(await this.json(account, region, 'kms', 'TrentService.ListAliases', { KeyId: metadata.KeyId }), `ListAliases ${keyId}`);
+      const tags = ok(await this.json(account, region, 'kms', 'TrentService.ListResourceTags', { KeyId: metadata.KeyId }), `ListResourceTags ${keyId}`);
       return {
         arn: metadata.Arn,
         account,
@@ -151,8 +163,8 @@ export class MotoReader {
   table(account: string, region: string, table: string): Promise<TableFacts | undefined> {
     return this.cached('table', `table ${account} ${region} ${table}`, async () => {
       const described = await this.json(account, region, 'dynamodb', 'DynamoDB_20120810.DescribeTable', { TableName: table });
-      if (described.status !== 200) return undefined;
-      const description = described.body.Table as { KeySchema: Array<{ AttributeName: string; KeyType: string }>; SSEDescription?: { SSEType?: string; KMSMasterKeyArn?: string } };
+      if (described.status === 400 && errorType(described.body) === 'ResourceNotFoundException') return undefined;
+      const description = ok(described, `DescribeTable ${table}`).body.Table as { KeySchema: Array<{ AttributeName: string; KeyType: string }>; SSEDescription?: { SSEType?: string; KMSMasterKeyArn?: string } };
       const sse = description.SSEDescription;
       return {
         hashKey: description.KeySchema.find((element) => element.KeyType === 'HASH')?.AttributeName ?? '',
@@ -166,7 +178,9 @@ export class MotoReader {
     return this.cached('encryption', `encryption ${bucket}`, async () => {
       const answer = await this.forward(`/${encodeURIComponent(bucket)}?encryption`, 'GET', undefined, this.headers(account, 'us-east-1', 's3'));
       const xml = answer.body.toString('utf8');
-      if (answer.status === 200 && tagsOf(xml, 'SSEAlgorithm')[0] === 'aws:kms') return { kind: 'sse-kms', keyId: tagsOf(xml, 'KMSMasterKeyID')[0] ?? '' };
+      // 404: no configuration (or no bucket): S3's default.
+      if (answer.status === 404) return { kind: 'sse-s3' };
+      if (ok(answer, `GetBucketEncryption ${bucket}`) && tagsOf(xml, 'SSEAlgorithm')[0] === 'aws:kms') return { kind: 'sse-kms', keyId: tagsOf(xml, 'KMSMasterKeyID')[0] ?? '' };
       return { kind: 'sse-s3' };
     });
   }
