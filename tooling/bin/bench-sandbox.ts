@@ -24,6 +24,8 @@ import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-st
 import { ensureEmulator } from '../sandbox/emulator';
 import { sandboxDown, sandboxIamStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
+import type { SandboxState } from '../sandbox/state-file';
+import { replayStateAccess } from '../bench/state-access-replay';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
@@ -45,7 +47,8 @@ interface Timing {
 
 type Enforcement = 'on' | 'off';
 
-async function oneRun(iam: Enforcement): Promise<Timing> {
+/** A fresh sandbox of its own (enforcement on or off) for `work`, stopped and deleted afterwards. */
+async function withSandbox<T>(iam: Enforcement, work: (sandbox: SandboxState, env: NodeJS.ProcessEnv, upSeconds: number) => Promise<T>): Promise<T> {
   const home = mkdtempSync(join(tmpdir(), 'bench-sandbox-'));
   const env: NodeJS.ProcessEnv = { ...process.env, SANDBOX_HOME: home, CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0' };
   for (const name of ['SANDBOX', 'SANDBOX_ENDPOINT', 'STATE_BACKEND_MIGRATED', 'BACKEND_CONFIG_FILE', 'AWS_PROFILE', 'SANDBOX_IAM']) delete env[name];
@@ -53,12 +56,21 @@ async function oneRun(iam: Enforcement): Promise<Timing> {
   const shared = sandboxPaths({ ...process.env, SANDBOX_HOME: '' });
   ensureEmulator(shared, { ...process.env, SANDBOX_HOME: '' });
   symlinkSync(shared.emulatorDir, join(home, 'emulator'));
-  let started = Date.now();
+  const started = Date.now();
   const sandbox = await sandboxUp(env);
-  const upSeconds = (Date.now() - started) / 1000;
   try {
+    return await work(sandbox, env, (Date.now() - started) / 1000);
+  } finally {
+    await sandboxDown(env);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function oneRun(iam: Enforcement): Promise<Timing> {
+  return withSandbox(iam, async (sandbox, env, upSeconds) => {
+    let started = Date.now();
     const target = await resolveTarget({ sandbox: true }, env);
-    const envsOut = join(home, 'run', 'environments.out');
+    const envsOut = join(env.SANDBOX_HOME!, 'run', 'environments.out');
     const sessions = {
       dev: await accountSession(target, ACCOUNTS.dev, REGION, env, 'dev'),
       staging: await accountSession(target, ACCOUNTS.staging, REGION, env, 'staging'),
@@ -109,10 +121,7 @@ async function oneRun(iam: Enforcement): Promise<Timing> {
     const status = await sandboxIamStatus(sandbox);
     const requests = status.allowed + status.denied + status.unmapped.reduce((sum, entry) => sum + entry.count, 0);
     return { sandboxUp: upSeconds, backendReady, stacks, total, iam: { requests, authorizingMs: status.authorizingMs, timing: status.timing } };
-  } finally {
-    await sandboxDown(env);
-    rmSync(home, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The shim's own per-request figures (tooling/sandbox/iam/timings.ts): percentiles, then where the time went. */
@@ -124,7 +133,52 @@ function timingLine(timing: NonNullable<IamStatus['timing']>): string {
   );
 }
 
+const percentile = (values: readonly number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+/**
+ * BENCH_MODE=requests: no deploys; the state access pattern of Terraform's S3 backend
+ * (tooling/bench/state-access-replay.ts) replayed BENCH_CYCLES times (default 100, 7 requests each)
+ * into a fresh sandbox with enforcement on and one with it off, alternating which goes first. A
+ * minute instead of a quarter of an hour, and only the shim's work differs between the two.
+ */
+async function requestsMain(): Promise<void> {
+  const cycles = Number(process.env.BENCH_CYCLES ?? 100);
+  if (!Number.isInteger(cycles) || cycles < 1) throw new Error(`BENCH_CYCLES must be a whole number >= 1, got "${process.env.BENCH_CYCLES}"`);
+  log(`bench:sandbox requests: ${RUNS} run(s) of ${cycles} cycles; ${cpus().length} CPUs, load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  const results: Record<Enforcement, Array<{ roundTripsMs: readonly number[]; seconds: number; timing?: IamStatus['timing'] }>> = { on: [], off: [] };
+  for (let run = 1; run <= RUNS; run++) {
+    const order: Enforcement[] = run % 2 === 1 ? ['on', 'off'] : ['off', 'on'];
+    for (const iam of order) {
+      log(`run ${run}/${RUNS}, IAM enforcement ${iam} (load average ${loadavg()[0].toFixed(2)})`);
+      results[iam].push(
+        await withSandbox(iam, async (sandbox) => {
+          const replay = await replayStateAccess(sandbox, { cycles, iamWriteEvery: 25 });
+          return { ...replay, timing: (await sandboxIamStatus(sandbox)).timing };
+        }),
+      );
+    }
+  }
+  const all = (iam: Enforcement) => results[iam].flatMap((result) => result.roundTripsMs);
+  const seconds = (iam: Enforcement) => results[iam].map((result) => result.seconds).sort((a, b) => a - b)[Math.floor(results[iam].length / 2)];
+  const row = (label: string, on: number, off: number, unit: string) => `| ${label} | ${on.toFixed(2)} ${unit} | ${off.toFixed(2)} ${unit} | ${(((on - off) / off) * 100).toFixed(1)} % |`;
+  const lines = [
+    `| state access replay (${cycles * 7} requests per run, ${RUNS} run(s)) | IAM enforcement on | off (SANDBOX_IAM=off) | on vs off |`,
+    '|---|---|---|---|',
+    row('round trip per request, median', percentile(all('on'), 50), percentile(all('off'), 50), 'ms'),
+    row('round trip per request, p95', percentile(all('on'), 95), percentile(all('off'), 95), 'ms'),
+    row('all requests (median run)', seconds('on'), seconds('off'), 's'),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  for (const [run, result] of results.on.entries()) if (result.timing) log(`IAM enforcement, run ${run + 1}: ${timingLine(result.timing)}`);
+  log(`load average after: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_MODE === 'requests') return requestsMain();
+  if (process.env.BENCH_MODE !== undefined && process.env.BENCH_MODE !== 'deploy') throw new Error(`BENCH_MODE must be deploy (the default) or requests, got "${process.env.BENCH_MODE}"`);
   log(`bench:sandbox: ${RUNS} run(s); ${cpus().length} CPUs, load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
   const timings: Record<Enforcement, Timing[]> = { on: [], off: [] };
   for (let run = 1; run <= RUNS; run++) {
