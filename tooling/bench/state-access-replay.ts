@@ -16,10 +16,10 @@ import type { SandboxState } from '../sandbox/state-file';
  * DynamoDB locking and SSE-KMS (production's), replayed against a running sandbox through its state
  * role with the project's own policies (state role policy, TLS-only bucket policy, state key policy,
  * a lock table encrypted with the key): take the lock, read the digest, list, read and write the
- * state (S3 uses the key as the caller), write the digest, release the lock. Every `iamWriteEvery`
- * cycles the account's administrator rewrites the role's policy (the same document), as a deploy's
- * IAM writes do, so the shim re-reads what it caches. Each request's round trip is timed here; the
- * shim times its own authorization (tooling/sandbox/iam/timings.ts).
+ * state (S3 uses the key as the caller), write the digest, release the lock. `rewritePolicy` has the
+ * account's administrator rewrite the role's policy (the same document), as a deploy's IAM writes
+ * do, so the shim re-reads what it caches. Each request's round trip is timed here; the shim times
+ * its own authorization (tooling/sandbox/iam/timings.ts).
  */
 
 const STATE_ACCOUNT = '333333333333';
@@ -29,13 +29,16 @@ const TABLE = 'bench-replay-tflock';
 const ROLE = 'bench-replay-production-tfstate';
 const ALIAS = 'alias/bench-replay-tfstate';
 
-export interface ReplayResult {
-  /** Client round trip of every request, milliseconds, in order. */
-  readonly roundTripsMs: readonly number[];
-  readonly seconds: number;
+/** One sandbox set up for the replay. */
+export interface StateAccessReplay {
+  /** One lock-read-write-unlock cycle as the state role: each request's round trip, milliseconds. */
+  cycle(index: number): Promise<number[]>;
+  /** The administrator rewrites the state role's policy (the same document), as a deploy's IAM writes do. */
+  rewritePolicy(): Promise<void>;
+  close(): void;
 }
 
-export async function replayStateAccess(sandbox: SandboxState, options: { cycles: number; iamWriteEvery: number }): Promise<ReplayResult> {
+export async function prepareStateAccess(sandbox: SandboxState): Promise<StateAccessReplay> {
   const admin = await sandboxCredentials(sandbox, STATE_ACCOUNT, REGION);
   const adminConfig = sandboxClientConfig(sandbox, REGION, admin);
   const roleArn = `arn:aws:iam::${STATE_ACCOUNT}:role/${ROLE}`;
@@ -74,25 +77,29 @@ export async function replayStateAccess(sandbox: SandboxState, options: { cycles
   const lockId = dynamoDbLockId(BUCKET, key);
   const digestId = `${lockId}${DIGEST_ITEM_SUFFIX}`;
 
-  const roundTripsMs: number[] = [];
-  const timed = async (work: () => Promise<unknown>) => {
-    const started = performance.now();
-    await work();
-    roundTripsMs.push(performance.now() - started);
-  };
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: '{"version":4}', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: aliasArn }));
-  const started = performance.now();
-  for (let cycle = 0; cycle < options.cycles; cycle++) {
-    if (cycle > 0 && cycle % options.iamWriteEvery === 0) await iam.send(new PutRolePolicyCommand({ RoleName: ROLE, PolicyName: 'state', PolicyDocument: policy }));
-    await timed(() => dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: { LockID: { S: lockId }, Info: { S: `cycle ${cycle}` } }, ConditionExpression: 'attribute_not_exists(LockID)' })));
-    await timed(() => dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { LockID: { S: digestId } } })));
-    await timed(() => s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: key })));
-    await timed(async () => (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString());
-    await timed(() => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: `{"version":4,"serial":${cycle}}`, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: aliasArn })));
-    await timed(() => dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: { LockID: { S: digestId }, Digest: { S: `${cycle}` } } })));
-    await timed(() => dynamodb.send(new DeleteItemCommand({ TableName: TABLE, Key: { LockID: { S: lockId } } })));
-  }
-  const seconds = (performance.now() - started) / 1000;
-  for (const client of [iam, kms, s3Admin, dynamodbAdmin, sts, s3, dynamodb]) client.destroy();
-  return { roundTripsMs, seconds };
+  return {
+    async cycle(index) {
+      const roundTripsMs: number[] = [];
+      const timed = async (work: () => Promise<unknown>) => {
+        const started = performance.now();
+        await work();
+        roundTripsMs.push(performance.now() - started);
+      };
+      await timed(() => dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: { LockID: { S: lockId }, Info: { S: `cycle ${index}` } }, ConditionExpression: 'attribute_not_exists(LockID)' })));
+      await timed(() => dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { LockID: { S: digestId } } })));
+      await timed(() => s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: key })));
+      await timed(async () => (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString());
+      await timed(() => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: `{"version":4,"serial":${index}}`, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: aliasArn })));
+      await timed(() => dynamodb.send(new PutItemCommand({ TableName: TABLE, Item: { LockID: { S: digestId }, Digest: { S: `${index}` } } })));
+      await timed(() => dynamodb.send(new DeleteItemCommand({ TableName: TABLE, Key: { LockID: { S: lockId } } })));
+      return roundTripsMs;
+    },
+    async rewritePolicy() {
+      await iam.send(new PutRolePolicyCommand({ RoleName: ROLE, PolicyName: 'state', PolicyDocument: policy }));
+    },
+    close() {
+      for (const client of [iam, kms, s3Admin, dynamodbAdmin, sts, s3, dynamodb]) client.destroy();
+    },
+  };
 }
