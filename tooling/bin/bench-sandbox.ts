@@ -11,7 +11,8 @@
  * cost of enforcement is measured in the same run on the same machine.
  *
  * BENCH_RUNS (default 1) runs, one after the other. Needs terraform and its providers
- * (TF_CLI_CONFIG_FILE for an offline mirror), like every deploy.
+ * (TF_CLI_CONFIG_FILE for an offline mirror), like every deploy. BENCH_MODE=requests measures
+ * enforcement's per-request cost instead, without deploys (requestsMain below).
  */
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
