@@ -11,6 +11,8 @@ module.exports = {
   // Same transpile-only transform as the unit tests (jest.config.js).
   transform: require('./jest.config.js').transform,
   maxWorkers: 3,
+  // The critical path's files first (harness/longest-first-sequencer.js).
+  testSequencer: '<rootDir>/__tests__/e2e/harness/longest-first-sequencer.js',
   // Above the sum of the step bounds of any test (harness/step.ts): a slow machine fails a step by its
   // name, never jest's clock. Files with long chains set their own (testBudget).
   testTimeout: 900000,

@@ -28,6 +28,7 @@ import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
 
 import type { SandboxState } from '../../tooling/sandbox/state-file';
 import { sources } from '../support/synth';
+import { Scenario } from './harness/scenario';
 import { STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { ensureTerraform, runTerraform, terraformEnv, type RunResult } from './harness/terraform';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
@@ -171,147 +172,175 @@ afterAll(async () => {
   await harness?.stop(); // also removes its SANDBOX_HOME (and our synth output in it)
 });
 
+/**
+ * After the state-backend, three chains run side by side, each in its own account and state key:
+ * staging (deploy, negative control, CI), production (backend, CI deploy of its workload) and qa.
+ * The AWS provider's 55 s wait after each lifecycle configuration (staging's and production's asset
+ * buckets) is then paid once, not twice in a row. Each test awaits its own step, and reports
+ * "not run because <step> failed" when one before it in its chain failed.
+ */
+const scenario = new Scenario();
+const chain = {
+  staging: () =>
+    scenario.start('staging', ['state-backend'], async () => {
+      const before = (await assumedRoles()).filter((session) => session.role_arn === STAGING_STATE_ROLE).length;
+      expectOk(await deploy('staging', stagingAdmin));
+
+      // The backend assumed the state role: a session in the state account.
+      const sessions = (await assumedRoles()).filter((session) => session.role_arn === STAGING_STATE_ROLE);
+      expect(sessions.length).toBeGreaterThan(before);
+      expect(new Set(sessions.map((session) => session.account_id))).toEqual(new Set([STATE_ACCOUNT]));
+
+      // The state object is in the state account's bucket, holding staging's workload...
+      const s3 = s3Of(stateAdmin);
+      const body = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).Body!.transformToString();
+      const types = (JSON.parse(body) as { resources: Array<{ type: string }> }).resources.map((r) => r.type);
+      expect(types).toEqual(expect.arrayContaining(['aws_s3_bucket', 'aws_ssm_parameter']));
+      // ...and the lockfile was taken there (versioned bucket: its versions and delete markers remain).
+      const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: `${STAGING_KEY}.tflock` }));
+      expect((versions.Versions?.length ?? 0) + (versions.DeleteMarkers?.length ?? 0)).toBeGreaterThan(0);
+
+      // The state bucket belongs to the state account, staging's workload to staging's.
+      const bucketsOf = async (credentials: Credentials) => ((await s3Of(credentials).send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name);
+      expect(await bucketsOf(stateAdmin)).toContain(BUCKET);
+      expect(await bucketsOf(stagingAdmin)).toEqual(['acme-platform-staging-assets']);
+    }),
+  negativeControl: () =>
+    scenario.start('negative control', ['staging'], async () => {
+      const synthesized = JSON.parse(readFileSync(join(outdir, 'stacks', 'staging', 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: Record<string, unknown> } } };
+      delete synthesized.terraform.backend.s3.assume_role;
+      const dir = join(home, 'staging-without-role');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(synthesized));
+      const result = await terraform('staging (no role)', ['init', '-input=false'], stagingAdmin, {}, dir);
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/Unable to access object "acme-platform\/staging\/terraform\.tfstate"[\s\S]*StatusCode: 403/);
+      // Why: the state bucket's DenyOtherAccounts statement, as S3 would say it.
+      // The same staging credentials read the state once they go through the state role.
+      expect(await refusal(s3Of(stagingAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY })))).toEqual({
+        name: 'AccessDenied',
+        status: 403,
+        message: `User: arn:aws:sts::${STAGING_ACCOUNT}:assumed-role/sandbox-admin/sandbox is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${BUCKET}/${STAGING_KEY}" with an explicit deny in a resource-based policy (statement DenyOtherAccounts)`,
+      });
+      const sts = new STSClient(clientConfig(stagingAdmin));
+      const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: STAGING_STATE_ROLE, RoleSessionName: 'negative-control' }));
+      const viaRole = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
+      expect((await s3Of(viaRole).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).$metadata.httpStatusCode).toBe(200);
+    }),
+  productionBackend: () =>
+    scenario.start('production backend', ['state-backend'], async () => {
+      // Production's backend exactly as synthesized (state role, DynamoDB lock, state key) around a
+      // terraform_data: the lock and state are the point here, and its workload would add a minute.
+      const dir = join(home, 'production-backend');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(withTestResources(JSON.parse(readFileSync(join(outdir, 'stacks', 'production', 'cdk.tf.json'), 'utf8')))));
+      expectOk(await deploy('production (backend)', stateAdmin, {}, dir));
+      // Encrypted with the state key, which only production's state role may use: read through it.
+      const production = await assume(stateAdmin, PRODUCTION_STATE_ROLE, 'e2e-read');
+      expect((await stateOf(production, PRODUCTION_KEY)).resources.map((r) => r.type)).toContain('terraform_data');
+      expect((await assumedRoles()).some((session) => session.role_arn === PRODUCTION_STATE_ROLE)).toBe(true);
+      // The digest item the S3 backend keeps next to the lock: in the state account's table.
+      const item = await dynamoOf(stateAdmin).send(new GetItemCommand({ TableName: TABLE, Key: { LockID: { S: `${BUCKET}/${PRODUCTION_KEY}-md5` } } }));
+      expect(item.Item?.Digest?.S).toMatch(/^[0-9a-f]{32}$/);
+      // With staging-account credentials, the lock table is simply not there.
+      await expect(dynamoOf(stagingAdmin).send(new DescribeTableCommand({ TableName: TABLE }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      expect((await dynamoOf(stateAdmin).send(new DescribeTableCommand({ TableName: TABLE }))).Table?.TableName).toBe(TABLE);
+    }),
+  stagingCi: () =>
+    scenario.start('staging CI', ['negative control'], async () => {
+      expectOk(await deploy('ci-staging', stagingAdmin));
+
+      const ci = await webIdentity(STAGING_CI_ROLE);
+      stagingCi = ci;
+      const identity = await new STSClient({ ...clientConfig(ci) }).send(new GetCallerIdentityCommand({}));
+      expect(identity).toMatchObject({ Account: STAGING_ACCOUNT, Arn: `arn:aws:sts::${STAGING_ACCOUNT}:assumed-role/acme-platform-staging-ci-deploy/github-actions` });
+
+      const before = (await assumedRoles()).filter((session) => session.role_arn === STAGING_STATE_ROLE).length;
+      const serialBefore = (JSON.parse(await (await s3Of(stateAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).Body!.transformToString()) as { serial: number }).serial;
+      // A new token value: the apply changes the SSM parameter, so the state is written again.
+      expectOk(await deploy('staging', ci, { TF_VAR_app_api_token: 'sandbox-token-2' }));
+      expect((await assumedRoles()).filter((session) => session.role_arn === STAGING_STATE_ROLE).length).toBeGreaterThan(before);
+      const after = JSON.parse(await (await s3Of(stateAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).Body!.transformToString()) as { serial: number };
+      expect(after.serial).toBeGreaterThan(serialBefore);
+    }),
+  productionCi: () =>
+    scenario.start('production CI', ['production backend'], async () => {
+      expectOk(await deploy('ci-production', stateAdmin));
+      const ci = await webIdentity(PRODUCTION_CI_ROLE);
+      expect(await new STSClient(clientConfig(ci)).send(new GetCallerIdentityCommand({}))).toMatchObject({
+        Arn: `arn:aws:sts::${STATE_ACCOUNT}:assumed-role/acme-platform-production-ci-deploy/github-actions`,
+      });
+      const production = await assume(stateAdmin, PRODUCTION_STATE_ROLE, 'e2e-read');
+      const serialBefore = (await stateOf(production, PRODUCTION_KEY)).serial;
+      expectOk(await deploy('production', ci, { TF_VAR_app_api_token: 'sandbox-token-production' }));
+      const after = await stateOf(production, PRODUCTION_KEY);
+      expect(after.serial).toBeGreaterThan(serialBefore);
+      expect(after.resources.map((r) => r.type)).toEqual(expect.arrayContaining(['aws_kms_key', 'aws_s3_bucket', 'aws_ssm_parameter']));
+    }),
+  qa: () =>
+    scenario.start('qa', ['state-backend'], async () => {
+      const dir = backendVariant('qa', 'qa-backend', () => undefined, true);
+      expectOk(await deploy('qa (both)', qaAdmin, {}, dir));
+      const qaRole = await assume(qaAdmin, QA_STATE_ROLE, 'e2e-read');
+      const first = await stateOf(qaRole, QA_KEY);
+      expect(first.resources.map((r) => r.type)).toContain('terraform_data');
+      // Both locks were taken: the lockfile's versions in the bucket, the digest item in the table
+      // (encrypted with the state key, which DynamoDB may use for any state-account caller).
+      const lockVersions = async () => {
+        // Listing versions is the state account's administrators' business (the state role may list its key only).
+        const versions = await s3Of(stateAdmin).send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: `${QA_KEY}.tflock` }));
+        return (versions.Versions?.length ?? 0) + (versions.DeleteMarkers?.length ?? 0);
+      };
+      const digest = async () => (await dynamoOf(qaRole).send(new GetItemCommand({ TableName: TABLE, Key: { LockID: { S: `${BUCKET}/${QA_KEY}-md5` } } }))).Item?.Digest?.S;
+      expect(await lockVersions()).toBeGreaterThan(0);
+      const digestBefore = await digest();
+      expect(digestBefore).toMatch(/^[0-9a-f]{32}$/);
+
+      // Step 2 of the documented migration: lockfile only, same bucket and key (init -reconfigure).
+      const migratedOut = join(home, 'cdktf.out.qa-lockfile');
+      const app = new App({ outdir: migratedOut, stackTraces: false });
+      buildApp(app, withQa('lockfile'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
+      app.synth();
+      const migrated = JSON.parse(readFileSync(join(migratedOut, 'stacks', 'qa', 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: Record<string, unknown> } } };
+      expect(migrated.terraform.backend.s3).not.toHaveProperty('dynamodb_table');
+      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(withTestResources(migrated)));
+      const versionsBefore = await lockVersions();
+      expectOk(await terraform('qa (lockfile)', ['init', '-input=false', '-reconfigure'], qaAdmin, {}, dir));
+      expectOk(await terraform('qa (lockfile)', ['apply', '-auto-approve', '-input=false', '-var', 'run=migrated'], qaAdmin, {}, dir));
+      const second = await stateOf(qaRole, QA_KEY);
+      expect({ serial: second.serial > first.serial, lineage: second.lineage }).toEqual({ serial: true, lineage: first.lineage });
+      expect(await lockVersions()).toBeGreaterThan(versionsBefore);
+      // DynamoDB is no longer touched: the digest stays what the last dual-locked write left.
+      expect(await digest()).toBe(digestBefore);
+    }),
+};
+
 describe('cross-account state through the state role (moto sandbox)', () => {
   it('the state-backend stack deploys in the state account with the state roles', async () => {
-    expectOk(await deploy('state-backend', stateAdmin));
-    const state = JSON.parse(readFileSync(join(home, 'terraform.state-backend.tfstate'), 'utf8')) as { resources: Array<{ type: string; instances: Array<{ attributes: Record<string, unknown> }> }> };
-    const roles = state.resources.filter((r) => r.type === 'aws_iam_role').map((r) => r.instances[0].attributes.arn).sort();
-    expect(roles).toEqual([PRODUCTION_STATE_ROLE, QA_STATE_ROLE, STAGING_STATE_ROLE]);
-  }, testBudget('deploy', 'deploy'));
-
-  it('staging, deployed with staging-account credentials, keeps its state and lock in the state account, through its state role', async () => {
-    const before = (await assumedRoles()).filter((session) => session.role_arn === STAGING_STATE_ROLE).length;
-    expectOk(await deploy('staging', stagingAdmin));
-
-    // The backend assumed the state role: a session in the state account.
-    const sessions = (await assumedRoles()).filter((session) => session.role_arn === STAGING_STATE_ROLE);
-    expect(sessions.length).toBeGreaterThan(before);
-    expect(new Set(sessions.map((session) => session.account_id))).toEqual(new Set([STATE_ACCOUNT]));
-
-    // The state object is in the state account's bucket, holding staging's workload...
-    const s3 = s3Of(stateAdmin);
-    const body = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).Body!.transformToString();
-    const types = (JSON.parse(body) as { resources: Array<{ type: string }> }).resources.map((r) => r.type);
-    expect(types).toEqual(expect.arrayContaining(['aws_s3_bucket', 'aws_ssm_parameter']));
-    // ...and the lockfile was taken there (versioned bucket: its versions and delete markers remain).
-    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: `${STAGING_KEY}.tflock` }));
-    expect((versions.Versions?.length ?? 0) + (versions.DeleteMarkers?.length ?? 0)).toBeGreaterThan(0);
-
-    // The state bucket belongs to the state account, staging's workload to staging's.
-    const bucketsOf = async (credentials: Credentials) => ((await s3Of(credentials).send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name);
-    expect(await bucketsOf(stateAdmin)).toContain(BUCKET);
-    expect(await bucketsOf(stagingAdmin)).toEqual(['acme-platform-staging-assets']);
-  }, testBudget('deploy', 'deploy'));
-
-  it('negative control: the same backend without the role is refused; the same credentials through the role are let in', async () => {
-    const synthesized = JSON.parse(readFileSync(join(outdir, 'stacks', 'staging', 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: Record<string, unknown> } } };
-    delete synthesized.terraform.backend.s3.assume_role;
-    const dir = join(home, 'staging-without-role');
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(synthesized));
-    const result = await terraform('staging (no role)', ['init', '-input=false'], stagingAdmin, {}, dir);
-    expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(/Unable to access object "acme-platform\/staging\/terraform\.tfstate"[\s\S]*StatusCode: 403/);
-    // Why: the state bucket's DenyOtherAccounts statement, as S3 would say it.
-    // The same staging credentials read the state once they go through the state role.
-    expect(await refusal(s3Of(stagingAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY })))).toEqual({
-      name: 'AccessDenied',
-      status: 403,
-      message: `User: arn:aws:sts::${STAGING_ACCOUNT}:assumed-role/sandbox-admin/sandbox is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${BUCKET}/${STAGING_KEY}" with an explicit deny in a resource-based policy (statement DenyOtherAccounts)`,
+    await scenario.step('state-backend', async () => {
+      expectOk(await deploy('state-backend', stateAdmin));
+      const state = JSON.parse(readFileSync(join(home, 'terraform.state-backend.tfstate'), 'utf8')) as { resources: Array<{ type: string; instances: Array<{ attributes: Record<string, unknown> }> }> };
+      const roles = state.resources.filter((r) => r.type === 'aws_iam_role').map((r) => r.instances[0].attributes.arn).sort();
+      expect(roles).toEqual([PRODUCTION_STATE_ROLE, QA_STATE_ROLE, STAGING_STATE_ROLE]);
     });
-    const sts = new STSClient(clientConfig(stagingAdmin));
-    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: STAGING_STATE_ROLE, RoleSessionName: 'negative-control' }));
-    const viaRole = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
-    expect((await s3Of(viaRole).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).$metadata.httpStatusCode).toBe(200);
-  }, testBudget('deploy'));
-
-  it('production (DynamoDB locking) keeps its lock items in the state account; from another account the table does not exist', async () => {
-    // Production's backend exactly as synthesized (state role, DynamoDB lock, state key) around a
-    // terraform_data: the lock and state are the point here, and its workload would add a minute.
-    const dir = join(home, 'production-backend');
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(withTestResources(JSON.parse(readFileSync(join(outdir, 'stacks', 'production', 'cdk.tf.json'), 'utf8')))));
-    expectOk(await deploy('production (backend)', stateAdmin, {}, dir));
-    // Encrypted with the state key, which only production's state role may use: read through it.
-    const production = await assume(stateAdmin, PRODUCTION_STATE_ROLE, 'e2e-read');
-    expect((await stateOf(production, PRODUCTION_KEY)).resources.map((r) => r.type)).toContain('terraform_data');
-    expect((await assumedRoles()).some((session) => session.role_arn === PRODUCTION_STATE_ROLE)).toBe(true);
-    // The digest item the S3 backend keeps next to the lock: in the state account's table.
-    const item = await dynamoOf(stateAdmin).send(new GetItemCommand({ TableName: TABLE, Key: { LockID: { S: `${BUCKET}/${PRODUCTION_KEY}-md5` } } }));
-    expect(item.Item?.Digest?.S).toMatch(/^[0-9a-f]{32}$/);
-    // With staging-account credentials, the lock table is simply not there.
-    await expect(dynamoOf(stagingAdmin).send(new DescribeTableCommand({ TableName: TABLE }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    expect((await dynamoOf(stateAdmin).send(new DescribeTableCommand({ TableName: TABLE }))).Table?.TableName).toBe(TABLE);
+    // Staging's, production's and qa's chains start now, side by side; each test below awaits its step.
+    for (const run of Object.values(chain)) void run();
   }, testBudget('deploy', 'deploy'));
 
-  it('CI: AssumeRoleWithWebIdentity into the staging CI role, chained to the state role, deploys staging', async () => {
-    expectOk(await deploy('ci-staging', stagingAdmin));
+  it('staging, deployed with staging-account credentials, keeps its state and lock in the state account, through its state role', () => chain.staging(), testBudget('deploy', 'deploy'));
 
-    const ci = await webIdentity(STAGING_CI_ROLE);
-    stagingCi = ci;
-    const identity = await new STSClient({ ...clientConfig(ci) }).send(new GetCallerIdentityCommand({}));
-    expect(identity).toMatchObject({ Account: STAGING_ACCOUNT, Arn: `arn:aws:sts::${STAGING_ACCOUNT}:assumed-role/acme-platform-staging-ci-deploy/github-actions` });
+  it('negative control: the same backend without the role is refused; the same credentials through the role are let in', () => chain.negativeControl(), testBudget('deploy'));
 
-    const before = (await assumedRoles()).filter((session) => session.role_arn === STAGING_STATE_ROLE).length;
-    const serialBefore = (JSON.parse(await (await s3Of(stateAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).Body!.transformToString()) as { serial: number }).serial;
-    // A new token value: the apply changes the SSM parameter, so the state is written again.
-    expectOk(await deploy('staging', ci, { TF_VAR_app_api_token: 'sandbox-token-2' }));
-    expect((await assumedRoles()).filter((session) => session.role_arn === STAGING_STATE_ROLE).length).toBeGreaterThan(before);
-    const after = JSON.parse(await (await s3Of(stateAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).Body!.transformToString()) as { serial: number };
-    expect(after.serial).toBeGreaterThan(serialBefore);
-  }, testBudget('deploy', 'deploy', 'deploy', 'deploy'));
-  it('CI: the production CI role (its own policy, KMS keys by tag) deploys production\'s workload through production\'s state role', async () => {
-    expectOk(await deploy('ci-production', stateAdmin));
-    const ci = await webIdentity(PRODUCTION_CI_ROLE);
-    expect(await new STSClient(clientConfig(ci)).send(new GetCallerIdentityCommand({}))).toMatchObject({
-      Arn: `arn:aws:sts::${STATE_ACCOUNT}:assumed-role/acme-platform-production-ci-deploy/github-actions`,
-    });
-    const production = await assume(stateAdmin, PRODUCTION_STATE_ROLE, 'e2e-read');
-    const serialBefore = (await stateOf(production, PRODUCTION_KEY)).serial;
-    expectOk(await deploy('production', ci, { TF_VAR_app_api_token: 'sandbox-token-production' }));
-    const after = await stateOf(production, PRODUCTION_KEY);
-    expect(after.serial).toBeGreaterThan(serialBefore);
-    expect(after.resources.map((r) => r.type)).toEqual(expect.arrayContaining(['aws_kms_key', 'aws_s3_bucket', 'aws_ssm_parameter']));
-  }, 420_000);
+  it('production (DynamoDB locking) keeps its lock items in the state account; from another account the table does not exist', () => chain.productionBackend(), testBudget('deploy', 'deploy'));
 
-  it('a qa environment locking with both DynamoDB and the lockfile deploys through its role, then migrates to the lockfile', async () => {
-    const dir = backendVariant('qa', 'qa-backend', () => undefined, true);
-    expectOk(await deploy('qa (both)', qaAdmin, {}, dir));
-    const qaRole = await assume(qaAdmin, QA_STATE_ROLE, 'e2e-read');
-    const first = await stateOf(qaRole, QA_KEY);
-    expect(first.resources.map((r) => r.type)).toContain('terraform_data');
-    // Both locks were taken: the lockfile's versions in the bucket, the digest item in the table
-    // (encrypted with the state key, which DynamoDB may use for any state-account caller).
-    const lockVersions = async () => {
-      // Listing versions is the state account's administrators' business (the state role may list its key only).
-      const versions = await s3Of(stateAdmin).send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: `${QA_KEY}.tflock` }));
-      return (versions.Versions?.length ?? 0) + (versions.DeleteMarkers?.length ?? 0);
-    };
-    const digest = async () => (await dynamoOf(qaRole).send(new GetItemCommand({ TableName: TABLE, Key: { LockID: { S: `${BUCKET}/${QA_KEY}-md5` } } }))).Item?.Digest?.S;
-    expect(await lockVersions()).toBeGreaterThan(0);
-    const digestBefore = await digest();
-    expect(digestBefore).toMatch(/^[0-9a-f]{32}$/);
+  it('CI: AssumeRoleWithWebIdentity into the staging CI role, chained to the state role, deploys staging', () => chain.stagingCi(), testBudget('deploy', 'deploy', 'deploy', 'deploy'));
+  it('CI: the production CI role (its own policy, KMS keys by tag) deploys production\'s workload through production\'s state role', () => chain.productionCi(), testBudget('deploy', 'deploy', 'deploy', 'deploy'));
 
-    // Step 2 of the documented migration: lockfile only, same bucket and key (init -reconfigure).
-    const migratedOut = join(home, 'cdktf.out.qa-lockfile');
-    const app = new App({ outdir: migratedOut, stackTraces: false });
-    buildApp(app, withQa('lockfile'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
-    app.synth();
-    const migrated = JSON.parse(readFileSync(join(migratedOut, 'stacks', 'qa', 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: Record<string, unknown> } } };
-    expect(migrated.terraform.backend.s3).not.toHaveProperty('dynamodb_table');
-    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(withTestResources(migrated)));
-    const versionsBefore = await lockVersions();
-    expectOk(await terraform('qa (lockfile)', ['init', '-input=false', '-reconfigure'], qaAdmin, {}, dir));
-    expectOk(await terraform('qa (lockfile)', ['apply', '-auto-approve', '-input=false', '-var', 'run=migrated'], qaAdmin, {}, dir));
-    const second = await stateOf(qaRole, QA_KEY);
-    expect({ serial: second.serial > first.serial, lineage: second.lineage }).toEqual({ serial: true, lineage: first.lineage });
-    expect(await lockVersions()).toBeGreaterThan(versionsBefore);
-    // DynamoDB is no longer touched: the digest stays what the last dual-locked write left.
-    expect(await digest()).toBe(digestBefore);
-  }, 300_000);
+  it('a qa environment locking with both DynamoDB and the lockfile deploys through its role, then migrates to the lockfile', () => chain.qa(), testBudget('deploy', 'deploy', 'deploy', 'deploy'));
 
   describe('what AWS refuses, the sandbox refuses (with the error AWS gives), and the state stays intact', () => {
     it('staging\'s state role can neither read production\'s state nor take its locks', async () => {
+      scenario.requires('staging', 'production CI');
       const staging = await assume(stagingAdmin, STAGING_STATE_ROLE, 'e2e-refused');
       const production = await assume(stateAdmin, PRODUCTION_STATE_ROLE, 'e2e-read');
       const before = await stateOf(production, PRODUCTION_KEY);
@@ -348,6 +377,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     }, 120_000);
 
     it('plain HTTP is refused by the TLS-only statement, even for the right role', async () => {
+      scenario.requires('staging');
       const staging = await assume(stagingAdmin, STAGING_STATE_ROLE, 'e2e-plain-http');
       const before = await stateOf(staging, STAGING_KEY);
       const plain = new S3Client({ ...clientConfig(staging), endpoint: sandbox.insecureEndpoint, forcePathStyle: true });
@@ -364,6 +394,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     }, 60_000);
 
     it('staging\'s CI role cannot assume production\'s state role (Terraform prints STS\'s refusal)', async () => {
+      scenario.requires('staging CI', 'production backend');
       expect(await refusal(new STSClient(clientConfig(stagingCi)).send(new AssumeRoleCommand({ RoleArn: PRODUCTION_STATE_ROLE, RoleSessionName: 'e2e-refused' })))).toEqual({
         name: 'AccessDenied',
         status: 403,
@@ -387,6 +418,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     }, 120_000);
 
     it('the state account\'s administrators cannot decrypt production\'s state (the key policy gives them no use of it)', async () => {
+      scenario.requires('production CI');
       const read = await refusal(s3Of(stateAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: PRODUCTION_KEY })));
       expect(read).toMatchObject({
         name: 'AccessDenied',
@@ -402,6 +434,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
   });
 
   it('doctor: IAM\'s simulator (answered by the sandbox\'s evaluator) finds every backend request allowed, and names the one a stale state-backend lacks', async () => {
+    scenario.requires('state-backend');
     const doctor = () =>
       spawnSync(process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/doctor.ts', 'production'], {
         cwd: join(__dirname, '..', '..'),

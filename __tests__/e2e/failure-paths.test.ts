@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { sources, synthApp } from '../support/synth';
@@ -86,6 +86,8 @@ it('S3 stopping mid-run fails the run, and the stored state stays intact and rea
     label: 'server stopped (interrupted run)',
   });
   await waitFor('the run to hold its lock', async () => (await heldLocks(s3, dynamo, backend)).lockfile);
+  // Past reading its state (on a busy machine the lock comes well before): S3 stops mid-apply.
+  await waitFor('the run to reach its held resource', async () => existsSync(`${release}.holding`));
   await s3.stop();
   writeFileSync(release, '');
   const interrupted = await run.done;

@@ -338,25 +338,25 @@ describe('the lifecycle in the sandbox', () => {
     expect(devCycle.destroyed).toEqual({ buckets: [], parameterGone: true, stateResources: 0 });
   });
 
-  // Scenarios on different stacks (and accounts) run side by side; each keeps its own test. The
-  // migration goes last: once production's state is written with the lockfile only, a run configured
-  // with dynamodb_table (the workflow's, from environments/production.ts) rightly fails Terraform's
-  // digest check, so nothing may use the old configuration after it.
-  let stagingLockAndProductionDestroy: Promise<PromiseSettledResult<void>[]> | undefined;
-  const groupA = () => (stagingLockAndProductionDestroy ??= Promise.allSettled([lockContention(), destroyRefused()]));
-  let driftAlone: Promise<PromiseSettledResult<void>[]> | undefined;
-  const groupB = () => (driftAlone ??= groupA().then(() => Promise.allSettled([driftScenario()])));
-  let migrationLast: Promise<PromiseSettledResult<void>[]> | undefined;
-  const groupC = () => (migrationLast ??= groupB().then(() => Promise.allSettled([productionMigration()])));
+  // Scenarios on different stacks (and accounts) run side by side; each keeps its own test. Drift
+  // goes first on staging (it suspends versioning on staging's bucket, which the lock holder's apply
+  // would turn back on) while production's destroy is refused; then staging's lock contention runs
+  // beside production's migration. The migration waits for drift: once production's state is written
+  // with the lockfile only, a run configured with dynamodb_table (the workflow's and drift's, from
+  // environments/production.ts) rightly fails Terraform's digest check.
+  let driftAndProductionDestroy: Promise<PromiseSettledResult<void>[]> | undefined;
+  const groupA = () => (driftAndProductionDestroy ??= Promise.allSettled([driftScenario(), destroyRefused()]));
+  let stagingLockAndMigration: Promise<PromiseSettledResult<void>[]> | undefined;
+  const groupB = () => (stagingLockAndMigration ??= groupA().then(() => Promise.allSettled([lockContention(), productionMigration()])));
   const outcome = async (group: () => Promise<PromiseSettledResult<void>[]>, index: number) => {
     const result = (await group())[index];
     if (result.status === 'rejected') throw result.reason;
   };
 
-  test('two cdktf deploy staging at once: the second is refused with the lock error and the state is intact', () => outcome(groupA, 0));
+  test('two cdktf deploy staging at once: the second is refused with the lock error and the state is intact', () => outcome(groupB, 0));
   test('cdktf destroy production through its workflow is refused by prevent_destroy and the state is intact', () => outcome(groupA, 1));
-  test('drift: versioning suspended out of band on staging\'s bucket: plan -detailed-exitcode exits 2 and npm run drift names the resource', () => outcome(groupB, 0));
-  test('production migrates dynamodb -> both -> lockfile with the real production stack, plan clean at each step, state untouched', () => outcome(groupC, 0));
+  test('drift: versioning suspended out of band on staging\'s bucket: plan -detailed-exitcode exits 2 and npm run drift names the resource', () => outcome(groupA, 0));
+  test('production migrates dynamodb -> both -> lockfile with the real production stack, plan clean at each step, state untouched', () => outcome(groupB, 1));
 });
 
 async function lockContention(): Promise<void> {

@@ -19,14 +19,24 @@ interface Run {
   readonly output: string;
 }
 
+/**
+ * Each process's own bound: generous, because a busy 2-core machine is slow, and a process that
+ * exceeds it is killed and says so in its output. Jest's limits sit above the bounds they cover.
+ */
+const PROCESS_BOUND_MS = 120_000;
+jest.setTimeout(3 * PROCESS_BOUND_MS);
+
 /** Spawns without blocking the event loop (the doctor cases talk to a server in this process). */
-function run(command: string, args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<Run> {
+function run(command: string, args: string[], env: Record<string, string>, timeoutMs = PROCESS_BOUND_MS): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: PROJECT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      output += `\n[hostile-input: ${[command, ...args].join(' ')} killed after its ${timeoutMs / 1000} s bound]`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
@@ -62,7 +72,8 @@ describe('hostile synth input as real processes (main.ts)', () => {
   const results = new Map<string, { run: Run; secrets: string[]; unchanged: boolean }>();
 
   beforeAll(async () => {
-    expect(synthMain(good).status).toBe(0);
+    const synth = synthMain(good, {}, PROCESS_BOUND_MS);
+    if (synth.status !== 0) throw new Error(`synthesizing the good app into ${good} failed (exit ${synth.status}, ${synth.error?.message ?? 'no error'}):\n${synth.stderr}`);
     const digest = JSON.stringify(treeDigest(good));
     await inPairs(cases, async (testCase) => {
       const outdir = join(root, testCase.id);
@@ -71,7 +82,8 @@ describe('hostile synth input as real processes (main.ts)', () => {
       const result = await run(process.execPath, ['--require', 'tsx/cjs', join('__tests__', 'hostile', 'hostile-main.ts')], baseEnv(env));
       results.set(testCase.id, { run: result, secrets, unchanged: JSON.stringify(treeDigest(outdir)) === digest });
     });
-  }, 120_000);
+    // The good synth, then the cases two at a time, each within its own bound.
+  }, PROCESS_BOUND_MS * (1 + Math.ceil(cases.length / 2)) + 60_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('runs a representative set of at least 10 cases as processes', () => {
@@ -90,10 +102,10 @@ describe('hostile synth input as real processes (main.ts)', () => {
     const before = JSON.stringify(treeDigest(outdir));
     const { env, secrets } = caseEnv({ CHECKPOINT_DISABLE: '1' });
     const cli = join(PROJECT_DIR, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf');
-    const result = await run(process.execPath, [cli, 'synth', '-c', 'project=other', '--output', outdir], baseEnv(env), 60_000);
+    const result = await run(process.execPath, [cli, 'synth', '-c', 'project=other', '--output', outdir], baseEnv(env));
     expect(judged(byId('cdktf-cli-context-flag'), result, secrets)).toEqual([]);
     expect(JSON.stringify(treeDigest(outdir))).toBe(before);
-  }, 60_000);
+  });
 
   it('outdir-is-a-file: refused before cdktf touches it, the file unchanged', async () => {
     const file = join(root, 'not-a-dir');

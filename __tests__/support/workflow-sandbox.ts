@@ -180,10 +180,11 @@ export function synthesizedForFile(prefix: string): string {
   return outdir;
 }
 
-export function synthMain(outdir: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
+export function synthMain(outdir: string, env: Record<string, string> = {}, timeoutMs?: number): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
     cwd: PROJECT_DIR,
     env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: '{}', ...env },
     encoding: 'utf8',
+    timeout: timeoutMs,
   });
 }

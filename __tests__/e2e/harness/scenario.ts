@@ -26,6 +26,26 @@ export class Scenario {
     }
   }
 
+  private readonly started = new Map<string, Promise<unknown>>();
+
+  /**
+   * Starts the step `name` once every step it `after` has settled, and returns its promise; later
+   * calls return the same promise, so chains of steps run side by side while each test awaits its
+   * own. A step `after` names that failed (or was never started) makes this one fail with
+   * "not run because …" without running. Never an unhandled rejection: the test awaiting it reports.
+   */
+  start<T>(name: string, after: readonly string[], action: () => Promise<T>): Promise<T> {
+    const running = this.started.get(name);
+    if (running) return running as Promise<T>;
+    const promise = Promise.allSettled(after.map((dependency) => this.started.get(dependency))).then(() => {
+      this.requires(...after);
+      return this.step(name, action);
+    });
+    promise.catch(() => undefined);
+    this.started.set(name, promise);
+    return promise;
+  }
+
   /** Throws, naming the first of `names` that failed or never completed. */
   requires(...names: string[]): void {
     for (const name of names) {

@@ -8,13 +8,18 @@ export interface SynthesizedStack {
   terraform: { backend?: Record<string, Record<string, unknown>>; required_version?: string } & Record<string, unknown>;
 }
 
-/** Seconds a lock holder waits for its release file at most, so a failed test never leaves it hanging. */
-const HOLD_LIMIT_SECONDS = 60;
+/**
+ * Seconds a lock holder waits for its release file at most, so a test process that died never leaves
+ * it hanging (a test releases it itself, also when it fails). The deploy step's bound: a busy machine
+ * may take minutes for what a contender does while the lock is held.
+ */
+const HOLD_LIMIT_SECONDS = 600;
 
 /**
  * `payload` gives the state content to check; `holder` is re-created whenever `-var run=<new>` is
  * passed and, when `-var hold=<file>` is set, keeps the run (and so the state lock) until that file
- * exists: a deterministic lock holder, no sleeps.
+ * exists: a deterministic lock holder, no sleeps. While it holds, `<file>.holding` exists: the run
+ * has read its state and is applying.
  */
 export function withTestResources(stack: SynthesizedStack): Record<string, unknown> {
   const { backend, required_version } = stack.terraform;
@@ -32,7 +37,7 @@ export function withTestResources(stack: SynthesizedStack): Record<string, unkno
           provisioner: [
             {
               'local-exec': {
-                command: `i=0; while [ -n "$HOLD" ] && [ ! -f "$HOLD" ] && [ $i -lt ${HOLD_LIMIT_SECONDS * 20} ]; do sleep 0.05; i=$((i+1)); done`,
+                command: `if [ -n "$HOLD" ]; then : > "$HOLD.holding"; fi; i=0; while [ -n "$HOLD" ] && [ ! -f "$HOLD" ] && [ $i -lt ${HOLD_LIMIT_SECONDS * 20} ]; do sleep 0.05; i=$((i+1)); done`,
                 environment: { HOLD: '${var.hold}' },
               },
             },

@@ -1,5 +1,11 @@
-/** Polls `probe` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+import { STEP_TIMEOUT_MS } from './step';
+
+/**
+ * Polls `probe` until it returns a value other than undefined/false, or fails naming `what` after
+ * `timeoutMs` (by default a terraform step's bound: what a run reaches in a second on an idle
+ * machine can take minutes on a busy one, and the wait must not be the thing that fails).
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number = STEP_TIMEOUT_MS.synth): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
