@@ -22,6 +22,8 @@ export interface ToolingCase {
   /** Prepares the case's own directory (`dir`, SANDBOX_HOME is `dir/home` unless the env says otherwise); returns env additions. */
   readonly setup?: (dir: string) => Record<string, string> | void;
   readonly env?: Record<string, string>;
+  /** Run in a copy of the project whose cdktf.json is this text (run-tooling-case.ts projectCopy). */
+  readonly cdktfJson?: string;
   readonly code: number;
   /** Text (or pattern) the output must contain: the problem and the fix. */
   readonly says: readonly (string | RegExp)[];
@@ -195,6 +197,34 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   { id: 'bootstrap-positional', area: 'bootstrap', run: bootstrap('staging'), code: 2, says: ['unexpected argument "staging": this command takes none'], before: 'unclear' },
   { id: 'bootstrap-sandbox-not-boolean', area: 'bootstrap', run: bootstrap(), env: { SANDBOX: 'ture' }, code: 1, says: ['SANDBOX: "ture" is not a boolean'], before: 'clear' },
   { id: 'bootstrap-sandbox-not-running', area: 'bootstrap', run: bootstrap('--sandbox'), code: 1, says: ['the sandbox is not running: start it with `npm run sandbox -- up`'], before: 'clear' },
+  {
+    id: 'bootstrap-migrated-maybe',
+    area: 'bootstrap',
+    run: bootstrap('--sandbox'),
+    cdktfJson: JSON.stringify({ language: 'typescript', app: 'node --require tsx/cjs main.ts', context: { stateBackendMigrated: 'maybe' } }),
+    code: 1,
+    says: ['cdktf.json context "stateBackendMigrated": "maybe" is not a boolean: use true or false', 'nothing was done'],
+    before: 'silent',
+  },
+  {
+    id: 'bootstrap-migrated-maybe-shadowed',
+    area: 'bootstrap',
+    run: bootstrap('--sandbox'),
+    cdktfJson: JSON.stringify({ language: 'typescript', app: 'node --require tsx/cjs main.ts', context: { stateBackendMigrated: 'maybe' } }),
+    env: { STATE_BACKEND_MIGRATED: 'false' },
+    code: 1,
+    says: ['cdktf.json context "stateBackendMigrated": "maybe" is not a boolean: use true or false', 'nothing was done'],
+    before: 'silent',
+  },
+  {
+    id: 'bootstrap-migrated-number',
+    area: 'bootstrap',
+    run: bootstrap('--sandbox'),
+    cdktfJson: JSON.stringify({ language: 'typescript', app: 'node --require tsx/cjs main.ts', context: { stateBackendMigrated: 2 } }),
+    code: 1,
+    says: ['cdktf.json context "stateBackendMigrated": 2 is not a boolean: use true or false', 'nothing was done'],
+    before: 'silent',
+  },
   { id: 'bootstrap-two-problems', area: 'bootstrap', run: bootstrap('--sandbx', '--output'), code: 2, says: ['2 problems with the command line', 'unknown argument "--sandbx"', '--output needs a directory'], before: 'unclear' },
 
   // --- drift

@@ -11,7 +11,7 @@ import { terraformBinary } from '../toolkit/terraform-binary';
 import { watchBackendReady } from './backend-watcher';
 import { inspectPosition, readLocalState } from './inspect';
 import { moveStateIntoBucket, retireLocalState, verifyRemoteState } from './move-state';
-import { bootstrapLayout, type BootstrapLayout } from './plan';
+import { assertBootstrapSettings, bootstrapLayout, type BootstrapLayout } from './plan';
 import { assertResumable, startingPoint, type StartingPoint } from './resume';
 import type { StateSummary } from './state-summary';
 import { StepReporter, type BootstrapStep } from './step-reporter';
@@ -68,6 +68,10 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   const step = reporter.run.bind(reporter);
   const skip = reporter.skip.bind(reporter);
 
+  // Before anything is connected to or changed: a bad setting is refused as synth refuses it.
+  const settings = loadSettingSources(PROJECT_DIR, env);
+  assertBootstrapSettings(options.appDefinition, settings);
+
   let target: Target | undefined;
   let session: AccountSession | undefined;
   let layout: BootstrapLayout | undefined;
@@ -75,7 +79,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     'connect',
     async () => {
       target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir, say }, env);
-      layout = bootstrapLayout(options.appDefinition, loadSettingSources(PROJECT_DIR, env), target.outDir);
+      layout = bootstrapLayout(options.appDefinition, settings, target.outDir);
       session = await accountSession(target, layout.accountId, layout.region, env, layout.stack);
     },
     () => `${target!.kind === 'sandbox' ? `sandbox ${target!.state.endpoint}` : 'AWS'}, account ${layout!.accountId}, ${layout!.region}`,
