@@ -262,11 +262,13 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   { id: 'dev-deploy-sandbox-not-running', area: 'workflows/dev --sandbox', run: dev('deploy.sh', '--sandbox'), code: 1, says: ['dev: --sandbox needs the local sandbox running: npm run sandbox -- up'], before: 'clear' },
 ];
 
-/** The cases that need a running sandbox: __tests__/e2e/hostile-tooling.test.ts, one test each. */
-export const E2E_TOOLING_CASES: readonly { readonly id: string; readonly area: ToolingArea; readonly before: Before }[] = [
+/** The cases that need a running sandbox: __tests__/e2e/hostile-tooling.test.ts (or `file` there), one test each. */
+export const E2E_TOOLING_CASES: readonly { readonly id: string; readonly area: ToolingArea; readonly before: Before; readonly file?: string }[] = [
   { id: 'bootstrap-sandbox-adopts-root-state', area: 'bootstrap', before: 'loss' },
   { id: 'bootstrap-twice', area: 'bootstrap', before: 'unclear' },
   { id: 'bootstrap-empty-state', area: 'bootstrap', before: 'unclear' },
+  { id: 'bootstrap-migrated-maybe-running-sandbox', area: 'bootstrap', before: 'silent', file: 'bootstrap-refusals.test.ts' },
+  { id: 'bootstrap-bucket-of-another-account', area: 'bootstrap', before: 'silent', file: 'bootstrap-refusals.test.ts' },
   { id: 'sandbox-credentials-through-npm', area: 'sandbox CLI', before: 'injection' },
   { id: 'sandbox-down-copied-home-live', area: 'sandbox CLI', before: 'loss' },
   { id: 'sandbox-status-damaged-state', area: 'sandbox CLI', before: 'loss' },

@@ -44,6 +44,8 @@ export interface IamEnforcement {
   after(ticket: Ticket, upstream: Upstream, response: ServerResponse): Promise<'answered' | 'send'>;
   status(): IamStatus;
   reset(): void;
+  /** The account that created `bucket` through the shim (for S3's `x-amz-expected-bucket-owner`), when known. */
+  bucketOwner(bucket: string): string | undefined;
 }
 
 export interface EnforcementOptions {
@@ -109,6 +111,10 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
         unmapped: [...unmapped.entries()].map(([request, { reason, count }]) => ({ request, reason, count })),
         authorizingMs: Math.round(authorizingMs),
       };
+    },
+
+    bucketOwner(bucket) {
+      return owners.get(bucket);
     },
 
     reset() {
