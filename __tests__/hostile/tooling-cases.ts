@@ -251,6 +251,15 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   { id: 'doctor-unknown-option', area: 'doctor CLI', run: doctor('--sandbx'), code: 2, says: ['unknown argument "--sandbx"', 'usage: npm run doctor'], before: 'unclear' },
   { id: 'doctor-verbose', area: 'doctor CLI', run: doctor('-v'), code: 2, says: ['unknown argument "-v"'], before: 'unclear' },
   { id: 'doctor-stack-typo', area: 'doctor CLI', run: doctor('stagign'), code: 2, says: ['unknown stack "stagign": choose from'], before: 'clear' },
+  {
+    id: 'doctor-ca-bundle-missing',
+    area: 'doctor CLI',
+    run: doctor('staging'),
+    env: { AWS_CA_BUNDLE: '/nonexistent/ca.pem', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL: 'https://127.0.0.1:9' },
+    code: 1,
+    says: ['FAIL  caller identity: AWS_CA_BUNDLE names /nonexistent/ca.pem, which does not exist', 'fix: point AWS_CA_BUNDLE'],
+    before: 'unclear',
+  },
   { id: 'doctor-output', area: 'doctor CLI', run: doctor('--output', 'x'), code: 2, says: ['unknown argument "--output"'], before: 'unclear' },
 
   // --- workflows/dev --sandbox
@@ -269,6 +278,12 @@ export const E2E_TOOLING_CASES: readonly { readonly id: string; readonly area: T
   { id: 'bootstrap-empty-state', area: 'bootstrap', before: 'unclear' },
   { id: 'bootstrap-migrated-maybe-running-sandbox', area: 'bootstrap', before: 'silent', file: 'bootstrap-refusals.test.ts' },
   { id: 'bootstrap-bucket-of-another-account', area: 'bootstrap', before: 'silent', file: 'bootstrap-refusals.test.ts' },
+  { id: 'doctor-wrong-account', area: 'doctor CLI', before: 'silent', file: 'doctor-identity.test.ts' },
+  { id: 'doctor-unknown-key-sandbox', area: 'doctor CLI', before: 'silent', file: 'doctor-identity.test.ts' },
+  { id: 'doctor-unknown-key', area: 'doctor CLI', before: 'silent', file: '../integration/doctor-identity.test.ts' },
+  { id: 'doctor-ca-bundle-missing-sandbox', area: 'doctor CLI', before: 'silent', file: 'doctor-identity.test.ts' },
+  { id: 'doctor-tls-untrusted', area: 'doctor CLI', before: 'unclear', file: 'doctor-identity.test.ts' },
+  { id: 'doctor-plain-http', area: 'doctor CLI', before: 'unclear', file: 'doctor-identity.test.ts' },
   { id: 'sandbox-credentials-through-npm', area: 'sandbox CLI', before: 'injection' },
   { id: 'sandbox-down-copied-home-live', area: 'sandbox CLI', before: 'loss' },
   { id: 'sandbox-status-damaged-state', area: 'sandbox CLI', before: 'loss' },
