@@ -284,6 +284,7 @@ export const E2E_TOOLING_CASES: readonly { readonly id: string; readonly area: T
   { id: 'doctor-ca-bundle-missing-sandbox', area: 'doctor CLI', before: 'silent', file: 'doctor-identity.test.ts' },
   { id: 'doctor-tls-untrusted', area: 'doctor CLI', before: 'unclear', file: 'doctor-identity.test.ts' },
   { id: 'doctor-plain-http', area: 'doctor CLI', before: 'unclear', file: 'doctor-identity.test.ts' },
+  { id: 'bootstrap-signals-replay', area: 'bootstrap', before: 'unclear', file: 'bootstrap-signals.test.ts' },
   { id: 'drift-frozen-endpoint', area: 'drift', before: 'hang', file: '../integration/drift-frozen-endpoint.test.ts' },
   { id: 'sandbox-credentials-through-npm', area: 'sandbox CLI', before: 'injection' },
   { id: 'sandbox-down-copied-home-live', area: 'sandbox CLI', before: 'loss' },
