@@ -1,4 +1,8 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { writeFileSync } from 'node:fs';
+import { STATE_BACKEND_VERSION, stateBackendVersionParameterName } from '../../lib/stacks/state-backend-version';
+import { sandboxClientConfig } from '../../tooling/sandbox/credentials';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,10 +132,28 @@ test('SIGINT, SIGKILL and SIGTERM at distinct steps, a rerun after each: bootstr
   noTrace(first.output);
   expect(await nothingLeft(localState)).toEqual([]);
 
+  // A create the interrupt cut off after AWS had done it: the version parameter exists in the account
+  // but not in the local state (what run 1 left once, measured: the rerun then failed with
+  // ParameterAlreadyExists). Made certain here, whatever run 1's timing: the rerun must import it.
+  const parameter = stateBackendVersionParameterName('acme-platform');
+  const local = JSON.parse(readFileSync(localState, 'utf8')) as { serial: number; resources: Array<{ type: string }> };
+  local.resources = local.resources.filter((resource) => resource.type !== 'aws_ssm_parameter');
+  local.serial += 1;
+  writeFileSync(localState, `${JSON.stringify(local, null, 2)}\n`);
+  const ssm = new SSMClient(sandboxClientConfig(sandbox!.state, 'eu-west-1', await sandbox!.credentials(STATE_ACCOUNT)));
+  try {
+    await ssm.send(new GetParameterCommand({ Name: parameter }));
+  } catch {
+    await ssm.send(new PutParameterCommand({ Name: parameter, Value: String(STATE_BACKEND_VERSION), Type: 'String' }));
+  } finally {
+    ssm.destroy();
+  }
+
   // 2. Rerun: phase 1 completes (the one lifecycle wait), then SIGKILL while phase 2 is synthesized.
   const second = await bootstrap('SIGKILL during "synthesize phase 2"', { signal: 'SIGKILL', at: /bootstrap: … synthesize phase 2/, afterMs: 1500 });
   expectOutcome(second, { killed: true, signal: 'SIGKILL' });
   expect(second.output).toMatch(/bootstrap: ✔ phase 1: deploy state-backend on local state: \d+ resources/);
+  expect(second.output).toMatch(new RegExp(`bootstrap: an interrupted run created aws_ssm_parameter\\.[^ ]+ \\(${parameter}\\) without recording it; imported into ${localState}`));
   noTrace(second.output);
 
   // 3. Rerun at once (what SIGKILL left still running is stopped first), then SIGTERM during phase 2's state move.
