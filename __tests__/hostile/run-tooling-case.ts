@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ToolingCase } from './tooling-cases';
@@ -89,15 +89,31 @@ export function toolingEnv(dir: string, marker: string, extra: Record<string, st
   };
 }
 
-/** Runs one case's command; killed (and reported as a hang) after `timeoutMs`. */
-export function runToolingCommand(testCase: ToolingCase, env: Record<string, string>, timeoutMs: number): Promise<ToolingRun> {
+/** What a checkout of the project is, for a copy: the sources the tooling runs, with the dependencies linked. */
+const PROJECT_SOURCES = ['tooling', 'lib', 'environments', 'workloads', 'workflows', 'main.ts', 'package.json', 'tsconfig.json'];
+
+/**
+ * A copy of the project (TOOLING_ROOT) at `<dir>/project` whose cdktf.json is `cdktfJson`: a case that
+ * needs another cdktf.json runs there, and the real one is never edited. node_modules is linked.
+ */
+export function projectCopy(dir: string, cdktfJson: string): string {
+  const root = join(dir, 'project');
+  mkdirSync(root);
+  for (const name of PROJECT_SOURCES) if (existsSync(join(TOOLING_ROOT, name))) cpSync(join(TOOLING_ROOT, name), join(root, name), { recursive: true });
+  symlinkSync(join(TOOLING_ROOT, 'node_modules'), join(root, 'node_modules'));
+  writeFileSync(join(root, 'cdktf.json'), cdktfJson);
+  return root;
+}
+
+/** Runs one case's command (in `root`: the project, or a copy of it); killed (and reported as a hang) after `timeoutMs`. */
+export function runToolingCommand(testCase: ToolingCase, env: Record<string, string>, timeoutMs: number, root: string = TOOLING_ROOT): Promise<ToolingRun> {
   const [command, args] =
     'node' in testCase.run
       ? [process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', testCase.run.node), ...testCase.run.args]]
       : ['bash', [testCase.run.bash, ...testCase.run.args]];
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: TOOLING_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let timedOut = false;
     child.stdout.on('data', (chunk) => (output += chunk));

@@ -22,6 +22,8 @@ export interface ToolingCase {
   /** Prepares the case's own directory (`dir`, SANDBOX_HOME is `dir/home` unless the env says otherwise); returns env additions. */
   readonly setup?: (dir: string) => Record<string, string> | void;
   readonly env?: Record<string, string>;
+  /** Run in a copy of the project whose cdktf.json is this text (run-tooling-case.ts projectCopy). */
+  readonly cdktfJson?: string;
   readonly code: number;
   /** Text (or pattern) the output must contain: the problem and the fix. */
   readonly says: readonly (string | RegExp)[];
@@ -77,7 +79,7 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   { id: 'sandbox-up-extra', area: 'sandbox CLI', run: sandbox('up', 'now'), code: 2, says: ['unexpected argument "now": this command takes none', NOTHING_DONE], before: 'silent' },
   { id: 'sandbox-down-force', area: 'sandbox CLI', run: sandbox('down', '--force'), code: 2, says: ['unknown argument "--force"', NOTHING_DONE], before: 'silent' },
   { id: 'sandbox-status-extra', area: 'sandbox CLI', run: sandbox('status', 'staging'), code: 2, says: ['unexpected argument "staging"'], before: 'silent' },
-  { id: 'sandbox-reset-extra', area: 'sandbox CLI', run: sandbox('reset', '--all'), code: 2, says: ['unknown argument "--all"'], before: 'silent' },
+  { id: 'sandbox-reset-extra', area: 'sandbox CLI', run: sandbox('reset', '--all'), code: 2, says: ['unknown argument "--all"'], before: 'unclear' },
   { id: 'sandbox-install-extra', area: 'sandbox CLI', run: sandbox('install', 'moto'), code: 2, says: ['unexpected argument "moto"'], before: 'silent' },
   { id: 'sandbox-credentials-missing', area: 'sandbox CLI', run: sandbox('credentials'), code: 2, says: ['missing environment name or account ID'], before: 'clear' },
   { id: 'sandbox-credentials-two', area: 'sandbox CLI', run: sandbox('credentials', 'staging', 'production'), code: 2, says: ['unexpected argument "production"'], before: 'clear' },
@@ -89,7 +91,7 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   { id: 'sandbox-help', area: 'sandbox CLI', run: sandbox('help'), code: 0, says: ['usage: npm run sandbox', 'npm run sandbox -- credentials staging && . .sandbox/run/credentials/staging.sh'], before: 'clear' },
   // --- sandbox CLI: SANDBOX_PORT, strictly
   portCase('sandbox-port-hex', '0x1F9A', 'silent'),
-  portCase('sandbox-port-decimal-point', '8090.0', 'silent'),
+  portCase('sandbox-port-decimal-point', '8090.0', 'crash'),
   portCase('sandbox-port-exponent', '9e3', 'silent'),
   portCase('sandbox-port-space', ' 8090', 'silent'),
   portCase('sandbox-port-plus', '+8090', 'silent'),
@@ -113,9 +115,9 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   homeCase('sandbox-home-file', 'up', (dir) => (writeFileSync(join(dir, 'file'), ''), join(dir, 'file')), 'exists and is not a directory', 'crash'),
   homeCase('sandbox-home-under-file', 'up', (dir) => (writeFileSync(join(dir, 'file'), ''), join(dir, 'file', 'home')), 'is under a file', 'crash'),
   homeCase('sandbox-home-dangling-link', 'up', (dir) => (symlinkSync(join(dir, 'nowhere'), join(dir, 'link')), join(dir, 'link')), 'is a symbolic link to nothing', 'crash'),
-  homeCase('sandbox-home-proc', 'up', () => '/proc/self', 'is in a kernel file system', 'hang'),
+  homeCase('sandbox-home-proc', 'up', () => '/proc/self', 'is in a kernel file system', 'crash'),
   homeCase('sandbox-home-dev-null', 'status', () => '/dev/null', 'is in a kernel file system', 'unclear'),
-  homeCase('sandbox-home-file-down', 'down', (dir) => (writeFileSync(join(dir, 'file'), ''), join(dir, 'file')), 'exists and is not a directory', 'unclear'),
+  homeCase('sandbox-home-file-down', 'down', (dir) => (writeFileSync(join(dir, 'file'), ''), join(dir, 'file')), 'exists and is not a directory', 'crash'),
   homeCase('sandbox-home-control-chars', 'status', (dir) => join(dir, 'a\nb'), 'contains control characters', 'silent'),
   // --- sandbox CLI: ownership of run/ and processes
   {
@@ -165,7 +167,7 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
     says: ['up.lock was left by pid 1, which is gone; removed it', 'was not created by the sandbox'],
     mayChange: ['home/up.lock'],
     after: keptUnrelated,
-    before: 'hang',
+    before: 'loss',
   },
   {
     id: 'sandbox-up-lock-malformed',
@@ -185,42 +187,79 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
 
   // --- bootstrap
   { id: 'bootstrap-typo', area: 'bootstrap', run: bootstrap('--sandbx'), code: 2, says: ['bootstrap: unknown argument "--sandbx"', 'usage: npm run bootstrap'], before: 'clear' },
-  { id: 'bootstrap-output-is-option', area: 'bootstrap', run: bootstrap('--sandbox', '--output', '--sandbox'), code: 2, says: ['--output needs a directory, but "--sandbox" looks like an option'], before: 'silent' },
+  { id: 'bootstrap-output-is-option', area: 'bootstrap', run: bootstrap('--sandbox', '--output', '--sandbox'), code: 2, says: ['--output needs a directory, but "--sandbox" looks like an option'], before: 'unclear' },
   { id: 'bootstrap-output-missing', area: 'bootstrap', run: bootstrap('--output'), code: 2, says: ['--output needs a directory'], before: 'unclear' },
   { id: 'bootstrap-output-file', area: 'bootstrap', run: bootstrap('--output', 'package.json'), code: 2, says: ['--output: package.json exists and is not a directory'], before: 'unclear' },
-  { id: 'bootstrap-output-under-file', area: 'bootstrap', run: bootstrap('--output', 'package.json/out'), code: 2, says: ['is under a file'], before: 'crash' },
+  { id: 'bootstrap-output-under-file', area: 'bootstrap', run: bootstrap('--output', 'package.json/out'), code: 2, says: ['is under a file'], before: 'unclear' },
   { id: 'bootstrap-output-proc', area: 'bootstrap', run: bootstrap('--output=/proc/self/out'), code: 2, says: ['is in a kernel file system'], before: 'unclear' },
-  { id: 'bootstrap-sandbox-twice', area: 'bootstrap', run: bootstrap('--sandbox', '--sandbox'), code: 2, says: ['--sandbox is given twice'], before: 'silent' },
+  { id: 'bootstrap-sandbox-twice', area: 'bootstrap', run: bootstrap('--sandbox', '--sandbox'), code: 2, says: ['--sandbox is given twice'], before: 'unclear' },
   { id: 'bootstrap-sandbox-value', area: 'bootstrap', run: bootstrap('--sandbox=0'), code: 2, says: ['--sandbox takes no value (got "--sandbox=0")'], before: 'unclear' },
   { id: 'bootstrap-positional', area: 'bootstrap', run: bootstrap('staging'), code: 2, says: ['unexpected argument "staging": this command takes none'], before: 'unclear' },
   { id: 'bootstrap-sandbox-not-boolean', area: 'bootstrap', run: bootstrap(), env: { SANDBOX: 'ture' }, code: 1, says: ['SANDBOX: "ture" is not a boolean'], before: 'clear' },
   { id: 'bootstrap-sandbox-not-running', area: 'bootstrap', run: bootstrap('--sandbox'), code: 1, says: ['the sandbox is not running: start it with `npm run sandbox -- up`'], before: 'clear' },
+  {
+    id: 'bootstrap-migrated-maybe',
+    area: 'bootstrap',
+    run: bootstrap('--sandbox'),
+    cdktfJson: JSON.stringify({ language: 'typescript', app: 'node --require tsx/cjs main.ts', context: { stateBackendMigrated: 'maybe' } }),
+    code: 1,
+    says: ['cdktf.json context "stateBackendMigrated": "maybe" is not a boolean: use true or false', 'nothing was done'],
+    before: 'unclear',
+  },
+  {
+    id: 'bootstrap-migrated-maybe-shadowed',
+    area: 'bootstrap',
+    run: bootstrap('--sandbox'),
+    cdktfJson: JSON.stringify({ language: 'typescript', app: 'node --require tsx/cjs main.ts', context: { stateBackendMigrated: 'maybe' } }),
+    env: { STATE_BACKEND_MIGRATED: 'false' },
+    code: 1,
+    says: ['cdktf.json context "stateBackendMigrated": "maybe" is not a boolean: use true or false', 'nothing was done'],
+    before: 'unclear',
+  },
+  {
+    id: 'bootstrap-migrated-number',
+    area: 'bootstrap',
+    run: bootstrap('--sandbox'),
+    cdktfJson: JSON.stringify({ language: 'typescript', app: 'node --require tsx/cjs main.ts', context: { stateBackendMigrated: 2 } }),
+    code: 1,
+    says: ['cdktf.json context "stateBackendMigrated": 2 is not a boolean: use true or false', 'nothing was done'],
+    before: 'unclear',
+  },
   { id: 'bootstrap-two-problems', area: 'bootstrap', run: bootstrap('--sandbx', '--output'), code: 2, says: ['2 problems with the command line', 'unknown argument "--sandbx"', '--output needs a directory'], before: 'unclear' },
 
   // --- drift
   { id: 'drift-unknown-option', area: 'drift', run: drift('--bogus'), code: 2, says: ['unknown argument "--bogus"', 'usage: npm run drift'], before: 'clear' },
   { id: 'drift-output-is-option', area: 'drift', run: drift('--output', '--sandbox'), code: 2, says: ['--output needs a directory, but "--sandbox" looks like an option'], before: 'silent' },
   { id: 'drift-output-missing', area: 'drift', run: drift('--output'), code: 2, says: ['--output needs a directory'], before: 'unclear' },
-  { id: 'drift-output-file', area: 'drift', run: drift('--output', 'package.json'), code: 2, says: ['exists and is not a directory'], before: 'crash' },
+  { id: 'drift-output-file', area: 'drift', run: drift('--output', 'package.json'), code: 2, says: ['exists and is not a directory'], before: 'unclear' },
   { id: 'drift-stack-twice', area: 'drift', run: drift('staging', 'staging'), code: 2, says: ['stack "staging" is named twice'], before: 'silent' },
   { id: 'drift-skip-synth-value', area: 'drift', run: drift('--skip-synth=1'), code: 2, says: ['--skip-synth takes no value'], before: 'unclear' },
   { id: 'drift-sandbox-not-boolean', area: 'drift', run: drift(), env: { SANDBOX: 'maybe' }, code: 1, says: ['SANDBOX: "maybe" is not a boolean'], before: 'clear' },
   { id: 'drift-sandbox-not-running', area: 'drift', run: drift('--sandbox'), code: 1, says: ['the sandbox is not running'], before: 'clear' },
 
   // --- sandbox:deploy / sandbox:state
-  { id: 'stack-state-extra', area: 'sandbox:deploy/state', run: stack('state', 'staging', '--bogus', 'x'), code: 2, says: ['unknown argument "--bogus"', 'unexpected argument "x"'], before: 'silent' },
-  { id: 'stack-deploy-output', area: 'sandbox:deploy/state', run: stack('deploy', 'dev', '--output', 'cdktf.out'), code: 2, says: ['unknown argument "--output"'], before: 'crash' },
+  { id: 'stack-state-extra', area: 'sandbox:deploy/state', run: stack('state', 'staging', '--bogus', 'x'), code: 2, says: ['unknown argument "--bogus"', 'unexpected argument "x"'], before: 'unclear' },
+  { id: 'stack-deploy-output', area: 'sandbox:deploy/state', run: stack('deploy', 'dev', '--output', 'cdktf.out'), code: 2, says: ['unknown argument "--output"'], before: 'unclear' },
   { id: 'stack-state-missing', area: 'sandbox:deploy/state', run: stack('state'), code: 2, says: ['missing stack (one of dev, staging, production, state-backend)'], before: 'clear' },
   { id: 'stack-state-typo', area: 'sandbox:deploy/state', run: stack('state', 'stagign'), code: 2, says: ['unknown stack "stagign": choose from dev, staging'], before: 'clear' },
-  { id: 'stack-deploy-extra', area: 'sandbox:deploy/state', run: stack('deploy', 'staging', 'production'), code: 2, says: ['unexpected argument "production"'], before: 'silent' },
+  { id: 'stack-deploy-extra', area: 'sandbox:deploy/state', run: stack('deploy', 'staging', 'production'), code: 2, says: ['unexpected argument "production"'], before: 'unclear' },
   { id: 'stack-unknown-command', area: 'sandbox:deploy/state', run: stack('destroy', 'staging'), code: 2, says: ['unknown command "destroy": deploy or state'], before: 'clear' },
   { id: 'stack-state-not-running', area: 'sandbox:deploy/state', run: stack('state', 'staging'), code: 1, says: ['the sandbox is not running'], before: 'clear' },
-  { id: 'stack-deploy-auto-approve', area: 'sandbox:deploy/state', run: stack('deploy', 'staging', '--auto-approve=false'), code: 2, says: ['unknown argument "--auto-approve=false"'], before: 'silent' },
+  { id: 'stack-deploy-auto-approve', area: 'sandbox:deploy/state', run: stack('deploy', 'staging', '--auto-approve=false'), code: 2, says: ['unknown argument "--auto-approve=false"'], before: 'unclear' },
 
   // --- doctor
   { id: 'doctor-unknown-option', area: 'doctor CLI', run: doctor('--sandbx'), code: 2, says: ['unknown argument "--sandbx"', 'usage: npm run doctor'], before: 'unclear' },
   { id: 'doctor-verbose', area: 'doctor CLI', run: doctor('-v'), code: 2, says: ['unknown argument "-v"'], before: 'unclear' },
   { id: 'doctor-stack-typo', area: 'doctor CLI', run: doctor('stagign'), code: 2, says: ['unknown stack "stagign": choose from'], before: 'clear' },
+  {
+    id: 'doctor-ca-bundle-missing',
+    area: 'doctor CLI',
+    run: doctor('staging'),
+    env: { AWS_CA_BUNDLE: '/nonexistent/ca.pem', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL: 'https://127.0.0.1:9' },
+    code: 1,
+    says: ['FAIL  caller identity: AWS_CA_BUNDLE names /nonexistent/ca.pem, which does not exist', 'fix: point AWS_CA_BUNDLE'],
+    before: 'unclear',
+  },
   { id: 'doctor-output', area: 'doctor CLI', run: doctor('--output', 'x'), code: 2, says: ['unknown argument "--output"'], before: 'unclear' },
 
   // --- workflows/dev --sandbox
@@ -232,11 +271,21 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   { id: 'dev-deploy-sandbox-not-running', area: 'workflows/dev --sandbox', run: dev('deploy.sh', '--sandbox'), code: 1, says: ['dev: --sandbox needs the local sandbox running: npm run sandbox -- up'], before: 'clear' },
 ];
 
-/** The cases that need a running sandbox: __tests__/e2e/hostile-tooling.test.ts, one test each. */
-export const E2E_TOOLING_CASES: readonly { readonly id: string; readonly area: ToolingArea; readonly before: Before }[] = [
+/** The cases that need a running sandbox: __tests__/e2e/hostile-tooling.test.ts (or `file` there), one test each. */
+export const E2E_TOOLING_CASES: readonly { readonly id: string; readonly area: ToolingArea; readonly before: Before; readonly file?: string }[] = [
   { id: 'bootstrap-sandbox-adopts-root-state', area: 'bootstrap', before: 'loss' },
   { id: 'bootstrap-twice', area: 'bootstrap', before: 'unclear' },
   { id: 'bootstrap-empty-state', area: 'bootstrap', before: 'unclear' },
+  { id: 'bootstrap-migrated-maybe-running-sandbox', area: 'bootstrap', before: 'silent', file: 'bootstrap-refusals.test.ts' },
+  { id: 'bootstrap-bucket-of-another-account', area: 'bootstrap', before: 'silent', file: 'bootstrap-refusals.test.ts' },
+  { id: 'doctor-wrong-account', area: 'doctor CLI', before: 'silent', file: 'doctor-identity.test.ts' },
+  { id: 'doctor-unknown-key-sandbox', area: 'doctor CLI', before: 'silent', file: 'doctor-identity.test.ts' },
+  { id: 'doctor-unknown-key', area: 'doctor CLI', before: 'silent', file: '../integration/doctor-identity.test.ts' },
+  { id: 'doctor-ca-bundle-missing-sandbox', area: 'doctor CLI', before: 'silent', file: 'doctor-identity.test.ts' },
+  { id: 'doctor-tls-untrusted', area: 'doctor CLI', before: 'unclear', file: 'doctor-identity.test.ts' },
+  { id: 'doctor-plain-http', area: 'doctor CLI', before: 'unclear', file: 'doctor-identity.test.ts' },
+  { id: 'bootstrap-signals-replay', area: 'bootstrap', before: 'unclear', file: 'bootstrap-signals.test.ts' },
+  { id: 'drift-frozen-endpoint', area: 'drift', before: 'hang', file: '../integration/drift-frozen-endpoint.test.ts' },
   { id: 'sandbox-credentials-through-npm', area: 'sandbox CLI', before: 'injection' },
   { id: 'sandbox-down-copied-home-live', area: 'sandbox CLI', before: 'loss' },
   { id: 'sandbox-status-damaged-state', area: 'sandbox CLI', before: 'loss' },

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { TOOLING_AREAS, TOOLING_CASES, type ToolingCase } from '../hostile/tooling-cases';
-import { caseDir, fingerprint, judgeRun, newMarker, processesWith, projectRootFingerprint, runToolingCommand, toolingEnv, type ToolingRun } from '../hostile/run-tooling-case';
+import { caseDir, fingerprint, judgeRun, newMarker, processesWith, projectCopy, projectRootFingerprint, runToolingCommand, TOOLING_ROOT, toolingEnv, type ToolingRun } from '../hostile/run-tooling-case';
 
 /**
  * Hostile input for the tooling (issue #19, docs/hostile-input.md), every case a real process
@@ -16,6 +16,9 @@ interface Outcome {
 
 // Generous: a loaded CI machine takes seconds just to start node with tsx; a hang is still caught.
 const CASE_TIMEOUT_MS = 120_000;
+/** HOSTILE_TOOLING_ONLY=id,id: run only these cases (to measure or debug a few). */
+const ONLY = process.env.HOSTILE_TOOLING_ONLY?.split(',').filter(Boolean);
+const SELECTED = ONLY ? TOOLING_CASES.filter((c) => ONLY.includes(c.id)) : TOOLING_CASES;
 
 async function threeAtATime<T>(items: readonly T[], body: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -28,12 +31,14 @@ async function threeAtATime<T>(items: readonly T[], body: (item: T) => Promise<v
 async function runCase(testCase: ToolingCase): Promise<Outcome> {
   const dir = caseDir(testCase.id);
   try {
+    // A case with its own cdktf.json runs in a copy of the project (fingerprinted with the case's directory).
+    const cwd = testCase.cdktfJson === undefined ? TOOLING_ROOT : projectCopy(dir, testCase.cdktfJson);
     const extra = testCase.setup?.(dir) ?? {};
     const marker = newMarker();
     const env = toolingEnv(dir, marker, { ...(testCase.env ?? {}), ...extra });
     const before = fingerprint(dir, testCase.mayChange);
     const root = projectRootFingerprint();
-    const run = await runToolingCommand(testCase, env, CASE_TIMEOUT_MS);
+    const run = await runToolingCommand(testCase, env, CASE_TIMEOUT_MS, cwd);
     const problems = [...judgeRun(testCase, run)];
     const after = fingerprint(dir, testCase.mayChange);
     for (const path of new Set([...Object.keys(before), ...Object.keys(after)])) {
@@ -58,11 +63,11 @@ async function runCase(testCase: ToolingCase): Promise<Outcome> {
 describe('hostile tooling input as real processes (no sandbox needed)', () => {
   const outcomes = new Map<string, Outcome>();
   beforeAll(async () => {
-    await threeAtATime(TOOLING_CASES, async (testCase) => {
+    await threeAtATime(SELECTED, async (testCase) => {
       outcomes.set(testCase.id, await runCase(testCase));
     });
     if (process.env.HOSTILE_TOOLING_REPORT) {
-      const lines = TOOLING_CASES.map((c) => `${c.id}\t${outcomes.get(c.id)!.problems.length === 0 ? 'ok' : outcomes.get(c.id)!.problems.join(' | ')}\t${JSON.stringify(outcomes.get(c.id)!.run.output.slice(0, 300))}`);
+      const lines = SELECTED.map((c) => `${c.id}\t${outcomes.get(c.id)!.problems.length === 0 ? 'ok' : outcomes.get(c.id)!.problems.join(' | ')}\t${JSON.stringify(outcomes.get(c.id)!.run.output.slice(0, 300))}`);
       require('node:fs').writeFileSync(process.env.HOSTILE_TOOLING_REPORT, `${lines.join('\n')}\n`);
     }
   }, 1_800_000);
@@ -73,7 +78,7 @@ describe('hostile tooling input as real processes (no sandbox needed)', () => {
     expect(new Set(TOOLING_CASES.map((c) => c.id)).size).toBe(TOOLING_CASES.length);
   });
 
-  it.each(TOOLING_CASES.map((c) => [c.area, c.id, c] as const))('%s: %s is refused clearly, changes nothing, leaves nothing running', (_area, _id, testCase) => {
+  it.each(SELECTED.map((c) => [c.area, c.id, c] as const))('%s: %s is refused clearly, changes nothing, leaves nothing running', (_area, _id, testCase) => {
     const outcome = outcomes.get(testCase.id)!;
     expect({ problems: outcome.problems, output: outcome.problems.length ? outcome.run.output : '' }).toEqual({ problems: [], output: '' });
   });

@@ -8,7 +8,7 @@ const POLL_MS = 1000;
  * need exist, then calls `onReady` once. Runs beside phase 1's deploy, whose slower sub-resources
  * (the lifecycle rule's ~55 s wait) the environments need not wait for.
  */
-export async function watchBackendReady(clientConfig: ClientConfig, names: { bucket: string; lockTable: string; kmsAlias?: string }, running: () => boolean, onReady: () => void): Promise<void> {
+export async function watchBackendReady(clientConfig: ClientConfig, names: { bucket: string; lockTable: string; kmsAlias?: string; accountId: string }, running: () => boolean, onReady: () => void): Promise<void> {
   while (running()) {
     if (await backendResourcesExist(clientConfig, names).catch(() => false)) {
       onReady();

@@ -37,9 +37,14 @@ export function readLocalState(file: string): StateSummary | undefined {
   }
 }
 
-/** Whether the state bucket exists; a bucket bootstrap cannot use (another region, another owner) stops it with what to do. */
-export async function bucketExists(s3: S3Client, bucket: string): Promise<boolean> {
-  const found = await bucketExistence(s3, bucket);
+/**
+ * Whether the state bucket exists in the state account: HeadBucket with `ExpectedBucketOwner` (the
+ * state account), so a name another account owns is refused by S3 itself (403) even when that
+ * account's bucket policy would let these credentials in. A bucket bootstrap cannot use (another
+ * region, another owner) stops it with what to do.
+ */
+export async function bucketExists(s3: S3Client, bucket: string, stateAccount: string): Promise<boolean> {
+  const found = await bucketExistence(s3, bucket, { expectedOwner: stateAccount });
   switch (found.kind) {
     case 'exists':
       return true;
@@ -48,14 +53,20 @@ export async function bucketExists(s3: S3Client, bucket: string): Promise<boolea
     case 'other-region':
       throw new BootstrapError(`the bucket "${bucket}" exists in another region than ${await s3.config.region()}: set TF_STATE_REGION to its region, or pick another bucket name (TF_STATE_BUCKET)`);
     case 'forbidden':
-      throw new BootstrapError(
-        `the bucket "${bucket}" exists but these credentials may not use it (403): bucket names are global, so another account probably owns it. ` +
-          'Pick another name (TF_STATE_BUCKET or "stateBucket" in cdktf.json context), or use credentials of the account that owns it.',
-      );
+      throw new BootstrapError(bucketOwnerProblem(bucket, stateAccount));
     case 'not-s3':
     case 'error':
       throw found.error;
   }
+}
+
+/** The bucket name is taken by another account (S3 names are global), or the state account may not use it. */
+export function bucketOwnerProblem(bucket: string, stateAccount: string): string {
+  return (
+    `the state bucket "${bucket}" exists but does not belong to the state account ${stateAccount}: S3 refused it with 403 for ExpectedBucketOwner=${stateAccount}. ` +
+    'Bucket names are global, so another account owns this name (or the state account\'s credentials may not use it). Nothing was created and no state was moved. ' +
+    'Choose another state bucket name: TF_STATE_BUCKET, or "stateBucket" in cdktf.json context (environments/ take it as blueprint.stateBucket), then re-run `npm run bootstrap`.'
+  );
 }
 
 export async function readRemoteState(s3: S3Client, bucket: string, key: string): Promise<StateSummary | undefined> {
@@ -74,11 +85,11 @@ export async function readRemoteState(s3: S3Client, bucket: string, key: string)
   }
 }
 
-export async function inspectPosition(clientConfig: ClientConfig, location: StateLocation): Promise<BootstrapPosition> {
+export async function inspectPosition(clientConfig: ClientConfig, location: StateLocation & { readonly accountId: string }): Promise<BootstrapPosition> {
   const s3 = new S3Client(clientConfig);
   try {
     const local = readLocalState(location.localStateFile);
-    const exists = await bucketExists(s3, location.bucket);
+    const exists = await bucketExists(s3, location.bucket, location.accountId);
     const remote = exists ? await readRemoteState(s3, location.bucket, location.key) : undefined;
     return { local, bucketExists: exists, remote };
   } finally {
@@ -91,12 +102,12 @@ export async function inspectPosition(clientConfig: ClientConfig, location: Stat
  * state key's alias. Checked while phase 1 runs, so environment deploys can start before the
  * state-backend's own apply has finished its slower sub-resources (the lifecycle rule's ~55 s wait).
  */
-export async function backendResourcesExist(clientConfig: ClientConfig, names: { bucket: string; lockTable: string; kmsAlias?: string }): Promise<boolean> {
+export async function backendResourcesExist(clientConfig: ClientConfig, names: { bucket: string; lockTable: string; kmsAlias?: string; accountId: string }): Promise<boolean> {
   const s3 = new S3Client(clientConfig);
   const dynamodb = new DynamoDBClient(clientConfig);
   const kms = new KMSClient(clientConfig);
   try {
-    if (!(await bucketExists(s3, names.bucket))) return false;
+    if (!(await bucketExists(s3, names.bucket, names.accountId))) return false;
     const table = await dynamodb.send(new DescribeTableCommand({ TableName: names.lockTable })).catch(() => undefined);
     if (table?.Table?.TableStatus !== 'ACTIVE') return false;
     if (names.kmsAlias) {

@@ -2,6 +2,8 @@ import { join, resolve } from 'node:path';
 import type { AppDefinition } from '../../lib/app/build-app';
 import type { SettingSources } from '../../lib/settings/blueprint';
 import { resolveDefinitions } from '../../lib/settings/resolve-definitions';
+import { settingProblems, SETTINGS } from '../../lib/settings/blueprint';
+import { DefinitionError } from '../../lib/definitions/errors';
 import type { LoadedSources } from '../../lib/settings/setting-sources';
 import { s3StateKey } from '../../lib/backends/s3-backend';
 import { localStatePath } from '../../lib/naming/naming-rule';
@@ -24,6 +26,36 @@ export interface BootstrapLayout extends StateLocation {
 function withMigrated(input: LoadedSources | SettingSources, migrated: boolean): LoadedSources {
   const { sources, problems } = 'sources' in input ? input : { sources: input, problems: [] };
   return { sources: { context: sources.context, env: { ...sources.env, STATE_BACKEND_MIGRATED: migrated ? 'true' : 'false' } }, problems };
+}
+
+/**
+ * The settings as the user wrote them, checked before bootstrap pins `stateBackendMigrated` per phase
+ * (which would otherwise hide a bad value: the variable it sets wins over cdktf.json). The same strict
+ * parsing synth applies (lib/settings: `parseBoolean`, `settingProblems`), to every setting, and to
+ * cdktf.json's `stateBackendMigrated` even when STATE_BACKEND_MIGRATED shadows it: bootstrap tells the
+ * user to set that key next, and every later synth without the variable would stop on it.
+ */
+export function assertBootstrapSettings(definition: AppDefinition, input: LoadedSources): void {
+  const problems: string[] = [];
+  try {
+    resolveDefinitions(definition, input);
+  } catch (error) {
+    if (!(error instanceof DefinitionError)) throw error;
+    problems.push(...error.problems);
+  }
+  const { sources } = input;
+  if (sources.env[SETTINGS.stateBackendMigrated.env] !== undefined && sources.env[SETTINGS.stateBackendMigrated.env] !== '') {
+    const contextOnly = { context: sources.context, env: { ...sources.env, [SETTINGS.stateBackendMigrated.env]: undefined } };
+    problems.push(...settingProblems(contextOnly).filter((problem) => problem.includes(`"${SETTINGS.stateBackendMigrated.context}"`)));
+  }
+  const unique = [...new Set(problems)];
+  if (unique.length > 0) {
+    throw new BootstrapError(
+      `the settings do not resolve as synth reads them (${unique.length} problem${unique.length === 1 ? '' : 's'}); nothing was done:\n` +
+        unique.map((problem) => `  - ${problem}`).join('\n') +
+        '\nFix them (cdktf.json "context" or the environment variable each names) and re-run `npm run bootstrap`.',
+    );
+  }
 }
 
 /**

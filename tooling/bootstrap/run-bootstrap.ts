@@ -3,6 +3,8 @@ import type { AppDefinition } from '../../lib/app/build-app';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { assertStateBelongs, emptyStateProblem, takeBootstrapLock, untaintLocalState } from './recovery';
+import { BOOTSTRAP_MARKER, stopLeftovers } from './leftovers';
+import { adoptHalfCreated } from './adopt';
 import { recordBootstrap } from '../sandbox/sandbox-project';
 import { accountSession, resolveTarget, type AccountSession, type Target } from '../toolkit/account-session';
 import { BootstrapError } from '../toolkit/errors';
@@ -11,7 +13,7 @@ import { terraformBinary } from '../toolkit/terraform-binary';
 import { watchBackendReady } from './backend-watcher';
 import { inspectPosition, readLocalState } from './inspect';
 import { moveStateIntoBucket, retireLocalState, verifyRemoteState } from './move-state';
-import { bootstrapLayout, type BootstrapLayout } from './plan';
+import { assertBootstrapSettings, bootstrapLayout, type BootstrapLayout } from './plan';
 import { assertResumable, startingPoint, type StartingPoint } from './resume';
 import type { StateSummary } from './state-summary';
 import { StepReporter, type BootstrapStep } from './step-reporter';
@@ -64,9 +66,37 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   const env = options.env ?? process.env;
   const say = options.say ?? (() => undefined);
   const timeoutMs = options.timeoutMs ?? 600_000;
-  const reporter = new StepReporter(say);
+  // SIGINT/SIGTERM: the running command gets the signal too (runCommand forwards it to its group) and
+  // stops as Terraform stops; bootstrap then starts no further step and says how to continue. A
+  // second signal exits at once.
+  let interrupted: NodeJS.Signals | undefined;
+  const reporter = new StepReporter(say, (name) => {
+    if (interrupted) throw new BootstrapError(`interrupted by ${interrupted} before "${name}"; nothing is lost: re-run \`npm run bootstrap\` and it continues from here`);
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      say(`bootstrap: second ${signal}: exiting now; re-run \`npm run bootstrap\` to continue`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    interrupted = signal;
+    say(`bootstrap: ${signal} received during "${reporter.current ?? 'start-up'}": its commands were asked to stop; no further step will start (a second ${signal} exits at once)`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await bootstrapSteps();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  async function bootstrapSteps(): Promise<BootstrapResult> {
   const step = reporter.run.bind(reporter);
   const skip = reporter.skip.bind(reporter);
+
+  // Before anything is connected to or changed: a bad setting is refused as synth refuses it.
+  const settings = loadSettingSources(PROJECT_DIR, env);
+  assertBootstrapSettings(options.appDefinition, settings);
 
   let target: Target | undefined;
   let session: AccountSession | undefined;
@@ -75,7 +105,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     'connect',
     async () => {
       target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir, say }, env);
-      layout = bootstrapLayout(options.appDefinition, loadSettingSources(PROJECT_DIR, env), target.outDir);
+      layout = bootstrapLayout(options.appDefinition, settings, target.outDir);
       session = await accountSession(target, layout.accountId, layout.region, env, layout.stack);
     },
     () => `${target!.kind === 'sandbox' ? `sandbox ${target!.state.endpoint}` : 'AWS'}, account ${layout!.accountId}, ${layout!.region}`,
@@ -85,6 +115,8 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   assertStateBelongs(target!, where.localStateFile, sandboxPaths(env).home);
   const releaseLock = takeBootstrapLock(where.localStateFile, say);
   try {
+    // Holding the lock, any command still marked with this state is a killed run's: stop it first.
+    await stopLeftovers(where.localStateFile, say);
     return await resumeBootstrap();
   } finally {
     releaseLock();
@@ -124,12 +156,27 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     say(`bootstrap: version stamp: ${describeStamp(versionStamp, stampLocation)}${next ? `; ${next}` : ''}`);
   }
 
+  // Terraform's resource progress during a deploy, one line each, so a long apply is never silent.
+  let onOutput: ((text: string) => void) | undefined;
+  const resourceProgress = () => {
+    let partial = '';
+    return (text: string) => {
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const raw of lines) {
+        // eslint-disable-next-line no-control-regex
+        const line = raw.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '').trim();
+        if (/: (Creating\.\.\.|Creation complete|Still creating|Modifying\.\.\.|Modifications complete|Destroying\.\.\.)|Interrupt received|Stopping operation/.test(line)) say(`bootstrap:   ${line}`);
+      }
+    };
+  };
   const cdktf = (args: string[], migrated: boolean) =>
     runCommand(CDKTF_BIN, [...args, '--output', target!.outDir], {
       cwd: PROJECT_DIR,
       // Each phase pins the setting: an exported STATE_BACKEND_MIGRATED must not leak into phase 1.
-      env: { ...account.env, STATE_BACKEND_MIGRATED: migrated ? 'true' : 'false', FORCE_COLOR: '0' },
+      env: { ...account.env, STATE_BACKEND_MIGRATED: migrated ? 'true' : 'false', FORCE_COLOR: '0', [BOOTSTRAP_MARKER]: where.localStateFile },
       timeoutMs,
+      onOutput,
     });
   // Offline-friendly in the sandbox, whose output directory (and lock file) is thrown away with it.
   const lockFlags = target!.kind === 'sandbox' ? ['--skip-provider-lock'] : [];
@@ -162,9 +209,29 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
       `phase 1: deploy ${where.stack} on local state`,
       async () => {
         forgetRemoteInit(where.stackDir);
+        if (position.local) {
+          // A rerun: what an interrupted apply created without recording it is imported first.
+          const run = (args: string[]) =>
+            runCommand(terraformBinary(env), args, { cwd: where.stackDir, env: { ...account.env, TF_INPUT: '0', [BOOTSTRAP_MARKER]: where.localStateFile }, timeoutMs });
+          let initialised = false;
+          // Initialised (local backend) only when there is something to import.
+          const terraform = async (args: string[]) => {
+            if (!initialised) {
+              const init = await run(['init', '-input=false', '-no-color']);
+              if (init.code !== 0) throw new BootstrapError(`terraform init in ${where.stackDir} failed (exit ${init.code}); the local state is untouched.\n${outputTail(init.output)}`);
+              initialised = true;
+            }
+            return run(args);
+          };
+          await adoptHalfCreated(account, where, terraform, say);
+        }
         let finished = false;
         const watcher = watchBackendReady(account.clientConfig, where, () => !finished, notifyReady);
-        const result = await cdktf(['deploy', where.stack, '--auto-approve', '--skip-synth', ...lockFlags], false).finally(() => (finished = true));
+        onOutput = resourceProgress();
+        const result = await cdktf(['deploy', where.stack, '--auto-approve', '--skip-synth', ...lockFlags], false).finally(() => {
+          finished = true;
+          onOutput = undefined;
+        });
         await watcher;
         if (result.code !== 0) {
           throw new BootstrapError(
@@ -182,7 +249,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     say(`bootstrap: version stamp: ${describeStamp(versionStamp, stampLocation)}`);
     await step('synthesize phase 2 (S3 state)', () => synth(true));
     await step(`phase 2: move the state into ${stateUri}`, () =>
-      moveStateIntoBucket(account, where, stateUri, (args) => runCommand(terraformBinary(env), args, { cwd: where.stackDir, env: { ...account.env, TF_INPUT: '0' }, timeoutMs })),
+      moveStateIntoBucket(account, where, stateUri, (args) => runCommand(terraformBinary(env), args, { cwd: where.stackDir, env: { ...account.env, TF_INPUT: '0', [BOOTSTRAP_MARKER]: where.localStateFile }, timeoutMs })),
     );
   } else {
     notifyReady();
@@ -214,4 +281,5 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   }
   return { startedFrom, steps: reporter.steps, stateUri, state: verified, backupFile, layout: where, versionStamp: versionStamp ?? (await readStamp()), recordFile };
   }
+}
 }

@@ -8,10 +8,21 @@ export interface BootstrapStep {
 export class StepReporter {
   readonly steps: BootstrapStep[] = [];
 
-  constructor(private readonly say: (line: string) => void) {}
+  /** The step running now, for messages (a signal names it). */
+  current: string | undefined;
+
+  /** `beforeStep` may refuse to start a step (bootstrap was interrupted): it throws. */
+  constructor(
+    private readonly say: (line: string) => void,
+    private readonly beforeStep: (name: string) => void = () => undefined,
+  ) {}
 
   async run<T>(name: string, work: () => Promise<T>, detail?: (value: T) => string): Promise<T> {
+    this.beforeStep(name);
     const started = Date.now();
+    this.current = name;
+    // A start line too: a long step (phase 1 waits ~55 s on the lifecycle rule alone) is never silent.
+    this.say(`bootstrap: … ${name}`);
     try {
       const value = await work();
       const seconds = (Date.now() - started) / 1000;
@@ -21,6 +32,8 @@ export class StepReporter {
     } catch (error) {
       this.say(`bootstrap: ✘ ${name} failed after ${((Date.now() - started) / 1000).toFixed(1)} s`);
       throw error;
+    } finally {
+      this.current = undefined;
     }
   }
 

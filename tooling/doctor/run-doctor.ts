@@ -4,6 +4,7 @@ import { lockMechanisms, type S3State } from '../../lib/definitions/state-defini
 import { awsClients, endpointFor, type AwsClients } from '../toolkit/aws-clients';
 import { pass, type CheckResult } from './check-result';
 import { checkCredentials } from './credentials';
+import { checkCallerAccount, checkIdentity, type IdentityResult } from './identity';
 import { checkLockTable } from './lock-table';
 import { checkDynamoDbLock, checkLockfileLock } from './stale-lock';
 import { assumeStateRole } from './state-role';
@@ -29,6 +30,7 @@ async function checkTarget(
   binary: BinaryLookup,
   clients: (region: string) => AwsClients,
   env: NodeJS.ProcessEnv,
+  identity: IdentityResult | undefined,
 ): Promise<SectionReport> {
   const { state } = target;
   const title = `${target.name}: ${stateLocation(state, { project: target.project, stack: target.name })} (locking: ${lockMechanisms(state).join('+')})`;
@@ -37,6 +39,7 @@ async function checkTarget(
     results.push(pass('backend checks', `the doctor checks S3 state only; ${state.kind} state is checked by ${state.kind === 'local' ? 'nothing (local file)' : 'its own service'}`));
     return { title, results };
   }
+  results.push(checkCallerAccount(identity?.identity, target.name, target.allowedAccountIds));
   let roleClients: AwsClients | undefined;
   if (state.assumeRole) {
     const role = await assumeStateRole(state.region, state.assumeRole.roleArn, target.name, env);
@@ -46,7 +49,7 @@ async function checkTarget(
   }
   const { s3, dynamodb, ssm } = roleClients ?? clients(state.region);
   try {
-    await checkState(target, binary, s3, dynamodb, results);
+    await checkState(target, binary, s3, dynamodb, results, env);
     // State in the state-backend's bucket (hence its region): read its version stamp with the same credentials.
     if (state.bucket === target.stateBackend.bucket) {
       const { name, account, region } = target.stateBackend;
@@ -81,13 +84,13 @@ function iamReachable(env: NodeJS.ProcessEnv): boolean {
   return !perService || Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_IAM);
 }
 
-async function checkState(target: DoctorTarget, binary: BinaryLookup, s3: AwsClients['s3'], dynamodb: AwsClients['dynamodb'], results: CheckResult[]): Promise<void> {
+async function checkState(target: DoctorTarget, binary: BinaryLookup, s3: AwsClients['s3'], dynamodb: AwsClients['dynamodb'], results: CheckResult[], env: NodeJS.ProcessEnv): Promise<void> {
   const state = target.state as S3State;
   const key = s3StateKey(state, { project: target.project, stack: target.name });
   const command = 'found' in binary ? binary.found.command : 'terraform';
   const lockContext = { stack: target.name, command };
 
-  const bucket = await checkBucketExists(s3, state.bucket, key);
+  const bucket = await checkBucketExists(s3, state.bucket, key, endpointFor('S3', env));
   results.push(bucket);
   if (bucket.ok) {
     results.push(await checkBucketVersioning(s3, state.bucket), await checkBucketEncryption(s3, state.bucket));
@@ -115,11 +118,15 @@ export async function runDoctor(targets: readonly DoctorTarget[], env: NodeJS.Pr
   };
   const sections: SectionReport[] = [];
   const s3Targets = targets.filter((target) => target.state.kind === 's3');
+  let identity: IdentityResult | undefined;
   if (s3Targets.length > 0) {
     const region = (s3Targets[0].state as { region: string }).region;
-    sections.push({ title: 'AWS access', results: [await checkCredentials(clients(region).s3, env)] });
+    const credentials = await checkCredentials(clients(region).s3, env);
+    // Who the run acts as, verified with STS as the backend will be: the account each stack then needs.
+    identity = credentials.ok ? await checkIdentity(region, env) : undefined;
+    sections.push({ title: 'AWS access', results: [credentials, ...(identity ? [identity.check] : [])] });
   }
-  for (const target of targets) sections.push(await checkTarget(target, binary, clients, env));
+  for (const target of targets) sections.push(await checkTarget(target, binary, clients, env, identity));
   for (const client of byRegion.values()) {
     client.s3.destroy();
     client.dynamodb.destroy();

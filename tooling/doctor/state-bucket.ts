@@ -13,8 +13,11 @@ function readFix(error: unknown, permission: string): string {
 
 const DEPLOY_BACKEND_FIX = 'deploy the state-backend stack first: `npx cdktf deploy state-backend` (docs/guardrails.md, README "Bootstrap order")';
 
-/** The bucket exists and these credentials may reach it; the other bucket checks only run if so. */
-export async function checkBucketExists(s3: S3Client, bucket: string, key?: string): Promise<CheckResult> {
+/**
+ * The bucket exists and these credentials may reach it; the other bucket checks only run if so.
+ * `endpoint` is the S3 endpoint in use: over plain HTTP a refusal is the bucket's TLS-only statement.
+ */
+export async function checkBucketExists(s3: S3Client, bucket: string, key?: string, endpoint?: string): Promise<CheckResult> {
   const name = 'state bucket exists';
   const found = await bucketExistence(s3, bucket, { key, timeoutMs: REQUEST_TIMEOUT_MS + 1000 });
   const listed = (found.kind === 'exists' || found.kind === 'missing' || found.kind === 'forbidden') && found.via === 'ListObjectsV2';
@@ -24,6 +27,13 @@ export async function checkBucketExists(s3: S3Client, bucket: string, key?: stri
     case 'missing':
       return fail(name, `s3://${bucket} does not exist${listed ? ' (NoSuchBucket)' : ''}`, DEPLOY_BACKEND_FIX);
     case 'forbidden':
+      if (endpoint?.toLowerCase().startsWith('http:')) {
+        return fail(
+          name,
+          `access to s3://${bucket} denied over plain HTTP (${endpoint}) [cause: plain-http]: the state bucket's TLS-only statement (Deny when aws:SecureTransport is false) refuses every request that is not HTTPS, and refuses Terraform's backend the same way (${describeAwsError(found.error)})`,
+          'use the https:// endpoint (AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_S3; in the sandbox the endpoint `npm run sandbox -- credentials <env>` writes), with its CA in AWS_CA_BUNDLE',
+        );
+      }
       return fail(
         name,
         `access to s3://${bucket} denied (${describeAwsError(found.error)})`,

@@ -11,6 +11,8 @@ export interface DoctorTarget {
   readonly name: string;
   readonly project: string;
   readonly state: StateDefinition;
+  /** The accounts the stack may run in (its provider's allowed_account_ids): the caller must be one. */
+  readonly allowedAccountIds: readonly string[];
   /** The app's state-backend stack: whose bucket holds remote state, and where its version stamp lives. */
   readonly stateBackend: { readonly name: string; readonly bucket: string; readonly account: string; readonly region: string };
 }
@@ -24,7 +26,7 @@ export function allTargets(definition: AppDefinition, input: LoadedSources | Set
   const resolved = resolveDefinitions(definition, input);
   const { blueprint, stateBackend } = resolved;
   const backend = { name: stateBackend.name, bucket: stateBackend.bucket, account: stateBackend.allowedAccountIds[0], region: stateBackend.region };
-  return definedStacks(resolved).map(({ name, state }) => ({ name, project: blueprint.project, state, stateBackend: backend }));
+  return definedStacks(resolved).map(({ name, state, allowedAccountIds }) => ({ name, project: blueprint.project, state, allowedAccountIds, stateBackend: backend }));
 }
 
 /**

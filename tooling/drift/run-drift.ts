@@ -8,6 +8,24 @@ import { accountSession, resolveTarget, synthEnv, type Target } from '../toolkit
 import { PROJECT_DIR } from '../sandbox/paths';
 import { manifestStacks, readSynthesizedStack, secretVariables, type ManifestStack } from '../toolkit/synthesized-stacks';
 import { driftOf, type DriftedResource } from './drift-events';
+import { endpointFor } from '../toolkit/aws-clients';
+import { waitWithProgress, withHeartbeat } from '../toolkit/wait-progress';
+
+/** The bound on getting one account's session (an STS request or two): far above a healthy answer. */
+export const SESSION_BOUND_MS = 30_000;
+
+/** Where a stack's requests go, for messages: the sandbox, an endpoint override, or AWS. */
+function endpointOf(target: Target, env: NodeJS.ProcessEnv): string {
+  if (target.kind === 'sandbox') return `the sandbox ${target.state.endpoint}`;
+  const sts = endpointFor('STS', env);
+  return sts ?? 'AWS STS';
+}
+
+function unansweredFix(target: Target): string {
+  return target.kind === 'sandbox'
+    ? 'Check the sandbox: `npm run sandbox -- status`; a stopped emulator (kill -STOP) resumes with kill -CONT <pid>, else `npm run sandbox -- down` and `up`'
+    : 'Check network access and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_STS';
+}
 
 export type StackDrift =
   | { readonly stack: string; readonly status: 'clean' }
@@ -60,15 +78,28 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
       return { stack: stack.name, status: 'no-state', reason: `local state, and ${stack.localStateFile} does not exist (not deployed from ${target.outDir})` };
     }
     let session;
+    const endpoint = endpointOf(target, env);
     try {
-      session = await accountSession(target, stack.accountId, stack.region, env, stack.name);
+      session = await waitWithProgress(
+        { what: `${stack.name}'s credentials (account ${stack.accountId})`, endpoint, timeoutMs: SESSION_BOUND_MS, say: (line) => say(`drift: ${stack.name}: ${line}`), fix: unansweredFix(target) },
+        () => accountSession(target, stack.accountId, stack.region, env, stack.name),
+      );
     } catch (error) {
       say(`drift: ${stack.name}: could not check: ${(error as Error).message}`);
       return { stack: stack.name, status: 'error', message: (error as Error).message };
     }
     // A refresh-only plan never compares configuration, so the secrets' values do not matter here.
     const runEnv = { ...session.env, TF_INPUT: '0', ...secretVariables(stack, env, 'not-needed-for-refresh-only') };
-    const terraform = (args: string[]) => runCommand(terraformBinary(env), args, { cwd: stackDir, env: runEnv, timeoutMs });
+    // Each terraform call says every 10 s that it still runs, and a call killed at its bound names where it was waiting.
+    const terraform = async (args: string[]) => {
+      const result = await withHeartbeat(
+        runCommand(terraformBinary(env), args, { cwd: stackDir, env: runEnv, timeoutMs }),
+        () => `drift: ${stack.name}: terraform ${args[0]} (requests to ${endpoint})`,
+        say,
+      );
+      if (!result.timedOut) return result;
+      return { ...result, output: `${result.output}\nterraform ${args[0]} did not finish within ${timeoutMs / 1000} s waiting on ${endpoint}: ${unansweredFix(target)}` };
+    };
     const init = await terraform(['init', '-input=false', '-reconfigure', '-no-color']);
     if (init.code !== 0) {
       const message = `terraform init failed (exit ${init.code}):\n${outputTail(init.output, 10)}`;

@@ -1,4 +1,3 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { join } from 'node:path';
 import { sandboxClientConfig, sandboxCredentials, type SandboxCredentials } from '../sandbox/credentials';
 import { sandboxStatus } from '../sandbox/lifecycle';
@@ -7,6 +6,7 @@ import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { sandboxProject, sandboxProjectVariables, type SandboxProject } from '../sandbox/sandbox-project';
 import { clientConfig, type ClientConfig } from './aws-clients';
 import { BootstrapError } from './errors';
+import { callerIdentity } from './caller-identity';
 import { withTerraformBinary } from './terraform-binary';
 import { describeCliConfig } from './terraform-cli-config';
 
@@ -114,20 +114,17 @@ export async function accountSession(target: Target, accountId: string, region: 
     };
   }
   const config = clientConfig({ region, profile: { kind: 'aws' } });
-  const sts = new STSClient(config);
+  let identity;
   try {
-    const identity = await sts.send(new GetCallerIdentityCommand({}));
-    if (identity.Account !== accountId) {
-      throw new BootstrapError(
-        `${stack} must run in account ${accountId} (its allowedAccountIds), but the current AWS credentials are for account ${identity.Account} (${identity.Arn}). ` +
-          `Use credentials for ${accountId} (AWS_PROFILE=...), or set the account ID (AWS_ACCOUNT_ID_${stack.toUpperCase().replace(/[^A-Z0-9]/g, '_')} or "accountIds" in cdktf.json context).`,
-      );
-    }
+    identity = await callerIdentity(config);
   } catch (error) {
-    if (error instanceof BootstrapError) throw error;
     throw new BootstrapError(`no usable AWS credentials (${(error as Error).message}). Set AWS_PROFILE (SSO: \`aws sso login\`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY for account ${accountId}, or use the local sandbox: npm run sandbox -- up, then npm run bootstrap -- --sandbox`);
-  } finally {
-    sts.destroy();
+  }
+  if (identity.account !== accountId) {
+    throw new BootstrapError(
+      `${stack} must run in account ${accountId} (its allowedAccountIds), but the current AWS credentials are for account ${identity.account} (${identity.arn}). ` +
+        `Use credentials for ${accountId} (AWS_PROFILE=...), or set the account ID (AWS_ACCOUNT_ID_${stack.toUpperCase().replace(/[^A-Z0-9]/g, '_')} or "accountIds" in cdktf.json context).`,
+    );
   }
   return { accountId, env: { ...toolingEnv(env), AWS_REGION: region }, clientConfig: config };
 }

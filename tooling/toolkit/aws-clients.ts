@@ -47,7 +47,8 @@ export interface ClientConfig {
 export type ClientProfile =
   | { readonly kind: 'aws' }
   | { readonly kind: 'sandbox'; readonly caFile: string }
-  | { readonly kind: 'preflight' };
+  /** `caFile`: trust exactly this CA bundle (what AWS_CA_BUNDLE makes Terraform's backend and provider do). */
+  | { readonly kind: 'preflight'; readonly caFile?: string };
 
 /**
  * The one SDK client configuration of the tooling. With an endpoint, S3 requests are path-style
@@ -60,7 +61,14 @@ export function clientConfig(options: { region: string; profile: ClientProfile; 
     profile.kind === 'sandbox'
       ? { maxAttempts: SANDBOX_ATTEMPTS, requestHandler: { httpsAgent: new Agent({ ca: readFileSync(profile.caFile), keepAlive: true }), requestTimeout: SANDBOX_REQUEST_TIMEOUT_MS } }
       : profile.kind === 'preflight'
-        ? { maxAttempts: 1, requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS } }
+        ? {
+            maxAttempts: 1,
+            requestHandler: {
+              ...(profile.caFile ? { httpsAgent: new Agent({ ca: readFileSync(profile.caFile) }) } : {}),
+              connectionTimeout: CONNECTION_TIMEOUT_MS,
+              requestTimeout: REQUEST_TIMEOUT_MS,
+            },
+          }
         : {};
   return {
     region,

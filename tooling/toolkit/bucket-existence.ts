@@ -8,7 +8,7 @@ export type Via = 'HeadBucket' | 'ListObjectsV2';
 export type BucketExistence =
   | { readonly kind: 'exists'; readonly via: Via }
   | { readonly kind: 'missing'; readonly via: Via }
-  /** 403: another account owns the name, or these credentials may not use the bucket. */
+  /** 403: another account owns the name (with `expectedOwner`: not that account), or these credentials may not use the bucket. */
   | { readonly kind: 'forbidden'; readonly via: Via; readonly error: unknown }
   /** 301: the bucket lives in another region than the client's. */
   | { readonly kind: 'other-region'; readonly error: unknown }
@@ -25,13 +25,15 @@ const isForbidden = (error: unknown) => ['AccessDenied', 'AccessDeniedException'
  * Whether `bucket` exists, for bootstrap and the doctor alike. HEAD responses carry no body, so a
  * missing bucket is only "404"; an endpoint that is not S3 answers 404 to everything too. A bare 404
  * is therefore confirmed with ListObjectsV2 on `key` (allowed to every state user), which names
- * NoSuchBucket. `timeoutMs` bounds each request.
+ * NoSuchBucket. `timeoutMs` bounds each request. `expectedOwner` (an account ID) is sent as S3's
+ * `ExpectedBucketOwner`: a bucket of another account is then 403 even when its policy lets us in.
  */
-export async function bucketExistence(s3: S3Client, bucket: string, options: { key?: string; timeoutMs?: number } = {}): Promise<BucketExistence> {
+export async function bucketExistence(s3: S3Client, bucket: string, options: { key?: string; timeoutMs?: number; expectedOwner?: string } = {}): Promise<BucketExistence> {
+  const owner = options.expectedOwner ? { ExpectedBucketOwner: options.expectedOwner } : {};
   const bounded = <T>(request: (abortSignal?: AbortSignal) => Promise<T>) =>
     options.timeoutMs === undefined ? request() : withTimeout(options.timeoutMs, 'S3', request);
   try {
-    await bounded((abortSignal) => s3.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal }));
+    await bounded((abortSignal) => s3.send(new HeadBucketCommand({ Bucket: bucket, ...owner }), { abortSignal }));
     return { kind: 'exists', via: 'HeadBucket' };
   } catch (error) {
     if (isNoSuchBucket(error)) return { kind: 'missing', via: 'HeadBucket' };
@@ -40,7 +42,7 @@ export async function bucketExistence(s3: S3Client, bucket: string, options: { k
     if (statusOf(error) !== 404) return { kind: 'error', error };
   }
   try {
-    await bounded((abortSignal) => s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1, ...(options.key ? { Prefix: options.key } : {}) }), { abortSignal }));
+    await bounded((abortSignal) => s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1, ...owner, ...(options.key ? { Prefix: options.key } : {}) }), { abortSignal }));
     return { kind: 'exists', via: 'ListObjectsV2' };
   } catch (error) {
     if (isNoSuchBucket(error)) return { kind: 'missing', via: 'ListObjectsV2' };

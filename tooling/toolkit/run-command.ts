@@ -22,6 +22,8 @@ export interface CommandOptions {
    * itself. @default true (tests running many commands at once turn it off)
    */
   readonly forwardSignals?: boolean;
+  /** Called with each piece of output as it comes (stdout and stderr), e.g. to report progress. */
+  readonly onOutput?: (text: string) => void;
 }
 
 /** A command still running: its process, and its result once it ends. */
@@ -47,10 +49,12 @@ export function startCommand(command: string, args: readonly string[], options: 
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
     stdout += chunk.toString();
+    options.onOutput?.(chunk.toString());
   });
   child.stderr.on('data', (chunk: Buffer) => {
     output += chunk.toString();
     stderr += chunk.toString();
+    options.onOutput?.(chunk.toString());
   });
   const kill = (signal: NodeJS.Signals) => {
     try {

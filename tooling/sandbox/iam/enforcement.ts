@@ -55,6 +55,8 @@ export interface IamEnforcement {
   abandoned(ticket: Ticket): void;
   status(): IamStatus;
   reset(): void;
+  /** The account that created `bucket` through the shim (for S3's `x-amz-expected-bucket-owner`), when known. */
+  bucketOwner(bucket: string): string | undefined;
 }
 
 export interface EnforcementOptions {
@@ -136,6 +138,10 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
         authorizingMs: Math.round(authorizingMs),
         timing: timings.report(decisions.hits),
       };
+    },
+
+    bucketOwner(bucket) {
+      return owners.get(bucket);
     },
 
     reset() {

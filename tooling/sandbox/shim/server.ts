@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { iamEnforcement, type IamEnforcement, type IamStatus } from '../iam/enforcement';
 import { bucketPolicyKeeper } from './bucket-policy-keeper';
+import { expectedOwnerMismatch } from './expected-bucket-owner';
 import { payloadOf } from './chunked-body';
 import { lifecycleHeader } from './lifecycle-header';
 import { clientHeaders, forwarderTo, readBody, send, xmlError } from './proxy';
@@ -53,6 +54,11 @@ export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shi
     const ticket = iam ? await iam.before({ method, url, headers: request.headers, body: payloadOf(request, body) }, response, secure) : undefined;
     if (ticket === 'answered') return;
     const s3 = signedService(request, url.searchParams) === 's3' ? s3RequestOf(method, url, secure) : undefined;
+    // S3's answer to a wrong x-amz-expected-bucket-owner (moto ignores the header): 403, no body for HEAD.
+    if (s3 && iam && expectedOwnerMismatch(request, s3, (bucket) => iam.bucketOwner(bucket))) {
+      log(`s3: ${method} ${s3.bucket} refused: x-amz-expected-bucket-owner ${String(request.headers['x-amz-expected-bucket-owner'])} is not the owner`);
+      return xmlError(response, 403, 'AccessDenied', 'Access Denied');
+    }
     if (s3 && (await bucketPolicies.handle(request, response, s3, body, path)) === 'answered') return;
 
     let upstream: Awaited<ReturnType<typeof forward>>;
