@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { processesWith, projectRootFingerprint } from '../hostile/run-tooling-case';
+import { runCommand } from '../../tooling/toolkit/run-command';
 
 /**
  * The doctor against an STS that does not know the access key (what AWS answers for a deleted or
@@ -35,22 +35,9 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+/** The doctor as a real process, through the project's one process runner (killed with its group after `timeoutMs`). */
 function doctor(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string; timedOut: boolean }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', 'doctor.ts'), 'staging'], { cwd: PROJECT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let timedOut = false;
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output, timedOut });
-    });
-  });
+  return runCommand(process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', 'doctor.ts'), 'staging'], { cwd: PROJECT_DIR, env, timeoutMs, forwardSignals: false });
 }
 
 it('an access key STS does not know: exit 1, "unknown access key" named as the cause with the fix, nothing changed, nothing left running', async () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -6,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SESSION_BOUND_MS } from '../../tooling/drift/run-drift';
 import { processesWith, projectRootFingerprint } from '../hostile/run-tooling-case';
+import { runCommand } from '../../tooling/toolkit/run-command';
 
 /**
  * `npm run drift` against an endpoint that accepts connections and never answers (what a SIGSTOPped
@@ -41,28 +41,20 @@ interface Line {
   readonly text: string;
 }
 
-function drift(env: Record<string, string>, boundMs: number): Promise<{ code: number | null; lines: Line[]; output: string; timedOut: boolean; ms: number }> {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', 'drift.ts'), 'staging', '--output', join(work, 'out')], { cwd: PROJECT_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines: Line[] = [];
-    let output = '';
-    const take = (chunk: Buffer) => {
-      output += chunk.toString();
-      for (const text of chunk.toString().split('\n').filter(Boolean)) lines.push({ at: Date.now() - started, text });
-    };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, boundMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, lines, output, timedOut, ms: Date.now() - started });
-    });
+/** drift as a real process through the project's one process runner, each output line stamped with when it came. */
+async function drift(env: Record<string, string>, boundMs: number): Promise<{ code: number | null; lines: Line[]; output: string; timedOut: boolean; ms: number }> {
+  const started = Date.now();
+  const lines: Line[] = [];
+  const result = await runCommand(process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', 'drift.ts'), 'staging', '--output', join(work, 'out')], {
+    cwd: PROJECT_DIR,
+    env,
+    timeoutMs: boundMs,
+    forwardSignals: false,
+    onOutput: (text) => {
+      for (const line of text.split('\n').filter(Boolean)) lines.push({ at: Date.now() - started, text: line });
+    },
   });
+  return { code: result.code, lines, output: result.output, timedOut: result.timedOut, ms: Date.now() - started };
 }
 
 it('says every few seconds what it waits for and where, then fails naming the endpoint within its bound; nothing changed, nothing left running', async () => {
