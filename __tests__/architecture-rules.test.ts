@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCommand } from '../tooling/toolkit/run-command';
 
 /**
  * The rules of .dependency-cruiser.js, run exactly as `npm run lint:architecture` runs them, on two
@@ -30,28 +30,20 @@ interface Run {
 const CRUISE_BOUND_MS = 300_000;
 
 /** The lint:architecture command (its config file made absolute) run in `directory`, plus `extra` arguments. */
-function lintArchitecture(directory: string, extra: string[] = []): Promise<Run> {
+async function lintArchitecture(directory: string, extra: string[] = []): Promise<Run> {
   const [command, ...args] = script.split(/\s+/);
   if (command !== 'depcruise') throw new Error(`lint:architecture no longer runs depcruise: ${script}`);
   const absolute = args.map((arg) => (arg === '.dependency-cruiser.js' ? join(root, arg) : arg));
-  return new Promise((resolve, reject) => {
-    // Plain text whatever the terminal or CI: the assertions read the report's words.
-    const child = spawn(process.execPath, [depcruise, ...absolute, ...extra], { cwd: directory, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    // Its own bound, generous for a busy 2-core machine: a cruise that exceeds it fails by name.
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`depcruise in ${directory} did not finish within ${CRUISE_BOUND_MS / 1000} s`));
-    }, CRUISE_BOUND_MS);
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      resolve({ exitCode, stdout, stderr });
-    });
+  // The project's one process runner, with a bound generous for a busy 2-core machine; plain text
+  // whatever the terminal or CI: the assertions read the report's words.
+  const run = await runCommand(process.execPath, [depcruise, ...absolute, ...extra], {
+    cwd: directory,
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    timeoutMs: CRUISE_BOUND_MS,
+    forwardSignals: false,
   });
+  if (run.timedOut) throw new Error(`depcruise in ${directory} did not finish within ${CRUISE_BOUND_MS / 1000} s`);
+  return { exitCode: run.code, stdout: run.stdout, stderr: run.stderr };
 }
 
 function violationsOf(run: Run): Violation[] {
