@@ -29,7 +29,7 @@ import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
 import type { SandboxState } from '../../tooling/sandbox/state-file';
 import { sources } from '../support/synth';
 import { Scenario } from './harness/scenario';
-import { STEP_TIMEOUT_MS, testBudget } from './harness/step';
+import { failureDigest, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { ensureTerraform, runTerraform, terraformEnv, type RunResult } from './harness/terraform';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { withTestResources } from './harness/test-stack';
@@ -104,7 +104,7 @@ async function deploy(stack: string, credentials: Credentials, extra: Record<str
   if (init.code !== 0) return init;
   return terraform(stack, ['apply', '-auto-approve', '-input=false'], credentials, extra, dir);
 }
-const expectOk = (result: RunResult) => expect({ code: result.code, tail: result.code === 0 ? '' : result.output.slice(-3000) }).toEqual({ code: 0, tail: '' });
+const expectOk = (result: RunResult) => expect({ code: result.code, output: result.code === 0 ? '' : failureDigest(result.output) }).toEqual({ code: 0, output: '' });
 
 async function assume(credentials: Credentials, roleArn: string, sessionName: string): Promise<Credentials> {
   const { Credentials: issued } = await new STSClient(clientConfig(credentials)).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));

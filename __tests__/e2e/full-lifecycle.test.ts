@@ -38,7 +38,7 @@ import type { ClientConfig } from '../../tooling/toolkit/account-session';
 import { PROJECT_DIR, sandboxPaths } from '../../tooling/sandbox/paths';
 import { progress } from './harness/progress';
 import { Scenario } from './harness/scenario';
-import { expectExit, runStep, STEP_TIMEOUT_MS, testBudget, type RunResult } from './harness/step';
+import { expectExit, failureDigest, runStep, STEP_TIMEOUT_MS, testBudget, type RunResult } from './harness/step';
 import { ensureTerraform } from './harness/terraform';
 import { waitFor } from './harness/wait';
 import { ACCOUNTS, SandboxWorld, type StackName } from './support/sandbox-world';
@@ -379,7 +379,7 @@ async function lockContention(): Promise<void> {
     await waitFor('the first deploy to hold the lock', async () => existsSync(holding) || holderEnded, STEP_TIMEOUT_MS.deploy);
     if (!existsSync(holding)) {
       const ended = await holder;
-      throw new Error(`the lock-holding cdktf deploy staging ended (exit ${ended.code}) before it held the lock:\n${ended.output.slice(-4000)}`);
+      throw new Error(`the lock-holding cdktf deploy staging ended (exit ${ended.code}) before it held the lock:\n${failureDigest(ended.output)}`);
     }
     const stateS3 = await s3Of('state-backend');
     const lock = JSON.parse(await (await stateS3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: `${stateKeyOf('staging')}.tflock` }))).Body!.transformToString()) as { ID: string; Operation: string };

@@ -6,6 +6,7 @@ import { runCommand, type CommandResult } from '../../tooling/toolkit/run-comman
 import { processMatches, readState, SUPERVISOR_MARKER, type SandboxState } from '../../tooling/sandbox/state-file';
 import { providerMirror } from '../../tooling/toolkit/terraform-cli-config';
 import { progress } from './harness/progress';
+import { failureDigest } from './harness/step';
 
 /**
  * The README's "Try it without an AWS account" block, run verbatim, one command at a time, in a
@@ -84,7 +85,7 @@ async function step(command: string): Promise<CommandResult> {
   results.set(command, result);
   if (result.timedOut || result.code !== 0) {
     failed = { step: command, error: result.timedOut ? `timed out after ${timeoutMs / 1000} s` : `exit ${result.code}` };
-    throw new Error(`\`${command}\` ${failed.error}:\n${result.output.slice(-3000)}`);
+    throw new Error(`\`${command}\` ${failed.error}:\n${failureDigest(result.output)}`);
   }
   return result;
 }

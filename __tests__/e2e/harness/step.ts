@@ -82,7 +82,24 @@ export function runStep(name: string, command: string, args: readonly string[], 
   return startStep(name, command, args, { cwd: options.cwd, env: options.env, timeoutMs: STEP_TIMEOUT_MS[options.kind ?? 'deploy'] }).done;
 }
 
-/** Fails with the step's own output when it did not exit with `code`. */
+/**
+ * What a failed step printed, cause first: every error block (a line with "Error:" and the lines
+ * after it, as Terraform, cdktf and the tooling print them), then the last lines. A tail alone can end
+ * in progress lines that another stream interleaved after the error.
+ */
+export function failureDigest(output: string, tailChars = 3000): string {
+  const lines = output.split('\n');
+  const errors: string[] = [];
+  for (let i = 0; i < lines.length && errors.length < 60; i++) {
+    if (!/\bError:|\berror:/.test(lines[i])) continue;
+    errors.push(...lines.slice(i, i + 8));
+    i += 7;
+  }
+  const tail = output.slice(-tailChars);
+  return errors.length > 0 ? `errors:\n${errors.join('\n')}\nlast output:\n${tail}` : tail;
+}
+
+/** Fails with the step's own output (errors first) when it did not exit with `code`. */
 export function expectExit(result: Pick<RunResult, 'code' | 'output'>, code: number, step: string): void {
-  if (result.code !== code) throw new Error(`${step}: expected exit ${code}, got ${result.code}\n${result.output.slice(-4000)}`);
+  if (result.code !== code) throw new Error(`${step}: expected exit ${code}, got ${result.code}\n${failureDigest(result.output)}`);
 }
