@@ -31,7 +31,7 @@ import { sources } from '../support/synth';
 import { Scenario } from './harness/scenario';
 import { failureDigest, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { ensureTerraform, runTerraform, terraformEnv, type RunResult } from './harness/terraform';
-import { startTestSandbox, type TestSandbox } from './harness/sandbox';
+import { sandboxLogDigest, startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { withTestResources } from './harness/test-stack';
 
 const REGION = 'eu-west-1';
@@ -104,7 +104,8 @@ async function deploy(stack: string, credentials: Credentials, extra: Record<str
   if (init.code !== 0) return init;
   return terraform(stack, ['apply', '-auto-approve', '-input=false'], credentials, extra, dir);
 }
-const expectOk = (result: RunResult) => expect({ code: result.code, output: result.code === 0 ? '' : failureDigest(result.output) }).toEqual({ code: 0, output: '' });
+const expectOk = (result: RunResult) =>
+  expect({ code: result.code, output: result.code === 0 ? '' : `${failureDigest(result.output)}\nsandbox log:\n${sandboxLogDigest(harness.env)}` }).toEqual({ code: 0, output: '' });
 
 async function assume(credentials: Credentials, roleArn: string, sessionName: string): Promise<Credentials> {
   const { Credentials: issued } = await new STSClient(clientConfig(credentials)).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));

@@ -1,7 +1,8 @@
 /**
  * The whole lifecycle against the local AWS sandbox (moto behind the project's shim), with the real
  * cdktf CLI, the real workflows and the real terraform: bootstrap from nothing, deploy every
- * environment, contend, migrate, drift, refuse a destroy, and tear dev down.
+ * environment, contend, migrate, drift, refuse a destroy, tear dev down, and discard dev's state
+ * with the sandbox.
  *
  * Every aws_s3_bucket_lifecycle_configuration costs the AWS provider ~55 s of waiting (its own
  * waitLifecycleConfigEquals, on real AWS too), so each stack is deployed once, deploys that do not
@@ -36,12 +37,14 @@ import { STATE_BACKEND_VERSION } from '../../lib/stacks/state-backend-version';
 import { summarizeState, type StateSummary } from '../../tooling/bootstrap/state-summary';
 import type { ClientConfig } from '../../tooling/toolkit/account-session';
 import { PROJECT_DIR, sandboxPaths } from '../../tooling/sandbox/paths';
+import { sandboxCredentials } from '../../tooling/sandbox/credentials';
+import { sandboxDown } from '../../tooling/sandbox/lifecycle';
 import { progress } from './harness/progress';
 import { Scenario } from './harness/scenario';
 import { expectExit, failureDigest, runStep, STEP_TIMEOUT_MS, testBudget, type RunResult } from './harness/step';
 import { ensureTerraform } from './harness/terraform';
 import { waitFor } from './harness/wait';
-import { ACCOUNTS, SandboxWorld, type StackName } from './support/sandbox-world';
+import { ACCOUNTS, REGION, SandboxWorld, type StackName } from './support/sandbox-world';
 
 // Every command below has its own bound (harness/step.ts); jest's limit sits above the longest chain
 // of them in one test (the first: bootstrap's five commands, then a workflow deploy), so on a slow
@@ -95,7 +98,10 @@ const scenario = new Scenario();
 let bootstrap: BootstrapResult;
 let stagingDeploy: RunResult;
 let productionDeploy: RunResult;
-let devCycle: { deployed: { buckets: string[]; parameter?: string; stateResources: number }; destroyed: { buckets: string[]; parameterGone: boolean; stateResources: number } };
+let devCycle: {
+  deployed: { stdout: string; buckets: string[]; bucketsElsewhere: string[]; parameter?: string; stateResources: number; managedTypes: string[] };
+  destroyed: { buckets: string[]; parameterGone: boolean; stateResources: number };
+};
 
 beforeAll(async () => {
   ensureTerraform();
@@ -131,7 +137,16 @@ async function runDevCycle(): Promise<typeof devCycle> {
       .send(new GetParameterCommand({ Name: `/${PROJECT}/dev/app/api-token`, WithDecryption: true }))
       .then((answer) => answer.Parameter?.Value)
       .catch((error: Error) => (error.name === 'ParameterNotFound' ? undefined : Promise.reject(error)));
-  const deployed = { buckets: await buckets(), parameter: await parameter(), stateResources: stateResources() };
+  // Another account sees none of it: staging's (deploying now, beside dev) and one no stack uses.
+  const bucketsElsewhere: string[] = [];
+  for (const account of [ACCOUNTS.staging, '555555555555']) {
+    const other = client((c) => new S3Client(c), { ...dev.clientConfig, credentials: await sandboxCredentials(world.state, account, REGION) });
+    bucketsElsewhere.push(...((await other.send(new ListBucketsCommand({}))).Buckets ?? []).map((bucket) => bucket.Name!));
+  }
+  const managedTypes = existsSync(devState)
+    ? (JSON.parse(readFileSync(devState, 'utf8')) as { resources: Array<{ mode: string; type: string }> }).resources.filter((r) => r.mode === 'managed').map((r) => r.type).sort()
+    : [];
+  const deployed = { stdout: deploy.stdout, buckets: await buckets(), bucketsElsewhere, parameter: await parameter(), stateResources: stateResources(), managedTypes };
   const destroy = await runStep('dev: destroy.sh --sandbox', join(PROJECT_DIR, 'workflows', 'dev', 'destroy.sh'), ['--sandbox', '--auto-approve'], { cwd: PROJECT_DIR, env });
   expectExit(destroy, 0, 'workflows/dev/destroy.sh --sandbox');
   return { deployed, destroyed: { buckets: await buckets(), parameterGone: (await parameter()) === undefined, stateResources: stateResources() } };
@@ -336,6 +351,17 @@ describe('the lifecycle in the sandbox', () => {
     // Ephemeral: bucket, public access block, ownership, encryption, the SSM parameter; nothing else.
     expect(devCycle.deployed.stateResources).toBe(5);
     expect(devCycle.destroyed).toEqual({ buckets: [], parameterGone: true, stateResources: 0 });
+    // In dev's own account, with dev's state in the sandbox's run directory, never the project's.
+    expect(devCycle.deployed.stdout).toContain(`== dev: sandbox ${world.state.endpoint} (account of dev`);
+    expect(devCycle.deployed.bucketsElsewhere).not.toContain(`${PROJECT}-dev-assets`);
+    expect(devCycle.deployed.managedTypes).toEqual([
+      'aws_s3_bucket',
+      'aws_s3_bucket_ownership_controls',
+      'aws_s3_bucket_public_access_block',
+      'aws_s3_bucket_server_side_encryption_configuration',
+      'aws_ssm_parameter',
+    ]);
+    expect(existsSync(join(PROJECT_DIR, 'cdktf.out', 'terraform.dev.tfstate'))).toBe(false);
   });
 
   // Scenarios on different stacks (and accounts) run side by side; each keeps its own test. Drift
@@ -357,6 +383,15 @@ describe('the lifecycle in the sandbox', () => {
   test('cdktf destroy production through its workflow is refused by prevent_destroy and the state is intact', () => outcome(groupA, 1));
   test('drift: versioning suspended out of band on staging\'s bucket: plan -detailed-exitcode exits 2 and npm run drift names the resource', () => outcome(groupA, 0));
   test('production migrates dynamodb -> both -> lockfile with the real production stack, plan clean at each step, state untouched', () => outcome(groupB, 1));
+
+  test('sandbox down discards dev\'s state with the sandbox', async () => {
+    scenario.requires('dev cycle');
+    const devState = join(world.home, 'run', 'terraform.dev.tfstate');
+    expect(existsSync(devState)).toBe(true);
+    // Last in the file: every scenario above has settled (jest runs a file's tests in order).
+    await sandboxDown(world.env);
+    expect(existsSync(devState)).toBe(false);
+  });
 });
 
 async function lockContention(): Promise<void> {

@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxClientConfig, sandboxCredentials, type SandboxCredentials } from '../../../tooling/sandbox/credentials';
@@ -27,6 +27,17 @@ export interface TestSandbox {
   /** An S3 client acting in `accountId`, over HTTPS (secure) or the plain-HTTP port. */
   s3(accountId: string, secure?: boolean): Promise<S3Client>;
   stop(): Promise<void>;
+}
+
+/**
+ * What the sandbox's log says went wrong (IAM denials, unmapped requests, 502s from an unanswered
+ * moto), last lines first cut: the cause a failed deploy's own output may not show.
+ */
+export function sandboxLogDigest(env: NodeJS.ProcessEnv, lines = 20): string {
+  const file = sandboxPaths(env).logFile;
+  if (!existsSync(file)) return `(no sandbox log at ${file})`;
+  const notable = readFileSync(file, 'utf8').split('\n').filter((line) => /iam: (denied|unmapped)| answered 502/.test(line));
+  return notable.length === 0 ? '(the sandbox log names no denial, unmapped request or 502)' : notable.slice(-lines).join('\n');
 }
 
 /**

@@ -88,6 +88,7 @@ export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shi
   return {
     handle(request, response, secure) {
       handle(request, response, secure).catch((error: Error) => {
+        log(`sandbox: ${request.method ?? 'GET'} ${(request.url ?? '/').split('?')[0]} answered 502: moto did not answer (${error.message})`);
         if (!response.headersSent) xmlError(response, 502, 'SandboxUpstreamError', `sandbox: moto did not answer (${error.message})`);
         else response.destroy(error);
       });
