@@ -6,61 +6,47 @@ import { sandboxPaths } from '../../tooling/sandbox/paths';
 import { processMatches } from '../../tooling/sandbox/state-file';
 import { processStartTime } from '../../tooling/toolkit/process-lock';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
-import { progress } from './harness/progress';
+import { runStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { fingerprint, projectRootFingerprint } from '../hostile/run-tooling-case';
 
 /**
  * The hostile tooling cases that need a running sandbox (docs/hostile-input.md; the rest are in
  * __tests__/integration/hostile-tooling.test.ts). Real processes against a real moto; each step is
- * bounded by a timeout that names it, and everything started is stopped by its pid in afterAll.
+ * bounded by the harness's step bound that names it (jest's limit sits above it), and everything started is stopped by its pid in afterAll.
  */
 const PROJECT_DIR = join(__dirname, '..', '..');
 let sandbox: TestSandbox | undefined;
 const extraProcesses: ChildProcess[] = [];
 const scratch = mkdtempSync(join(tmpdir(), 'e2e-hostile-tooling-'));
 
-/** `body`, or an error naming the step when it takes longer than `seconds`. */
-async function step<T>(name: string, seconds: number, body: () => Promise<T> | T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const started = Date.now();
-  try {
-    return await Promise.race([
-      Promise.resolve().then(body),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`step "${name}" took more than ${seconds} s`)), seconds * 1000))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    progress(`hostile-tooling: ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  }
+/** A tooling command as users run it, as one named step with the synth bound (harness/step.ts). */
+function tool(name: string, script: string, args: string[], env: NodeJS.ProcessEnv) {
+  return runStep(`hostile-tooling: ${name}`, process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', script), ...args], { cwd: PROJECT_DIR, env, kind: 'synth' });
 }
-
-function tool(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000) {
-  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', script), ...args], { cwd: PROJECT_DIR, env, encoding: 'utf8', timeout: timeoutMs });
-  return { code: result.status, output: `${result.stdout}${result.stderr}` };
-}
+const TEST_BUDGET = testBudget('synth');
 
 const noTrace = (output: string) => expect(output).not.toMatch(/\n\s+at .+:\d+:\d+\)?|crashed:/);
 
 beforeAll(async () => {
-  sandbox = await step('sandbox up', 180, () => startTestSandbox('hostile-tooling'));
-}, 200_000);
+  sandbox = await startTestSandbox('hostile-tooling');
+}, STEP_TIMEOUT_MS.sandbox);
 
 afterAll(async () => {
   for (const child of extraProcesses) if (child.exitCode === null) child.kill('SIGKILL');
   await sandbox?.stop();
   rmSync(scratch, { recursive: true, force: true });
-}, 60_000);
+}, STEP_TIMEOUT_MS.sandbox);
 
 describe('hostile tooling input against a running sandbox', () => {
   test('bootstrap --sandbox --output cdktf.out never adopts the project root\'s real-AWS state (before: it did, and renamed it)', async () => {
     const root = projectRootFingerprint();
-    const result = await step('bootstrap --sandbox --output cdktf.out', 200, () => tool('bootstrap.ts', ['--sandbox', '--output', 'cdktf.out'], sandbox!.env));
+    const result = await tool('bootstrap --sandbox --output cdktf.out', 'bootstrap.ts', ['--sandbox', '--output', 'cdktf.out'], sandbox!.env);
     expect(result.code).toBe(1);
     expect(result.output).toContain('is outside the sandbox');
     expect(result.output).toContain('Drop --output');
     noTrace(result.output);
     expect(projectRootFingerprint()).toEqual(root);
-  }, 240_000);
+  }, TEST_BUDGET);
 
   test('a second bootstrap says another bootstrap is running (before: Terraform\'s lock error)', async () => {
     const holder = spawn('sleep', ['300'], { stdio: 'ignore' });
@@ -71,7 +57,7 @@ describe('hostile tooling input against a running sandbox', () => {
     // The sandbox's own request log grows with every call (bootstrap's connect step among them): not the bootstrap's doing.
     const before = fingerprint(runDir, ['sandbox.log']);
     try {
-      const result = await step('bootstrap while another holds the lock', 200, () => tool('bootstrap.ts', ['--sandbox'], sandbox!.env));
+      const result = await tool('bootstrap while another holds the lock', 'bootstrap.ts', ['--sandbox'], sandbox!.env);
       expect(result.code).toBe(1);
       expect(result.output).toContain(`another bootstrap is running (pid ${holder.pid}`);
       noTrace(result.output);
@@ -80,25 +66,23 @@ describe('hostile tooling input against a running sandbox', () => {
       holder.kill('SIGKILL');
       rmSync(lock, { force: true });
     }
-  }, 240_000);
+  }, TEST_BUDGET);
 
   test('a 0-byte local state (kill -9 early in phase 1) names the recovery, no absent .backup (before: it pointed at one)', async () => {
     const file = join(sandboxPaths(sandbox!.env).runDir, 'terraform.state-backend.tfstate');
     writeFileSync(file, '');
-    const result = await step('bootstrap with an empty local state', 200, () => tool('bootstrap.ts', ['--sandbox'], sandbox!.env));
+    const result = await tool('bootstrap with an empty local state', 'bootstrap.ts', ['--sandbox'], sandbox!.env);
     expect(result.code).toBe(1);
     expect(result.output).toContain('is empty (0 bytes)');
     expect(result.output).toContain('does not exist): move the empty file away');
     noTrace(result.output);
     rmSync(file);
-  }, 240_000);
+  }, TEST_BUDGET);
 
   test('credentials through npm without -s: the sourced file holds only comments and exports, no stray files (before: eval ran npm\'s banner)', async () => {
     const root = projectRootFingerprint();
-    const npm = await step('npm run sandbox -- credentials staging', 120, () =>
-      spawnSync('npm', ['run', 'sandbox', '--', 'credentials', 'staging'], { cwd: PROJECT_DIR, env: sandbox!.env, encoding: 'utf8', timeout: 120_000 }),
-    );
-    expect(npm.status).toBe(0);
+    const npm = await runStep('hostile-tooling: npm run sandbox -- credentials staging', 'npm', ['run', 'sandbox', '--', 'credentials', 'staging'], { cwd: PROJECT_DIR, env: sandbox!.env, kind: 'synth' });
+    expect(npm.code).toBe(0);
     const file = join(sandboxPaths(sandbox!.env).runDir, 'credentials', 'staging.sh');
     expect(npm.stderr).toContain(`take them into this shell with: . ${file}`);
     const lines = require('node:fs').readFileSync(file, 'utf8').trimEnd().split('\n') as string[];
@@ -106,27 +90,27 @@ describe('hostile tooling input against a running sandbox', () => {
     const sourced = spawnSync('bash', ['-c', `. '${file}' && echo "$SANDBOX $AWS_REGION"`], { cwd: scratch, encoding: 'utf8' });
     expect(sourced.stdout).toMatch(/^1 [a-z]{2}-[a-z]+-\d\n$/);
     expect(projectRootFingerprint()).toEqual(root);
-  }, 180_000);
+  }, TEST_BUDGET);
 
   test('down in a copied SANDBOX_HOME leaves the original sandbox running (before: it stopped it)', async () => {
     const copy = join(scratch, 'copied-home');
     cpSync(sandbox!.home, copy, { recursive: true, verbatimSymlinks: true });
-    const result = await step('down in a copied home', 60, () => tool('sandbox.ts', ['down'], { ...sandbox!.env, SANDBOX_HOME: copy }));
+    const result = await tool('down in a copied home', 'sandbox.ts', ['down'], { ...sandbox!.env, SANDBOX_HOME: copy });
     expect(result.code).toBe(1);
     expect(result.output).toContain('is a copy of the sandbox run directory of');
     noTrace(result.output);
     expect(processMatches(sandbox!.state.pid, 'sandbox-supervisor')).toBe(true);
     expect(existsSync(join(copy, 'run', 'sandbox.json'))).toBe(true);
-  }, 90_000);
+  }, TEST_BUDGET);
 
   test('a damaged sandbox.json never orphans the processes: status finds them by their marker and stops them (before: "not running", both kept running)', async () => {
     const { pid, motoPid } = sandbox!.state;
     writeFileSync(sandboxPaths(sandbox!.env).stateFile, '{"pid": "garbage"');
-    const result = await step('status with a damaged state file', 60, () => tool('sandbox.ts', ['status'], sandbox!.env));
+    const result = await tool('status with a damaged state file', 'sandbox.ts', ['status'], sandbox!.env);
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/stopped [12] leftover process\(es\) of it, found by their marker/);
     noTrace(result.output);
     expect(processMatches(pid, 'sandbox-supervisor')).toBe(false);
     expect(processMatches(motoPid, 'moto')).toBe(false);
-  }, 90_000);
+  }, TEST_BUDGET);
 });

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCommand } from '../../tooling/toolkit/run-command';
 import type { ToolingCase } from './tooling-cases';
 
 /** The project whose tooling runs (HOSTILE_TOOLING_ROOT: another checkout, to measure a commit before a fix). */
@@ -105,28 +105,19 @@ export function projectCopy(dir: string, cdktfJson: string): string {
   return root;
 }
 
-/** Runs one case's command (in `root`: the project, or a copy of it); killed (and reported as a hang) after `timeoutMs`. */
-export function runToolingCommand(testCase: ToolingCase, env: Record<string, string>, timeoutMs: number, root: string = TOOLING_ROOT): Promise<ToolingRun> {
+/**
+ * Runs one case's command (in `root`: the project, or a copy of it) through the project's one
+ * process runner (run-command.ts): its own process group, killed whole (and reported as a hang)
+ * after `timeoutMs`.
+ */
+export async function runToolingCommand(testCase: ToolingCase, env: Record<string, string>, timeoutMs: number, root: string = TOOLING_ROOT): Promise<ToolingRun> {
   const [command, args] =
     'node' in testCase.run
       ? [process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', testCase.run.node), ...testCase.run.args]]
       : ['bash', [testCase.run.bash, ...testCase.run.args]];
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let timedOut = false;
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output, ms: Date.now() - started, timedOut });
-    });
-  });
+  // Tests run cases side by side: no signal forwarding, each ends through its own group.
+  const result = await runCommand(command, args, { cwd: root, env, timeoutMs, forwardSignals: false });
+  return { code: result.code, output: result.output, ms: Math.round(result.seconds * 1000), timedOut: result.timedOut };
 }
 
 export const newMarker = () => `hostile-tooling-${randomUUID()}`;

@@ -63,15 +63,22 @@ async function stopProcesses(state: SandboxState, ownerId: string, say: Say): Pr
     if (!(await waitUntil(() => !supervisorAlive(state, ownerId), 10_000))) {
       say(`sandbox: supervisor ${state.pid} ignored SIGTERM; killing it`);
       process.kill(state.pid, 'SIGKILL');
+      await waitUntil(() => !supervisorAlive(state, ownerId), KILL_BOUND_MS);
     }
   }
   // The supervisor stops moto itself; this covers a supervisor that was killed without that chance.
   const motoOurs = () => motoAlive(state) && (ownerId === '' || processOwnedBy(state.motoPid, ownerId));
   if (motoOurs()) {
     process.kill(state.motoPid, 'SIGTERM');
-    if (!(await waitUntil(() => !motoOurs(), 5000))) process.kill(state.motoPid, 'SIGKILL');
+    if (!(await waitUntil(() => !motoOurs(), 5000))) {
+      process.kill(state.motoPid, 'SIGKILL');
+      await waitUntil(() => !motoOurs(), KILL_BOUND_MS);
+    }
   }
 }
+
+/** How long a SIGKILLed process may take to be gone (a busy machine) before "stopped" is said anyway. */
+const KILL_BOUND_MS = 10_000;
 
 /** How long `up` waits for a starting sandbox (the supervisor's own bound on moto is the same). */
 const STARTUP_BOUND_MS = 300_000;
@@ -87,7 +94,11 @@ async function stopOwnedProcesses(ownerId: string): Promise<number> {
     }
   };
   for (const pid of pids) signal(pid, 'SIGTERM');
-  if (!(await waitUntil(() => pids.every((pid) => !processOwnedBy(pid, ownerId)), 10_000))) for (const pid of pids) if (processOwnedBy(pid, ownerId)) signal(pid, 'SIGKILL');
+  const gone = () => pids.every((pid) => !processOwnedBy(pid, ownerId));
+  if (!(await waitUntil(gone, 10_000))) {
+    for (const pid of pids) if (processOwnedBy(pid, ownerId)) signal(pid, 'SIGKILL');
+    await waitUntil(gone, KILL_BOUND_MS);
+  }
   return pids.length;
 }
 
