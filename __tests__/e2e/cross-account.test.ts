@@ -23,6 +23,7 @@ import { buildApp } from '../../lib/app/build-app';
 import type { AppDefinition } from '../../lib/definitions/app-definition';
 import { defineEnvironment } from '../../lib/definitions/environment';
 import { sandboxClientConfig, type SandboxCredentials } from '../../tooling/sandbox/credentials';
+import { assumeRoleCredentials } from '../../tooling/toolkit/account-session';
 import { callSandbox, sandboxIamStatus } from '../../tooling/sandbox/lifecycle';
 import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
 
@@ -108,8 +109,7 @@ const expectOk = (result: RunResult) =>
   expect({ code: result.code, output: result.code === 0 ? '' : `${failureDigest(result.output)}\nsandbox log:\n${sandboxLogDigest(harness.env)}` }).toEqual({ code: 0, output: '' });
 
 async function assume(credentials: Credentials, roleArn: string, sessionName: string): Promise<Credentials> {
-  const { Credentials: issued } = await new STSClient(clientConfig(credentials)).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
-  return { accessKeyId: issued!.AccessKeyId!, secretAccessKey: issued!.SecretAccessKey!, sessionToken: issued!.SessionToken! };
+  return (await assumeRoleCredentials(clientConfig(credentials), roleArn, sessionName)).credentials;
 }
 async function webIdentity(roleArn: string): Promise<Credentials> {
   // moto does not verify the web identity token (any string is accepted); the sandbox judges the

@@ -25,7 +25,6 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -35,7 +34,7 @@ import { appDefinition } from '../../environments';
 import { runBootstrap, type BootstrapResult } from '../../tooling/bootstrap/run-bootstrap';
 import { STATE_BACKEND_VERSION } from '../../lib/stacks/state-backend-version';
 import { summarizeState, type StateSummary } from '../../tooling/bootstrap/state-summary';
-import type { ClientConfig } from '../../tooling/toolkit/account-session';
+import { assumeRoleCredentials, type ClientConfig } from '../../tooling/toolkit/account-session';
 import { PROJECT_DIR, sandboxPaths } from '../../tooling/sandbox/paths';
 import { sandboxCredentials } from '../../tooling/sandbox/credentials';
 import { sandboxDown } from '../../tooling/sandbox/lifecycle';
@@ -81,11 +80,9 @@ async function remoteState(stack: string): Promise<StateSummary & { raw: string 
   let config = admin;
   if (stack === 'staging' || stack === 'production') {
     // Assumed as the backend does: with the environment account's credentials (the role's trust).
-    const sts = client((c) => new STSClient(c), (await world.session(stack)).clientConfig);
-    const { Credentials } = await sts.send(
-      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNTS['state-backend']}:role/${PROJECT}-${stack}-tfstate`, RoleSessionName: 'e2e-read-state' }),
-    );
-    config = { ...admin, credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! } };
+    const roleArn = `arn:aws:iam::${ACCOUNTS['state-backend']}:role/${PROJECT}-${stack}-tfstate`;
+    const { credentials } = await assumeRoleCredentials((await world.session(stack)).clientConfig, roleArn, 'e2e-read-state');
+    config = { ...admin, credentials };
   }
   const s3 = client((c) => new S3Client(c), config);
   const object = await s3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: stateKeyOf(stack) }));

@@ -1,6 +1,5 @@
 import { GetBucketLifecycleConfigurationCommand, GetBucketPolicyCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { makeWorkdir, removeWorkdirs } from './harness/workdir';
 import { STATE_BACKEND_VERSION, stateBackendVersionParameterArn, stateBackendVersionParameterName } from '../../lib/stacks/state-backend-version';
 import { compareStamp, readDeployedStamp } from '../../tooling/bootstrap/version-stamp';
 import { exportLines, sandboxClientConfig } from '../../tooling/sandbox/credentials';
-import { sandboxSessionVariables } from '../../tooling/toolkit/account-session';
+import { assumeRoleCredentials, sandboxSessionVariables } from '../../tooling/toolkit/account-session';
 import { PROJECT_DIR } from '../../tooling/sandbox/paths';
 
 /**
@@ -171,10 +170,8 @@ describe('the state-backend stack in the sandbox', () => {
     // Read back through the stack's state role, as its backend does (production's state is encrypted
     // with the state key, which nobody else may use: the sandbox enforces IAM).
     const admin = await sandbox.credentials(account);
-    const sts = new STSClient(sandboxClientConfig(sandbox.state, 'eu-west-1', admin));
-    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: (stack.terraform.backend!.s3.assume_role as { role_arn: string }).role_arn, RoleSessionName: 'e2e-read' }));
-    sts.destroy();
-    const credentials = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! };
+    const roleArn = (stack.terraform.backend!.s3.assume_role as { role_arn: string }).role_arn;
+    const { credentials } = await assumeRoleCredentials(sandboxClientConfig(sandbox.state, 'eu-west-1', admin), roleArn, 'e2e-read');
     const s3 = new S3Client(sandboxClientConfig(sandbox.state, 'eu-west-1', credentials));
     const stored = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: backend.bucket, Key: backend.key }))).Body!.transformToString()) as StateFile;
     expect(stored.resources.map((resource) => `${resource.type}.${resource.name}`).sort()).toEqual(['terraform_data.holder', 'terraform_data.payload']);

@@ -2,7 +2,7 @@ import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, 
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { assumeRoleCredentials } from '../toolkit/account-session';
 import { s3StateKey } from '../../lib/backends/s3-backend';
 import { tlsOnlyPolicyDocument } from '../../lib/constructs/tls-only-policy';
 import type { S3State } from '../../lib/definitions/state-definition';
@@ -69,9 +69,8 @@ export async function prepareStateAccess(sandbox: SandboxState): Promise<StateAc
     }),
   );
 
-  const sts = new STSClient(adminConfig);
-  const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'bench-replay' }));
-  const roleConfig = sandboxClientConfig(sandbox, REGION, { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! });
+  const { credentials } = await assumeRoleCredentials(adminConfig, roleArn, 'bench-replay');
+  const roleConfig = sandboxClientConfig(sandbox, REGION, credentials);
   const s3 = new S3Client({ ...roleConfig, forcePathStyle: true });
   const dynamodb = new DynamoDBClient(roleConfig);
   const lockId = dynamoDbLockId(BUCKET, key);
@@ -99,7 +98,7 @@ export async function prepareStateAccess(sandbox: SandboxState): Promise<StateAc
       await iam.send(new PutRolePolicyCommand({ RoleName: ROLE, PolicyName: 'state', PolicyDocument: policy }));
     },
     close() {
-      for (const client of [iam, kms, s3Admin, dynamodbAdmin, sts, s3, dynamodb]) client.destroy();
+      for (const client of [iam, kms, s3Admin, dynamodbAdmin, s3, dynamodb]) client.destroy();
     },
   };
 }

@@ -16,9 +16,8 @@ import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
 import { summarizeState } from '../bootstrap/state-summary';
-import { accountSession, resolveTarget, type Target } from '../toolkit/account-session';
+import { accountSession, assumeRoleCredentials, resolveTarget, type Target } from '../toolkit/account-session';
 import type { ClientConfig } from '../toolkit/aws-clients';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { sandboxClientConfig } from '../sandbox/credentials';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
@@ -90,16 +89,11 @@ async function main([command, ...args]: string[]): Promise<number> {
 
 /** Client settings acting as the stack's state role, assumed with the stack's account credentials (as its backend does). */
 async function assumeRoleForState(config: ClientConfig, target: Extract<Target, { kind: 'sandbox' }>, roleArn: string, region: string, stack: string): Promise<{ config: ClientConfig; as: string }> {
-  const sts = new STSClient(config);
   try {
-    const { Credentials } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `sandbox-state-${stack}`.slice(0, 64) }));
-    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) throw new Error('STS returned no credentials');
-    const credentials = { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken };
+    const { credentials } = await assumeRoleCredentials(config, roleArn, `sandbox-state-${stack}`);
     return { config: sandboxClientConfig(target.state, region, credentials), as: `state role ${roleArn}` };
   } catch (error) {
     throw new BootstrapError(`${stack}: could not assume its state role ${roleArn} (${awsProblem(error)}); is the state-backend deployed? npm run bootstrap -- --sandbox`);
-  } finally {
-    sts.destroy();
   }
 }
 

@@ -1,3 +1,4 @@
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { join } from 'node:path';
 import { sandboxClientConfig, sandboxCredentials, type SandboxCredentials } from '../sandbox/credentials';
 import { sandboxStatus } from '../sandbox/lifecycle';
@@ -127,4 +128,31 @@ export async function accountSession(target: Target, accountId: string, region: 
     );
   }
   return { accountId, env: { ...toolingEnv(env), AWS_REGION: region }, clientConfig: config };
+}
+
+/** Credentials a role session holds (`sessionToken` always set: STS issues one with every session). */
+export interface RoleCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration?: Date;
+}
+
+/**
+ * `sts:AssumeRole` into `roleArn` with the identity and endpoint of `config`: the one place the
+ * tooling and the tests turn a role into credentials (a state role read as its backend reads it, the
+ * bench's replay). Throws when STS answers without credentials.
+ */
+export async function assumeRoleCredentials(config: ClientConfig, roleArn: string, sessionName: string): Promise<{ credentials: RoleCredentials; assumedArn?: string }> {
+  const sts = new STSClient(config);
+  try {
+    const { Credentials, AssumedRoleUser } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName.slice(0, 64) }));
+    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken) throw new Error(`STS returned no credentials for ${roleArn}`);
+    return {
+      credentials: { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken, expiration: Credentials.Expiration },
+      assumedArn: AssumedRoleUser?.Arn,
+    };
+  } finally {
+    sts.destroy();
+  }
 }
