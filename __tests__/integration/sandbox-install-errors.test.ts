@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INSTALL_SCRIPT, PROJECT_DIR } from '../../tooling/sandbox/paths';
@@ -14,6 +14,28 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 const run = (env: Record<string, string>, script = INSTALL_SCRIPT) =>
   spawnSync('bash', [script], { env: { HOME: home, SANDBOX_HOME: home, ...env }, encoding: 'utf8' });
+
+it('run as .ci/run and docs/sandbox.md run it (no SANDBOX_HOME): installs into the project\'s own .sandbox/, never beside the script', () => {
+  // A copy of the script at the same depth in a project of its own, so the real .sandbox/ is untouched.
+  const project = mkdtempSync(join(tmpdir(), 'sandbox-install-project-'));
+  try {
+    mkdirSync(join(project, 'tooling', 'sandbox'), { recursive: true });
+    const script = join(project, 'tooling', 'sandbox', 'install-emulator.sh');
+    copyFileSync(INSTALL_SCRIPT, script);
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? home, SANDBOX_EMULATOR: 'path' };
+    const result = spawnSync('bash', [script], { cwd: project, env, encoding: 'utf8', timeout: 120_000 });
+    if (spawnSync('bash', ['-c', 'command -v moto_server'], { env }).status !== 0) {
+      // Without moto on PATH the path route fails; where it points is still the project's .sandbox.
+      expect(result.stderr).toContain('SANDBOX_EMULATOR=path but no working moto_server on PATH');
+    } else {
+      expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
+      expect(JSON.parse(readFileSync(join(project, '.sandbox', 'emulator', 'emulator.json'), 'utf8'))).toMatchObject({ source: 'path' });
+    }
+    expect(existsSync(join(project, 'tooling', '.sandbox'))).toBe(false);
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+});
 
 it('SANDBOX_EMULATOR=path without moto_server on PATH: fails naming the pip command', () => {
   const result = run({ PATH: '/usr/bin:/bin', SANDBOX_EMULATOR: 'path' });

@@ -14,7 +14,7 @@
 # SANDBOX_EMULATOR=path or =debian forces one route (CI and the tests use `debian` to prove it).
 set -euo pipefail
 
-PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PROJECT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SANDBOX_HOME=${SANDBOX_HOME:-$PROJECT_DIR/.sandbox}
 EMULATOR_DIR=$SANDBOX_HOME/emulator
 DESCRIPTOR=$EMULATOR_DIR/emulator.json
