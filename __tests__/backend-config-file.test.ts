@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appDefinition } from '../environments';
@@ -7,6 +7,7 @@ import { parseBackendConfigFile } from '../lib/backend-config/backend-config-fil
 import { sources, synthApp } from './support/synth';
 
 const dir = mkdtempSync(join(tmpdir(), 'backend-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function file(name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -77,6 +77,7 @@ describe('cross-account-state-access guardrail', () => {
 
 describe('assume_role in YAML backend files and HCL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'assume-role-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('parses assume_role.role_arn into the state definition', () => {
     const parsed = parseBackendConfigFile(

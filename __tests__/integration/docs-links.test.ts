@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { terraformBinary } from '../../tooling/toolkit/terraform-binary';
@@ -62,14 +62,18 @@ describe('documentation links', () => {
 
   it('detects a broken file link and a broken heading link, and ignores code and URLs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'links-'));
-    const sample = join(dir, 'sample.md');
-    writeFileSync(join(dir, 'other.md'), '# Real heading\n');
-    writeFileSync(
-      sample,
-      '[ok](other.md#real-heading) [gone](missing.md) [bad anchor](other.md#nope) [web](https://example.com/x)\n' +
-        '```sh\n[in code](nowhere.md)\n```\n',
-    );
-    expect(brokenLinks(sample)).toEqual(['missing.md (no such file)', 'other.md#nope (no such heading)']);
+    try {
+      const sample = join(dir, 'sample.md');
+      writeFileSync(join(dir, 'other.md'), '# Real heading\n');
+      writeFileSync(
+        sample,
+        '[ok](other.md#real-heading) [gone](missing.md) [bad anchor](other.md#nope) [web](https://example.com/x)\n' +
+          '```sh\n[in code](nowhere.md)\n```\n',
+      );
+      expect(brokenLinks(sample)).toEqual(['missing.md (no such file)', 'other.md#nope (no such heading)']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
