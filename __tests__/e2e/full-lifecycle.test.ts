@@ -118,12 +118,15 @@ const workflowVars = (stack: 'staging' | 'production', extra: Record<string, str
 });
 const productionEnv = () => world.valsEnv({ [PRODUCTION_REF]: PRODUCTION_TOKEN });
 
+/** Where workflows/dev --sandbox keeps dev's local state: the sandbox's run directory. */
+const devStateFile = () => join(world.home, 'run', 'terraform.dev.tfstate');
+
 /** workflows/dev --sandbox deploy, look, destroy, look: all in dev's own account. */
 async function runDevCycle(): Promise<typeof devCycle> {
   const dev = await world.session('dev');
   const s3 = client((c) => new S3Client(c), dev.clientConfig);
   const ssm = client((c) => new SSMClient(c), dev.clientConfig);
-  const devState = join(world.home, 'run', 'terraform.dev.tfstate');
+  const devState = devStateFile();
   const stateResources = () => (existsSync(devState) ? summarizeState(readFileSync(devState, 'utf8'), devState).instances.length : -1);
   const env = { ...world.env };
   const deploy = await runStep('dev: deploy.sh --sandbox', join(PROJECT_DIR, 'workflows', 'dev', 'deploy.sh'), ['--sandbox', '--auto-approve'], { cwd: PROJECT_DIR, env });
@@ -383,7 +386,7 @@ describe('the lifecycle in the sandbox', () => {
 
   test('sandbox down discards dev\'s state with the sandbox', async () => {
     scenario.requires('dev cycle');
-    const devState = join(world.home, 'run', 'terraform.dev.tfstate');
+    const devState = devStateFile();
     expect(existsSync(devState)).toBe(true);
     // Last in the file: every scenario above has settled (jest runs a file's tests in order).
     await sandboxDown(world.env);

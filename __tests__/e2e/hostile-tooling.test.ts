@@ -11,8 +11,9 @@ import { fingerprint, projectRootFingerprint } from '../hostile/run-tooling-case
 
 /**
  * The hostile tooling cases that need a running sandbox (docs/hostile-input.md; the rest are in
- * __tests__/integration/hostile-tooling.test.ts). Real processes against a real moto; each step is
- * bounded by the harness's step bound that names it (jest's limit sits above it), and everything started is stopped by its pid in afterAll.
+ * __tests__/integration/hostile-tooling.test.ts). Real processes against a real moto; each step has
+ * the harness's bound, which names it (jest's limit sits above), and everything started is stopped
+ * by its pid in afterAll.
  */
 const PROJECT_DIR = join(__dirname, '..', '..');
 let sandbox: TestSandbox | undefined;
