@@ -53,6 +53,13 @@ module.exports = {
       to: { path: '^(environments|workloads)/' },
     },
     {
+      name: 'toolkit-not-sandbox',
+      comment: 'The toolkit is what every tool shares; the sandbox is one tool built on it, so the toolkit never reaches into the sandbox (the sandbox plugs its sessions in: tooling/sandbox/target.ts).',
+      severity: 'error',
+      from: { path: '^tooling/toolkit/' },
+      to: { path: '^tooling/sandbox/' },
+    },
+    {
       name: 'definitions-at-bottom',
       comment: 'lib/definitions/ holds the types and errors every other part builds on, so it builds on none of them.',
       severity: 'error',

@@ -115,6 +115,10 @@ describe('architecture rules (.dependency-cruiser.js)', () => {
     expect(edges(broken, 'definitions-at-bottom')).toEqual(['lib/definitions/environment.ts → lib/stacks/stack.ts']);
   });
 
+  it('toolkit-not-sandbox: tooling/toolkit/ importing tooling/sandbox/', () => {
+    expect(edges(broken, 'toolkit-not-sandbox')).toEqual(['tooling/toolkit/uses-sandbox.ts → tooling/sandbox/session.ts']);
+  });
+
   it('tests-not-imported: code outside __tests__/ importing a test file', () => {
     expect(edges(broken, 'tests-not-imported')).toEqual(['lib/uses-tests.ts → __tests__/test-helper.ts']);
   });
@@ -148,9 +152,10 @@ describe('architecture rules (.dependency-cruiser.js)', () => {
       'not-to-unresolvable',
       'tests-not-imported',
       'tooling-gets-definition',
+      'toolkit-not-sandbox',
     ]);
     expect(brokenReport.exitCode).toBe(broken.filter((v) => v.rule.severity === 'error').length);
-    expect(brokenReport.exitCode).toBe(14);
+    expect(brokenReport.exitCode).toBe(15);
     for (const rule of configured) expect(brokenReport.stdout).toMatch(new RegExp(`(error|warn) ${rule}: `));
   });
 

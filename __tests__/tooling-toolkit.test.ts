@@ -4,7 +4,7 @@ import { join, sep } from 'node:path';
 import { manifestStacks, readSynthesizedStack, secretVariables } from '../tooling/toolkit/synthesized-stacks';
 import { runCommand } from '../tooling/toolkit/run-command';
 import { UserError } from '../lib/definitions/errors';
-import { sandboxFromEnv } from '../tooling/toolkit/sandbox-flag';
+import { sandboxFromEnv } from '../tooling/sandbox/sandbox-flag';
 import { BootstrapError } from '../tooling/toolkit/errors';
 import { SandboxError } from '../tooling/sandbox/lifecycle';
 import { EmulatorInstallError } from '../tooling/sandbox/emulator';

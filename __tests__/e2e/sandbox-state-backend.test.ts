@@ -13,7 +13,8 @@ import { makeWorkdir, removeWorkdirs } from './harness/workdir';
 import { STATE_BACKEND_VERSION, stateBackendVersionParameterArn, stateBackendVersionParameterName } from '../../lib/stacks/state-backend-version';
 import { compareStamp, readDeployedStamp } from '../../tooling/bootstrap/version-stamp';
 import { exportLines, sandboxClientConfig } from '../../tooling/sandbox/credentials';
-import { assumeRoleCredentials, sandboxSessionVariables } from '../../tooling/toolkit/account-session';
+import { assumeRoleCredentials } from '../../tooling/toolkit/account-session';
+import { sandboxSessionVariables } from '../../tooling/sandbox/target';
 import { PROJECT_DIR } from '../../tooling/sandbox/paths';
 
 /**

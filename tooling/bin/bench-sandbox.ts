@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { CDKTF_BIN, outputTail, runCommand, type CommandResult } from '../toolkit/run-command';
 import { runBootstrap } from '../bootstrap/run-bootstrap';
 import { appDefinition } from '../../environments';
-import { accountSession, resolveTarget, synthEnv } from '../toolkit/account-session';
+import { accountSession, resolveTarget, synthEnv } from '../sandbox/target';
 import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
 import { ensureEmulator } from '../sandbox/emulator';
 import { sandboxDown, sandboxIamStatus, sandboxUp } from '../sandbox/lifecycle';

@@ -1,6 +1,6 @@
 import { runCli } from '../toolkit/run-cli';
 import { parseArgs } from '../toolkit/cli-args';
-import { sandboxFromEnv } from '../toolkit/sandbox-flag';
+import { sandboxFromEnv } from '../sandbox/sandbox-flag';
 import { runBootstrap } from '../bootstrap/run-bootstrap';
 import { appDefinition } from '../../environments';
 

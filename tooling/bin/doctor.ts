@@ -22,7 +22,7 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 async function sandboxDoctor(names: string[]): Promise<number> {
   // Loaded only here: the plain doctor must start fast (tests give it 30 s on a busy machine).
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that tsx's CommonJS mode resolves (a dynamic import() does not)
-  const { accountSession, resolveTarget } = require('../toolkit/account-session') as typeof import('../toolkit/account-session');
+  const { accountSession, resolveTarget } = require('../sandbox/target') as typeof import('../sandbox/target');
   const target = await resolveTarget({ sandbox: true, say }, process.env);
   if (target.kind !== 'sandbox') throw new Error('unreachable: the sandbox target is not a sandbox');
   // The stacks as the sandbox has them: the state-backend's S3 state once bootstrap recorded it.

@@ -1,6 +1,6 @@
 import { runCli } from '../toolkit/run-cli';
 import { parseArgs, UsageError } from '../toolkit/cli-args';
-import { sandboxFromEnv } from '../toolkit/sandbox-flag';
+import { sandboxFromEnv } from '../sandbox/sandbox-flag';
 import { runDrift } from '../drift/run-drift';
 
 const USAGE = `usage: npm run drift [-- [STACK...] [--sandbox] [--output DIR] [--skip-synth]]

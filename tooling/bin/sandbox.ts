@@ -5,7 +5,7 @@ import { iamStatusLines, SandboxError, sandboxDown, sandboxIamStatus, sandboxRes
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { runCli } from '../toolkit/run-cli';
-import { sandboxSessionVariables } from '../toolkit/account-session';
+import { sandboxSessionVariables } from '../sandbox/target';
 import { directoryFromEnv, integerFromEnv, parseArgs, UsageError, type CommandSpec, type EnvValue } from '../toolkit/cli-args';
 import { writeCredentialsFile } from '../sandbox/credentials';
 import { sandboxProject, sandboxProjectVariables } from '../sandbox/sandbox-project';

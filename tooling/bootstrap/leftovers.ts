@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { terminate } from '../toolkit/terminate';
 
 /**
  * Processes a killed bootstrap left running. Every command bootstrap starts (cdktf, terraform, the
@@ -9,20 +10,22 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
  */
 export const BOOTSTRAP_MARKER = 'BOOTSTRAP_STATE_FILE';
 
+/** Whether `pid` carries the marker for `localStateFile` (false when gone or not ours to read). */
+function carriesMarker(pid: number, localStateFile: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`${BOOTSTRAP_MARKER}=${localStateFile}`);
+  } catch {
+    return false;
+  }
+}
+
 /** Pids (not this process) whose environment carries the marker for `localStateFile` (Linux /proc; elsewhere none). */
 export function leftoverProcesses(localStateFile: string): number[] {
   if (!existsSync('/proc/self/environ')) return [];
-  const entry = `${BOOTSTRAP_MARKER}=${localStateFile}`;
-  const found: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').includes(entry)) found.push(Number(name));
-    } catch {
-      /* gone, or not ours to read */
-    }
-  }
-  return found;
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
+    .map(Number)
+    .filter((pid) => carriesMarker(pid, localStateFile));
 }
 
 function commandOf(pid: number): string {
@@ -33,14 +36,6 @@ function commandOf(pid: number): string {
   }
 }
 
-const signal = (pid: number, name: NodeJS.Signals) => {
-  try {
-    process.kill(pid, name);
-  } catch {
-    /* gone */
-  }
-};
-
 /** Stops what a killed run left (SIGTERM, then SIGKILL after `graceMs`), saying what and waiting with progress. Returns how many there were. */
 export async function stopLeftovers(localStateFile: string, say: (line: string) => void, graceMs = 60_000): Promise<number> {
   const pids = leftoverProcesses(localStateFile);
@@ -49,22 +44,11 @@ export async function stopLeftovers(localStateFile: string, say: (line: string) 
     `bootstrap: a killed run left ${pids.length} process(es) running (${pids.map((pid) => `${pid} ${commandOf(pid)}`).join(', ')}); ` +
       'asked them to stop (SIGTERM) so Terraform writes and releases the local state before this run uses it',
   );
-  for (const pid of pids) signal(pid, 'SIGTERM');
-  const started = Date.now();
-  let reported = started;
-  while (leftoverProcesses(localStateFile).length > 0) {
-    if (Date.now() - started > graceMs) {
-      const left = leftoverProcesses(localStateFile);
-      say(`bootstrap: ${left.length} of them did not stop within ${graceMs / 1000} s (${left.join(', ')}); killed them (SIGKILL)`);
-      for (const pid of left) signal(pid, 'SIGKILL');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      break;
-    }
-    if (Date.now() - reported >= 5000) {
-      reported = Date.now();
-      say(`bootstrap: waiting for the left processes to stop (${leftoverProcesses(localStateFile).join(', ')}; ${Math.round((reported - started) / 1000)} s of at most ${graceMs / 1000} s)`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await terminate(pids, {
+    graceMs,
+    alive: (pid) => carriesMarker(pid, localStateFile),
+    onWaiting: (left, waitedMs) => say(`bootstrap: waiting for the left processes to stop (${left.join(', ')}; ${Math.round(waitedMs / 1000)} s of at most ${graceMs / 1000} s)`),
+    onKill: (left) => say(`bootstrap: ${left.length} of them did not stop within ${graceMs / 1000} s (${left.join(', ')}); killed them (SIGKILL)`),
+  });
   return pids.length;
 }

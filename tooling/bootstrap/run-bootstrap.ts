@@ -6,7 +6,7 @@ import { assertStateBelongs, emptyStateProblem, takeBootstrapLock, untaintLocalS
 import { BOOTSTRAP_MARKER, stopLeftovers } from './leftovers';
 import { adoptHalfCreated } from './adopt';
 import { recordBootstrap } from '../sandbox/sandbox-project';
-import { accountSession, resolveTarget, type AccountSession, type Target } from '../toolkit/account-session';
+import { accountSession, resolveTarget, type AccountSession, type Target } from '../sandbox/target';
 import { BootstrapError } from '../toolkit/errors';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';

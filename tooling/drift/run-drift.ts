@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
-import { accountSession, resolveTarget, synthEnv, type Target } from '../toolkit/account-session';
+import { accountSession, resolveTarget, synthEnv, type Target } from '../sandbox/target';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { manifestStacks, readSynthesizedStack, secretVariables, type ManifestStack } from '../toolkit/synthesized-stacks';
 import { driftOf, type DriftedResource } from './drift-events';

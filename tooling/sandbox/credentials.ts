@@ -47,7 +47,7 @@ export async function sandboxCredentials(state: SandboxState, accountId: string,
   }
 }
 
-/** Shell `export` lines for a shell that should act in account `accountId` (tooling/toolkit/account-session.ts builds the variables). */
+/** Shell `export` lines for a shell that should act in account `accountId` (tooling/sandbox/target.ts builds the variables). */
 export function exportLines(accountId: string, variables: Readonly<Record<string, string>>): string[] {
   const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
   return [`# sandbox credentials for account ${accountId}`, 'unset AWS_PROFILE', ...Object.entries(variables).map(([name, value]) => `export ${name}=${quote(value)}`)];

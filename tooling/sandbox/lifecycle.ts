@@ -12,6 +12,7 @@ import { processMatches, readState, removeState, SUPERVISOR_MARKER, type Sandbox
 import { claimRunDir, notOursError, OWNER_VARIABLE, ownedProcesses, processOwnedBy, removeOwnedRunDir, runDirOwner } from './ownership';
 import { waitForLock } from '../toolkit/process-lock';
 import { integerFromEnv } from '../toolkit/cli-args';
+import { terminate } from '../toolkit/terminate';
 
 /** A problem with the sandbox the user can fix; the CLI prints the message without a stack trace. */
 export class SandboxError extends UserError {}
@@ -58,23 +59,14 @@ function supervisorAlive(state: SandboxState, ownerId: string): boolean {
 
 /** Stops whatever a (possibly half-dead) sandbox left running, by the pids it recorded. */
 async function stopProcesses(state: SandboxState, ownerId: string, say: Say): Promise<void> {
-  if (supervisorAlive(state, ownerId)) {
-    process.kill(state.pid, 'SIGTERM');
-    if (!(await waitUntil(() => !supervisorAlive(state, ownerId), 10_000))) {
-      say(`sandbox: supervisor ${state.pid} ignored SIGTERM; killing it`);
-      process.kill(state.pid, 'SIGKILL');
-      await waitUntil(() => !supervisorAlive(state, ownerId), KILL_BOUND_MS);
-    }
-  }
+  await terminate([state.pid], {
+    graceMs: 10_000,
+    killBoundMs: KILL_BOUND_MS,
+    alive: () => supervisorAlive(state, ownerId),
+    onKill: () => say(`sandbox: supervisor ${state.pid} ignored SIGTERM; killing it`),
+  });
   // The supervisor stops moto itself; this covers a supervisor that was killed without that chance.
-  const motoOurs = () => motoAlive(state) && (ownerId === '' || processOwnedBy(state.motoPid, ownerId));
-  if (motoOurs()) {
-    process.kill(state.motoPid, 'SIGTERM');
-    if (!(await waitUntil(() => !motoOurs(), 5000))) {
-      process.kill(state.motoPid, 'SIGKILL');
-      await waitUntil(() => !motoOurs(), KILL_BOUND_MS);
-    }
-  }
+  await terminate([state.motoPid], { graceMs: 5000, killBoundMs: KILL_BOUND_MS, alive: () => motoAlive(state) && (ownerId === '' || processOwnedBy(state.motoPid, ownerId)) });
 }
 
 /** How long a SIGKILLed process may take to be gone (a busy machine) before "stopped" is said anyway. */
@@ -86,19 +78,7 @@ const STARTUP_BOUND_MS = 300_000;
 /** Stops every process carrying this sandbox's identity: what a damaged state file no longer names. */
 async function stopOwnedProcesses(ownerId: string): Promise<number> {
   const pids = ownedProcesses(ownerId);
-  const signal = (pid: number, name: NodeJS.Signals) => {
-    try {
-      process.kill(pid, name);
-    } catch {
-      /* gone */
-    }
-  };
-  for (const pid of pids) signal(pid, 'SIGTERM');
-  const gone = () => pids.every((pid) => !processOwnedBy(pid, ownerId));
-  if (!(await waitUntil(gone, 10_000))) {
-    for (const pid of pids) if (processOwnedBy(pid, ownerId)) signal(pid, 'SIGKILL');
-    await waitUntil(gone, KILL_BOUND_MS);
-  }
+  await terminate(pids, { graceMs: 10_000, killBoundMs: KILL_BOUND_MS, alive: (pid) => processOwnedBy(pid, ownerId) });
   return pids.length;
 }
 

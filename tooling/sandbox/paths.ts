@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
+import { PROJECT_DIR } from '../toolkit/project-dir';
 
-/** The project root (where package.json is), from this file's place in tooling/sandbox/. */
-export const PROJECT_DIR = resolve(__dirname, '..', '..');
+/** The project root: the toolkit's, named here too for the sandbox's callers. */
+export { PROJECT_DIR };
 
 /**
  * Where the sandbox keeps everything, all git-ignored under `.sandbox/` (or `SANDBOX_HOME`):

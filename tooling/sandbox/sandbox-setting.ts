@@ -2,7 +2,7 @@ import type { Setting } from '../../lib/settings/blueprint';
 
 /**
  * `SANDBOX` / context `sandbox`: strict, like every boolean of the settings table, so a typo never
- * silently means "real AWS". Read by synth (sandbox-extension.ts) and the tooling (toolkit/sandbox-flag.ts).
+ * silently means "real AWS". Read by synth (sandbox-extension.ts) and the tooling (sandbox-flag.ts).
  */
 export const SANDBOX_SETTING = {
   context: 'sandbox',

@@ -1,26 +1,15 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { join } from 'node:path';
-import { sandboxClientConfig, sandboxCredentials, type SandboxCredentials } from '../sandbox/credentials';
-import { sandboxStatus } from '../sandbox/lifecycle';
-import type { SandboxState } from '../sandbox/state-file';
-import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
-import { sandboxProject, sandboxProjectVariables, type SandboxProject } from '../sandbox/sandbox-project';
 import { clientConfig, type ClientConfig } from './aws-clients';
 import { BootstrapError } from './errors';
 import { callerIdentity } from './caller-identity';
 import { withTerraformBinary } from './terraform-binary';
-import { describeCliConfig } from './terraform-cli-config';
 
 export type { ClientConfig } from './aws-clients';
 
 /**
- * Where an AWS-facing command (bootstrap, drift) runs. In the sandbox each account gets its own
- * credentials from the sandbox, so environments never share an account; on AWS the caller's own
- * credentials are used as they are (profile, SSO, OIDC...).
+ * Account sessions on AWS, and what every session shares. The sandbox builds its own sessions on
+ * these (tooling/sandbox/target.ts): the toolkit knows nothing of the sandbox.
  */
-export type Target =
-  | { readonly kind: 'sandbox'; readonly state: SandboxState; readonly outDir: string; readonly home: string; readonly project: SandboxProject }
-  | { readonly kind: 'aws'; readonly outDir: string };
 
 /** An account's view of the target: the environment for terraform/cdktf and the SDK client settings. */
 export interface AccountSession {
@@ -29,91 +18,28 @@ export interface AccountSession {
   readonly clientConfig: ClientConfig;
 }
 
-/**
- * `SANDBOX=1` (or the --sandbox flag) selects the running sandbox, as its project describes it
- * (tooling/sandbox/sandbox-project.ts: output directory, bootstrap record, CLI configuration); `say`
- * gets one line when Terraform will use a generated CLI configuration.
- */
-export async function resolveTarget(options: { sandbox: boolean; outDir?: string; say?: (line: string) => void }, env: NodeJS.ProcessEnv): Promise<Target> {
-  if (!options.sandbox) return { kind: 'aws', outDir: options.outDir ?? join(PROJECT_DIR, 'cdktf.out') };
-  const paths = sandboxPaths(env);
-  const status = await sandboxStatus(paths);
-  if (!status.running) throw new BootstrapError('the sandbox is not running: start it with `npm run sandbox -- up` (or drop --sandbox / SANDBOX=1 to use real AWS)');
-  const project = sandboxProject(paths, env);
-  const line = describeCliConfig(project.cliConfig, env);
-  if (line) options.say?.(line);
-  return { kind: 'sandbox', state: status.state, home: paths.home, outDir: options.outDir ?? project.outDir, project };
-}
-
-/** Variables no process acting in a sandbox account may inherit from the caller: they would pick another identity or endpoint. */
+/** Variables no process acting in another identity may inherit from the caller: they would pick another identity or endpoint. */
 const IDENTITY_VARIABLES = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CA_BUNDLE'];
 
-/**
- * The variables that make a process act as `credentials` in the sandbox, for every kind of process:
- * what `npm run sandbox -- credentials` exports, bootstrap's and drift's sessions, the tests'.
- * `AWS_ENDPOINT_URL` is the sandbox: the synthesized stacks carry their own endpoints, but the AWS
- * SDKs and CLI (npm run doctor, `aws s3 ls`, a workflow's script) would otherwise take these
- * credentials to real AWS.
- */
-export function sandboxSessionVariables(sandbox: { readonly state: SandboxState; readonly home: string }, credentials: Omit<SandboxCredentials, 'accountId'>, region: string): Record<string, string> {
-  const { state, home } = sandbox;
-  return {
-    SANDBOX: '1',
-    SANDBOX_HOME: home,
-    SANDBOX_ENDPOINT: state.endpoint,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_SESSION_TOKEN: credentials.sessionToken,
-    AWS_REGION: region,
-    AWS_ENDPOINT_URL: state.endpoint,
-    // Trust the sandbox's own CA: AWS_CA_BUNDLE for Terraform's S3 backend and AWS provider (their
-    // documented custom_ca_bundle variable), NODE_EXTRA_CA_CERTS for Node (cdktf, npm run doctor).
-    AWS_CA_BUNDLE: state.caFile,
-    NODE_EXTRA_CA_CERTS: state.caFile,
-    // The sandbox is often offline: no calls home from cdktf or terraform.
-    CHECKPOINT_DISABLE: '1',
-  };
-}
-
 /** `env` without any identity or endpoint of the caller's (every `AWS_ENDPOINT_URL*` too). */
-function withoutCallerIdentity(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function withoutCallerIdentity(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean = { ...env };
   for (const name of Object.keys(clean)) if (IDENTITY_VARIABLES.includes(name) || name.startsWith('AWS_ENDPOINT_URL')) delete clean[name];
   return clean;
 }
 
 /** Every process the tooling starts: the binary cdktf runs named, no phone-home, non-interactive. */
-function toolingEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function toolingEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   // No TF_INPUT=0: cdktf answers terraform's migrate-state question itself.
   return { ...withTerraformBinary(env), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
 }
 
-/** Environment for `cdktf synth` against the target: synthesizing needs the sandbox's endpoint, no account. */
-export function synthEnv(target: Target, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (target.kind === 'aws') return toolingEnv(env);
-  return { ...toolingEnv(env), ...sandboxProjectVariables(target.project), SANDBOX: '1', SANDBOX_HOME: target.home, SANDBOX_ENDPOINT: target.state.endpoint };
-}
-
 /**
- * A session acting in `accountId`. Sandbox: credentials assumed into that account. AWS: the caller's
- * credentials, checked with sts:GetCallerIdentity so a wrong profile fails here, naming the account
- * it should be, not later as an `allowed_account_ids` error from the provider.
+ * A session acting in `accountId` on AWS: the caller's credentials, checked with
+ * sts:GetCallerIdentity so a wrong profile fails here, naming the account it should be, not later as
+ * an `allowed_account_ids` error from the provider.
  */
-export async function accountSession(target: Target, accountId: string, region: string, env: NodeJS.ProcessEnv, stack: string): Promise<AccountSession> {
-  if (target.kind === 'sandbox') {
-    const { state } = target;
-    let credentials;
-    try {
-      credentials = await sandboxCredentials(state, accountId, region);
-    } catch (error) {
-      throw new BootstrapError(`could not get sandbox credentials for account ${accountId} (${(error as Error).message}); is the sandbox healthy? \`npm run sandbox -- status\``);
-    }
-    return {
-      accountId,
-      env: { ...toolingEnv(withoutCallerIdentity(env)), ...sandboxProjectVariables(target.project), ...sandboxSessionVariables(target, credentials, region) },
-      clientConfig: sandboxClientConfig(state, region, credentials),
-    };
-  }
+export async function awsAccountSession(accountId: string, region: string, env: NodeJS.ProcessEnv, stack: string): Promise<AccountSession> {
   const config = clientConfig({ region, profile: { kind: 'aws' } });
   let identity;
   try {

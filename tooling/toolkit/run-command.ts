@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { PROJECT_DIR } from '../sandbox/paths';
+import { PROJECT_DIR } from './project-dir';
 
 export interface CommandResult {
   /** The exit code; null when the command was killed after its timeout. */

@@ -7,7 +7,7 @@ import { ensureEmulator } from '../../../tooling/sandbox/emulator';
 import { sandboxDown, sandboxUp } from '../../../tooling/sandbox/lifecycle';
 import { sandboxPaths } from '../../../tooling/sandbox/paths';
 import { processMatches, type SandboxState } from '../../../tooling/sandbox/state-file';
-import { sandboxSessionVariables } from '../../../tooling/toolkit/account-session';
+import { sandboxSessionVariables } from '../../../tooling/sandbox/target';
 import { progress } from './progress';
 import { terraformEnv } from './terraform';
 

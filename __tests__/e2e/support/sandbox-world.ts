@@ -2,7 +2,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { RunResult } from '../harness/step';
-import { accountSession, resolveTarget, type AccountSession, type Target } from '../../../tooling/toolkit/account-session';
+import { accountSession, resolveTarget, type AccountSession, type Target } from '../../../tooling/sandbox/target';
 import { PROJECT_DIR } from '../../../tooling/sandbox/paths';
 import type { SandboxState } from '../../../tooling/sandbox/state-file';
 import { runStep } from '../harness/step';

@@ -1,6 +1,6 @@
 import { UserError } from '../../lib/definitions/errors';
 import { parseBoolean } from '../../lib/settings/blueprint';
-import { SANDBOX_SETTING } from '../sandbox/sandbox-setting';
+import { SANDBOX_SETTING } from './sandbox-setting';
 
 /**
  * `SANDBOX` as the tooling reads it: the settings table's strict boolean, so `SANDBOX=ture` stops
