@@ -1,6 +1,7 @@
 import { SANDBOX_ROLE } from '../credentials';
 import { deepFreeze, isDeepFrozen, type DecisionCache } from './decision-cache';
 import { evaluate, type Evaluation, type EvaluationResult } from './evaluator';
+import type { Guardrails } from './guardrails';
 import type { KeyFacts, MotoReader, PolicyDocument } from './moto-reader';
 import { MOTO_DEFAULT_ACCOUNT } from './principal-registry';
 import type { Check, Context, MappedRequest, Principal, ResourceRef, ViaService } from './types';
@@ -34,6 +35,8 @@ export interface AuthorizerSources {
   readonly evaluate?: (evaluation: Evaluation) => Promise<EvaluationResult>;
   /** Decisions remembered by every input of the evaluation (decision-cache.ts); none: every check is evaluated. */
   readonly decisions?: DecisionCache;
+  /** Permissions boundaries, session policies, SCPs and RCPs (guardrails.ts); none: identity and resource policies only. */
+  readonly guardrails?: Guardrails;
 }
 
 interface Resolved {
@@ -158,6 +161,8 @@ export class Authorizer {
       identityPolicies = [];
       resourcePolicy = withoutWebIdentityClaims(resourcePolicy);
     }
+    const administrator = principal.kind === 'role-session' && principal.roleName === SANDBOX_ROLE;
+    const guardrails = this.sources.guardrails ? await this.sources.guardrails.forRequest(principal, check.action, resolved.account, { administrator, webIdentity }) : undefined;
     const evaluation: Evaluation = {
       principal: caller,
       action: check.action,
@@ -166,6 +171,7 @@ export class Authorizer {
       context,
       identityPolicies,
       resourcePolicy,
+      ...guardrails,
     };
     const evaluator = this.sources.evaluate ?? evaluate;
     const result: EvaluationResult = this.sources.decisions ? await this.sources.decisions.decide(evaluation, evaluator) : await evaluator(evaluation);

@@ -61,6 +61,11 @@ export function decisionKey(evaluation: Evaluation): string {
     canonical(evaluation.context),
     evaluation.identityPolicies.map(({ name, policy }) => [name, fingerprint(policy)]),
     evaluation.resourcePolicy === undefined ? null : fingerprint(evaluation.resourcePolicy),
+    // The guardrails (guardrails.ts), only when present: keys of evaluations without them stay as they were.
+    ...(evaluation.sessionPolicy === undefined ? [] : [['session', fingerprint(evaluation.sessionPolicy)]]),
+    ...(evaluation.permissionBoundaries === undefined ? [] : [['boundary', evaluation.permissionBoundaries.map(({ name, policy }) => [name, fingerprint(policy)])]]),
+    ...(evaluation.serviceControlPolicies?.length ? [['scp', evaluation.serviceControlPolicies.map(({ orgIdentifier, policies }) => [orgIdentifier, policies.map(({ name, policy }) => [name, fingerprint(policy)])])]] : []),
+    ...(evaluation.resourceControlPolicies?.length ? [['rcp', evaluation.resourceControlPolicies.map(({ orgIdentifier, policies }) => [orgIdentifier, policies.map(({ name, policy }) => [name, fingerprint(policy)])])]] : []),
   ]);
 }
 

@@ -4,6 +4,7 @@ import { Authorizer, type Authorization } from './authorizer';
 import { sendDenial } from './denial-response';
 import { DecisionCache } from './decision-cache';
 import { evaluate } from './evaluator';
+import { Guardrails } from './guardrails';
 import { readsChangedBy } from './invalidation';
 import { MotoReader } from './moto-reader';
 import { credentialsInStsAnswer, PrincipalRegistry, MOTO_DEFAULT_ACCOUNT } from './principal-registry';
@@ -77,6 +78,7 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
     bucketOwner: (bucket) => owners.get(bucket),
     evaluate: (evaluation) => timings.evaluation(() => evaluate(evaluation)),
     decisions,
+    guardrails: new Guardrails(moto),
   });
   const unmapped = new Map<string, { reason: string; count: number }>();
   let allowed = 0;
@@ -195,7 +197,7 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
     if (service === 'sts' && (operation === 'AssumeRole' || operation === 'AssumeRoleWithWebIdentity')) {
       const issued = credentialsInStsAnswer(upstream.body.toString('utf8'));
       const role = mapped.checks[0].resource;
-      if (issued && role.kind === 'role') principals.learn(issued.accessKeyId, role.roleArn, issued.sessionArn.split('/').pop()!);
+      if (issued && role.kind === 'role') principals.learn(issued.accessKeyId, role.roleArn, issued.sessionArn.split('/').pop()!, mapped.sessionPolicies);
     }
     if (service === 's3' && operation === 'CreateBucket' && principal.kind !== 'anonymous') {
       const bucket = mapped.checks[0].resource;

@@ -14,6 +14,14 @@ export interface Evaluation {
   readonly context: Readonly<Record<string, string | readonly string[]>>;
   readonly identityPolicies: ReadonlyArray<{ readonly name: string; readonly policy: unknown }>;
   readonly resourcePolicy?: unknown;
+  /** The session's policies as one document (role sessions given `Policy`/`PolicyArns`). */
+  readonly sessionPolicy?: unknown;
+  /** The principal's permissions boundary. */
+  readonly permissionBoundaries?: ReadonlyArray<{ readonly name: string; readonly policy: unknown }>;
+  /** SCPs of the principal's account, one entry per level, root first (none: not a member account). */
+  readonly serviceControlPolicies?: ReadonlyArray<{ readonly orgIdentifier: string; readonly policies: ReadonlyArray<{ readonly name: string; readonly policy: unknown }> }>;
+  /** RCPs of the resource's account, one entry per level, root first. */
+  readonly resourceControlPolicies?: ReadonlyArray<{ readonly orgIdentifier: string; readonly policies: ReadonlyArray<{ readonly name: string; readonly policy: unknown }> }>;
 }
 
 export type EvaluationResult =
@@ -42,9 +50,11 @@ export async function evaluate(evaluation: Evaluation): Promise<EvaluationResult
         contextVariables: evaluation.context as Record<string, string | string[]>,
       },
       identityPolicies: evaluation.identityPolicies.map(({ name, policy }) => ({ name, policy })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
+      serviceControlPolicies: (evaluation.serviceControlPolicies ?? []).map(({ orgIdentifier, policies }) => ({ orgIdentifier, policies: policies.map(({ name, policy }) => ({ name, policy })) })),
+      resourceControlPolicies: (evaluation.resourceControlPolicies ?? []).map(({ orgIdentifier, policies }) => ({ orgIdentifier, policies: policies.map(({ name, policy }) => ({ name, policy })) })),
       resourcePolicy: evaluation.resourcePolicy,
+      ...(evaluation.sessionPolicy !== undefined ? { sessionPolicy: evaluation.sessionPolicy } : {}),
+      ...(evaluation.permissionBoundaries ? { permissionBoundaryPolicies: evaluation.permissionBoundaries.map(({ name, policy }) => ({ name, policy })) } : {}),
     },
     {},
   );

@@ -42,6 +42,9 @@ export function readsChangedBy(mapped: MappedRequest, method: string): readonly 
     case 'ssm':
     case 'AmazonSSM':
       return [];
+    // Organizations (JSON protocol, unmapped): a write may change SCPs, RCPs or membership (guardrails.ts).
+    case 'AWSOrganizationsV20161128':
+      return READ_ONLY.test(operation) ? [] : ['org'];
     default:
       // Unknown to the mapping (an unsigned non-S3 request, a service not mapped): assume the worst.
       return 'all';

@@ -9,7 +9,15 @@ import { deepFreeze } from './decision-cache';
  */
 
 /** What is read, by the service whose writes can change it: IAM (role policies, trust), KMS, DynamoDB tables, S3 default encryption. */
-export type ReadKind = 'iam' | 'kms' | 'table' | 'encryption';
+export type ReadKind = 'iam' | 'kms' | 'table' | 'encryption' | 'org';
+
+/** moto's organizations, as its /moto-api/data.json lists them (organizations.ts builds the policy chains). */
+export interface OrganizationModel {
+  readonly organizations: ReadonlyArray<{ readonly id: string; readonly managementAccount: string; readonly rootId: string; readonly rootTags: Readonly<Record<string, string>> }>;
+  /** Every account of every organization (the management accounts too), with its parent (root or OU). */
+  readonly accounts: ReadonlyArray<{ readonly id: string; readonly organizationId: string; readonly parentId: string }>;
+  readonly units: ReadonlyArray<{ readonly id: string; readonly organizationId: string; readonly parentId: string }>;
+}
 
 export interface PolicyDocument {
   readonly name: string;
@@ -56,6 +64,9 @@ function ok<T extends { status: number }>(answer: T, what: string): T {
 
 /** moto's JSON error type (`__type`, with or without a namespace). */
 const errorType = (body: Record<string, unknown>) => `${body.__type ?? ''}`.split('#').pop();
+
+/** The X-Amz-Target prefix of AWS Organizations. */
+const ORGANIZATIONS = 'AWSOrganizationsV20161128';
 
 const tagsOf = (xml: string, element: string) => [...xml.matchAll(new RegExp(`<${element}>([\\s\\S]*?)</${element}>`, 'g'))].map((match) => unescapeXml(match[1]));
 
@@ -182,6 +193,60 @@ export class MotoReader {
       if (answer.status === 404) return { kind: 'sse-s3' };
       if (ok(answer, `GetBucketEncryption ${bucket}`) && tagsOf(xml, 'SSEAlgorithm')[0] === 'aws:kms') return { kind: 'sse-kms', keyId: tagsOf(xml, 'KMSMasterKeyID')[0] ?? '' };
       return { kind: 'sse-s3' };
+    });
+  }
+
+  /** The role's permissions boundary (a managed policy), undefined when it has none or does not exist. */
+  roleBoundary(account: string, roleName: string): Promise<PolicyDocument | undefined> {
+    return this.cached('iam', `boundary ${account} ${roleName}`, async () => {
+      const role = await this.iam(account, { Action: 'GetRole', RoleName: roleName });
+      if (role.status === 404) return undefined;
+      const arn = tagsOf(ok(role, `GetRole ${roleName}`).xml, 'PermissionsBoundaryArn')[0];
+      return arn ? this.managedPolicy(account, arn) : undefined;
+    });
+  }
+
+  /** A managed policy's default version, read in `account` (AWS managed ones too); undefined when there is none. */
+  managedPolicy(account: string, arn: string): Promise<PolicyDocument | undefined> {
+    return this.cached('iam', `managed ${account} ${arn}`, async () => {
+      const policy = await this.iam(account, { Action: 'GetPolicy', PolicyArn: arn });
+      if (policy.status === 404) return undefined;
+      const version = tagsOf(ok(policy, `GetPolicy ${arn}`).xml, 'DefaultVersionId')[0];
+      const document = ok(await this.iam(account, { Action: 'GetPolicyVersion', PolicyArn: arn, VersionId: version }), `GetPolicyVersion ${arn}`);
+      return { name: arn, policy: documentOf(tagsOf(document.xml, 'Document')[0]) };
+    });
+  }
+
+  /** moto's organizations, accounts and OUs (data.json: moto has no call listing every organization). */
+  organizationModel(): Promise<OrganizationModel> {
+    return this.cached('org', 'model', async () => {
+      const data = ok(await this.forward('/moto-api/data.json', 'GET', undefined, {}), 'data.json');
+      type Row = Record<string, unknown>;
+      const models = ((JSON.parse(data.body.toString('utf8')) as { organizations?: Record<string, Row[]> }).organizations ?? {}) as Record<string, Row[]>;
+      const roots = models.FakeRoot ?? [];
+      return {
+        organizations: (models.FakeOrganization ?? []).map((org) => ({
+          id: `${org.id}`,
+          managementAccount: `${org.master_account_id}`,
+          rootId: `${org.root_id}`,
+          rootTags: (roots.find((root) => root.id === org.root_id)?.tags ?? {}) as Record<string, string>,
+        })),
+        accounts: (models.FakeAccount ?? []).map((row) => ({ id: `${row.id}`, organizationId: `${row.organization_id}`, parentId: `${row.parent_id}` })),
+        units: (models.FakeOrganizationalUnit ?? []).map((row) => ({ id: `${row.id}`, organizationId: `${row.organization_id}`, parentId: `${row.parent_id}` })),
+      };
+    });
+  }
+
+  /** The policies of `type` attached to `target` (root, OU or account), read as the management account. */
+  attachedPolicies(managementAccount: string, target: string, type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY'): Promise<PolicyDocument[]> {
+    return this.cached('org', `attached ${target} ${type}`, async () => {
+      const listed = ok(await this.json(managementAccount, 'us-east-1', 'organizations', `${ORGANIZATIONS}.ListPoliciesForTarget`, { TargetId: target, Filter: type }), `ListPoliciesForTarget ${target}`);
+      const documents: PolicyDocument[] = [];
+      for (const summary of (listed.body.Policies as Array<{ Id: string; Arn: string }> | undefined) ?? []) {
+        const described = ok(await this.json(managementAccount, 'us-east-1', 'organizations', `${ORGANIZATIONS}.DescribePolicy`, { PolicyId: summary.Id }), `DescribePolicy ${summary.Id}`);
+        documents.push({ name: summary.Arn, policy: JSON.parse(`${(described.body.Policy as { Content: string }).Content}`) });
+      }
+      return documents;
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Principal } from './types';
+import type { Principal, SessionPolicies } from './types';
 
 /** moto's account for credentials it did not issue through STS (its default account). */
 export const MOTO_DEFAULT_ACCOUNT = process.env.MOTO_ACCOUNT_ID || '123456789012';
@@ -7,11 +7,11 @@ export const MOTO_DEFAULT_ACCOUNT = process.env.MOTO_ACCOUNT_ID || '123456789012
 export type MotoSessions = () => Promise<ReadonlyArray<{ readonly access_key_id: string; readonly account_id: string; readonly role_arn: string; readonly session_name: string }>>;
 
 /** The session principal of credentials issued for `roleArn` (`arn:aws:iam::<account>:role/<path/>name`). */
-export function roleSession(roleArn: string, sessionName: string): Principal {
+export function roleSession(roleArn: string, sessionName: string, sessionPolicies?: SessionPolicies): Principal {
   const match = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
   if (!match) return { kind: 'anonymous' };
   const [, account, roleName] = match;
-  return { kind: 'role-session', account, roleName, roleArn, arn: `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}` };
+  return { kind: 'role-session', account, roleName, roleArn, arn: `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`, ...(sessionPolicies ? { sessionPolicies } : {}) };
 }
 
 /** The root user of moto's default account: what moto makes of keys it never issued. */
@@ -29,9 +29,9 @@ export class PrincipalRegistry {
 
   constructor(private readonly motoSessions: MotoSessions) {}
 
-  /** Records the credentials in an STS answer for `roleArn`. */
-  learn(accessKeyId: string, roleArn: string, sessionName: string): void {
-    this.byKey.set(accessKeyId, roleSession(roleArn, sessionName));
+  /** Records the credentials in an STS answer for `roleArn`, with the session policies the request gave. */
+  learn(accessKeyId: string, roleArn: string, sessionName: string, sessionPolicies?: SessionPolicies): void {
+    this.byKey.set(accessKeyId, roleSession(roleArn, sessionName, sessionPolicies));
   }
 
   async principalOf(accessKeyId: string | undefined): Promise<Principal> {

@@ -1,4 +1,4 @@
-import type { Check, MappedRequest } from './types';
+import type { Check, MappedRequest, SessionPolicies } from './types';
 
 /**
  * Query-protocol requests (`Action=<Operation>&...`, form body or query string) -> IAM actions: STS
@@ -15,11 +15,23 @@ function mapSts(operation: string, params: URLSearchParams, region: string, acco
     case 'AssumeRoleWithWebIdentity': {
       const roleArn = params.get('RoleArn');
       if (!roleArn) return unmapped('no RoleArn');
-      return mapped([{ action: `sts:${operation}`, resource: { kind: 'role', roleArn } }], operation === 'AssumeRoleWithWebIdentity');
+      const assumed = mapped([{ action: `sts:${operation}`, resource: { kind: 'role', roleArn } }], operation === 'AssumeRoleWithWebIdentity');
+      const sessionPolicies = sessionPoliciesOf(params);
+      return sessionPolicies && assumed.kind === 'mapped' ? { ...assumed, sessionPolicies } : assumed;
     }
     default:
       return unmapped('STS operation not mapped');
   }
+}
+
+/** AssumeRole's `Policy` and `PolicyArns.member.N.arn` parameters (undefined when neither is given). */
+function sessionPoliciesOf(params: URLSearchParams): SessionPolicies | undefined {
+  const inline = params.get('Policy') ?? undefined;
+  const arns = [...params.entries()]
+    .filter(([name]) => /^PolicyArns\.member\.\d+\.arn$/.test(name))
+    .sort(([a], [b]) => Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]))
+    .map(([, value]) => value);
+  return inline !== undefined || arns.length > 0 ? { ...(inline !== undefined ? { inline } : {}), arns } : undefined;
 }
 
 /** IAM request parameters that name the resource, and how they become its ARN. */

@@ -8,9 +8,23 @@ export type Principal =
   /** moto's bootstrap keys (any key moto did not issue): the root user of moto's default account. */
   | { readonly kind: 'root'; readonly account: string; readonly arn: string }
   /** Credentials from AssumeRole / AssumeRoleWithWebIdentity. `arn` is the session ARN, `roleArn` is `aws:PrincipalArn`. */
-  | { readonly kind: 'role-session'; readonly account: string; readonly arn: string; readonly roleArn: string; readonly roleName: string }
+  | {
+      readonly kind: 'role-session';
+      readonly account: string;
+      readonly arn: string;
+      readonly roleArn: string;
+      readonly roleName: string;
+      /** The session policies AssumeRole was given (its `Policy` and `PolicyArns`), when any. */
+      readonly sessionPolicies?: SessionPolicies;
+    }
   /** An unsigned request (AssumeRoleWithWebIdentity is the one the project makes). */
   | { readonly kind: 'anonymous' };
+
+/** AssumeRole's session policies: an inline document (`Policy`) and managed policy ARNs (`PolicyArns`). */
+export interface SessionPolicies {
+  readonly inline?: string;
+  readonly arns: readonly string[];
+}
 
 /** Context values as IAM takes them. */
 export type Context = Readonly<Record<string, string | readonly string[]>>;
@@ -64,6 +78,8 @@ export type MappedRequest =
       readonly dynamodbItems?: { readonly table: string; readonly account: string; readonly items: readonly Record<string, unknown>[] };
       /** The request names a web identity: the trust policy is evaluated for the federated provider. */
       readonly webIdentity?: boolean;
+      /** AssumeRole's session policies: they limit the session the answer's credentials stand for. */
+      readonly sessionPolicies?: SessionPolicies;
     }
   /** Allowed, counted and reported: the sandbox cannot say what AWS would decide. */
   | { readonly kind: 'unmapped'; readonly protocol: Protocol; readonly service: string; readonly operation: string; readonly reason: string }
