@@ -3,13 +3,17 @@ import * as iam from '@aws-sdk/client-iam';
 import * as s3 from '@aws-sdk/client-s3';
 import * as ssm from '@aws-sdk/client-ssm';
 import * as sts from '@aws-sdk/client-sts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sandboxClientConfig, sandboxCredentials } from '../../tooling/sandbox/credentials';
+import { PROJECT_DIR } from '../../tooling/sandbox/paths';
 import type { AwsCredentialIdentity } from '../../tooling/toolkit/aws-clients';
 import { JOINED_ACCOUNTS_TAG } from '../../tooling/sandbox/iam/guardrails';
 import { organizationsCall } from '../../tooling/sandbox/organizations';
 import { GUARDRAIL_CASES, type GuardrailCase } from './iam-guardrails/cases';
 import { sandboxLogDigest, startTestSandbox, type TestSandbox } from './harness/sandbox';
-import { STEP_TIMEOUT_MS } from './harness/step';
+import { runStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { progress } from './harness/progress';
 
 /**
@@ -183,3 +187,51 @@ describe('boundaries, session policies, SCPs and RCPs: the sandbox gives the ver
     }
   });
 });
+
+/**
+ * docs/sandbox.md's way to rehearse a company's SCP: `npm run sandbox -- scp <file>` as a user runs it.
+ * After the cases (it makes the blueprint's accounts members of an organization of moto's default account).
+ */
+describe('npm run sandbox -- scp <file>: a company\'s SCP loaded into the sandbox', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scp-load-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const STAGING = '222222222222';
+
+  it(
+    'refuses a file that is not a policy document, naming it, before creating anything',
+    async () => {
+      const file = join(dir, 'broken.json');
+      writeFileSync(file, '{ "Version": "2012-10-17", ');
+      const run = await runStep('sandbox scp (broken file)', process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/sandbox.ts', 'scp', file], { cwd: PROJECT_DIR, env: sandbox.env, kind: 'synth' });
+      expect(run.code).not.toBe(0);
+      expect(run.output).toContain(`${file} is not JSON`);
+      expect(run.output).not.toMatch(/\n\s+at /);
+    },
+    testBudget('synth'),
+  );
+
+  it(
+    'attaches the SCP to the organization\'s root: staging\'s administrator is refused what it denies (AWS\'s message), the management account is not',
+    async () => {
+      const file = join(dir, 'deny-bucket-creation.json');
+      writeFileSync(file, JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'NoNewBuckets', Effect: 'Deny', Action: 's3:CreateBucket', Resource: '*' }] }, null, 2));
+      const run = await runStep('sandbox scp deny-bucket-creation.json', process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/sandbox.ts', 'scp', file], { cwd: PROJECT_DIR, env: sandbox.env, kind: 'synth' });
+      expect(run.code).toBe(0);
+      // Created now: the broken file before created nothing.
+      expect(run.output).toMatch(/created organization o-\w+ \(management account 123456789012\); members under its root: 111111111111, 222222222222, 333333333333/);
+      const create = async (account: string, bucket: string) => send(await sandboxCredentialsFor(account), 's3', 'CreateBucket', { Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } });
+      const refused = await create(STAGING, 'scp-load-staging').then(
+        () => undefined,
+        (error: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => error,
+      );
+      expect(refused?.name).toBe('AccessDenied');
+      expect(refused?.$metadata?.httpStatusCode).toBe(403);
+      expect(refused?.message).toContain('s3:CreateBucket');
+      expect(refused?.message).toContain('with an explicit deny in a service control policy');
+      await expect(create('123456789012', 'scp-load-management')).resolves.toBeDefined();
+    },
+    testBudget('synth'),
+  );
+});
+
+const sandboxCredentialsFor = (account: string) => sandboxCredentials(sandbox.state, account, REGION);

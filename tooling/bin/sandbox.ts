@@ -10,6 +10,10 @@ import { directoryFromEnv, integerFromEnv, parseArgs, UsageError, type CommandSp
 import { writeCredentialsFile } from '../sandbox/credentials';
 import { sandboxProject, sandboxProjectVariables } from '../sandbox/sandbox-project';
 import { describeCliConfig } from '../toolkit/terraform-cli-config';
+import { loadControlPolicy } from '../sandbox/organizations';
+
+/** moto's default account: the organization's management account unless SANDBOX_ORG_MANAGEMENT_ACCOUNT says otherwise. */
+const DEFAULT_MANAGEMENT_ACCOUNT = '123456789012';
 
 const USAGE = `usage: npm run sandbox -- <command>
   up                     start the local AWS sandbox (moto behind the shim; installs moto first if missing)
@@ -17,11 +21,15 @@ const USAGE = `usage: npm run sandbox -- <command>
   status                 is it running? (exit 0 yes, 1 no); IAM enforcement's counts, unmapped requests by name
   reset                  delete every resource in every account; keep it running
   install                install the emulator only (tooling/sandbox/install-emulator.sh)
+  scp <file> | rcp <file>  load a service (or resource) control policy's JSON into the sandbox's
+                         organization and attach it to its root: the blueprint's accounts are its
+                         members, enforced as AWS does (docs/sandbox.md, "Guardrails")
   credentials <env|id>   write the export lines acting in that environment's account to a file
                          in the sandbox's run directory (also printed); take them with
                            npm run sandbox -- credentials staging && . .sandbox/run/credentials/staging.sh
 Environment: SANDBOX_PORT (HTTPS port, default: the port this sandbox home used last, else a free one), SANDBOX_HOME (default .sandbox/),
-SANDBOX_EMULATOR=auto|path|debian (where moto comes from); SANDBOX_IAM=off (bench only: no IAM
+SANDBOX_EMULATOR=auto|path|debian (where moto comes from); SANDBOX_ORG_MANAGEMENT_ACCOUNT (scp/rcp: the
+organization's management account, default ${DEFAULT_MANAGEMENT_ACCOUNT}); SANDBOX_IAM=off (bench only: no IAM
 enforcement). docs/sandbox.md`;
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -38,11 +46,12 @@ function accountOf(target: string): { accountId: string; region: string } {
   return { accountId: found.allowedAccountIds[0], region: found.region };
 }
 
-const COMMANDS = ['up', 'down', 'status', 'reset', 'install', 'credentials', 'help'] as const;
+const COMMANDS = ['up', 'down', 'status', 'reset', 'install', 'credentials', 'scp', 'rcp', 'help'] as const;
 
 /** Each command's arguments: none, except credentials' one name. */
 function specOf(command: string): CommandSpec {
   const none = { name: 'argument', min: 0, max: 0 };
+  if (command === 'scp' || command === 'rcp') return { usage: USAGE, options: {}, positionals: { name: 'policy file (JSON)', min: 1, max: 1 } };
   return { usage: USAGE, options: {}, positionals: command === 'credentials' ? { name: 'environment name or account ID', min: 1, max: 1 } : none };
 }
 
@@ -55,6 +64,10 @@ async function main(args: string[]): Promise<number> {
   }
   // Every environment problem with every argument problem, before anything is touched.
   const envValues: EnvValue<unknown>[] = [directoryFromEnv(process.env, 'SANDBOX_HOME')];
+  const management = process.env.SANDBOX_ORG_MANAGEMENT_ACCOUNT || DEFAULT_MANAGEMENT_ACCOUNT;
+  if ((command === 'scp' || command === 'rcp') && !/^\d{12}$/.test(management)) {
+    envValues.push({ ok: false, problem: `SANDBOX_ORG_MANAGEMENT_ACCOUNT=${JSON.stringify(management)} is not a 12-digit account ID: unset it to use ${DEFAULT_MANAGEMENT_ACCOUNT}` });
+  }
   if (command === 'up') envValues.push(integerFromEnv(process.env, 'SANDBOX_PORT', { min: 1, max: 65535 }, 'unset it to let the sandbox choose a free port'));
   if (!(COMMANDS as readonly string[]).includes(command)) {
     throw new UsageError([`unknown command ${JSON.stringify(command)}: choose from ${COMMANDS.join(', ')}`, ...envValues.flatMap((v) => (v.ok ? [] : [v.problem]))], USAGE);
@@ -112,6 +125,20 @@ async function main(args: string[]): Promise<number> {
       const file = writeCredentialsFile(sandboxPaths(), rest[0], lines);
       say(`sandbox: credentials for account ${accountId} written to ${file}; take them into this shell with: . ${file}`);
       process.stdout.write(`${lines.join('\n')}\n`);
+      return 0;
+    }
+    case 'scp':
+    case 'rcp': {
+      const status = await sandboxStatus(sandboxPaths());
+      if (!status.running) throw new SandboxError('the sandbox is not running: start it with `npm run sandbox -- up`');
+      const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
+      const accounts = [...new Set(definedStacks(resolved).flatMap((definition) => definition.allowedAccountIds))].sort();
+      const credentials = await sandboxCredentials(status.state, management, resolved.blueprint.stateRegion);
+      const type = command === 'scp' ? 'SERVICE_CONTROL_POLICY' : 'RESOURCE_CONTROL_POLICY';
+      const loaded = await loadControlPolicy(status.state, credentials, { file: rest[0], type, managementAccount: management, joinAccounts: accounts });
+      say(`sandbox: ${loaded.createdOrganization ? 'created organization' : 'organization'} ${loaded.organizationId} (management account ${management}); members under its root: ${loaded.members.join(', ')}`);
+      say(`sandbox: ${command.toUpperCase()} ${loaded.policyId} from ${rest[0]} attached to the root ${loaded.rootId}: every request of (${command === 'scp' ? 'principals in' : 'resources of'}) those accounts is now judged with it`);
+      process.stdout.write(`${loaded.policyId}\n`);
       return 0;
     }
     default:
