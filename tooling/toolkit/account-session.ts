@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { join } from 'node:path';
 import { sandboxClientConfig, sandboxCredentials, type SandboxCredentials } from '../sandbox/credentials';
-import { sandboxStatus } from '../sandbox/lifecycle';
+import { requireHealthySandbox, sandboxStatus } from '../sandbox/lifecycle';
 import type { SandboxState } from '../sandbox/state-file';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { sandboxProject, sandboxProjectVariables, type SandboxProject } from '../sandbox/sandbox-project';
@@ -39,6 +39,8 @@ export async function resolveTarget(options: { sandbox: boolean; outDir?: string
   const paths = sandboxPaths(env);
   const status = await sandboxStatus(paths);
   if (!status.running) throw new BootstrapError('the sandbox is not running: start it with `npm run sandbox -- up` (or drop --sandbox / SANDBOX=1 to use real AWS)');
+  // Running is not answering: a stopped moto would leave every request below waiting on SDK timeouts.
+  await requireHealthySandbox(status.state);
   const project = sandboxProject(paths, env);
   const line = describeCliConfig(project.cliConfig, env);
   if (line) options.say?.(line);
@@ -61,6 +63,9 @@ export function sandboxSessionVariables(sandbox: { readonly state: SandboxState;
     SANDBOX: '1',
     SANDBOX_HOME: home,
     SANDBOX_ENDPOINT: state.endpoint,
+    // Which sandbox these keys belong to: after a reset or restart they act as no one (or someone
+    // else), so synth and the doctor refuse them with the fix (tooling/sandbox/connection.ts).
+    ...(state.instance ? { SANDBOX_INSTANCE: state.instance } : {}),
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_SESSION_TOKEN: credentials.sessionToken,
@@ -70,6 +75,9 @@ export function sandboxSessionVariables(sandbox: { readonly state: SandboxState;
     // documented custom_ca_bundle variable), NODE_EXTRA_CA_CERTS for Node (cdktf, npm run doctor).
     AWS_CA_BUNDLE: state.caFile,
     NODE_EXTRA_CA_CERTS: state.caFile,
+    // These credentials are the only source: no SDK or provider may ask an EC2 instance metadata
+    // service (outside the sandbox) when one of them is missing.
+    AWS_EC2_METADATA_DISABLED: 'true',
     // The sandbox is often offline: no calls home from cdktf or terraform.
     CHECKPOINT_DISABLE: '1',
   };
@@ -91,7 +99,14 @@ function toolingEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** Environment for `cdktf synth` against the target: synthesizing needs the sandbox's endpoint, no account. */
 export function synthEnv(target: Target, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (target.kind === 'aws') return toolingEnv(env);
-  return { ...toolingEnv(env), ...sandboxProjectVariables(target.project), SANDBOX: '1', SANDBOX_HOME: target.home, SANDBOX_ENDPOINT: target.state.endpoint };
+  return {
+    ...toolingEnv(env),
+    ...sandboxProjectVariables(target.project),
+    SANDBOX: '1',
+    SANDBOX_HOME: target.home,
+    SANDBOX_ENDPOINT: target.state.endpoint,
+    ...(target.state.instance ? { SANDBOX_INSTANCE: target.state.instance } : {}),
+  };
 }
 
 /**
