@@ -108,3 +108,30 @@ describe('the one process runner', () => {
     expect(result.seconds).toBeLessThan(10);
   });
 });
+
+describe('describeAwsError: the status and code the service answered', () => {
+  const { describeAwsError } = require('../tooling/toolkit/aws-errors') as typeof import('../tooling/toolkit/aws-errors');
+  it('a 403 to a HEAD (no body, so no code) reads as HTTP 403 Forbidden, never "Unknown ... UnknownError"', () => {
+    const head403 = Object.assign(new Error('UnknownError'), { name: 'Unknown', $metadata: { httpStatusCode: 403 } });
+    expect(describeAwsError(head403)).toBe('HTTP 403 Forbidden (no error code: the answer had no body, as a HEAD answer never has)');
+  });
+  it('a coded error keeps its code, status and message', () => {
+    const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    expect(describeAwsError(denied)).toBe('AccessDenied: HTTP 403: Access Denied');
+  });
+  it('a network error without status is its message', () => {
+    expect(describeAwsError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }))).toBe('ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9');
+  });
+});
+
+describe('shellQuote: printed paths are safe to paste', () => {
+  const { shellQuote } = require('../tooling/toolkit/shell-quote') as typeof import('../tooling/toolkit/shell-quote');
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  it.each(['/tmp/plain/path.sh', '/tmp/a b/x.sh', "/tmp/it's/x.sh", '/tmp/$(touch pwned)/x.sh', '/tmp/`id`/x.sh', '/tmp/a;b/x.sh', ''])('%j is one word, printed back unchanged by the shell, running nothing', (path) => {
+    const echoed = spawnSync('bash', ['-c', `printf '%s' ${shellQuote(path)}`], { encoding: 'utf8', cwd: require('node:os').tmpdir() });
+    expect(echoed.stdout).toBe(path);
+  });
+  it('leaves a plain path bare', () => {
+    expect(shellQuote('/home/me/project/.sandbox/run/credentials/staging.sh')).toBe('/home/me/project/.sandbox/run/credentials/staging.sh');
+  });
+});

@@ -128,6 +128,29 @@ test("npm run sandbox:state -- staging: where staging's state is (S3 key, encryp
   expect(result.stdout).toMatch(/^aws_s3_bucket\./m);
 }, stepTimeout('npm run sandbox:state -- staging'));
 
+/**
+ * The doctor on the README's healthy sandbox (not a README line: README says it works there), for
+ * every stack, each as users run it: exit 0, every check PASS, each S3 stack reached through its
+ * state role with the backend's own requests (before: staging failed "state bucket exists ...
+ * (Unknown: HTTP 403: UnknownError)", its HeadBucket refused to the state role, rightly).
+ */
+const DOCTOR_TIMEOUT_MS = 3 * 60_000;
+test.each(['dev', 'staging', 'production', 'state-backend'])('npm run doctor -- --sandbox %s passes on the README\'s healthy sandbox', async (stack) => {
+  if (failed) throw new Error(`not run because \`${failed.step}\` failed: ${failed.error}`);
+  const command = `npm run doctor -- --sandbox ${stack}`;
+  const result = await runCommand('bash', ['-c', command], { cwd: clone, env, timeoutMs: DOCTOR_TIMEOUT_MS });
+  progress(`readme-try-it: ${command} (${result.seconds.toFixed(1)} s, ${result.timedOut ? 'TIMED OUT' : `exit ${result.code}`})`);
+  expect({ timedOut: result.timedOut, code: result.code, failures: result.output.split('\n').filter((line) => /^\s+FAIL /.test(line)) }).toEqual({ timedOut: false, code: 0, failures: [] });
+  if (stack === 'dev') {
+    expect(result.output).toMatch(/PASS  backend checks: the doctor checks S3 state only/);
+    return;
+  }
+  expect(result.output).toMatch(/PASS  state bucket exists: s3:\/\/acme-platform-tfstate is reachable \(listing with prefix acme-platform\/\S+\/terraform\.tfstate works/);
+  expect(result.output).toMatch(stack === 'staging' ? /PASS  state object: s3:\/\/\S+ is readable \(\d+ bytes, AES256\): lineage/ : /PASS  state object: /);
+  if (stack !== 'state-backend') expect(result.output).toMatch(new RegExp(`PASS  state role: assumed arn:aws:iam::\\d{12}:role/acme-platform-${stack}-tfstate`));
+  expect(result.output).not.toMatch(/UnknownError|HeadBucket/);
+}, DOCTOR_TIMEOUT_MS + 30_000);
+
 test('npm run sandbox -- down: stops it; every resource and state in it is gone', async () => {
   const state = readState(join(clone, '.sandbox', 'run', 'sandbox.json'));
   const result = await step('npm run sandbox -- down');

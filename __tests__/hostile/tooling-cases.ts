@@ -269,6 +269,18 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   { id: 'dev-destroy-sandbox-not-first', area: 'workflows/dev --sandbox', run: dev('destroy.sh', '--auto-approve', '--sandbox'), env: { TF_VAR_app_api_token: 'x' }, code: 2, says: ['"--sandbox" is only understood as the first argument'], before: 'silent' },
   { id: 'dev-destroy-sandbox-value', area: 'workflows/dev --sandbox', run: dev('destroy.sh', '--sandbox=yes'), env: { TF_VAR_app_api_token: 'x' }, code: 2, says: ['"--sandbox=yes" is only understood'], before: 'silent' },
   { id: 'dev-deploy-sandbox-not-running', area: 'workflows/dev --sandbox', run: dev('deploy.sh', '--sandbox'), code: 1, says: ['dev: --sandbox needs the local sandbox running: npm run sandbox -- up'], before: 'clear' },
+
+  // --- doctor/waits/safe-output (issue #28 items 1, 3, 5)
+  {
+    id: 'doctor-credentials-of-gone-sandbox',
+    area: 'doctor CLI',
+    run: doctor('staging'),
+    // A shell that took a sandbox's credentials file, after that sandbox was stopped.
+    env: { SANDBOX: '1', SANDBOX_INSTANCE: '0f4c6a3e-8f0e-4a53-9a55-1f5b0f2d9c11', AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x', AWS_SESSION_TOKEN: 'x' },
+    code: 2,
+    says: ['SANDBOX_INSTANCE=0f4c6a3e-8f0e-4a53-9a55-1f5b0f2d9c11) belong to a sandbox that is no longer running', 'npm run sandbox -- up', 'npm run sandbox -- credentials <environment>'],
+    before: 'unclear',
+  },
 ];
 
 /** The cases that need a running sandbox: __tests__/e2e/hostile-tooling.test.ts (or `file` there), one test each. */
@@ -289,6 +301,18 @@ export const E2E_TOOLING_CASES: readonly { readonly id: string; readonly area: T
   { id: 'sandbox-credentials-through-npm', area: 'sandbox CLI', before: 'injection' },
   { id: 'sandbox-down-copied-home-live', area: 'sandbox CLI', before: 'loss' },
   { id: 'sandbox-status-damaged-state', area: 'sandbox CLI', before: 'loss' },
+
+  // --- doctor/waits/safe-output (issue #28 items 1, 3, 5)
+  { id: 'doctor-sandbox-every-stack-healthy', area: 'doctor CLI', before: 'unclear', file: 'readme-try-it.test.ts' },
+  { id: 'sandbox-credentials-path-injection', area: 'sandbox CLI', before: 'injection', file: 'sandbox-health.test.ts' },
+  { id: 'sandbox-status-moto-stopped', area: 'sandbox CLI', before: 'silent', file: 'sandbox-health.test.ts' },
+  { id: 'sandbox-credentials-moto-stopped', area: 'sandbox CLI', before: 'hang', file: 'sandbox-health.test.ts' },
+  { id: 'stack-state-moto-stopped', area: 'sandbox:deploy/state', before: 'hang', file: 'sandbox-health.test.ts' },
+  { id: 'doctor-sandbox-moto-stopped', area: 'doctor CLI', before: 'hang', file: 'sandbox-health.test.ts' },
+  { id: 'stack-deploy-moto-stopped', area: 'sandbox:deploy/state', before: 'hang', file: 'sandbox-health.test.ts' },
+  { id: 'synth-credentials-after-reset', area: 'sandbox CLI', before: 'silent', file: 'sandbox-health.test.ts' },
+  { id: 'doctor-credentials-after-reset', area: 'doctor CLI', before: 'silent', file: 'sandbox-health.test.ts' },
+  { id: 'cdktf-deploy-sandbox-without-credentials', area: 'sandbox CLI', before: 'unclear', file: 'sandbox-health.test.ts' },
 ];
 
 /** The rows of docs/hostile-input.md's tooling tables: after this pass (every case refused clearly) and before it. */

@@ -19,9 +19,11 @@ const CONNECTION_SETTINGS = [
   'provider.aws[].endpoints',
   'provider.aws[].s3_use_path_style',
   'provider.aws[].max_retries',
+  'provider.aws[].skip_metadata_api_check',
   'terraform.backend.s3.endpoints',
   'terraform.backend.s3.use_path_style',
   'terraform.backend.s3.max_retries',
+  'terraform.backend.s3.skip_metadata_api_check',
 ];
 
 /** Every path at which `real` and `sandbox` differ, with array indexes kept (for messages). */
@@ -72,11 +74,13 @@ describe('SANDBOX=1 changes connection settings and nothing else', () => {
   it('points every provider at the sandbox, for every service the stacks use', () => {
     for (const [name, stack] of Object.entries(sandbox)) {
       const [provider] = stack.provider!.aws;
-      expect({ name, endpoints: provider.endpoints, pathStyle: provider.s3_use_path_style, retries: provider.max_retries }).toEqual({
+      expect({ name, endpoints: provider.endpoints, pathStyle: provider.s3_use_path_style, retries: provider.max_retries, noMetadata: provider.skip_metadata_api_check }).toEqual({
         name,
         endpoints: [Object.fromEntries(PROVIDER_SERVICES.map((service) => [service, ENDPOINT]))],
         pathStyle: true,
         retries: 1,
+        // The sandbox's credentials are the only source: no EC2 instance metadata lookup outside it.
+        noMetadata: 'true',
       });
     }
   });
@@ -85,8 +89,9 @@ describe('SANDBOX=1 changes connection settings and nothing else', () => {
     const backends = [sandbox.staging, sandbox.production, migratedSandbox['state-backend']].map((stack) => stack.terraform.backend!.s3);
     for (const backend of backends) {
       expect(backend).toMatchObject({ endpoints: Object.fromEntries(BACKEND_SERVICES.map((service) => [service, ENDPOINT])), use_path_style: true, max_retries: 1 });
-      // No credential-check skips: the sandbox answers STS for real.
-      expect(Object.keys(backend).filter((key) => key.startsWith('skip_'))).toEqual([]);
+      // No credential-check skips (the sandbox answers STS for real); only the metadata lookup is off.
+      expect(Object.keys(backend).filter((key) => key.startsWith('skip_'))).toEqual(['skip_metadata_api_check']);
+      expect(backend.skip_metadata_api_check).toBe(true);
     }
   });
 

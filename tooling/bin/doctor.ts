@@ -9,6 +9,10 @@ import { parseArgs } from '../toolkit/cli-args';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { sandboxProjectVariables } from '../sandbox/sandbox-project';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
+import { sandboxFromEnv } from '../sandbox/sandbox-flag';
+import { staleCredentialsProblem } from '../sandbox/connection';
+import { requireHealthySandbox, SandboxError, sandboxStatus } from '../sandbox/lifecycle';
+import { sandboxPaths } from '../sandbox/paths';
 
 const PROJECT_DIR = join(__dirname, '..', '..');
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -64,6 +68,14 @@ async function main(args: string[]): Promise<number> {
   }
   const names = [...new Set(parsed.positionals)];
   if (parsed.flags.has('--sandbox')) return sandboxDoctor(names);
+  // A shell acting in the sandbox (its credentials file taken): those credentials must be this
+  // sandbox's, and it must answer, or every check below would wait on timeouts and say nothing useful.
+  if (sandboxFromEnv(process.env) && process.env.SANDBOX_INSTANCE) {
+    const stale = staleCredentialsProblem(process.env);
+    if (stale) throw new SandboxError(stale);
+    const status = await sandboxStatus(sandboxPaths(process.env));
+    if (status.running) await requireHealthySandbox(status.state);
+  }
   // Definition problems and unknown stacks (UserError) read exactly as synth prints them: exit 2.
   const targets = selectTargets(allTargets(appDefinition, loadSettingSources(PROJECT_DIR, process.env)), names);
   const report = await runDoctor(targets, process.env);

@@ -20,6 +20,7 @@ import { assumeRoleCredentials } from '../toolkit/account-session';
 import { accountSession, resolveTarget, type Target } from '../sandbox/target';
 import type { ClientConfig } from '../toolkit/aws-clients';
 import { sandboxClientConfig } from '../sandbox/credentials';
+import { watchSandbox } from '../sandbox/watchdog';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
 import { PROJECT_DIR } from '../sandbox/paths';
@@ -60,7 +61,14 @@ async function main([command, ...args]: string[]): Promise<number> {
     // No lock file: the output directory is discarded with the sandbox, and locking needs the registry.
     const args = ['deploy', stack, '--skip-synth', '--auto-approve', '--skip-provider-lock', '--output', target.outDir];
     const child = spawn(CDKTF_BIN, args, { cwd: PROJECT_DIR, env: { ...env, ...secrets }, stdio: 'inherit' });
-    return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+    // A stopped or hung emulator is named within seconds, not left to look like a slow apply.
+    const stopWatching = watchSandbox(target.state, `sandbox:deploy ${stack}`, say);
+    return new Promise((resolve) =>
+      child.on('close', (code) => {
+        stopWatching();
+        resolve(code ?? 1);
+      }),
+    );
   }
 
   if (definition.state.kind === 's3') {

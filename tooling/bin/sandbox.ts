@@ -1,7 +1,7 @@
 import { appDefinition } from '../../environments';
 import { exportLines, sandboxCredentials } from '../sandbox/credentials';
 import { ensureEmulator } from '../sandbox/emulator';
-import { iamStatusLines, SandboxError, sandboxDown, sandboxIamStatus, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
+import { iamStatusLines, requireHealthySandbox, SandboxError, sandboxDown, sandboxHealth, sandboxIamStatus, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { runCli } from '../toolkit/run-cli';
@@ -10,6 +10,7 @@ import { directoryFromEnv, integerFromEnv, parseArgs, UsageError, type CommandSp
 import { writeCredentialsFile } from '../sandbox/credentials';
 import { sandboxProject, sandboxProjectVariables } from '../sandbox/sandbox-project';
 import { describeCliConfig } from '../toolkit/terraform-cli-config';
+import { shellQuote } from '../toolkit/shell-quote';
 import { loadControlPolicy } from '../sandbox/organizations';
 
 /** moto's default account: the organization's management account unless SANDBOX_ORG_MANAGEMENT_ACCOUNT says otherwise. */
@@ -96,6 +97,14 @@ async function main(args: string[]): Promise<number> {
       const { state } = status;
       say(`sandbox: running since ${state.startedAt}: moto ${state.motoVersion} (${state.emulatorSource}), supervisor pid ${state.pid}, moto pid ${state.motoPid}`);
       say(`sandbox: plain-HTTP port (aws:SecureTransport=false): ${state.insecureEndpoint}; CA: ${state.caFile}`);
+      // Its pids exist; whether moto and the shim answer is another question.
+      const health = await sandboxHealth(state);
+      if (!health.ok) {
+        for (const problem of health.problems) say(`sandbox: NOT ANSWERING: ${problem}`);
+        say('sandbox: running, but not answering: every command against it would wait and fail');
+        return 1;
+      }
+      say('sandbox: moto and the shim answer');
       for (const line of iamStatusLines(await sandboxIamStatus(state))) say(line);
       process.stdout.write(`${state.endpoint}\n`);
       return 0;
@@ -114,6 +123,7 @@ async function main(args: string[]): Promise<number> {
       const { accountId, region } = accountOf(rest[0]);
       const status = await sandboxStatus(sandboxPaths());
       if (!status.running) throw new SandboxError('the sandbox is not running: start it with `npm run sandbox -- up`');
+      await requireHealthySandbox(status.state);
       const credentials = await sandboxCredentials(status.state, accountId, region);
       // The project's variables too (recorded bootstrap, generated CLI config offline), so a plain
       // `SANDBOX=1 npx cdktf deploy` in that shell synthesizes and installs as the npm commands do.
@@ -123,7 +133,7 @@ async function main(args: string[]): Promise<number> {
       const variables = { ...sandboxProjectVariables(project), ...sandboxSessionVariables({ state: status.state, home: sandboxPaths().home }, credentials, region) };
       const lines = exportLines(accountId, variables);
       const file = writeCredentialsFile(sandboxPaths(), rest[0], lines);
-      say(`sandbox: credentials for account ${accountId} written to ${file}; take them into this shell with: . ${file}`);
+      say(`sandbox: credentials for account ${accountId} written to ${file}; take them into this shell with: . ${shellQuote(file)}`);
       process.stdout.write(`${lines.join('\n')}\n`);
       return 0;
     }

@@ -10,7 +10,7 @@ import { checkDynamoDbLock, checkLockfileLock } from './stale-lock';
 import { assumeStateRole } from './state-role';
 import { checkStatePermissions, statePermissionClients } from './state-permissions';
 import { checkStateBackendVersion } from './state-backend-version';
-import { checkBucketEncryption, checkBucketExists, checkBucketVersioning } from './state-bucket';
+import { checkBucketEncryption, checkBucketExists, checkBucketVersioning, checkStateObject } from './state-bucket';
 import type { DoctorTarget } from './targets';
 import { checkTerraformVersion, findTerraformBinary, type BinaryLookup } from './terraform-binary';
 
@@ -49,9 +49,10 @@ async function checkTarget(
   }
   const { s3, dynamodb, ssm } = roleClients ?? clients(state.region);
   try {
-    await checkState(target, binary, s3, dynamodb, results, env);
-    // State in the state-backend's bucket (hence its region): read its version stamp with the same credentials.
-    if (state.bucket === target.stateBackend.bucket) {
+    await checkState(target, binary, s3, dynamodb, results, env, Boolean(roleClients));
+    // State in the state-backend's bucket (hence its region): read its version stamp with the same
+    // credentials. A state role may not read it (least privilege): the state-backend's own section does.
+    if (state.bucket === target.stateBackend.bucket && !roleClients) {
       const { name, account, region } = target.stateBackend;
       results.push(await checkStateBackendVersion(ssm, { project: target.project, stack: name, account, region }));
     }
@@ -84,7 +85,20 @@ function iamReachable(env: NodeJS.ProcessEnv): boolean {
   return !perService || Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_IAM);
 }
 
-async function checkState(target: DoctorTarget, binary: BinaryLookup, s3: AwsClients['s3'], dynamodb: AwsClients['dynamodb'], results: CheckResult[], env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * The backend's own requests, with the backend's credentials. `viaRole`: those are a state role's,
+ * which may not read the bucket's settings (versioning, encryption) by design; the state-backend's
+ * section, run as the state account, checks them instead.
+ */
+async function checkState(
+  target: DoctorTarget,
+  binary: BinaryLookup,
+  s3: AwsClients['s3'],
+  dynamodb: AwsClients['dynamodb'],
+  results: CheckResult[],
+  env: NodeJS.ProcessEnv,
+  viaRole: boolean,
+): Promise<void> {
   const state = target.state as S3State;
   const key = s3StateKey(state, { project: target.project, stack: target.name });
   const command = 'found' in binary ? binary.found.command : 'terraform';
@@ -93,7 +107,12 @@ async function checkState(target: DoctorTarget, binary: BinaryLookup, s3: AwsCli
   const bucket = await checkBucketExists(s3, state.bucket, key, endpointFor('S3', env));
   results.push(bucket);
   if (bucket.ok) {
-    results.push(await checkBucketVersioning(s3, state.bucket), await checkBucketEncryption(s3, state.bucket));
+    results.push(await checkStateObject(s3, state.bucket, key));
+    if (viaRole) {
+      results.push(pass('state bucket settings', `not read through the state role, which may not read them (least privilege); the doctor's ${target.stateBackend.name} section checks versioning, encryption and the version stamp with the state account's credentials`));
+    } else {
+      results.push(await checkBucketVersioning(s3, state.bucket), await checkBucketEncryption(s3, state.bucket));
+    }
   }
   let tableOk = false;
   if (state.locking !== 'lockfile') {
@@ -106,8 +125,8 @@ async function checkState(target: DoctorTarget, binary: BinaryLookup, s3: AwsCli
 }
 
 /**
- * Runs every check for `targets` without changing anything: reads only (HeadBucket, Get*, DescribeTable,
- * GetItem, GetObject, ssm:GetParameter) and `terraform version`.
+ * Runs every check for `targets` without changing anything: reads only (ListObjectsV2 with the state
+ * key as prefix, Get*, DescribeTable, GetItem, GetObject, ssm:GetParameter) and `terraform version`.
  */
 export async function runDoctor(targets: readonly DoctorTarget[], env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
   const binary = findTerraformBinary(env);

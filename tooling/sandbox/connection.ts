@@ -23,8 +23,34 @@ export const BACKEND_SERVICES = ['dynamodb', 'iam', 's3', 'sts'] as const;
  */
 export const SANDBOX_MAX_RETRIES = 1;
 
-/** The endpoint from `SANDBOX_ENDPOINT`, else from the running sandbox's state file; an error says how to start one. */
+const TAKE_CREDENTIALS = 'take them first: `npm run sandbox -- credentials <environment>` and `. .sandbox/run/credentials/<environment>.sh` (docs/sandbox.md), or use `npm run sandbox:deploy -- <environment>`';
+
+/**
+ * Credentials taken from a sandbox (SANDBOX_INSTANCE, exported by `npm run sandbox -- credentials`
+ * and every session of the tooling) must be this sandbox's: after a `reset` or a restart their keys
+ * act as no one, or as another principal. Undefined when they are, or carry no instance.
+ */
+export function staleCredentialsProblem(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const instance = env.SANDBOX_INSTANCE;
+  if (!instance) return undefined;
+  const paths = sandboxPaths(env);
+  const state = readState(paths.stateFile);
+  if (!state) return `SANDBOX: the sandbox credentials in this shell (SANDBOX_INSTANCE=${instance}) belong to a sandbox that is no longer running (no ${paths.stateFile}): start one with \`npm run sandbox -- up\`, then ${TAKE_CREDENTIALS.replace('take them first', 'take fresh credentials')}`;
+  if (state.instance !== instance) {
+    return `SANDBOX: the sandbox credentials in this shell (SANDBOX_INSTANCE=${instance}) are from before the running sandbox (${state.endpoint}, instance ${state.instance ?? 'unrecorded'}) was reset or restarted, so their keys now act as no one or as another principal: ${TAKE_CREDENTIALS.replace('take them first', 'take fresh ones')}`;
+  }
+  return undefined;
+}
+
+/**
+ * The endpoint from `SANDBOX_ENDPOINT`, else from the running sandbox's state file; an error says how
+ * to start one. Credentials of an earlier sandbox are refused. Without SANDBOX_ENDPOINT nor a
+ * sandbox session (SANDBOX_INSTANCE: `SANDBOX=1` alone in a shell), synth is refused too: Terraform
+ * would look for credentials outside the sandbox (a profile, the EC2 instance metadata service).
+ */
 export function resolveSandboxConnection(env: Readonly<Record<string, string | undefined>>): SandboxConnection | { readonly problem: string } {
+  const stale = staleCredentialsProblem(env);
+  if (stale) return { problem: stale };
   const explicit = env.SANDBOX_ENDPOINT;
   if (explicit) {
     let url: URL;
@@ -39,5 +65,8 @@ export function resolveSandboxConnection(env: Readonly<Record<string, string | u
   const paths = sandboxPaths(env);
   const state = readState(paths.stateFile);
   if (!state) return { problem: `SANDBOX: no sandbox is running (no ${paths.stateFile}); start it with \`npm run sandbox -- up\`, or set SANDBOX_ENDPOINT` };
+  if (!env.SANDBOX_INSTANCE) {
+    return { problem: `SANDBOX: this shell has no sandbox credentials (no SANDBOX_INSTANCE), and without them Terraform would look for credentials outside the sandbox (a profile, the EC2 instance metadata service): ${TAKE_CREDENTIALS}` };
+  }
   return { endpoint: state.endpoint };
 }

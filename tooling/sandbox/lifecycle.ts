@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
@@ -8,7 +10,7 @@ import { ensureEmulator } from './emulator';
 import { PROJECT_DIR, sandboxPaths, type SandboxPaths } from './paths';
 import type { IamStatus } from './iam/enforcement';
 import { forgetSandboxDeployments } from './sandbox-project';
-import { processMatches, readState, removeState, SUPERVISOR_MARKER, type SandboxState } from './state-file';
+import { processMatches, readState, removeState, SUPERVISOR_MARKER, writeState, type SandboxState } from './state-file';
 import { claimRunDir, notOursError, OWNER_VARIABLE, ownedProcesses, processOwnedBy, removeOwnedRunDir, runDirOwner } from './ownership';
 import { waitForLock } from '../toolkit/process-lock';
 import { integerFromEnv } from '../toolkit/cli-args';
@@ -260,7 +262,75 @@ export async function sandboxReset(env: NodeJS.ProcessEnv = process.env): Promis
   const reply = await callSandbox(status.state, 'POST', '/moto-api/reset');
   if (reply.status !== 200) throw new SandboxError(`reset failed: ${reply.status} ${reply.body}`);
   forgetSandboxDeployments(paths);
-  return status.state;
+  // A new instance: credentials taken before the reset name accounts and roles that are gone.
+  const state = { ...status.state, instance: randomUUID() };
+  writeState(paths.stateFile, state);
+  return state;
+}
+
+/** How long a health probe waits for moto or the shim: both are local and answer in milliseconds. */
+export const HEALTH_TIMEOUT_MS = 3000;
+
+/** What /proc says about a process that does not answer (Linux; elsewhere nothing is said). */
+function processCondition(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The state letter follows the command name in parentheses (which may itself contain spaces).
+  const letter = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  return { T: 'stopped (SIGSTOP, or ctrl-Z in its terminal)', t: 'stopped by a debugger', Z: 'a zombie (it exited)', D: 'blocked in the kernel (waiting on a disk)' }[letter];
+}
+
+function motoAnswers(state: SandboxState, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const request = httpRequest(`${state.motoEndpoint}/moto-api/`, { method: 'GET', timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200 ? undefined : `answered HTTP ${response.statusCode}`);
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    request.on('error', (error) => resolve(error.message));
+    request.end();
+  });
+}
+
+export interface SandboxHealth {
+  readonly ok: boolean;
+  /** One line per process that does not answer: which, where, what /proc says, and the fix. */
+  readonly problems: readonly string[];
+}
+
+/**
+ * Whether moto and the shim answer, not only whether their pids exist: moto on its own port (its
+ * `/moto-api/`), the shim on the endpoint (its own `/sandbox-api/iam`, which it answers without moto).
+ * Each probe is bounded by `timeoutMs`; both run at once.
+ */
+export async function sandboxHealth(state: SandboxState, timeoutMs = HEALTH_TIMEOUT_MS): Promise<SandboxHealth> {
+  const [moto, shim] = await Promise.all([
+    motoAnswers(state, timeoutMs),
+    callSandbox(state, 'GET', '/sandbox-api/iam', timeoutMs).then(
+      (reply) => (reply.status === 200 ? undefined : `answered HTTP ${reply.status}`),
+      (error: Error) => error.message,
+    ),
+  ]);
+  const problems: string[] = [];
+  const describe = (what: string, pid: number, where: string, failure: string) => {
+    const condition = processCondition(pid);
+    return condition
+      ? `${what} (pid ${pid}, ${where}) does not answer (${failure}): the process is ${condition}; resume it with \`kill -CONT ${pid}\`, or restart the sandbox (discarding its data): npm run sandbox -- down && npm run sandbox -- up`
+      : `${what} (pid ${pid}, ${where}) does not answer (${failure}); see the sandbox log, or restart the sandbox (discarding its data): npm run sandbox -- down && npm run sandbox -- up`;
+  };
+  if (moto) problems.push(describe('moto', state.motoPid, state.motoEndpoint, moto));
+  if (shim) problems.push(describe('the shim (the sandbox supervisor)', state.pid, state.endpoint, shim));
+  return { ok: problems.length === 0, problems };
+}
+
+/** Throws naming what does not answer, so a command fails in seconds instead of waiting on SDK timeouts. */
+export async function requireHealthySandbox(state: SandboxState): Promise<void> {
+  const health = await sandboxHealth(state);
+  if (!health.ok) throw new SandboxError(`the sandbox at ${state.endpoint} does not answer: ${health.problems.join('; ')}`);
 }
 
 /** IAM enforcement's counts from the running shim: decisions, and the requests it could not map. */

@@ -15,7 +15,9 @@ export function sandboxEnabled(sources: SettingSources): boolean {
 
 /**
  * Points every AWS provider and S3 backend of a stack at the sandbox: every service at its endpoint,
- * path-style S3, bounded retries. Connection settings only; the integration test sandbox-synth-diff
+ * path-style S3, bounded retries, and no EC2 instance metadata lookup (the sandbox's credentials are
+ * the only source; a shell without them must fail, not ask a metadata service outside the sandbox).
+ * Connection settings only; the integration test sandbox-synth-diff
  * fails on any other difference from the real configuration. Credentials are still validated and
  * the account still requested: the sandbox answers STS for real.
  */
@@ -28,10 +30,12 @@ export class SandboxConnectionAspect implements IAspect {
       construct.endpoints = [Object.fromEntries(PROVIDER_SERVICES.map((service) => [service, endpoint]))];
       construct.s3UsePathStyle = true;
       construct.maxRetries = SANDBOX_MAX_RETRIES;
+      construct.skipMetadataApiCheck = 'true';
     } else if (construct instanceof S3Backend) {
       construct.addOverride('endpoints', Object.fromEntries(BACKEND_SERVICES.map((service) => [service, endpoint])));
       construct.addOverride('use_path_style', true);
       construct.addOverride('max_retries', SANDBOX_MAX_RETRIES);
+      construct.addOverride('skip_metadata_api_check', true);
     }
   }
 }

@@ -18,6 +18,12 @@ export interface SandboxState {
   /** The sandbox's own CA: AWS_CA_BUNDLE for Terraform and its AWS provider, NODE_EXTRA_CA_CERTS for Node. */
   readonly caFile: string;
   readonly startedAt: string;
+  /**
+   * This sandbox's identity, new on every start and every `reset`: credentials files and sessions
+   * carry it (SANDBOX_INSTANCE), so keys from before a reset or restart, which act as no one or as
+   * another principal now, are refused instead of used. Absent in a state file from an older version.
+   */
+  readonly instance?: string;
 }
 
 export function readState(file: string): SandboxState | undefined {

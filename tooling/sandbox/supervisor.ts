@@ -6,6 +6,7 @@
  * recycled pid is never mistaken for it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, get as httpGet, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
     emulatorSource: emulator.source,
     caFile: tls.caFile,
     startedAt: new Date().toISOString(),
+    instance: randomUUID(),
   });
   log(`sandbox ready on https://127.0.0.1:${port} (plain HTTP: ${insecurePort})`);
 

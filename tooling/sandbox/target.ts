@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { sandboxClientConfig, sandboxCredentials, type SandboxCredentials } from './credentials';
-import { sandboxStatus } from './lifecycle';
+import { requireHealthySandbox, sandboxStatus } from './lifecycle';
 import type { SandboxState } from './state-file';
 import { PROJECT_DIR, sandboxPaths } from './paths';
 import { sandboxProject, sandboxProjectVariables, type SandboxProject } from './sandbox-project';
@@ -30,6 +30,8 @@ export async function resolveTarget(options: { sandbox: boolean; outDir?: string
   const paths = sandboxPaths(env);
   const status = await sandboxStatus(paths);
   if (!status.running) throw new BootstrapError('the sandbox is not running: start it with `npm run sandbox -- up` (or drop --sandbox / SANDBOX=1 to use real AWS)');
+  // Running is not answering: a stopped moto would leave every request below waiting on SDK timeouts.
+  await requireHealthySandbox(status.state);
   const project = sandboxProject(paths, env);
   const line = describeCliConfig(project.cliConfig, env);
   if (line) options.say?.(line);
@@ -49,6 +51,9 @@ export function sandboxSessionVariables(sandbox: { readonly state: SandboxState;
     SANDBOX: '1',
     SANDBOX_HOME: home,
     SANDBOX_ENDPOINT: state.endpoint,
+    // Which sandbox these keys belong to: after a reset or restart they act as no one (or someone
+    // else), so synth and the doctor refuse them with the fix (tooling/sandbox/connection.ts).
+    ...(state.instance ? { SANDBOX_INSTANCE: state.instance } : {}),
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_SESSION_TOKEN: credentials.sessionToken,
@@ -58,6 +63,9 @@ export function sandboxSessionVariables(sandbox: { readonly state: SandboxState;
     // documented custom_ca_bundle variable), NODE_EXTRA_CA_CERTS for Node (cdktf, npm run doctor).
     AWS_CA_BUNDLE: state.caFile,
     NODE_EXTRA_CA_CERTS: state.caFile,
+    // These credentials are the only source: no SDK or provider may ask an EC2 instance metadata
+    // service (outside the sandbox) when one of them is missing.
+    AWS_EC2_METADATA_DISABLED: 'true',
     // The sandbox is often offline: no calls home from cdktf or terraform.
     CHECKPOINT_DISABLE: '1',
   };
@@ -66,7 +74,14 @@ export function sandboxSessionVariables(sandbox: { readonly state: SandboxState;
 /** Environment for `cdktf synth` against the target: synthesizing needs the sandbox's endpoint, no account. */
 export function synthEnv(target: Target, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (target.kind === 'aws') return toolingEnv(env);
-  return { ...toolingEnv(env), ...sandboxProjectVariables(target.project), SANDBOX: '1', SANDBOX_HOME: target.home, SANDBOX_ENDPOINT: target.state.endpoint };
+  return {
+    ...toolingEnv(env),
+    ...sandboxProjectVariables(target.project),
+    SANDBOX: '1',
+    SANDBOX_HOME: target.home,
+    SANDBOX_ENDPOINT: target.state.endpoint,
+    ...(target.state.instance ? { SANDBOX_INSTANCE: target.state.instance } : {}),
+  };
 }
 
 /**

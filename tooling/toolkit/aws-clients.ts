@@ -7,9 +7,14 @@ import { Agent } from 'node:https';
 /** Per-request limits: the doctor must answer quickly, also when an endpoint is down. */
 export const REQUEST_TIMEOUT_MS = 4000;
 const CONNECTION_TIMEOUT_MS = 2000;
-/** A local sandbox is up or down, never throttling: one retry, then a clear failure (docs/sandbox.md). */
+/**
+ * A local sandbox is up or down, never throttling: one retry, then a clear failure (docs/sandbox.md).
+ * Its answers take milliseconds; a socket idle this long means a stopped or hung emulator (the
+ * commands probe moto and the shim first and name which one; this bounds what slips past that).
+ */
 const SANDBOX_ATTEMPTS = 2;
-const SANDBOX_REQUEST_TIMEOUT_MS = 30_000;
+const SANDBOX_CONNECTION_TIMEOUT_MS = 2000;
+const SANDBOX_REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * The endpoint override for a service, as Terraform's S3 backend and the AWS SDKs read it:
@@ -33,14 +38,20 @@ export interface ClientConfig {
   readonly endpoint?: string;
   readonly forcePathStyle?: boolean;
   readonly credentials?: AwsCredentialIdentity;
-  readonly requestHandler?: { readonly httpsAgent?: Agent; readonly connectionTimeout?: number; readonly requestTimeout: number };
+  readonly requestHandler?: {
+    readonly httpsAgent?: Agent;
+    readonly connectionTimeout?: number;
+    readonly requestTimeout: number;
+    /** Without it the SDK's handler only logs a warning when `requestTimeout` passes, and keeps waiting. */
+    readonly throwOnRequestTimeout?: boolean;
+  };
   readonly maxAttempts?: number;
 }
 
 /**
  * How a client behaves when an endpoint misbehaves:
  * - `aws`: the SDK's defaults (real AWS, where retries ride out throttling);
- * - `sandbox`: the local sandbox (one retry, its own CA trusted);
+ * - `sandbox`: the local sandbox (one retry, 2 s to connect, 10 s of silence at most, its own CA trusted);
  * - `preflight`: one attempt with short timeouts, so the doctor answers in seconds even against a
  *   dead endpoint (SDK retries once kept a run busy for 54 minutes).
  */
@@ -59,7 +70,17 @@ export function clientConfig(options: { region: string; profile: ClientProfile; 
   const { region, profile, endpoint, credentials } = options;
   const connection: Partial<ClientConfig> =
     profile.kind === 'sandbox'
-      ? { maxAttempts: SANDBOX_ATTEMPTS, requestHandler: { httpsAgent: new Agent({ ca: readFileSync(profile.caFile), keepAlive: true }), requestTimeout: SANDBOX_REQUEST_TIMEOUT_MS } }
+      ? {
+          maxAttempts: SANDBOX_ATTEMPTS,
+          requestHandler: {
+            httpsAgent: new Agent({ ca: readFileSync(profile.caFile), keepAlive: true }),
+            connectionTimeout: SANDBOX_CONNECTION_TIMEOUT_MS,
+            requestTimeout: SANDBOX_REQUEST_TIMEOUT_MS,
+            // Measured: without it a stopped moto kept `sandbox -- credentials` waiting over 200 s,
+            // printing only the handler's "exceeded the configured 30000 ms requestTimeout" warning.
+            throwOnRequestTimeout: true,
+          },
+        }
       : profile.kind === 'preflight'
         ? {
             maxAttempts: 1,
@@ -67,6 +88,7 @@ export function clientConfig(options: { region: string; profile: ClientProfile; 
               ...(profile.caFile ? { httpsAgent: new Agent({ ca: readFileSync(profile.caFile) }) } : {}),
               connectionTimeout: CONNECTION_TIMEOUT_MS,
               requestTimeout: REQUEST_TIMEOUT_MS,
+              throwOnRequestTimeout: true,
             },
           }
         : {};

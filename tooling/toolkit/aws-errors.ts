@@ -1,9 +1,19 @@
-/** A short, human description of an AWS SDK (or network) error. */
+import { STATUS_CODES } from 'node:http';
+
+/**
+ * A short, human description of an AWS SDK (or network) error: its code, HTTP status and message.
+ * A HEAD answer carries no body, so the SDK has no code for it and names it "Unknown"/"UnknownError"
+ * (a 403 to HeadBucket or HeadObject): the status and its reason phrase are then what S3 said, and
+ * are shown as such, never as an unknown error.
+ */
 export function describeAwsError(error: unknown): string {
   const e = error as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
   const name = e.name && e.name !== 'Error' ? e.name : e.code;
-  return [name, status ? `HTTP ${status}` : undefined, e.message].filter(Boolean).join(': ');
+  if (status && (!name || name === 'Unknown' || name === 'UnknownError') && (!e.message || e.message === 'UnknownError' || e.message === name)) {
+    return `HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd() + ' (no error code: the answer had no body, as a HEAD answer never has)';
+  }
+  return [name, status ? `HTTP ${status}` : undefined, e.message && e.message !== name ? e.message : undefined].filter(Boolean).join(': ');
 }
 
 /**

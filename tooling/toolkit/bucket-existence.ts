@@ -27,11 +27,41 @@ const isForbidden = (error: unknown) => ['AccessDenied', 'AccessDeniedException'
  * is therefore confirmed with ListObjectsV2 on `key` (allowed to every state user), which names
  * NoSuchBucket. `timeoutMs` bounds each request. `expectedOwner` (an account ID) is sent as S3's
  * `ExpectedBucketOwner`: a bucket of another account is then 403 even when its policy lets us in.
+ * `listOnly` (with `key`) skips HeadBucket and asks only what Terraform's S3 backend asks, a listing
+ * with the state key as prefix: HeadBucket needs an unconditioned s3:ListBucket, which a state role
+ * (listing limited to `s3:prefix` = its key) rightly lacks, on AWS as in the sandbox.
  */
-export async function bucketExistence(s3: S3Client, bucket: string, options: { key?: string; timeoutMs?: number; expectedOwner?: string } = {}): Promise<BucketExistence> {
+export async function bucketExistence(
+  s3: S3Client,
+  bucket: string,
+  options: { key?: string; timeoutMs?: number; expectedOwner?: string; listOnly?: boolean } = {},
+): Promise<BucketExistence> {
   const owner = options.expectedOwner ? { ExpectedBucketOwner: options.expectedOwner } : {};
   const bounded = <T>(request: (abortSignal?: AbortSignal) => Promise<T>) =>
     options.timeoutMs === undefined ? request() : withTimeout(options.timeoutMs, 'S3', request);
+  if (!(options.listOnly && options.key !== undefined)) {
+    const headed = await headBucket(s3, bucket, owner, bounded);
+    if (headed) return headed;
+  }
+  try {
+    await bounded((abortSignal) => s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1, ...owner, ...(options.key ? { Prefix: options.key } : {}) }), { abortSignal }));
+    return { kind: 'exists', via: 'ListObjectsV2' };
+  } catch (error) {
+    if (isNoSuchBucket(error)) return { kind: 'missing', via: 'ListObjectsV2' };
+    if (statusOf(error) === 301) return { kind: 'other-region', error };
+    if (isForbidden(error)) return { kind: 'forbidden', via: 'ListObjectsV2', error };
+    if (statusOf(error) !== 404) return { kind: 'error', error };
+    return { kind: 'not-s3', error };
+  }
+}
+
+/** HeadBucket's answer, or undefined for a bare 404 that the listing must explain. */
+async function headBucket(
+  s3: S3Client,
+  bucket: string,
+  owner: { ExpectedBucketOwner?: string },
+  bounded: <T>(request: (abortSignal?: AbortSignal) => Promise<T>) => Promise<T>,
+): Promise<BucketExistence | undefined> {
   try {
     await bounded((abortSignal) => s3.send(new HeadBucketCommand({ Bucket: bucket, ...owner }), { abortSignal }));
     return { kind: 'exists', via: 'HeadBucket' };
@@ -40,13 +70,6 @@ export async function bucketExistence(s3: S3Client, bucket: string, options: { k
     if (statusOf(error) === 301) return { kind: 'other-region', error };
     if (isForbidden(error)) return { kind: 'forbidden', via: 'HeadBucket', error };
     if (statusOf(error) !== 404) return { kind: 'error', error };
-  }
-  try {
-    await bounded((abortSignal) => s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1, ...owner, ...(options.key ? { Prefix: options.key } : {}) }), { abortSignal }));
-    return { kind: 'exists', via: 'ListObjectsV2' };
-  } catch (error) {
-    if (isNoSuchBucket(error)) return { kind: 'missing', via: 'ListObjectsV2' };
-    if (isForbidden(error)) return { kind: 'forbidden', via: 'ListObjectsV2', error };
-    return { kind: 'not-s3', error };
+    return undefined;
   }
 }

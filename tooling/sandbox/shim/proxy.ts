@@ -14,14 +14,22 @@ export type Forward = (path: string, method: string, body: Buffer | undefined, h
 /** Hop-by-hop headers are the proxy's own business, not the client's. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade']);
 
-/** Sends one request to moto at `motoEndpoint` and buffers its answer. */
-export function forwarderTo(motoEndpoint: string): Forward {
+/**
+ * How long the shim waits for moto to answer one request (idle socket). moto answers a local request
+ * in milliseconds; a moto that is stopped (SIGSTOP) or hung would otherwise keep every client, and
+ * Terraform with it, waiting without end: after this the client gets a 502 naming moto, and
+ * Terraform (max_retries = 1) fails within two of these bounds instead of never.
+ */
+export const UPSTREAM_TIMEOUT_MS = 60_000;
+
+/** Sends one request to moto at `motoEndpoint` and buffers its answer, bounded by `timeoutMs`. */
+export function forwarderTo(motoEndpoint: string, timeoutMs = UPSTREAM_TIMEOUT_MS): Forward {
   const moto = new URL(motoEndpoint);
   return (path, method, body, headers) =>
     new Promise((resolve, reject) => {
       const upstream = httpRequest(
         // Always an explicit length (0 included): an empty PUT must not turn into a chunked upload.
-        { hostname: moto.hostname, port: moto.port, method, path, headers: { ...headers, 'content-length': body?.length ?? 0 } },
+        { hostname: moto.hostname, port: moto.port, method, path, headers: { ...headers, 'content-length': body?.length ?? 0 }, timeout: timeoutMs },
         (reply) => {
           const chunks: Buffer[] = [];
           reply.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -29,6 +37,7 @@ export function forwarderTo(motoEndpoint: string): Forward {
           reply.on('error', reject);
         },
       );
+      upstream.on('timeout', () => upstream.destroy(new Error(`no answer from ${motoEndpoint} within ${timeoutMs / 1000} s`)));
       upstream.on('error', reject);
       upstream.end(body);
     });

@@ -89,7 +89,7 @@ export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shi
     handle(request, response, secure) {
       handle(request, response, secure).catch((error: Error) => {
         log(`sandbox: ${request.method ?? 'GET'} ${(request.url ?? '/').split('?')[0]} answered 502: moto did not answer (${error.message})`);
-        if (!response.headersSent) xmlError(response, 502, 'SandboxUpstreamError', `sandbox: moto did not answer (${error.message})`);
+        if (!response.headersSent) xmlError(response, 502, 'SandboxUpstreamError', `sandbox: moto did not answer (${error.message}); \`npm run sandbox -- status\` names the cause`);
         else response.destroy(error);
       });
     },
