@@ -30,7 +30,9 @@ function env(extra: Record<string, string> = {}) {
 }
 
 function make(environment: string, target: string, extraEnv: Record<string, string> = {}, vars: string[] = []) {
-  const result = sandbox.run('make', ['--no-print-directory', '-C', `workflows/${environment}`, target, `OUTDIR=${sandbox.outdir}`, ...vars], env(extraEnv));
+  // No terminal here: deploy and destroy need --auto-approve (workflows/lib/require-approval.sh), as in CI.
+  const approve = ['DEPLOY_FLAGS=--auto-approve', 'DESTROY_FLAGS=--auto-approve'];
+  const result = sandbox.run('make', ['--no-print-directory', '-C', `workflows/${environment}`, target, `OUTDIR=${sandbox.outdir}`, ...approve, ...vars], env(extraEnv));
   return { status: result.status, out: `${result.stdout}${result.stderr}` };
 }
 

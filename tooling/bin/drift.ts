@@ -1,6 +1,8 @@
 import { runCli } from '../toolkit/run-cli';
+import { requireTerraformBinary } from '../toolkit/terraform-binary';
 import { parseArgs, UsageError } from '../toolkit/cli-args';
-import { sandboxFromEnv } from '../toolkit/sandbox-flag';
+import { requireValidSandboxContext, sandboxFromEnv } from '../toolkit/sandbox-flag';
+import { PROJECT_DIR } from '../sandbox/paths';
 import { runDrift } from '../drift/run-drift';
 
 const USAGE = `usage: npm run drift [-- [STACK...] [--sandbox] [--output DIR] [--skip-synth]]
@@ -25,6 +27,8 @@ async function main(args: string[]): Promise<number> {
   const sandbox = parsed.flags.has('--sandbox') || sandboxFromEnv(process.env);
   const skipSynth = parsed.flags.has('--skip-synth');
   const outDir = parsed.directories['--output'];
+  if (sandbox) requireValidSandboxContext(PROJECT_DIR);
+  requireTerraformBinary(process.env, 'drift runs terraform plan');
   const stacks = [...parsed.positionals];
   const repeated = stacks.filter((stack, index) => stacks.indexOf(stack) !== index);
   if (repeated.length > 0) throw new UsageError([`stack ${repeated.map((s) => JSON.stringify(s)).join(', ')} is named twice`], USAGE);

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { s3StateKey } from '../../lib/backends/s3-backend';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
-import { terraformBinary } from '../toolkit/terraform-binary';
+import { requireTerraformBinary, terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
 import { summarizeState } from '../bootstrap/state-summary';
 import { accountSession, assumeRoleCredentials, resolveTarget, type Target } from '../toolkit/account-session';
@@ -22,6 +22,7 @@ import { sandboxClientConfig } from '../sandbox/credentials';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
 import { PROJECT_DIR } from '../sandbox/paths';
+import { requireValidSandboxContext } from '../toolkit/sandbox-flag';
 import { appDefinition } from '../../environments';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -38,6 +39,8 @@ async function main([command, ...args]: string[]): Promise<number> {
     return 0;
   }
   const stack = parsed.positionals[0];
+  requireValidSandboxContext(PROJECT_DIR);
+  requireTerraformBinary(process.env, command === 'deploy' ? 'cdktf deploy runs it' : 'sandbox:state runs terraform state list');
   const definition = definitions.find((candidate) => candidate.name === stack)!;
   const target = await resolveTarget({ sandbox: true, say }, process.env);
   if (target.kind !== 'sandbox') throw new BootstrapError('unreachable: the sandbox target is not a sandbox');

@@ -1,10 +1,11 @@
+// First: it reports a problem while the other modules load (an environment file that does not compile).
+import { runCli } from '../toolkit/run-cli';
 import { appDefinition } from '../../environments';
 import { exportLines, sandboxCredentials } from '../sandbox/credentials';
 import { ensureEmulator } from '../sandbox/emulator';
 import { iamStatusLines, SandboxError, sandboxDown, sandboxIamStatus, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
-import { runCli } from '../toolkit/run-cli';
 import { sandboxSessionVariables } from '../toolkit/account-session';
 import { directoryFromEnv, integerFromEnv, parseArgs, UsageError, type CommandSpec, type EnvValue } from '../toolkit/cli-args';
 import { writeCredentialsFile } from '../sandbox/credentials';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_DIR } from '../sandbox/paths';
+import { UserError } from '../../lib/definitions/errors';
 
 export interface CommandResult {
   /** The exit code; null when the command was killed after its timeout. */
@@ -85,7 +86,9 @@ export function startCommand(command: string, args: readonly string[], options: 
   const done = new Promise<CommandResult>((resolve, reject) => {
     child.on('error', (error) => {
       settle();
-      reject(new Error(`could not run ${command}: ${error.message}`));
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      // A missing program is the user's to install (or a PATH to fix), not a bug: no trace.
+      reject(missing ? new UserError(`could not run ${command}: it is not on the PATH (${error.message}); install it or fix PATH`) : new Error(`could not run ${command}: ${error.message}`));
     });
     child.on('close', (code) => {
       settle();

@@ -12,6 +12,7 @@ if [ "${1:-}" = --sandbox ]; then
   dev_sandbox
 fi
 dev_refuse_misplaced_sandbox "$@"
+"$LIB_DIR/require-approval.sh" dev "add --auto-approve: workflows/dev/destroy.sh $([ "$SANDBOX_MODE" = 1 ] && echo "--sandbox ")--auto-approve" "$@"
 dev_preflight
 echo "== dev: destroying"
 cd "$PROJECT_DIR"
