@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { UserError } from '../../lib/definitions/errors';
+import { saveWithheldState, StateDumpFilter } from './state-dump-filter';
 
 export interface CommandResult {
   /** The exit code; null when the command was killed after its timeout. */
@@ -25,6 +26,11 @@ export interface CommandOptions {
   readonly forwardSignals?: boolean;
   /** Called with each piece of output as it comes (stdout and stderr), e.g. to report progress. */
   readonly onOutput?: (text: string) => void;
+  /**
+   * Where a state Terraform prints because it could not write it goes (a 0600 file; the output gets
+   * a line saying where instead: state-dump-filter.ts). @default `cwd` (where errored.tfstate would be)
+   */
+  readonly withheldStateDir?: string;
 }
 
 /** A command still running: its process, and its result once it ends. */
@@ -47,16 +53,20 @@ export function startCommand(command: string, args: readonly string[], options: 
   let output = '';
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    stdout += chunk.toString();
-    options.onOutput?.(chunk.toString());
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    stderr += chunk.toString();
-    options.onOutput?.(chunk.toString());
-  });
+  // No state dump (and its secrets) reaches the captured output, the progress or the tails printed on failure.
+  const onState = saveWithheldState(options.withheldStateDir ?? options.cwd);
+  const filters = { stdout: new StateDumpFilter(onState), stderr: new StateDumpFilter(onState) };
+  const take = (stream: 'stdout' | 'stderr', text: string) => {
+    if (text === '') return;
+    output += text;
+    if (stream === 'stdout') stdout += text;
+    else stderr += text;
+    options.onOutput?.(text);
+  };
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => take('stdout', filters.stdout.write(chunk)));
+  child.stderr.on('data', (chunk: string) => take('stderr', filters.stderr.write(chunk)));
   const kill = (signal: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, signal);
@@ -92,6 +102,8 @@ export function startCommand(command: string, args: readonly string[], options: 
     });
     child.on('close', (code) => {
       settle();
+      take('stdout', filters.stdout.end());
+      take('stderr', filters.stderr.end());
       const seconds = (Date.now() - started) / 1000;
       resolve({ code: timedOut ? null : code, output: timedOut ? `${output}\n(killed after ${options.timeoutMs / 1000} s)` : output, stdout, stderr, timedOut, seconds });
     });
