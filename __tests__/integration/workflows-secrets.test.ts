@@ -238,7 +238,7 @@ describe('dev scripts: plain environment variables', () => {
     const deploy = sandbox.run(script('deploy.sh'), ['--auto-approve'], devEnv({ TF_VAR_app_api_token: token }));
     expect(deploy.status).toBe(0);
     expect(deploy.stdout).toContain(`token-sha256=${sha256(token)}`);
-    expect(sandbox.run(script('destroy.sh'), [], devEnv({ TF_VAR_app_api_token: token })).status).toBe(0);
+    expect(sandbox.run(script('destroy.sh'), ['--auto-approve'], devEnv({ TF_VAR_app_api_token: token })).status).toBe(0);
     expect(sandbox.cdktfCalls()).toEqual(['synth', 'deploy dev', 'synth', 'destroy dev']);
     // The saved plan held the token: it went to a private directory that is gone now.
     expect(existsSync(join(sandbox.outdir, 'stacks', 'dev', 'plan'))).toBe(false);

@@ -14,9 +14,10 @@ import { describeCliConfig } from '../toolkit/terraform-cli-config';
 
 const USAGE = `usage: npm run sandbox -- <command>
   up                     start the local AWS sandbox (moto behind the shim; installs moto first if missing)
-  down                   stop it and discard everything in it (resources, dev's state)
+  down [--force]         stop it and discard everything in it (resources, dev's state); refused while
+                         a command uses it (a deploy) unless --force
   status                 is it running? (exit 0 yes, 1 no); IAM enforcement's counts, unmapped requests by name
-  reset                  delete every resource in every account; keep it running
+  reset [--force]        delete every resource in every account; keep it running (same refusal)
   install                install the emulator only (tooling/sandbox/install-emulator.sh)
   credentials <env|id>   write the export lines acting in that environment's account to a file
                          in the sandbox's run directory (also printed); take them with
@@ -44,7 +45,8 @@ const COMMANDS = ['up', 'down', 'status', 'reset', 'install', 'credentials', 'he
 /** Each command's arguments: none, except credentials' one name. */
 function specOf(command: string): CommandSpec {
   const none = { name: 'argument', min: 0, max: 0 };
-  return { usage: USAGE, options: {}, positionals: command === 'credentials' ? { name: 'environment name or account ID', min: 1, max: 1 } : none };
+  const options: CommandSpec['options'] = command === 'down' || command === 'reset' ? { '--force': { kind: 'flag' } } : {};
+  return { usage: USAGE, options, positionals: command === 'credentials' ? { name: 'environment name or account ID', min: 1, max: 1 } : none };
 }
 
 async function main(args: string[]): Promise<number> {
@@ -60,7 +62,8 @@ async function main(args: string[]): Promise<number> {
   if (!(COMMANDS as readonly string[]).includes(command)) {
     throw new UsageError([`unknown command ${JSON.stringify(command)}: choose from ${COMMANDS.join(', ')}`, ...envValues.flatMap((v) => (v.ok ? [] : [v.problem]))], USAGE);
   }
-  parseArgs(specOf(command), rest, envValues);
+  const parsed = parseArgs(specOf(command), rest, envValues);
+  const force = parsed.flags.has('--force');
   switch (command) {
     case 'up': {
       const state = await sandboxUp(process.env, say);
@@ -70,7 +73,7 @@ async function main(args: string[]): Promise<number> {
       return 0;
     }
     case 'down': {
-      const stopped = await sandboxDown(process.env, say);
+      const stopped = await sandboxDown(process.env, say, { force });
       say(stopped ? 'sandbox: stopped; its resources and state are gone' : 'sandbox: not running');
       return 0;
     }
@@ -89,7 +92,7 @@ async function main(args: string[]): Promise<number> {
       return 0;
     }
     case 'reset': {
-      const state = await sandboxReset();
+      const state = await sandboxReset(process.env, say, { force });
       say(`sandbox: reset ${state.endpoint}: every account is empty again`);
       return 0;
     }
