@@ -4,6 +4,8 @@ import { parseArgs, UsageError } from '../toolkit/cli-args';
 import { requireValidSandboxContext, sandboxFromEnv } from '../toolkit/sandbox-flag';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { runDrift } from '../drift/run-drift';
+// Loaded here, not only in synth's child: an environment file that does not compile is reported before anything runs.
+import '../../environments';
 
 const USAGE = `usage: npm run drift [-- [STACK...] [--sandbox] [--output DIR] [--skip-synth]]
 Refresh-only plan of every deployed stack (no lock, nothing written), each with its own account's

@@ -1,4 +1,5 @@
-import { relative, resolve } from 'node:path';
+import { basename } from 'node:path';
+import { compileProblem, reportLoadErrors } from '../../lib/app/load-errors';
 import { UserError } from '../../lib/definitions/errors';
 import { UsageError } from './cli-args';
 
@@ -15,7 +16,6 @@ export interface CliOptions {
   readonly problemExitCode?: number;
 }
 
-const PROJECT_DIR = resolve(__dirname, '..', '..');
 
 /** What the file system said, as the cause and the fix; undefined for an error that is not about files. */
 function fileSystemProblem(error: NodeJS.ErrnoException & { dest?: string }): string | undefined {
@@ -41,46 +41,22 @@ function fileSystemProblem(error: NodeJS.ErrnoException & { dest?: string }): st
   }
 }
 
-/**
- * esbuild's TransformError (tsx compiles each TypeScript file the tooling loads, e.g. an environment
- * file): "Transform failed with 1 error:\n<file>:<line>:<col>: ERROR: <message>". Shown as
- * `<file>:<line>:<col>: <message>`, without the bundler's frames.
- */
-function syntaxProblem(error: Error): string | undefined {
-  if (error.name !== 'TransformError' && !/^Transform failed with \d+ errors?:/.test(error.message)) return undefined;
-  const lines = error.message
-    .split('\n')
-    .slice(1)
-    .map((line) => line.replace(/^(.+?):(\d+):(\d+): (?:ERROR|error): /, (_all, file: string, line: string, column: string) => `${relative(PROJECT_DIR, file) || file}:${line}:${column}: `))
-    .filter((line) => line.trim() !== '');
-  return `a TypeScript file the command loads does not compile:\n${lines.map((line) => `  ${line}`).join('\n')}\nfix it (npm run typecheck shows every problem) and run the command again; nothing was done`;
-}
-
 /** The message of a problem the user can fix, or undefined for a bug (which keeps its trace). */
 export function userProblem(error: unknown): string | undefined {
   if (error instanceof UserError) return error.message;
   if (!(error instanceof Error)) return undefined;
-  return syntaxProblem(error) ?? fileSystemProblem(error as NodeJS.ErrnoException);
+  return compileProblem(error) ?? fileSystemProblem(error as NodeJS.ErrnoException);
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /**
  * Until an entry point calls runCli, a throw while its modules load (a syntax error in an environment
- * file the entry point imports) would print Node's trace: the first entry point module to load this
- * one reports it as runCli would. runCli replaces it with its own label.
+ * file the entry point imports) would print Node's trace: reported as runCli would, under the entry
+ * point's name until runCli gives its label.
  */
-let loadLabel = 'tooling';
-const onLoadError = (error: unknown) => {
-  const problem = userProblem(error);
-  if (problem === undefined) {
-    say(`${loadLabel} crashed: ${(error as Error)?.stack ?? error}`);
-    process.exit(2);
-  }
-  say(`${loadLabel}: ${problem}`);
-  process.exit(1);
-};
-process.on('uncaughtException', onLoadError);
+let loadLabel = basename(process.argv[1] ?? 'tooling', '.ts');
+reportLoadErrors(() => loadLabel);
 
 export function runCli(label: string, main: (args: string[]) => Promise<number>, { afterProblem, problemExitCode = 1 }: CliOptions = {}): void {
   loadLabel = label;
