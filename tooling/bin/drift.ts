@@ -4,8 +4,10 @@ import { parseArgs, UsageError } from '../toolkit/cli-args';
 import { requireValidSandboxContext, sandboxFromEnv } from '../toolkit/sandbox-flag';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { runDrift } from '../drift/run-drift';
-// Loaded here, not only in synth's child: an environment file that does not compile is reported before anything runs.
-import '../../environments';
+// Loaded here, not only in synth's child: an environment file that does not compile, or a cdktf.json
+// synth would refuse, is reported before anything runs.
+import { appDefinition } from '../../environments';
+import { projectDefinitions } from '../toolkit/project-definitions';
 
 const USAGE = `usage: npm run drift [-- [STACK...] [--sandbox] [--output DIR] [--skip-synth]]
 Refresh-only plan of every deployed stack (no lock, nothing written), each with its own account's
@@ -29,6 +31,7 @@ async function main(args: string[]): Promise<number> {
   const sandbox = parsed.flags.has('--sandbox') || sandboxFromEnv(process.env);
   const skipSynth = parsed.flags.has('--skip-synth');
   const outDir = parsed.directories['--output'];
+  projectDefinitions(appDefinition, process.env, PROJECT_DIR);
   if (sandbox) requireValidSandboxContext(PROJECT_DIR);
   requireTerraformBinary(process.env, 'drift runs terraform plan');
   const stacks = [...parsed.positionals];
