@@ -93,15 +93,17 @@ export function toolingEnv(dir: string, marker: string, extra: Record<string, st
 const PROJECT_SOURCES = ['tooling', 'lib', 'environments', 'workloads', 'workflows', 'main.ts', 'package.json', 'tsconfig.json'];
 
 /**
- * A copy of the project (TOOLING_ROOT) at `<dir>/project` whose cdktf.json is `cdktfJson`: a case that
- * needs another cdktf.json runs there, and the real one is never edited. node_modules is linked.
+ * A copy of the project (TOOLING_ROOT) at `<dir>/project` whose cdktf.json is `cdktfJson` (else the
+ * real one) and whose `files` are replaced: a case that needs another cdktf.json or a broken
+ * environment file runs there, and the real ones are never edited. node_modules is linked.
  */
-export function projectCopy(dir: string, cdktfJson: string): string {
+export function projectCopy(dir: string, cdktfJson: string | undefined, files: Readonly<Record<string, string>> = {}): string {
   const root = join(dir, 'project');
   mkdirSync(root);
   for (const name of PROJECT_SOURCES) if (existsSync(join(TOOLING_ROOT, name))) cpSync(join(TOOLING_ROOT, name), join(root, name), { recursive: true });
   symlinkSync(join(TOOLING_ROOT, 'node_modules'), join(root, 'node_modules'));
-  writeFileSync(join(root, 'cdktf.json'), cdktfJson);
+  writeFileSync(join(root, 'cdktf.json'), cdktfJson ?? readFileSync(join(TOOLING_ROOT, 'cdktf.json'), 'utf8'));
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
   return root;
 }
 

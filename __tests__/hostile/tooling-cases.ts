@@ -1,4 +1,6 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { processStartTime } from '../../tooling/toolkit/process-lock';
 import { join } from 'node:path';
 
 /**
@@ -8,8 +10,8 @@ import { join } from 'node:path';
  * the message must say, and what it was before this pass (`before`): the kind of failure a case
  * showed on commit ce854d1, or 'clear' when it was already refused clearly.
  */
-export type ToolingArea = 'sandbox CLI' | 'bootstrap' | 'drift' | 'sandbox:deploy/state' | 'doctor CLI' | 'workflows/dev --sandbox';
-export const TOOLING_AREAS: readonly ToolingArea[] = ['sandbox CLI', 'bootstrap', 'drift', 'sandbox:deploy/state', 'doctor CLI', 'workflows/dev --sandbox'];
+export type ToolingArea = 'sandbox CLI' | 'bootstrap' | 'drift' | 'sandbox:deploy/state' | 'doctor CLI' | 'workflows/dev --sandbox' | 'examples' | 'workflows';
+export const TOOLING_AREAS: readonly ToolingArea[] = ['sandbox CLI', 'bootstrap', 'drift', 'sandbox:deploy/state', 'doctor CLI', 'workflows/dev --sandbox', 'examples', 'workflows'];
 
 /** How a case went before the fix: refused clearly, or the class of failure. */
 export type Before = 'clear' | 'silent' | 'crash' | 'hang' | 'loss' | 'unclear' | 'injection';
@@ -24,6 +26,8 @@ export interface ToolingCase {
   readonly env?: Record<string, string>;
   /** Run in a copy of the project whose cdktf.json is this text (run-tooling-case.ts projectCopy). */
   readonly cdktfJson?: string;
+  /** Run in a copy of the project with these files (path relative to the project: text) replaced. */
+  readonly projectFiles?: Readonly<Record<string, string>>;
   readonly code: number;
   /** Text (or pattern) the output must contain: the problem and the fix. */
   readonly says: readonly (string | RegExp)[];
@@ -32,6 +36,10 @@ export interface ToolingCase {
   /** Extra checks after the run, on `dir`; returns problems. */
   readonly after?: (dir: string) => string[];
   readonly before: Before;
+  /** The issue whose pass added the case: #19's are counted in the area tables, #28's listed one by one. */
+  readonly issue?: 28;
+  /** The kind of hostile input, for issue #28's table (grouped by it). */
+  readonly kind?: string;
 }
 
 const sandbox = (...args: string[]) => ({ node: 'sandbox.ts', args });
@@ -73,11 +81,215 @@ const homeCase = (id: string, command: string, home: (dir: string) => string, sa
   before,
 });
 
+// --- issue #28: what a user can cause, one case each (docs/hostile-input.md "The tooling, second pass").
+const REAL_CDKTF_JSON = readFileSync(join(__dirname, '..', '..', 'cdktf.json'), 'utf8');
+const withContext = (context: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(REAL_CDKTF_JSON), context });
+const examples = (...args: string[]) => ({ node: 'generate-examples.ts', args });
+/** A line that esbuild refuses, put into an environment file of the project copy. */
+const brokenEnvironment = (name: string, breakage: (text: string) => string) => ({
+  [`environments/${name}.ts`]: breakage(readFileSync(join(__dirname, '..', '..', 'environments', `${name}.ts`), 'utf8')),
+});
+const STRAY_COMMA = brokenEnvironment('staging', (text) => text.replace('export default defineEnvironment(', 'export default defineEnvironment(,'));
+const COMPILE = ['a TypeScript file the command loads does not compile', /environments\/staging\.ts:\d+:\d+: /, 'npm run typecheck'];
+const NOT_PARSED = 'the app\'s definitions do not resolve';
+/** PATH without terraform (it lives in /usr/local/bin here and in CI's images): node and bash stay. */
+const NO_TERRAFORM_PATH = { PATH: '/usr/bin:/bin' };
+const TOFU_MISSING = { TERRAFORM_BINARY_NAME: 'tofu' };
+const TOFU_SAYS = ['TERRAFORM_BINARY_NAME="tofu" names no executable on the PATH', 'unset TERRAFORM_BINARY_NAME to use terraform', NOTHING_DONE];
+const TERRAFORM_SAYS = ['terraform is not on the PATH', 'TERRAFORM_BINARY_NAME=tofu', NOTHING_DONE];
+
+/** Mounts a tmpfs at `dir/home` (root only: these cases need it, as the full-disk test does); `after` unmounts it. */
+function tmpfsHome(dir: string, options: string): void {
+  mkdirSync(join(dir, 'home'));
+  execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', join(dir, 'home')]);
+}
+const unmount = (relative: string) => (dir: string): string[] => {
+  execFileSync('umount', [join(dir, relative)]);
+  return [];
+};
+/** A run directory this sandbox owns (its identity and home), as `sandbox up` leaves it. */
+function ownedRunDir(dir: string): string {
+  const home = join(dir, 'home');
+  mkdirSync(join(home, 'run'), { recursive: true });
+  writeFileSync(join(home, 'run', '.sandbox-owner'), JSON.stringify({ id: '6a1c0a4e-2f5b-4c6d-8e7f-0a1b2c3d4e5f', home: realpathSync(home), createdAt: '2026-12-06T00:00:00Z' }));
+  return home;
+}
+/** A live command using the sandbox: this test process itself (alive, with its real start time). */
+function liveUser(home: string): void {
+  mkdirSync(join(home, 'run', 'users'), { recursive: true });
+  const use = { pid: process.pid, startTime: processStartTime(process.pid) ?? '', command: 'npm run sandbox:deploy -- staging', stackDir: join(home, 'run', 'cdktf.out', 'stacks', 'staging'), since: '2026-12-06T20:00:00Z' };
+  writeFileSync(join(home, 'run', 'users', `${process.pid}.json`), JSON.stringify(use));
+}
+
+const ISSUE_28_CASES: readonly ToolingCase[] = (
+  [
+    // cdktf.json as the cdktf CLI reads it next (JSON.parse of the file's text)
+    { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-bom', area: 'sandbox:deploy/state', run: stack('deploy', 'staging'), cdktfJson: `\uFEFF${REAL_CDKTF_JSON}`, code: 1, says: [NOT_PARSED, 'cdktf.json: starts with a byte order mark (BOM), which the cdktf CLI cannot parse: save it as UTF-8 without BOM'], before: 'unclear' },
+    { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-bom-doctor', area: 'doctor CLI', run: doctor('staging'), cdktfJson: `\uFEFF${REAL_CDKTF_JSON}`, code: 2, says: ['cdktf.json: starts with a byte order mark (BOM)'], before: 'silent' },
+    { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-comment', area: 'bootstrap', run: bootstrap('--sandbox'), cdktfJson: `// our settings\n${REAL_CDKTF_JSON}`, code: 1, says: ['cdktf.json: is not valid JSON (comments are not allowed in it: JSON has none)', 'fix the file'], before: 'clear' },
+    { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-trailing-comma', area: 'drift', run: drift('--sandbox'), cdktfJson: REAL_CDKTF_JSON.replace(/\n\}\s*$/, ',\n}\n'), code: 1, says: ['cdktf.json: is not valid JSON', 'the cdktf CLI reads it with JSON.parse'], before: 'clear' },
+    { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-root-array', area: 'sandbox:deploy/state', run: stack('state', 'staging'), cdktfJson: '[]', code: 1, says: [NOT_PARSED, 'cdktf.json: must be a JSON object such as'], before: 'unclear' },
+    { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-language', area: 'sandbox:deploy/state', run: stack('deploy', 'staging'), cdktfJson: REAL_CDKTF_JSON.replace('"typescript"', '"python"'), code: 1, says: ['cdktf.json: "language" is "python"; this app is TypeScript'], before: 'unclear' },
+    // a sandbox context value synth refuses, which SANDBOX=1 in the sandbox commands used to hide
+    ...(
+      [
+        ['stack-deploy-sandbox-context-maybe', 'sandbox:deploy/state', stack('deploy', 'staging'), 1, 'maybe'],
+        ['stack-state-sandbox-context-list', 'sandbox:deploy/state', stack('state', 'staging'), 1, ['yes']],
+        ['bootstrap-sandbox-context-maybe', 'bootstrap', bootstrap('--sandbox'), 1, 'maybe'],
+        ['drift-sandbox-context-number', 'drift', drift('--sandbox'), 1, 2],
+        ['doctor-sandbox-context-maybe', 'doctor CLI', doctor('--sandbox', 'staging'), 2, 'maybe'],
+      ] as const
+    ).map(([id, area, run, code, value]) => ({
+      kind: 'sandbox context value synth refuses',
+      id,
+      area,
+      run,
+      cdktfJson: withContext({ sandbox: value }),
+      code,
+      says: [`cdktf.json context "sandbox": ${JSON.stringify(value)} is not a boolean, and \`cdktf synth\` refuses it`, 'use true or false'],
+      before: 'unclear' as Before,
+    })),
+    // an environment file that does not compile: file, line, message; no bundler frames
+    { kind: 'environment file that does not compile', id: 'env-syntax-sandbox-credentials', area: 'sandbox CLI', run: sandbox('credentials', 'staging'), projectFiles: STRAY_COMMA, code: 1, says: COMPILE, before: 'crash' },
+    { kind: 'environment file that does not compile', id: 'env-syntax-stack-state', area: 'sandbox:deploy/state', run: stack('state', 'staging'), projectFiles: STRAY_COMMA, code: 1, says: COMPILE, before: 'crash' },
+    { kind: 'environment file that does not compile', id: 'env-syntax-bootstrap', area: 'bootstrap', run: bootstrap('--sandbox'), projectFiles: STRAY_COMMA, code: 1, says: COMPILE, before: 'crash' },
+    { kind: 'environment file that does not compile', id: 'env-syntax-drift', area: 'drift', run: drift('--sandbox'), projectFiles: STRAY_COMMA, code: 1, says: COMPILE, before: 'unclear' },
+    { kind: 'environment file that does not compile', id: 'env-syntax-examples', area: 'examples', run: examples(), projectFiles: STRAY_COMMA, code: 1, says: COMPILE, before: 'crash' },
+    {
+      kind: 'environment file that does not compile',
+      id: 'env-syntax-unterminated-string',
+      area: 'sandbox:deploy/state',
+      run: stack('deploy', 'dev'),
+      projectFiles: brokenEnvironment('dev', (text) => text.replace("name: 'dev',", "name: 'dev,")),
+      code: 1,
+      says: ['a TypeScript file the command loads does not compile', /environments\/dev\.ts:\d+:\d+: Unterminated string literal/],
+      before: 'crash',
+    },
+    // the Terraform binary: missing, or TERRAFORM_BINARY_NAME naming one that is not there
+    { kind: 'terraform or tofu missing', id: 'stack-state-tofu-missing', area: 'sandbox:deploy/state', run: stack('state', 'staging'), env: TOFU_MISSING, code: 1, says: TOFU_SAYS, before: 'unclear' },
+    { kind: 'terraform or tofu missing', id: 'stack-deploy-terraform-missing', area: 'sandbox:deploy/state', run: stack('deploy', 'staging'), env: NO_TERRAFORM_PATH, code: 1, says: TERRAFORM_SAYS, before: 'unclear' },
+    { kind: 'terraform or tofu missing', id: 'bootstrap-tofu-missing', area: 'bootstrap', run: bootstrap('--sandbox'), env: TOFU_MISSING, code: 1, says: TOFU_SAYS, before: 'unclear' },
+    { kind: 'terraform or tofu missing', id: 'drift-tofu-missing', area: 'drift', run: drift('--sandbox'), env: TOFU_MISSING, code: 1, says: TOFU_SAYS, before: 'unclear' },
+    { kind: 'terraform or tofu missing', id: 'drift-binary-path-missing', area: 'drift', run: drift(), env: { TERRAFORM_BINARY_NAME: '/nonexistent/terraform' }, code: 1, says: ['TERRAFORM_BINARY_NAME="/nonexistent/terraform" names no executable'], before: 'unclear' },
+    { kind: 'terraform or tofu missing', id: 'examples-tofu-missing', area: 'examples', run: examples(), env: TOFU_MISSING, code: 1, says: TOFU_SAYS, before: 'crash' },
+    { kind: 'terraform or tofu missing', id: 'examples-terraform-missing', area: 'examples', run: examples(), env: NO_TERRAFORM_PATH, code: 1, says: TERRAFORM_SAYS, before: 'crash' },
+    // read-only checkout, full disk
+    { kind: 'read-only checkout, full disk', id: 'examples-extra-argument', area: 'examples', run: examples('now'), code: 2, says: ['unexpected argument "now": this command takes none', NOTHING_DONE], before: 'silent' },
+    {
+      kind: 'read-only checkout, full disk',
+      id: 'examples-read-only-checkout',
+      area: 'examples',
+      run: examples(),
+      projectFiles: {},
+      setup: (dir) => {
+        // examples/ as committed, then the whole copy read-only (a bind mount remounted ro).
+        cpSync(join(__dirname, '..', '..', 'examples'), join(dir, 'project', 'examples'), { recursive: true });
+        execFileSync('mount', ['--bind', join(dir, 'project'), join(dir, 'project')]);
+        execFileSync('mount', ['-o', 'remount,ro,bind', join(dir, 'project')]);
+      },
+      code: 1,
+      says: ['is on a read-only file system', 'run from a writable checkout'],
+      after: unmount('project'),
+      before: 'loss',
+    },
+    {
+      kind: 'read-only checkout, full disk',
+      id: 'sandbox-up-read-only-home',
+      area: 'sandbox CLI',
+      run: sandbox('up'),
+      setup: (dir) => tmpfsHome(dir, 'size=64k,ro'),
+      code: 2,
+      says: ['SANDBOX_HOME: ', 'is on a read-only file system: pick a directory on a writable disk', NOTHING_DONE],
+      after: unmount('home'),
+      before: 'unclear',
+    },
+    {
+      kind: 'read-only checkout, full disk',
+      id: 'sandbox-up-full-disk',
+      area: 'sandbox CLI',
+      run: sandbox('up'),
+      setup: (dir) => {
+        tmpfsHome(dir, 'size=64k');
+        spawnSync('dd', ['if=/dev/zero', `of=${join(dir, 'home', 'fill')}`, 'bs=4k'], { stdio: 'ignore' });
+      },
+      code: 1,
+      says: ['no space left on the disk', 'free space there', 'SANDBOX_HOME moves'],
+      mayChange: ['home/up.lock'],
+      after: unmount('home'),
+      before: 'crash',
+    },
+    // sandbox down/reset while a command uses the sandbox; --force
+    {
+      kind: 'down or reset while a command uses the sandbox',
+      id: 'sandbox-down-while-deploying',
+      area: 'sandbox CLI',
+      run: sandbox('down'),
+      setup: (dir) => liveUser(ownedRunDir(dir)),
+      code: 1,
+      says: [`\`npm run sandbox:deploy -- staging\` (pid ${process.pid}`, 'is using the sandbox', 'npm run sandbox -- down --force', NOTHING_DONE],
+      before: 'loss',
+    },
+    {
+      kind: 'down or reset while a command uses the sandbox',
+      id: 'sandbox-down-force-keeps-errored-state',
+      area: 'sandbox CLI',
+      run: sandbox('down', '--force'),
+      setup: (dir) => {
+        const home = ownedRunDir(dir);
+        liveUser(home);
+        mkdirSync(join(home, 'run', 'cdktf.out', 'stacks', 'dev'), { recursive: true });
+        writeFileSync(join(home, 'run', 'cdktf.out', 'stacks', 'dev', 'errored.tfstate'), '{"version": 4}\n');
+      },
+      code: 0,
+      says: ['--force: `npm run sandbox:deploy -- staging`', 'sandbox: kept ', '/kept/', 'dev/errored.tfstate'],
+      mayChange: ['home/run', 'home/kept'],
+      after: (dir) => {
+        const kept = join(dir, 'home', 'kept');
+        const found = existsSync(kept) && readdirSync(kept).some((at) => existsSync(join(kept, at, 'dev', 'errored.tfstate')));
+        return found ? [] : ['errored.tfstate was not kept under home/kept/'];
+      },
+      before: 'loss',
+    },
+    { kind: 'down or reset while a command uses the sandbox', id: 'sandbox-down-force-twice', area: 'sandbox CLI', run: sandbox('down', '--force', '--force'), code: 2, says: ['--force is given twice'], before: 'unclear' },
+    { kind: 'down or reset while a command uses the sandbox', id: 'sandbox-reset-force-not-running', area: 'sandbox CLI', run: sandbox('reset', '--force'), code: 1, says: ['the sandbox is not running'], before: 'unclear' },
+    { kind: 'down or reset while a command uses the sandbox', id: 'sandbox-status-force', area: 'sandbox CLI', run: sandbox('status', '--force'), code: 2, says: ['unknown argument "--force"'], before: 'unclear' },
+    { kind: 'down or reset while a command uses the sandbox', id: 'sandbox-up-force', area: 'sandbox CLI', run: sandbox('up', '--force'), code: 2, says: ['unknown argument "--force"', NOTHING_DONE], before: 'unclear' },
+    // non-interactive runs: no terminal to approve on
+    {
+      kind: 'no terminal (CI, a pipe)',
+      id: 'dev-deploy-no-tty',
+      area: 'workflows',
+      run: dev('deploy.sh'),
+      setup: (dir) => ({ OUTDIR: join(dir, 'out'), TF_VAR_app_api_token: 'x', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x' }),
+      code: 2,
+      says: ['dev: no terminal to approve the plan on (stdin is not a TTY', 'add --auto-approve: workflows/dev/deploy.sh --auto-approve', NOTHING_DONE],
+      // Terraform's preflight (`terraform version`) makes its plugin cache under HOME.
+      mayChange: ['out', '.terraform.d'],
+      before: 'crash',
+    },
+    {
+      kind: 'no terminal (CI, a pipe)',
+      id: 'make-staging-destroy-no-tty',
+      area: 'workflows',
+      run: { bash: '-c', args: ['make --no-print-directory -C workflows/staging destroy OUTDIR="$OUTDIR"'] },
+      setup: (dir) => ({ OUTDIR: join(dir, 'out'), AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x' }),
+      code: 2,
+      says: ['staging: no terminal to approve the plan on', 'make -C workflows/staging destroy DESTROY_FLAGS=--auto-approve', NOTHING_DONE],
+      // Terraform's preflight (`terraform version`) makes its plugin cache under HOME.
+      mayChange: ['out', '.terraform.d'],
+      before: 'crash',
+    },
+    // secrets on Terraform's failure path: the filter the workflows pipe cdktf through
+    { kind: 'state printed on a failed write', id: 'withhold-state-no-directory', area: 'workflows', run: { node: 'withhold-state.ts', args: [] }, code: 2, says: ['usage: COMMAND 2>&1 | node --require tsx/cjs tooling/bin/withhold-state.ts DIR'], before: 'silent' },
+  ] satisfies (Omit<ToolingCase, 'issue'> & { kind: string })[]
+).map((c) => ({ ...c, issue: 28 as const }));
+
 export const TOOLING_CASES: readonly ToolingCase[] = [
   // --- sandbox CLI: commands and arguments
   { id: 'sandbox-unknown-command', area: 'sandbox CLI', run: sandbox('upp'), code: 2, says: ['unknown command "upp": choose from up, down, status', 'usage: npm run sandbox'], before: 'unclear' },
   { id: 'sandbox-up-extra', area: 'sandbox CLI', run: sandbox('up', 'now'), code: 2, says: ['unexpected argument "now": this command takes none', NOTHING_DONE], before: 'silent' },
-  { id: 'sandbox-down-force', area: 'sandbox CLI', run: sandbox('down', '--force'), code: 2, says: ['unknown argument "--force"', NOTHING_DONE], before: 'silent' },
+  // Issue #28 gave down (and reset) a --force: with nothing running there is nothing to force.
+  { id: 'sandbox-down-force', area: 'sandbox CLI', run: sandbox('down', '--force'), code: 0, says: ['sandbox: not running'], before: 'silent' },
   { id: 'sandbox-status-extra', area: 'sandbox CLI', run: sandbox('status', 'staging'), code: 2, says: ['unexpected argument "staging"'], before: 'silent' },
   { id: 'sandbox-reset-extra', area: 'sandbox CLI', run: sandbox('reset', '--all'), code: 2, says: ['unknown argument "--all"'], before: 'unclear' },
   { id: 'sandbox-install-extra', area: 'sandbox CLI', run: sandbox('install', 'moto'), code: 2, says: ['unexpected argument "moto"'], before: 'silent' },
@@ -269,6 +481,8 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   { id: 'dev-destroy-sandbox-not-first', area: 'workflows/dev --sandbox', run: dev('destroy.sh', '--auto-approve', '--sandbox'), env: { TF_VAR_app_api_token: 'x' }, code: 2, says: ['"--sandbox" is only understood as the first argument'], before: 'silent' },
   { id: 'dev-destroy-sandbox-value', area: 'workflows/dev --sandbox', run: dev('destroy.sh', '--sandbox=yes'), env: { TF_VAR_app_api_token: 'x' }, code: 2, says: ['"--sandbox=yes" is only understood'], before: 'silent' },
   { id: 'dev-deploy-sandbox-not-running', area: 'workflows/dev --sandbox', run: dev('deploy.sh', '--sandbox'), code: 1, says: ['dev: --sandbox needs the local sandbox running: npm run sandbox -- up'], before: 'clear' },
+  // --- issue #28 (no stack traces, signals, secrets, non-interactive runs): one row each in docs/hostile-input.md
+  ...ISSUE_28_CASES,
 
   // --- doctor/waits/safe-output (issue #28 items 1, 3, 5)
   {
@@ -284,7 +498,7 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
 ];
 
 /** The cases that need a running sandbox: __tests__/e2e/hostile-tooling.test.ts (or `file` there), one test each. */
-export const E2E_TOOLING_CASES: readonly { readonly id: string; readonly area: ToolingArea; readonly before: Before; readonly file?: string }[] = [
+export const E2E_TOOLING_CASES: readonly { readonly id: string; readonly area: ToolingArea; readonly before: Before; readonly file?: string; readonly issue?: 28; readonly kind?: string }[] = [
   { id: 'bootstrap-sandbox-adopts-root-state', area: 'bootstrap', before: 'loss' },
   { id: 'bootstrap-twice', area: 'bootstrap', before: 'unclear' },
   { id: 'bootstrap-empty-state', area: 'bootstrap', before: 'unclear' },
@@ -317,15 +531,23 @@ export const E2E_TOOLING_CASES: readonly { readonly id: string; readonly area: T
 
 /** The rows of docs/hostile-input.md's tooling tables: after this pass (every case refused clearly) and before it. */
 export function toolingTableRows(): { after: string[]; before: string[] } {
-  const all = [...TOOLING_CASES.map(({ id, area, before }) => ({ id, area, before })), ...E2E_TOOLING_CASES];
+  // Issue #19's pass: issue #28's cases have a table of their own (issue28TableRows).
+  const all = [...TOOLING_CASES.filter((c) => c.issue === undefined).map(({ id, area, before }) => ({ id, area, before })), ...E2E_TOOLING_CASES.filter((c) => c.issue === undefined)];
   const of = (area?: ToolingArea) => all.filter((c) => area === undefined || c.area === area);
   const label = (area?: ToolingArea) => area ?? '**all tooling**';
   const count = (area: ToolingArea | undefined, before: Before) => of(area).filter((c) => c.before === before).length;
-  const rows = [...TOOLING_AREAS.map((area) => area as ToolingArea | undefined), undefined];
+  const rows = [...TOOLING_AREAS.filter((area) => of(area).length > 0).map((area) => area as ToolingArea | undefined), undefined];
   return {
     after: rows.map((area) => `| ${label(area)} | ${of(area).length} | ${of(area).length} | 0 | 0 | 0 | 0 |`),
     before: rows.map(
       (area) => `| ${label(area)} | ${of(area).length} | ${count(area, 'clear')} | ${count(area, 'silent')} | ${count(area, 'crash')} | ${count(area, 'hang')} | ${count(area, 'loss')} | ${count(area, 'injection')} | ${count(area, 'unclear')} |`,
     ),
   };
+}
+
+/** Issue #28's rows of docs/hostile-input.md, grouped by kind: `| case | area | before | after |` (after: refused clearly, measured by the suites). */
+export function issue28TableRows(): string[] {
+  const cases = [...TOOLING_CASES, ...E2E_TOOLING_CASES].filter((c) => c.issue === 28);
+  const kinds = [...new Set(cases.map((c) => c.kind ?? ''))];
+  return kinds.flatMap((kind) => cases.filter((c) => (c.kind ?? '') === kind).map((c) => `| ${kind} | \`${c.id}\` | ${c.area} | ${c.before} | clear |`));
 }

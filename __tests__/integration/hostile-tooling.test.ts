@@ -32,7 +32,7 @@ async function runCase(testCase: ToolingCase): Promise<Outcome> {
   const dir = caseDir(testCase.id);
   try {
     // A case with its own cdktf.json runs in a copy of the project (fingerprinted with the case's directory).
-    const cwd = testCase.cdktfJson === undefined ? TOOLING_ROOT : projectCopy(dir, testCase.cdktfJson);
+    const cwd = testCase.cdktfJson === undefined && testCase.projectFiles === undefined ? TOOLING_ROOT : projectCopy(dir, testCase.cdktfJson, testCase.projectFiles);
     const extra = testCase.setup?.(dir) ?? {};
     const marker = newMarker();
     const env = toolingEnv(dir, marker, { ...(testCase.env ?? {}), ...extra });

@@ -30,7 +30,9 @@ function env(extra: Record<string, string> = {}) {
 }
 
 function make(environment: string, target: string, extraEnv: Record<string, string> = {}, vars: string[] = []) {
-  const result = sandbox.run('make', ['--no-print-directory', '-C', `workflows/${environment}`, target, `OUTDIR=${sandbox.outdir}`, ...vars], env(extraEnv));
+  // No terminal here: deploy and destroy need --auto-approve (workflows/lib/require-approval.sh), as in CI.
+  const approve = ['DEPLOY_FLAGS=--auto-approve', 'DESTROY_FLAGS=--auto-approve'];
+  const result = sandbox.run('make', ['--no-print-directory', '-C', `workflows/${environment}`, target, `OUTDIR=${sandbox.outdir}`, ...approve, ...vars], env(extraEnv));
   return { status: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
@@ -236,7 +238,7 @@ describe('dev scripts: plain environment variables', () => {
     const deploy = sandbox.run(script('deploy.sh'), ['--auto-approve'], devEnv({ TF_VAR_app_api_token: token }));
     expect(deploy.status).toBe(0);
     expect(deploy.stdout).toContain(`token-sha256=${sha256(token)}`);
-    expect(sandbox.run(script('destroy.sh'), [], devEnv({ TF_VAR_app_api_token: token })).status).toBe(0);
+    expect(sandbox.run(script('destroy.sh'), ['--auto-approve'], devEnv({ TF_VAR_app_api_token: token })).status).toBe(0);
     expect(sandbox.cdktfCalls()).toEqual(['synth', 'deploy dev', 'synth', 'destroy dev']);
     // The saved plan held the token: it went to a private directory that is gone now.
     expect(existsSync(join(sandbox.outdir, 'stacks', 'dev', 'plan'))).toBe(false);

@@ -15,9 +15,9 @@ function kindOf(stats: Stats): string {
  * The text of a small input file, refused without blocking or growing when it is anything else: it
  * is stat'ed before it is opened (a FIFO would block `open`, /dev/zero never ends), opened
  * non-blocking and checked again (it may have been swapped in between), and read only up to
- * `maxBytes`. Problems say what the file is and what to give instead; they never quote its content.
+ * `maxBytes`. A UTF-8 byte order mark is dropped unless `keepBom` (for a reader that must refuse it). Problems say what the file is and what to give instead; they never quote its content.
  */
-export function readRegularFile(path: string, maxBytes: number): ReadResult {
+export function readRegularFile(path: string, maxBytes: number, { keepBom = false }: { readonly keepBom?: boolean } = {}): ReadResult {
   let stats: Stats;
   try {
     stats = statSync(path);
@@ -50,7 +50,7 @@ export function readRegularFile(path: string, maxBytes: number): ReadResult {
     const bytes = buffer.subarray(0, length);
     if (bytes.includes(0)) return { problem: 'contains NUL bytes: it is not a text file' };
     try {
-      return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+      return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: keepBom }).decode(bytes) };
     } catch {
       return { problem: 'is not UTF-8 text: save it as UTF-8' };
     }

@@ -31,16 +31,12 @@ export function loadSettingSources(projectDir: string, env: NodeJS.ProcessEnv, c
     );
   }
   let fileContext: Record<string, unknown> = {};
-  const read = readRegularFile(join(projectDir, 'cdktf.json'), CDKTF_JSON_LIMIT);
+  const read = readRegularFile(join(projectDir, 'cdktf.json'), CDKTF_JSON_LIMIT, { keepBom: true });
   if ('text' in read) {
-    try {
-      const config = JSON.parse(read.text) as unknown;
-      const context = isObject(config) ? config.context : undefined;
-      if (context !== undefined && !isObject(context)) problems.push('cdktf.json: "context" must be an object of setting names to values, e.g. { "project": "acme-platform" }');
-      else fileContext = context ?? {};
-    } catch (error) {
-      problems.push(`cdktf.json: is not valid JSON (${(error as Error).message.split('\n')[0]}): fix the file`);
-    }
+    const config = cdktfJsonAsTheCliReadsIt(read.text, problems);
+    const context = isObject(config) ? config.context : undefined;
+    if (context !== undefined && !isObject(context)) problems.push('cdktf.json: "context" must be an object of setting names to values, e.g. { "project": "acme-platform" }');
+    else fileContext = context ?? {};
   } else if (read.problem !== 'does not exist') {
     problems.push(`cdktf.json: ${read.problem}`);
   }
@@ -67,4 +63,32 @@ export function loadSettingSources(projectDir: string, env: NodeJS.ProcessEnv, c
     }
   }
   return { sources: { context: (key) => fileContext[key], env }, problems };
+}
+
+/**
+ * cdktf.json parsed as the cdktf CLI 0.21 parses it next (`JSON.parse` of the file's text in
+ * @cdktf/commons' readConfigSync, then `app` and `language` read from it), so a file it would fail on
+ * with a SyntaxError trace is refused here, naming the fix: a byte order mark (which JSON.parse does
+ * not skip), comments or trailing commas (not JSON), a root that is not an object, a `language`
+ * other than typescript. Problems go to `problems`; the parsed object (or undefined) is returned.
+ */
+function cdktfJsonAsTheCliReadsIt(text: string, problems: string[]): unknown {
+  if (text.startsWith('\uFEFF')) {
+    problems.push('cdktf.json: starts with a byte order mark (BOM), which the cdktf CLI cannot parse: save it as UTF-8 without BOM');
+    return undefined;
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (error) {
+    const comments = /^\s*\/\/|\/\*/m.test(text) ? ' (comments are not allowed in it: JSON has none)' : '';
+    problems.push(`cdktf.json: is not valid JSON${comments} (${(error as Error).message.split('\n')[0]}), and the cdktf CLI reads it with JSON.parse: fix the file`);
+    return undefined;
+  }
+  if (!isObject(config)) {
+    problems.push('cdktf.json: must be a JSON object such as { "language": "typescript", "app": "node --require tsx/cjs main.ts" }');
+    return undefined;
+  }
+  if (config.language !== undefined && config.language !== 'typescript') problems.push(`cdktf.json: "language" is ${JSON.stringify(config.language)}; this app is TypeScript: "language": "typescript"`);
+  return config;
 }

@@ -1,6 +1,8 @@
 import { runCli } from '../toolkit/run-cli';
+import { requireTerraformBinary } from '../toolkit/terraform-binary';
 import { parseArgs } from '../toolkit/cli-args';
-import { sandboxFromEnv } from '../sandbox/sandbox-flag';
+import { requireValidSandboxContext, sandboxFromEnv } from '../sandbox/sandbox-flag';
+import { PROJECT_DIR } from '../sandbox/paths';
 import { runBootstrap } from '../bootstrap/run-bootstrap';
 import { appDefinition } from '../../environments';
 
@@ -22,6 +24,8 @@ async function main(args: string[]): Promise<number> {
   }
   const sandbox = parsed.flags.has('--sandbox') || sandboxFromEnv(process.env);
   const outDir = parsed.directories['--output'];
+  if (sandbox) requireValidSandboxContext(PROJECT_DIR);
+  requireTerraformBinary(process.env, 'bootstrap runs cdktf deploy and terraform');
   const started = Date.now();
   const result = await runBootstrap({ appDefinition, sandbox, outDir, say });
   say(

@@ -1,10 +1,12 @@
+// First: it reports a problem while the other modules load (an environment file that does not compile).
+import { runCli } from '../toolkit/run-cli';
+import { requireValidSandboxContext } from '../sandbox/sandbox-flag';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { formatReport } from '../doctor/report';
 import { runDoctor } from '../doctor/run-doctor';
 import { allTargets, selectTargets } from '../doctor/targets';
-import { runCli } from '../toolkit/run-cli';
 import { parseArgs } from '../toolkit/cli-args';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { sandboxProjectVariables } from '../sandbox/sandbox-project';
@@ -27,6 +29,8 @@ async function sandboxDoctor(names: string[]): Promise<number> {
   // Loaded only here: the plain doctor must start fast (tests give it 30 s on a busy machine).
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that tsx's CommonJS mode resolves (a dynamic import() does not)
   const { accountSession, resolveTarget } = require('../sandbox/target') as typeof import('../sandbox/target');
+  // The sandbox session sets SANDBOX=1, which would hide a context value synth refuses.
+  requireValidSandboxContext(PROJECT_DIR);
   const target = await resolveTarget({ sandbox: true, say }, process.env);
   if (target.kind !== 'sandbox') throw new Error('unreachable: the sandbox target is not a sandbox');
   // The stacks as the sandbox has them: the state-backend's S3 state once bootstrap recorded it.

@@ -1,7 +1,13 @@
 import { runCli } from '../toolkit/run-cli';
+import { requireTerraformBinary } from '../toolkit/terraform-binary';
 import { parseArgs, UsageError } from '../toolkit/cli-args';
-import { sandboxFromEnv } from '../sandbox/sandbox-flag';
+import { requireValidSandboxContext, sandboxFromEnv } from '../sandbox/sandbox-flag';
+import { PROJECT_DIR } from '../sandbox/paths';
 import { runDrift } from '../drift/run-drift';
+// Loaded here, not only in synth's child: an environment file that does not compile, or a cdktf.json
+// synth would refuse, is reported before anything runs.
+import { appDefinition } from '../../environments';
+import { projectDefinitions } from '../toolkit/project-definitions';
 
 const USAGE = `usage: npm run drift [-- [STACK...] [--sandbox] [--output DIR] [--skip-synth]]
 Refresh-only plan of every deployed stack (no lock, nothing written), each with its own account's
@@ -25,6 +31,9 @@ async function main(args: string[]): Promise<number> {
   const sandbox = parsed.flags.has('--sandbox') || sandboxFromEnv(process.env);
   const skipSynth = parsed.flags.has('--skip-synth');
   const outDir = parsed.directories['--output'];
+  projectDefinitions(appDefinition, process.env, PROJECT_DIR);
+  if (sandbox) requireValidSandboxContext(PROJECT_DIR);
+  requireTerraformBinary(process.env, 'drift runs terraform plan');
   const stacks = [...parsed.positionals];
   const repeated = stacks.filter((stack, index) => stacks.indexOf(stack) !== index);
   if (repeated.length > 0) throw new UsageError([`stack ${repeated.map((s) => JSON.stringify(s)).join(', ')} is named twice`], USAGE);

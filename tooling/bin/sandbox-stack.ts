@@ -9,11 +9,14 @@
 import { runCli } from '../toolkit/run-cli';
 import { parseArgs, UsageError } from '../toolkit/cli-args';
 import { S3Client, HeadObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { s3StateKey } from '../../lib/backends/s3-backend';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
-import { terraformBinary } from '../toolkit/terraform-binary';
+import { runInterruptible, signalExitCode, type InterruptibleResult } from '../toolkit/interruptible';
+import { registerSandboxUse } from '../sandbox/sandbox-users';
+import { sandboxLocalStateFile } from '../sandbox/sandbox-project';
+import { requireTerraformBinary, terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
 import { summarizeState } from '../bootstrap/state-summary';
 import { assumeRoleCredentials } from '../toolkit/account-session';
@@ -23,7 +26,8 @@ import { sandboxClientConfig } from '../sandbox/credentials';
 import { watchSandbox } from '../sandbox/watchdog';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
-import { PROJECT_DIR } from '../sandbox/paths';
+import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
+import { requireValidSandboxContext } from '../sandbox/sandbox-flag';
 import { appDefinition } from '../../environments';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -40,6 +44,8 @@ async function main([command, ...args]: string[]): Promise<number> {
     return 0;
   }
   const stack = parsed.positionals[0];
+  requireValidSandboxContext(PROJECT_DIR);
+  requireTerraformBinary(process.env, command === 'deploy' ? 'cdktf deploy runs it' : 'sandbox:state runs terraform state list');
   const definition = definitions.find((candidate) => candidate.name === stack)!;
   const target = await resolveTarget({ sandbox: true, say }, process.env);
   if (target.kind !== 'sandbox') throw new BootstrapError('unreachable: the sandbox target is not a sandbox');
@@ -60,15 +66,31 @@ async function main([command, ...args]: string[]): Promise<number> {
     const secrets = secretVariables(readSynthesizedStack(stack, stackDir), process.env, 'sandbox-throw-away-token');
     // No lock file: the output directory is discarded with the sandbox, and locking needs the registry.
     const args = ['deploy', stack, '--skip-synth', '--auto-approve', '--skip-provider-lock', '--output', target.outDir];
-    const child = spawn(CDKTF_BIN, args, { cwd: PROJECT_DIR, env: { ...env, ...secrets }, stdio: 'inherit' });
+    const using = registerSandboxUse(sandboxPaths(), `npm run sandbox:deploy -- ${stack}`, stackDir);
     // A stopped or hung emulator is named within seconds, not left to look like a slow apply.
     const stopWatching = watchSandbox(target.state, `sandbox:deploy ${stack}`, say);
-    return new Promise((resolve) =>
-      child.on('close', (code) => {
-        stopWatching();
-        resolve(code ?? 1);
-      }),
-    );
+    try {
+      const result = await runInterruptible(CDKTF_BIN, args, {
+        cwd: PROJECT_DIR,
+        env: { ...env, ...secrets },
+        timeoutMs: DEPLOY_BOUND_MS,
+        graceMs: INTERRUPT_GRACE_MS,
+        label: `cdktf deploy ${stack}`,
+        say: (line) => say(`sandbox: ${line}`),
+        onOutput: (text) => process.stdout.write(text),
+        // A state Terraform could not write goes beside the stack's code, not into the output.
+        withheldStateDir: stackDir,
+      });
+      if (result.interrupted) {
+        for (const line of afterInterrupt(stack, stackDir, definition.state.kind === 'local' ? sandboxLocalStateFile(sandboxPaths(), stack) : undefined, result)) say(`sandbox: ${line}`);
+        return signalExitCode(result.interrupted);
+      }
+      if (result.timedOut) throw new BootstrapError(`cdktf deploy ${stack} did not finish within ${DEPLOY_BOUND_MS / 60_000} minutes and was stopped; npm run sandbox -- status checks the sandbox, npm run sandbox:state -- ${stack} shows what was recorded`);
+      return result.code ?? 1;
+    } finally {
+      stopWatching();
+      using.release();
+    }
   }
 
   if (definition.state.kind === 's3') {
@@ -94,6 +116,28 @@ async function main([command, ...args]: string[]): Promise<number> {
   if (list.code !== 0) throw new BootstrapError(`terraform state list failed in ${stackDir} (exit ${list.code}); deploy it first: npm run sandbox:deploy -- ${stack}\n${outputTail(list.output)}`);
   process.stdout.write(list.output);
   return 0;
+}
+
+/** A deploy of one sandbox stack takes minutes (lifecycle configurations alone wait 55 s each): far above that is a hang. */
+const DEPLOY_BOUND_MS = 30 * 60_000;
+/** After SIGINT, Terraform finishes the operations in flight and writes its state: seconds in the sandbox. */
+const INTERRUPT_GRACE_MS = 120_000;
+
+/** What an interrupted deploy left, and what to run next. */
+function afterInterrupt(stack: string, stackDir: string, localStateFile: string | undefined, result: InterruptibleResult): string[] {
+  const lines = [`${stack}: cdktf deploy stopped after ${result.interrupted} (${result.killedAfterGrace ? 'killed when the grace period ended' : `exit ${result.code}`})`];
+  if (localStateFile) {
+    const lockFile = join(dirname(localStateFile), `.${basename(localStateFile)}.lock.info`);
+    lines.push(
+      existsSync(lockFile)
+        ? `${stack}: its state lock is still held (${lockFile}): Terraform was stopped before releasing it; once no terraform runs for ${stack}, remove that file`
+        : `${stack}: Terraform released its state lock; the state is in ${localStateFile}`,
+    );
+  }
+  const errored = join(stackDir, 'errored.tfstate');
+  if (existsSync(errored) && statSync(errored).size > 0) lines.push(`${stack}: Terraform could not write its state and saved it to ${errored}: run \`terraform state push errored.tfstate\` in ${stackDir} before anything else`);
+  lines.push(`next: npm run sandbox:state -- ${stack} shows what the state records; npm run sandbox:deploy -- ${stack} finishes the deploy from there`);
+  return lines;
 }
 
 /** Client settings acting as the stack's state role, assumed with the stack's account credentials (as its backend does). */

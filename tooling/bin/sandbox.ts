@@ -1,10 +1,11 @@
+// First: it reports a problem while the other modules load (an environment file that does not compile).
+import { runCli } from '../toolkit/run-cli';
 import { appDefinition } from '../../environments';
 import { exportLines, sandboxCredentials } from '../sandbox/credentials';
 import { ensureEmulator } from '../sandbox/emulator';
 import { iamStatusLines, requireHealthySandbox, SandboxError, sandboxDown, sandboxHealth, sandboxIamStatus, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
-import { runCli } from '../toolkit/run-cli';
 import { sandboxSessionVariables } from '../sandbox/target';
 import { directoryFromEnv, integerFromEnv, parseArgs, UsageError, type CommandSpec, type EnvValue } from '../toolkit/cli-args';
 import { writeCredentialsFile } from '../sandbox/credentials';
@@ -18,9 +19,10 @@ const DEFAULT_MANAGEMENT_ACCOUNT = '123456789012';
 
 const USAGE = `usage: npm run sandbox -- <command>
   up                     start the local AWS sandbox (moto behind the shim; installs moto first if missing)
-  down                   stop it and discard everything in it (resources, dev's state)
+  down [--force]         stop it and discard everything in it (resources, dev's state); refused while
+                         a command uses it (a deploy) unless --force
   status                 is it running? (exit 0 yes, 1 no); IAM enforcement's counts, unmapped requests by name
-  reset                  delete every resource in every account; keep it running
+  reset [--force]        delete every resource in every account; keep it running (same refusal)
   install                install the emulator only (tooling/sandbox/install-emulator.sh)
   scp <file> | rcp <file>  load a service (or resource) control policy's JSON into the sandbox's
                          organization and attach it to its root: the blueprint's accounts are its
@@ -53,7 +55,8 @@ const COMMANDS = ['up', 'down', 'status', 'reset', 'install', 'credentials', 'sc
 function specOf(command: string): CommandSpec {
   const none = { name: 'argument', min: 0, max: 0 };
   if (command === 'scp' || command === 'rcp') return { usage: USAGE, options: {}, positionals: { name: 'policy file (JSON)', min: 1, max: 1 } };
-  return { usage: USAGE, options: {}, positionals: command === 'credentials' ? { name: 'environment name or account ID', min: 1, max: 1 } : none };
+  const options: CommandSpec['options'] = command === 'down' || command === 'reset' ? { '--force': { kind: 'flag' } } : {};
+  return { usage: USAGE, options, positionals: command === 'credentials' ? { name: 'environment name or account ID', min: 1, max: 1 } : none };
 }
 
 async function main(args: string[]): Promise<number> {
@@ -73,7 +76,8 @@ async function main(args: string[]): Promise<number> {
   if (!(COMMANDS as readonly string[]).includes(command)) {
     throw new UsageError([`unknown command ${JSON.stringify(command)}: choose from ${COMMANDS.join(', ')}`, ...envValues.flatMap((v) => (v.ok ? [] : [v.problem]))], USAGE);
   }
-  parseArgs(specOf(command), rest, envValues);
+  const parsed = parseArgs(specOf(command), rest, envValues);
+  const force = parsed.flags.has('--force');
   switch (command) {
     case 'up': {
       const state = await sandboxUp(process.env, say);
@@ -83,7 +87,7 @@ async function main(args: string[]): Promise<number> {
       return 0;
     }
     case 'down': {
-      const stopped = await sandboxDown(process.env, say);
+      const stopped = await sandboxDown(process.env, say, { force });
       say(stopped ? 'sandbox: stopped; its resources and state are gone' : 'sandbox: not running');
       return 0;
     }
@@ -110,7 +114,7 @@ async function main(args: string[]): Promise<number> {
       return 0;
     }
     case 'reset': {
-      const state = await sandboxReset();
+      const state = await sandboxReset(process.env, say, { force });
       say(`sandbox: reset ${state.endpoint}: every account is empty again`);
       return 0;
     }

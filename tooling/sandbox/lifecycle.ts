@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { forgetSandboxDeployments } from './sandbox-project';
 import { processMatches, readState, removeState, SUPERVISOR_MARKER, writeState, type SandboxState } from './state-file';
 import { claimRunDir, notOursError, OWNER_VARIABLE, ownedProcesses, processOwnedBy, removeOwnedRunDir, runDirOwner } from './ownership';
 import { waitForLock } from '../toolkit/process-lock';
+import { describeUsers, sandboxUsers } from './sandbox-users';
 import { integerFromEnv } from '../toolkit/cli-args';
 import { terminate } from '../toolkit/terminate';
 
@@ -237,11 +238,12 @@ async function stablePort(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Say)
 }
 
 /** Stops the sandbox by its recorded pids and discards its data. Returns false when none was running. */
-export async function sandboxDown(env: NodeJS.ProcessEnv = process.env, say: Say = () => undefined): Promise<boolean> {
+export async function sandboxDown(env: NodeJS.ProcessEnv = process.env, say: Say = () => undefined, { force = false }: { readonly force?: boolean } = {}): Promise<boolean> {
   const paths = sandboxPaths(env);
   const owner = runDirOwner(paths);
   if (owner.kind === 'none') return false;
   if (owner.kind !== 'ours') throw notOursError(paths, owner, '`sandbox down`');
+  refuseWhileUsed(paths, 'down', force, say);
   const state = readState(paths.stateFile);
   const wasRunning = state !== undefined && supervisorAlive(state, owner.id);
   if (state) await stopProcesses(state, owner.id, say);
@@ -249,16 +251,18 @@ export async function sandboxDown(env: NodeJS.ProcessEnv = process.env, say: Say
   const orphans = await stopOwnedProcesses(owner.id);
   if (orphans > 0) say(`sandbox: stopped ${orphans} process(es) of this sandbox found by their marker (${OWNER_VARIABLE})`);
   removeState(paths.stateFile);
+  keepRecoveryFiles(paths, say);
   removeOwnedRunDir(paths, '`sandbox down`');
   if (!wasRunning && state) say('sandbox: was not running (removed a stale state file)');
   return wasRunning || orphans > 0;
 }
 
 /** Deletes every resource in every account (moto's reset), the local state files and the bootstrap record; the sandbox keeps running. */
-export async function sandboxReset(env: NodeJS.ProcessEnv = process.env): Promise<SandboxState> {
+export async function sandboxReset(env: NodeJS.ProcessEnv = process.env, say: Say = () => undefined, { force = false }: { readonly force?: boolean } = {}): Promise<SandboxState> {
   const paths = sandboxPaths(env);
   const status = await sandboxStatus(paths);
   if (!status.running) throw new SandboxError('the sandbox is not running: start it with `npm run sandbox -- up`');
+  refuseWhileUsed(paths, 'reset', force, say);
   const reply = await callSandbox(status.state, 'POST', '/moto-api/reset');
   if (reply.status !== 200) throw new SandboxError(`reset failed: ${reply.status} ${reply.body}`);
   forgetSandboxDeployments(paths);
@@ -331,6 +335,52 @@ export async function sandboxHealth(state: SandboxState, timeoutMs = HEALTH_TIME
 export async function requireHealthySandbox(state: SandboxState): Promise<void> {
   const health = await sandboxHealth(state);
   if (!health.ok) throw new SandboxError(`the sandbox at ${state.endpoint} does not answer: ${health.problems.join('; ')}`);
+}
+
+/**
+ * `down` and `reset` while a command uses the sandbox (a deploy mid-apply) would pull its accounts,
+ * state and lock from under it: refused, naming it, unless `--force` (then said out loud).
+ */
+function refuseWhileUsed(paths: SandboxPaths, command: 'down' | 'reset', force: boolean, say: Say): void {
+  const users = sandboxUsers(paths);
+  if (users.length === 0) return;
+  const what = command === 'down' ? 'stops the sandbox and discards everything in it' : 'empties every account';
+  if (force) {
+    say(`sandbox: --force: ${describeUsers(users)} is using the sandbox; ${command} ${what} anyway, and that command will fail`);
+    return;
+  }
+  throw new SandboxError(
+    `${describeUsers(users)} is using the sandbox: let it finish, or stop it first (kill -INT ${users[0].pid}: Terraform then writes its state and releases its lock), and run \`npm run sandbox -- ${command}\` again; ` +
+      `\`npm run sandbox -- ${command} --force\` ${what} anyway; nothing was done`,
+  );
+}
+
+/**
+ * Files a command's output told the user to use (Terraform's errored.tfstate, a withheld state) are
+ * moved out of the run directory before it is discarded, into `<home>/kept/`, and named.
+ */
+function keepRecoveryFiles(paths: SandboxPaths, say: Say): void {
+  const stacksDir = join(paths.runDir, 'cdktf.out', 'stacks');
+  let stacks: string[];
+  try {
+    stacks = readdirSync(stacksDir);
+  } catch {
+    return;
+  }
+  const keptDir = join(paths.home, 'kept', new Date().toISOString().replace(/[:.]/g, '-'));
+  for (const stack of stacks) {
+    let names: string[];
+    try {
+      names = readdirSync(join(stacksDir, stack));
+    } catch {
+      continue;
+    }
+    for (const name of names.filter((n) => n === 'errored.tfstate' || /^withheld-.+\.tfstate$/.test(n))) {
+      mkdirSync(join(keptDir, stack), { recursive: true });
+      renameSync(join(stacksDir, stack, name), join(keptDir, stack, name));
+      say(`sandbox: kept ${join(keptDir, stack, name)} (a state Terraform could not write, which a command's output pointed at); it holds secret values: delete it once you no longer need it`);
+    }
+  }
 }
 
 /** IAM enforcement's counts from the running shim: decisions, and the requests it could not map. */

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chooseCliConfig, cliConfigVariables, type CliConfigChoice } from '../toolkit/terraform-cli-config';
 import type { SandboxPaths } from './paths';
+import { BootstrapError } from '../toolkit/errors';
 
 /**
  * The one place that says what the app looks like inside the sandbox, so bootstrap, sandbox:deploy,
@@ -45,16 +46,40 @@ function recordFile(paths: SandboxPaths): string {
   return join(paths.runDir, 'bootstrap.json');
 }
 
+/**
+ * The record, or undefined when bootstrap has not run. A record that cannot be what bootstrap wrote
+ * (cut short by a full disk, edited by hand: `"stateBackendMigrated": "maybe"`) is refused naming the
+ * file and the field, never taken for "not bootstrapped" (which would send the user to bootstrap again).
+ */
 export function readBootstrapRecord(paths: SandboxPaths): BootstrapRecord | undefined {
   const file = recordFile(paths);
   if (!existsSync(file)) return undefined;
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<BootstrapRecord>;
-  return parsed.stateBackendMigrated === true && typeof parsed.stateUri === 'string' ? (parsed as BootstrapRecord) : undefined;
+  const fix = `run \`npm run bootstrap -- --sandbox\` again (it finds the state where it is and records it anew), or \`npm run sandbox -- reset\` to start from empty accounts`;
+  let parsed: Partial<Record<keyof BootstrapRecord, unknown>>;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<keyof BootstrapRecord, unknown>>;
+  } catch (error) {
+    throw new BootstrapError(`${file}, the sandbox's record of bootstrap, is not JSON (${(error as Error).message.split('\n')[0]}): it was cut short or edited; ${fix}`);
+  }
+  const problems = [
+    ...(parsed === null || typeof parsed !== 'object' ? ['is not a JSON object'] : []),
+    ...(parsed?.stateBackendMigrated !== true ? [`"stateBackendMigrated" is ${JSON.stringify(parsed?.stateBackendMigrated)}, but bootstrap writes only true`] : []),
+    ...(typeof parsed?.stateUri !== 'string' || !parsed.stateUri.startsWith('s3://') ? [`"stateUri" is ${JSON.stringify(parsed?.stateUri)}, not the s3:// URI bootstrap writes`] : []),
+  ];
+  if (problems.length > 0) throw new BootstrapError(`${file}, the sandbox's record of bootstrap, is not what bootstrap writes: ${problems.join('; ')}; ${fix}`);
+  return parsed as BootstrapRecord;
 }
 
 export function recordBootstrap(paths: SandboxPaths, record: Omit<BootstrapRecord, 'stateBackendMigrated' | 'at'>): BootstrapRecord {
   const written: BootstrapRecord = { stateBackendMigrated: true, ...record, at: new Date().toISOString() };
-  writeFileSync(recordFile(paths), `${JSON.stringify(written, null, 2)}\n`);
+  // Written beside and renamed: a full disk leaves the old record (or none), never half of one.
+  const tmp = `${recordFile(paths)}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, `${JSON.stringify(written, null, 2)}\n`);
+    renameSync(tmp, recordFile(paths));
+  } finally {
+    rmSync(tmp, { force: true });
+  }
   return written;
 }
 

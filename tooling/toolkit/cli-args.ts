@@ -173,8 +173,11 @@ export function writableDirectoryProblem(label: string, value: string): string |
   }
   try {
     accessSync(existing, constants.W_OK | constants.X_OK);
-  } catch {
-    return `${label}: ${existing === path ? value : `${existing} (where ${value} would be created)`} is not writable by you: pick a directory you can write`;
+  } catch (error) {
+    const where = existing === path ? value : `${existing} (where ${value} would be created)`;
+    // A read-only checkout (or mount) is no permission problem: say which it is.
+    if ((error as NodeJS.ErrnoException).code === 'EROFS') return `${label}: ${where} is on a read-only file system: pick a directory on a writable disk`;
+    return `${label}: ${where} is not writable by you: pick a directory you can write`;
   }
   return undefined;
 }

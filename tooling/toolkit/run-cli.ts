@@ -1,9 +1,13 @@
+import { basename } from 'node:path';
+import { compileProblem, reportLoadErrors } from '../../lib/app/load-errors';
 import { UserError } from '../../lib/definitions/errors';
 import { UsageError } from './cli-args';
 
 /**
  * Runs a command-line entry point: its exit code, or for a problem the user can fix (any UserError:
- * bootstrap, sandbox, definitions, guardrails) its message without a stack trace, exit 1; anything else is a crash with the trace.
+ * bootstrap, sandbox, definitions, guardrails; a syntax error in a file the tooling loads; a full,
+ * read-only or unwritable disk) its message without a stack trace, exit 1; anything else is a crash
+ * with the trace.
  */
 export interface CliOptions {
   /** A second line after the problem, e.g. that nothing is lost. */
@@ -12,18 +16,61 @@ export interface CliOptions {
   readonly problemExitCode?: number;
 }
 
+
+/** What the file system said, as the cause and the fix; undefined for an error that is not about files. */
+function fileSystemProblem(error: NodeJS.ErrnoException & { dest?: string }): string | undefined {
+  const path = error.path ? ` ${error.path}` : '';
+  const dest = error.dest ? ` (to ${error.dest})` : '';
+  switch (error.code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return (
+        `no space left on the disk${path ? ` holding${path}` : ''} (${error.code}${error.syscall ? ` in ${error.syscall}` : ''})${dest}: ` +
+        `free space there (df -h shows which file system is full) and run the command again; SANDBOX_HOME moves the sandbox's files to another disk`
+      );
+    case 'EROFS':
+      return `cannot write${path}${dest}: it is on a read-only file system: run from a writable checkout, or set SANDBOX_HOME to a writable directory for the sandbox's files`;
+    case 'EACCES':
+    case 'EPERM':
+      return `cannot ${error.syscall ?? 'use'}${path}${dest}: permission denied (${error.code}): make it writable by this user, or set SANDBOX_HOME to a directory you own`;
+    case 'EMFILE':
+    case 'ENFILE':
+      return `too many open files (${error.code}): close other programs or raise the limit (ulimit -n) and run the command again`;
+    default:
+      return undefined;
+  }
+}
+
+/** The message of a problem the user can fix, or undefined for a bug (which keeps its trace). */
+export function userProblem(error: unknown): string | undefined {
+  if (error instanceof UserError) return error.message;
+  if (!(error instanceof Error)) return undefined;
+  return compileProblem(error) ?? fileSystemProblem(error as NodeJS.ErrnoException);
+}
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * Until an entry point calls runCli, a throw while its modules load (a syntax error in an environment
+ * file the entry point imports) would print Node's trace: reported as runCli would, under the entry
+ * point's name until runCli gives its label.
+ */
+let loadLabel = basename(process.argv[1] ?? 'tooling', '.ts');
+reportLoadErrors(() => loadLabel);
+
 export function runCli(label: string, main: (args: string[]) => Promise<number>, { afterProblem, problemExitCode = 1 }: CliOptions = {}): void {
+  loadLabel = label;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const say = (line: string) => process.stderr.write(`${line}\n`);
   main(process.argv.slice(2).filter((arg) => arg !== '--')).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof UserError) {
-        say(`${label}: ${error.message}`);
+      const problem = userProblem(error);
+      if (problem !== undefined) {
+        say(`${label}: ${problem}`);
         // A command line refused before anything ran needs no word about recovery.
         if (error instanceof UsageError) process.exit(error.exitCode);
         if (afterProblem) say(`${label}: ${afterProblem}`);
-        process.exit(problemExitCode);
+        process.exit(error instanceof UserError ? problemExitCode : 1);
       }
       say(`${label} crashed: ${(error as Error).stack ?? error}`);
       process.exit(2);

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_DIR } from './project-dir';
+import { UserError } from '../../lib/definitions/errors';
+import { saveWithheldState, StateDumpFilter } from './state-dump-filter';
 
 export interface CommandResult {
   /** The exit code; null when the command was killed after its timeout. */
@@ -24,6 +26,11 @@ export interface CommandOptions {
   readonly forwardSignals?: boolean;
   /** Called with each piece of output as it comes (stdout and stderr), e.g. to report progress. */
   readonly onOutput?: (text: string) => void;
+  /**
+   * Where a state Terraform prints because it could not write it goes (a 0600 file; the output gets
+   * a line saying where instead: state-dump-filter.ts). @default `cwd` (where errored.tfstate would be)
+   */
+  readonly withheldStateDir?: string;
 }
 
 /** A command still running: its process, and its result once it ends. */
@@ -46,16 +53,20 @@ export function startCommand(command: string, args: readonly string[], options: 
   let output = '';
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    stdout += chunk.toString();
-    options.onOutput?.(chunk.toString());
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    stderr += chunk.toString();
-    options.onOutput?.(chunk.toString());
-  });
+  // No state dump (and its secrets) reaches the captured output, the progress or the tails printed on failure.
+  const onState = saveWithheldState(options.withheldStateDir ?? options.cwd);
+  const filters = { stdout: new StateDumpFilter(onState), stderr: new StateDumpFilter(onState) };
+  const take = (stream: 'stdout' | 'stderr', text: string) => {
+    if (text === '') return;
+    output += text;
+    if (stream === 'stdout') stdout += text;
+    else stderr += text;
+    options.onOutput?.(text);
+  };
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => take('stdout', filters.stdout.write(chunk)));
+  child.stderr.on('data', (chunk: string) => take('stderr', filters.stderr.write(chunk)));
   const kill = (signal: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, signal);
@@ -85,10 +96,14 @@ export function startCommand(command: string, args: readonly string[], options: 
   const done = new Promise<CommandResult>((resolve, reject) => {
     child.on('error', (error) => {
       settle();
-      reject(new Error(`could not run ${command}: ${error.message}`));
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      // A missing program is the user's to install (or a PATH to fix), not a bug: no trace.
+      reject(missing ? new UserError(`could not run ${command}: it is not on the PATH (${error.message}); install it or fix PATH`) : new Error(`could not run ${command}: ${error.message}`));
     });
     child.on('close', (code) => {
       settle();
+      take('stdout', filters.stdout.end());
+      take('stderr', filters.stderr.end());
       const seconds = (Date.now() - started) / 1000;
       resolve({ code: timedOut ? null : code, output: timedOut ? `${output}\n(killed after ${options.timeoutMs / 1000} s)` : output, stdout, stderr, timedOut, seconds });
     });

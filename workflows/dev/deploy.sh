@@ -13,6 +13,8 @@ if [ "${1:-}" = --sandbox ]; then
 fi
 dev_refuse_misplaced_sandbox "$@"
 dev_preflight
+# After the checks and synth, before cdktf could take a lock it cannot release without a terminal.
+"$LIB_DIR/require-approval.sh" dev "add --auto-approve: workflows/dev/deploy.sh $([ "$SANDBOX_MODE" = 1 ] && echo "--sandbox ")--auto-approve" "$@"
 echo "== dev: deploying"
 cd "$PROJECT_DIR"
 # Through with-secrets.sh for the saved plan alone: it holds the token, so it goes to a private

@@ -55,10 +55,12 @@ drift: check
 	cd $(PROJECT_DIR) && $(WITH_SECRETS) $(LIB_DIR)/drift.sh $(STACK_DIR)
 
 deploy: check
+	@$(LIB_DIR)/require-approval.sh $(STACK) "add DEPLOY_FLAGS=--auto-approve: make -C workflows/$(STACK) deploy DEPLOY_FLAGS=--auto-approve" $(DEPLOY_FLAGS)
 	@echo "== $(STACK): deploying"
 	cd $(PROJECT_DIR) && $(WITH_SECRETS) $(CDKTF) deploy $(STACK) --skip-synth --output $(OUTDIR) $(DEPLOY_FLAGS)
 
 destroy: $(DESTROY_GUARD) check
+	@$(LIB_DIR)/require-approval.sh $(STACK) "add DESTROY_FLAGS=--auto-approve: make -C workflows/$(STACK) destroy DESTROY_FLAGS=--auto-approve" $(DESTROY_FLAGS)
 	@echo "== $(STACK): destroying"
 	cd $(PROJECT_DIR) && $(WITH_SECRETS) $(CDKTF) destroy $(STACK) --skip-synth --output $(OUTDIR) $(DESTROY_FLAGS)
 

@@ -91,6 +91,26 @@ cleanup() {
   fi
   return "$status"
 }
+# Terraform prints the whole state, secret values included, when it can write neither the state nor
+# errored.tfstate (a full disk). When the output is not a terminal (CI logs keep it), it goes through
+# tooling/bin/withhold-state.ts, which keeps that block out and saves it (0600) in the stack
+# directory, else (that disk is full too) in a private directory under TMPDIR, as the saved plan is,
+# saying where. stderr joins stdout for that: cdktf already merges Terraform's two streams.
+run_command() {
+  if [ -t 1 ]; then
+    "$@"
+    return
+  fi
+  local stack_abs
+  stack_abs=$(cd "$stack_dir" && pwd)
+  set +e
+  "$@" 2>&1 | (cd "$project_dir" && exec node --require tsx/cjs tooling/bin/withhold-state.ts "$stack_abs" "$plan_root")
+  local status=("${PIPESTATUS[@]}")
+  set -e
+  [ "${status[1]}" = 0 ] || say "warning: the output filter (tooling/bin/withhold-state.ts) exited ${status[1]}"
+  return "${status[0]}"
+}
+
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -105,7 +125,7 @@ ln -s -- "$plan_dir/plan" "$plan_link" 2>/dev/null ||
 
 if [ -n "$from_environment" ]; then
   say "using the TF_VAR_* variables already in the environment; running: $*"
-  "$@"
+  run_command "$@"
   exit $?
 fi
 
@@ -114,7 +134,7 @@ if [ -n "$vals_file" ]; then
   [ -f "$vals_file" ] || fail "$vals_file is not a regular file: give the path of the vals secrets file (workflows/production/secrets.yaml)"
   say "resolving the references in $vals_file with vals and running: $*"
   # vals exits 1 (printing "exit status N") when the command fails; the failure still propagates.
-  "${VALS:-vals}" exec -i -f "$vals_file" -- "$@"
+  run_command "${VALS:-vals}" exec -i -f "$vals_file" -- "$@"
   exit $?
 fi
 
@@ -150,4 +170,4 @@ fi
 
 for key in "${!values[@]}"; do export "$key=${values[$key]}"; done
 say "loaded ${#values[@]} variable(s) from $env_file (${!values[*]}); running: $*"
-"$@"
+run_command "$@"

@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { processesWith, newMarker } from '../hostile/run-tooling-case';
+
+/**
+ * Issue #28, item 4: a signal to a tooling command ends the whole run the way Terraform survives it.
+ * A real node process runs tooling/toolkit/interruptible.ts (as sandbox:deploy runs cdktf deploy) on
+ * a child that, like Terraform, answers SIGINT by finishing its write; the test signals the node
+ * process only (as `kill <pid>` or npm passing SIGTERM on does), never the child.
+ */
+const FIXTURE = join(__dirname, '..', 'fixtures', 'interruptible-main.ts');
+const BOUND_MS = 60_000;
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly marker: string;
+}
+
+/** Starts the fixture, waits for `ready` on its stdout, sends `signals` to the node process (not its group), waits for the end. */
+function interrupt(graceMs: number, script: string, signals: NodeJS.Signals[]): Promise<Run> {
+  const marker = newMarker();
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', FIXTURE, String(graceMs), script], { cwd: join(__dirname, '..', '..'), env: { ...process.env, HOSTILE_TOOLING_MARKER: marker }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (!sent && stdout.includes('ready')) {
+      sent = true;
+      signals.forEach((signal, index) => setTimeout(() => child.kill(signal), index * 300));
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const bound = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the fixture did not end within ${BOUND_MS / 1000} s; its output:\n${stdout}\n${stderr}`));
+    }, BOUND_MS);
+    child.on('close', (code) => {
+      clearTimeout(bound);
+      resolve({ code, stdout, stderr, marker });
+    });
+  });
+}
+
+let dir = '';
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'interruptible-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('SIGTERM, then SIGTERM again: the child gets SIGINT once, finishes its write, the command says so and exits 143; nothing is left running', async () => {
+  const state = join(dir, 'state');
+  const ints = join(dir, 'ints');
+  // Like Terraform: on SIGINT, finish the write (1 s), then exit; count every SIGINT received.
+  const script = `trap 'echo x >> ${ints}; stopping=1' INT; echo ready; while [ -z "\${stopping:-}" ]; do sleep 0.1; done; sleep 1; echo written > ${state}; exit 1`;
+  const run = await interrupt(30_000, script, ['SIGTERM', 'SIGTERM']);
+  expect(run.code).toBe(143);
+  expect(readFileSync(state, 'utf8')).toBe('written\n');
+  expect(readFileSync(ints, 'utf8')).toBe('x\n');
+  expect(run.stderr).toContain('fixture: SIGTERM: asked the child to stop (SIGINT to it and its terraform, once, as Ctrl-C does); waiting up to 30 s');
+  expect(run.stderr).toContain('fixture: SIGTERM again: the child was already asked to stop; still waiting for it');
+  expect(run.stderr).toContain('fixture: child ended: SIGTERM, exit 1, killed false');
+  expect(processesWith(run.marker)).toEqual([]);
+}, BOUND_MS + 10_000);
+
+test('a child that ignores SIGINT is killed when the grace period ends, with its group; the command says so', async () => {
+  const script = `trap '' INT; echo ready; sleep 300 & wait; sleep 300`;
+  const run = await interrupt(1500, script, ['SIGINT']);
+  expect(run.code).toBe(130);
+  expect(run.stderr).toContain('fixture: the child did not stop within 2 s of SIGINT: killing it (SIGKILL to its process group)');
+  expect(run.stderr).toContain('killed true');
+  expect(processesWith(run.marker)).toEqual([]);
+  expect(existsSync(join(dir, 'state'))).toBe(false);
+}, BOUND_MS + 10_000);
