@@ -34,7 +34,14 @@ describe('S3 (path-style REST)', () => {
       checks: [{ action: 's3:GetObject', resource: { kind: 's3', bucket: 'acme-tfstate', key: 'env/terraform.tfstate' } }],
     });
     const put = mapped(map(request('s3', 'PUT', '/acme-tfstate/env/terraform.tfstate', { headers: { 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:eu-west-1:333333333333:alias/acme-tfstate' } })));
-    expect(put.checks).toEqual([{ action: 's3:PutObject', resource: { kind: 's3', bucket: 'acme-tfstate', key: 'env/terraform.tfstate' } }]);
+    // The encryption headers are also the condition keys s3:x-amz-server-side-encryption(-aws-kms-key-id).
+    expect(put.checks).toEqual([
+      {
+        action: 's3:PutObject',
+        resource: { kind: 's3', bucket: 'acme-tfstate', key: 'env/terraform.tfstate' },
+        context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:eu-west-1:333333333333:alias/acme-tfstate' },
+      },
+    ]);
     expect(put.via).toEqual({ kind: 's3-put', bucket: 'acme-tfstate', region: REGION, encryption: { kind: 'sse-kms', keyId: 'arn:aws:kms:eu-west-1:333333333333:alias/acme-tfstate' } });
     expect(mapped(map(request('s3', 'PUT', '/b/k.tflock', { headers: { 'x-amz-server-side-encryption': 'AES256' } }))).via).toMatchObject({ encryption: { kind: 'sse-s3' } });
     expect(mapped(map(request('s3', 'PUT', '/b/k'))).via).toMatchObject({ encryption: { kind: 'bucket-default' } });
