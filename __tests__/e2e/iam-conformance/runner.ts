@@ -114,34 +114,28 @@ function bytes(name: string, value: unknown): unknown {
 export async function runCase(world: ConformanceWorld, conformance: ConformanceCase): Promise<Outcome> {
   const vars: Record<string, string> = { id: conformance.id.toLowerCase(), ...ACCOUNT_IDS };
   const sub = <T>(value: T): T => substitute(value, vars);
-  const setup = sub(conformance.setup);
-  const as = async (account: AccountName, service: Service, command: string, input: Record<string, unknown>) => world.send(service, command, input, await world.admin(account));
+  // Placeholders are replaced as each part is made: key ARNs exist only once the keys do, and key
+  // policies may name the case's roles, so roles and users are created first and given their
+  // policies after the keys.
+  const setup = conformance.setup;
+  const as = async (account: AccountName, service: Service, command: string, input: Record<string, unknown>) => world.send(service, command, sub(input), await world.admin(account));
   const userKeys = new Map<string, AwsCredentialIdentity>();
 
   for (const role of setup.roles ?? []) {
     const account = ACCOUNT_IDS[role.account];
     await as(role.account, 'iam', 'CreateRole', { RoleName: role.name, AssumeRolePolicyDocument: JSON.stringify(sub(role.trust ?? trustOwnAccount(account))), ...(role.tags ? { Tags: tagList(role.tags) } : {}) });
-    for (const [index, policy] of (role.policies ?? []).entries()) {
-      await as(role.account, 'iam', 'PutRolePolicy', { RoleName: role.name, PolicyName: `p${index}`, PolicyDocument: JSON.stringify(policy) });
-    }
   }
   for (const user of setup.users ?? []) {
     await as(user.account, 'iam', 'CreateUser', { UserName: user.name, ...(user.tags ? { Tags: tagList(user.tags) } : {}) });
-    for (const [index, policy] of (user.policies ?? []).entries()) {
-      await as(user.account, 'iam', 'PutUserPolicy', { UserName: user.name, PolicyName: `p${index}`, PolicyDocument: JSON.stringify(policy) });
-    }
     for (const group of user.groups ?? []) {
       await as(user.account, 'iam', 'CreateGroup', { GroupName: group.name });
-      for (const [index, policy] of group.policies.entries()) {
-        await as(user.account, 'iam', 'PutGroupPolicy', { GroupName: group.name, PolicyName: `p${index}`, PolicyDocument: JSON.stringify(policy) });
-      }
       await as(user.account, 'iam', 'AddUserToGroup', { GroupName: group.name, UserName: user.name });
     }
     const { AccessKey } = (await as(user.account, 'iam', 'CreateAccessKey', { UserName: user.name })) as { AccessKey?: { AccessKeyId: string; SecretAccessKey: string } };
-    userKeys.set(`${user.account}/${user.name}`, { accessKeyId: AccessKey!.AccessKeyId, secretAccessKey: AccessKey!.SecretAccessKey });
+    userKeys.set(`${user.account}/${sub(user.name)}`, { accessKeyId: AccessKey!.AccessKeyId, secretAccessKey: AccessKey!.SecretAccessKey });
   }
   for (const [index, key] of (setup.keys ?? []).entries()) {
-    const created = (await as(key.account, 'kms', 'CreateKey', { ...(key.policy ? { Policy: JSON.stringify(key.policy) } : {}), ...(key.tags ? { Tags: Object.entries(key.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) } : {}) })) as { KeyMetadata?: { Arn: string; KeyId: string } };
+    const created = (await as(key.account, 'kms', 'CreateKey', { ...(key.policy ? { Policy: JSON.stringify(sub(key.policy)) } : {}), ...(key.tags ? { Tags: Object.entries(key.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })) } : {}) })) as { KeyMetadata?: { Arn: string; KeyId: string } };
     const names = index === 0 ? ['', `:${key.name ?? ''}`] : [`:${key.name ?? index}`];
     for (const suffix of names) Object.assign(vars, { [`keyArn${suffix}`]: created.KeyMetadata!.Arn, [`keyId${suffix}`]: created.KeyMetadata!.KeyId });
     if (key.ciphertext) {
@@ -150,6 +144,21 @@ export async function runCase(world: ConformanceWorld, conformance: ConformanceC
     }
     for (const grant of key.grants ?? []) {
       await as(key.account, 'kms', 'CreateGrant', { KeyId: created.KeyMetadata!.KeyId, GranteePrincipal: sub(grant.grantee), Operations: grant.operations, ...(grant.constraints ? { Constraints: grant.constraints } : {}) });
+    }
+  }
+  for (const role of setup.roles ?? []) {
+    for (const [index, policy] of (role.policies ?? []).entries()) {
+      await as(role.account, 'iam', 'PutRolePolicy', { RoleName: role.name, PolicyName: `p${index}`, PolicyDocument: JSON.stringify(sub(policy)) });
+    }
+  }
+  for (const user of setup.users ?? []) {
+    for (const [index, policy] of (user.policies ?? []).entries()) {
+      await as(user.account, 'iam', 'PutUserPolicy', { UserName: user.name, PolicyName: `p${index}`, PolicyDocument: JSON.stringify(sub(policy)) });
+    }
+    for (const group of user.groups ?? []) {
+      for (const [index, policy] of group.policies.entries()) {
+        await as(user.account, 'iam', 'PutGroupPolicy', { GroupName: group.name, PolicyName: `p${index}`, PolicyDocument: JSON.stringify(sub(policy)) });
+      }
     }
   }
   for (const bucket of setup.buckets ?? []) {

@@ -35,6 +35,7 @@ export const PAGES = {
   s3CrossAccount: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html',
   dynamodbConditions: 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html',
   ssmAccess: 'https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html',
+  stsCallerIdentity: 'https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html',
   stsAssumeRole: 'https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html',
   stsKeys: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html',
   iamActions: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html',

@@ -6,7 +6,7 @@ import { DecisionCache } from './decision-cache';
 import { evaluate } from './evaluator';
 import { readsChangedBy } from './invalidation';
 import { MotoReader } from './moto-reader';
-import { credentialsInStsAnswer, PrincipalRegistry, MOTO_DEFAULT_ACCOUNT } from './principal-registry';
+import { accessKeyInIamAnswer, credentialsInStsAnswer, PrincipalRegistry, MOTO_DEFAULT_ACCOUNT } from './principal-registry';
 import { mapRequest, signatureScope, type AwsRequest } from './request-mapping';
 import { simulatePrincipalPolicy } from './simulate-principal-policy';
 import { Timings, type TimingReport } from './timings';
@@ -195,7 +195,12 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
     if (service === 'sts' && (operation === 'AssumeRole' || operation === 'AssumeRoleWithWebIdentity')) {
       const issued = credentialsInStsAnswer(upstream.body.toString('utf8'));
       const role = mapped.checks[0].resource;
-      if (issued && role.kind === 'role') principals.learn(issued.accessKeyId, role.roleArn, issued.sessionArn.split('/').pop()!);
+      if (issued && role.kind === 'role') principals.learn(issued.accessKeyId, role.roleArn, issued.sessionArn.split('/').pop()!, mapped.sessionTags);
+    }
+    // An IAM user's access key acts as that user (in the account it was created in).
+    if (service === 'iam' && operation === 'CreateAccessKey' && principal.kind !== 'anonymous') {
+      const created = accessKeyInIamAnswer(upstream.body.toString('utf8'));
+      if (created) principals.learnUser(created.accessKeyId, principal.account, created.userName);
     }
     if (service === 's3' && operation === 'CreateBucket' && principal.kind !== 'anonymous') {
       const bucket = mapped.checks[0].resource;

@@ -109,24 +109,49 @@ export class MotoReader {
 
   /** The role's attached and inline policies; undefined when the role does not exist. */
   rolePolicies(account: string, roleName: string): Promise<PolicyDocument[] | undefined> {
-    return this.cached('iam', `policies ${account} ${roleName}`, async () => {
-      const attached = await this.iam(account, { Action: 'ListAttachedRolePolicies', RoleName: roleName });
-      if (attached.status === 404) return undefined;
-      if (attached.status !== 200) throw new Error(`ListAttachedRolePolicies ${roleName}: ${attached.status}`);
-      const documents: PolicyDocument[] = [];
-      for (const arn of tagsOf(attached.xml, 'PolicyArn')) {
-        const policy = ok(await this.iam(account, { Action: 'GetPolicy', PolicyArn: arn }), `GetPolicy ${arn}`);
-        const version = tagsOf(policy.xml, 'DefaultVersionId')[0];
-        const document = ok(await this.iam(account, { Action: 'GetPolicyVersion', PolicyArn: arn, VersionId: version }), `GetPolicyVersion ${arn}`);
-        documents.push({ name: arn, policy: documentOf(tagsOf(document.xml, 'Document')[0]) });
-      }
-      const inline = ok(await this.iam(account, { Action: 'ListRolePolicies', RoleName: roleName }), `ListRolePolicies ${roleName}`);
-      const names = tagsOf(tagsOf(inline.xml, 'PolicyNames')[0] ?? '', 'member');
-      for (const name of names) {
-        const document = ok(await this.iam(account, { Action: 'GetRolePolicy', RoleName: roleName, PolicyName: name }), `GetRolePolicy ${roleName} ${name}`);
-        documents.push({ name: `${roleName}/${name}`, policy: documentOf(tagsOf(document.xml, 'PolicyDocument')[0]) });
-      }
+    return this.cached('iam', `policies ${account} ${roleName}`, () => this.entityPolicies(account, 'Role', roleName, roleName));
+  }
+
+  /** Attached and inline policies of a principal kind (`Role`, `User`, `Group`) named `name`; undefined when it does not exist. */
+  private async entityPolicies(account: string, kind: 'Role' | 'User' | 'Group', name: string, label: string): Promise<PolicyDocument[] | undefined> {
+    const nameParameter = { [`${kind}Name`]: name };
+    const attached = await this.iam(account, { Action: `ListAttached${kind}Policies`, ...nameParameter });
+    if (attached.status === 404) return undefined;
+    if (attached.status !== 200) throw new Error(`ListAttached${kind}Policies ${name}: ${attached.status}`);
+    const documents: PolicyDocument[] = [];
+    for (const arn of tagsOf(attached.xml, 'PolicyArn')) {
+      const policy = ok(await this.iam(account, { Action: 'GetPolicy', PolicyArn: arn }), `GetPolicy ${arn}`);
+      const version = tagsOf(policy.xml, 'DefaultVersionId')[0];
+      const document = ok(await this.iam(account, { Action: 'GetPolicyVersion', PolicyArn: arn, VersionId: version }), `GetPolicyVersion ${arn}`);
+      documents.push({ name: arn, policy: documentOf(tagsOf(document.xml, 'Document')[0]) });
+    }
+    const inline = ok(await this.iam(account, { Action: `List${kind}Policies`, ...nameParameter }), `List${kind}Policies ${name}`);
+    for (const policyName of tagsOf(tagsOf(inline.xml, 'PolicyNames')[0] ?? '', 'member')) {
+      const document = ok(await this.iam(account, { Action: `Get${kind}Policy`, ...nameParameter, PolicyName: policyName }), `Get${kind}Policy ${name} ${policyName}`);
+      documents.push({ name: `${label}/${policyName}`, policy: documentOf(tagsOf(document.xml, 'PolicyDocument')[0]) });
+    }
+    return documents;
+  }
+
+  /** An IAM user's own policies and those of every group it is in; undefined when the user does not exist. */
+  userPolicies(account: string, userName: string): Promise<PolicyDocument[] | undefined> {
+    return this.cached('iam', `user policies ${account} ${userName}`, async () => {
+      const own = await this.entityPolicies(account, 'User', userName, `user/${userName}`);
+      if (own === undefined) return undefined;
+      const groups = ok(await this.iam(account, { Action: 'ListGroupsForUser', UserName: userName }), `ListGroupsForUser ${userName}`);
+      const documents = [...own];
+      for (const group of tagsOf(groups.xml, 'GroupName')) documents.push(...((await this.entityPolicies(account, 'Group', group, `group/${group}`)) ?? []));
       return documents;
+    });
+  }
+
+  /** The IAM tags of a role or user (its sessions' `aws:PrincipalTag/*`); none when it does not exist. */
+  principalTags(account: string, kind: 'Role' | 'User', name: string): Promise<Readonly<Record<string, string>>> {
+    return this.cached('iam', `tags ${account} ${kind} ${name}`, async () => {
+      const answer = await this.iam(account, { Action: `List${kind}Tags`, [`${kind}Name`]: name });
+      if (answer.status === 404) return {};
+      const members = tagsOf(ok(answer, `List${kind}Tags ${name}`).xml, 'member');
+      return Object.fromEntries(members.map((member) => [tagsOf(member, 'Key')[0] ?? '', tagsOf(member, 'Value')[0] ?? '']));
     });
   }
 

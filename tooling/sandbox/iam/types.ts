@@ -8,7 +8,17 @@ export type Principal =
   /** moto's bootstrap keys (any key moto did not issue): the root user of moto's default account. */
   | { readonly kind: 'root'; readonly account: string; readonly arn: string }
   /** Credentials from AssumeRole / AssumeRoleWithWebIdentity. `arn` is the session ARN, `roleArn` is `aws:PrincipalArn`. */
-  | { readonly kind: 'role-session'; readonly account: string; readonly arn: string; readonly roleArn: string; readonly roleName: string }
+  | {
+      readonly kind: 'role-session';
+      readonly account: string;
+      readonly arn: string;
+      readonly roleArn: string;
+      readonly roleName: string;
+      /** Tags passed to AssumeRole: the session's principal tags, over the role's own of the same key. */
+      readonly sessionTags?: Readonly<Record<string, string>>;
+    }
+  /** An IAM user's access key (learned from the CreateAccessKey answer the shim proxies). */
+  | { readonly kind: 'user'; readonly account: string; readonly arn: string; readonly userName: string }
   /** An unsigned request (AssumeRoleWithWebIdentity is the one the project makes). */
   | { readonly kind: 'anonymous' };
 
@@ -64,6 +74,8 @@ export type MappedRequest =
       readonly dynamodbItems?: { readonly table: string; readonly account: string; readonly items: readonly Record<string, unknown>[] };
       /** The request names a web identity: the trust policy is evaluated for the federated provider. */
       readonly webIdentity?: boolean;
+      /** AssumeRole's session tags (`Tags.member.N`): the new session's principal tags. */
+      readonly sessionTags?: Readonly<Record<string, string>>;
     }
   /** Allowed, counted and reported: the sandbox cannot say what AWS would decide. */
   | { readonly kind: 'unmapped'; readonly protocol: Protocol; readonly service: string; readonly operation: string; readonly reason: string }
