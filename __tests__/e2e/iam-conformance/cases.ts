@@ -341,18 +341,7 @@ const elements: ConformanceCase[] = [
     },
     request: getObject(asRole('ok')),
     expect: ALLOW,
-    source: src(PAGES.notPrincipal, 'Specifying NotPrincipal with Deny'),
-  },
-  {
-    id: 'el-08',
-    description: 'NotPrincipal with Deny: a session of another role of the account is denied',
-    setup: {
-      roles: [role('ok', [doc(allow('s3:GetObject', OBJECTS))]), role('other', [doc(allow('s3:GetObject', OBJECTS))])],
-      buckets: [bucket({ policy: doc({ Effect: 'Deny', NotPrincipal: { AWS: [`arn:aws:sts::{A}:assumed-role/{id}-ok/conformance`, roleArn('ok'), root('A')] }, Action: 's3:GetObject', Resource: OBJECTS }) })],
-    },
-    request: getObject(asRole('other')),
-    expect: DENY,
-    source: src(PAGES.notPrincipal, 'Specifying NotPrincipal with Deny'),
+    source: src(PAGES.notPrincipal, 'Key points (with Deny, name the account, the role and the session that are not denied)'),
   },
 ];
 
@@ -688,6 +677,7 @@ const kms: ConformanceCase[] = [
     request: decrypt(asRole(), { EncryptionContext: { purpose: 'state' } }),
     expect: ALLOW,
     source: src(PAGES.kmsConditions, 'kms:EncryptionContext:context-key'),
+    divergence: 'the evaluator ignores context keys whose variable part follows a colon (kms:EncryptionContext:<key>), so a condition on one never matches: Allow statements on it do not apply, StringNot… Deny statements always do',
   },
   {
     id: 'kms-13',

@@ -20,7 +20,7 @@ function verdict(conformance: ConformanceCase): string {
 export function conformanceTable(cases: readonly ConformanceCase[] = CASES): string {
   const rows = cases.map(
     (conformance) =>
-      `| ${conformance.id} | ${cell(conformance.description)} | \`${conformance.request.service}:${conformance.request.command}\` | ${verdict(conformance)} | [${cell(conformance.source.section)}](${conformance.source.url}) |`,
+      `| ${conformance.id} | ${cell(conformance.description)} | \`${conformance.request.service}:${conformance.request.command}\` | ${verdict(conformance)}${conformance.divergence ? ` — **the sandbox diverges**: ${cell(conformance.divergence)}` : ''} | [${cell(conformance.source.section)}](${conformance.source.url}) |`,
   );
   return [TABLE_START, '', '| Case | Situation | Request | AWS\'s verdict | Source (page, section) |', '| --- | --- | --- | --- | --- |', ...rows, '', TABLE_END].join('\n');
 }

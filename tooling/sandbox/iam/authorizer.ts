@@ -1,7 +1,7 @@
 import { SANDBOX_ROLE } from '../credentials';
 import { deepFreeze, isDeepFrozen, type DecisionCache } from './decision-cache';
 import { evaluate, type Evaluation, type EvaluationResult } from './evaluator';
-import type { KeyFacts, MotoReader, PolicyDocument } from './moto-reader';
+import type { KeyFacts, KeyGrant, MotoReader, PolicyDocument } from './moto-reader';
 import { MOTO_DEFAULT_ACCOUNT } from './principal-registry';
 import type { Check, Context, MappedRequest, Principal, ResourceRef, ViaService } from './types';
 
@@ -92,6 +92,17 @@ function readsTime(policy: unknown): boolean {
 function timeContext(): Record<string, string> {
   const now = new Date();
   return { 'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'), 'aws:EpochTime': `${Math.floor(now.getTime() / 1000)}` };
+}
+
+/** A grant's encryption context constraints against the request's `kms:EncryptionContext:*` keys. */
+function constraintsHold(grant: KeyGrant, context: Context): boolean {
+  const prefix = 'kms:EncryptionContext:';
+  const requested = Object.fromEntries(Object.entries(context).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), `${value}`]));
+  const subset = grant.Constraints?.EncryptionContextSubset;
+  if (subset && !Object.entries(subset).every(([key, value]) => requested[key] === value)) return false;
+  const equals = grant.Constraints?.EncryptionContextEquals;
+  if (equals && (Object.keys(equals).length !== Object.keys(requested).length || !Object.entries(equals).every(([key, value]) => requested[key] === value))) return false;
+  return true;
 }
 
 /** Bucket policy texts parsed (and frozen) once; a few dozen buckets at most, so a small bound. */
@@ -204,8 +215,18 @@ export class Authorizer {
     const evaluator = this.sources.evaluate ?? evaluate;
     const result: EvaluationResult = this.sources.decisions ? await this.sources.decisions.decide(evaluation, evaluator) : await evaluator(evaluation);
     if (result.result === 'Allowed') return { kind: 'allowed' };
+    // A grant allows what no policy does (it never overrides an explicit deny).
+    if (result.result === 'ImplicitlyDenied' && check.resource.kind === 'kms-key' && (await this.grantAllows(principal, resolved, check.resource.region, check.action, context))) return { kind: 'allowed' };
     if (result.result === 'NotEvaluated') return { kind: 'not-evaluated', action: check.action, reason: result.reason };
     return { kind: 'denied', action: check.action, resource: resolved.arn, principal: caller, reason: result.reason };
+  }
+
+  /** Whether a grant on the key lets `principal` perform `action` with the request's encryption context (KMS "Grants in AWS KMS"). */
+  private async grantAllows(principal: Principal, key: Resolved, region: string, action: string, context: Context): Promise<boolean> {
+    if (principal.kind === 'anonymous' || !action.startsWith('kms:')) return false;
+    const grantees = new Set([principal.arn, ...(principal.kind === 'role-session' ? [principal.roleArn] : [])]);
+    const grants = await this.sources.moto.grants(key.account, region, key.arn);
+    return grants.some((grant) => grantees.has(grant.GranteePrincipal) && grant.Operations.includes(action.slice(4)) && constraintsHold(grant, context));
   }
 
   /** `dynamodb:LeadingKeys` of the request's items: their hash key values. */

@@ -1,5 +1,6 @@
 import type { Forward } from '../shim/proxy';
 import { deepFreeze } from './decision-cache';
+import type { BucketGuards } from './s3-public-access';
 
 /**
  * What enforcement needs to know, read from moto itself as the owning account (moto's
@@ -8,7 +9,7 @@ import { deepFreeze } from './decision-cache';
  * changed them (`invalidate`, called by enforcement.ts as invalidation.ts says).
  */
 
-/** What is read, by the service whose writes can change it: IAM (role policies, trust), KMS, DynamoDB tables, S3 default encryption. */
+/** What is read, by the service whose writes can change it: IAM (role policies, trust, tags), KMS (keys, grants), DynamoDB tables, S3 bucket settings (default encryption, Block Public Access, Object Ownership). */
 export type ReadKind = 'iam' | 'kms' | 'table' | 'encryption';
 
 export interface PolicyDocument {
@@ -23,6 +24,13 @@ export interface KeyFacts {
   /** `alias/<name>` of every alias of the key (`kms:ResourceAliases`). */
   readonly aliases: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A KMS grant as ListGrants answers it. */
+export interface KeyGrant {
+  readonly GranteePrincipal: string;
+  readonly Operations: readonly string[];
+  readonly Constraints?: { readonly EncryptionContextSubset?: Readonly<Record<string, string>>; readonly EncryptionContextEquals?: Readonly<Record<string, string>> };
 }
 
 export interface TableFacts {
@@ -184,6 +192,14 @@ export class MotoReader {
     });
   }
 
+  /** The grants of a key (KMS ListGrants), as the key's owner. */
+  grants(account: string, region: string, keyId: string): Promise<readonly KeyGrant[]> {
+    return this.cached('kms', `grants ${account} ${region} ${keyId}`, async () => {
+      const answer = ok(await this.json(account, region, 'kms', 'TrentService.ListGrants', { KeyId: keyId }), `ListGrants ${keyId}`);
+      return ((answer.body.Grants as KeyGrant[] | undefined) ?? []).map((grant) => ({ GranteePrincipal: grant.GranteePrincipal, Operations: grant.Operations ?? [], ...(grant.Constraints ? { Constraints: grant.Constraints } : {}) }));
+    });
+  }
+
   /** A table's hash key and customer managed key; undefined when there is no such table. */
   table(account: string, region: string, table: string): Promise<TableFacts | undefined> {
     return this.cached('table', `table ${account} ${region} ${table}`, async () => {
@@ -194,6 +210,24 @@ export class MotoReader {
       return {
         hashKey: description.KeySchema.find((element) => element.KeyType === 'HASH')?.AttributeName ?? '',
         ...(sse?.SSEType === 'KMS' && sse.KMSMasterKeyArn ? { kmsKeyArn: sse.KMSMasterKeyArn } : {}),
+      };
+    });
+  }
+
+  /** The bucket's Block Public Access settings and Object Ownership (s3-public-access.ts), as its owner. */
+  bucketGuards(account: string, bucket: string): Promise<BucketGuards> {
+    return this.cached('encryption', `guards ${bucket}`, async () => {
+      const headers = this.headers(account, 'us-east-1', 's3');
+      const block = await this.forward(`/${encodeURIComponent(bucket)}?publicAccessBlock`, 'GET', undefined, headers);
+      const ownership = await this.forward(`/${encodeURIComponent(bucket)}?ownershipControls`, 'GET', undefined, headers);
+      const flag = (xml: string, name: string) => tagsOf(xml, name)[0]?.trim().toLowerCase() === 'true';
+      const blockXml = block.status === 200 ? block.body.toString('utf8') : '';
+      const ownershipXml = ownership.status === 200 ? ownership.body.toString('utf8') : '';
+      return {
+        ...(blockXml
+          ? { publicAccessBlock: { BlockPublicAcls: flag(blockXml, 'BlockPublicAcls'), IgnorePublicAcls: flag(blockXml, 'IgnorePublicAcls'), BlockPublicPolicy: flag(blockXml, 'BlockPublicPolicy'), RestrictPublicBuckets: flag(blockXml, 'RestrictPublicBuckets') } }
+          : {}),
+        ...(tagsOf(ownershipXml, 'ObjectOwnership')[0] ? { ownership: tagsOf(ownershipXml, 'ObjectOwnership')[0] } : {}),
       };
     });
   }

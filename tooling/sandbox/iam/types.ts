@@ -74,6 +74,8 @@ export type MappedRequest =
       readonly dynamodbItems?: { readonly table: string; readonly account: string; readonly items: readonly Record<string, unknown>[] };
       /** The request names a web identity: the trust policy is evaluated for the federated provider. */
       readonly webIdentity?: boolean;
+      /** The account that owns what the request names, when not the caller's (a KMS key by ARN): moto is asked as it. */
+      readonly ownerAccount?: string;
       /** AssumeRole's session tags (`Tags.member.N`): the new session's principal tags. */
       readonly sessionTags?: Readonly<Record<string, string>>;
     }
