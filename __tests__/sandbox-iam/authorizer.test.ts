@@ -59,6 +59,9 @@ const moto = {
   key: async (account: string, _region: string, keyId: string) => (account === STATE && [KEY_ARN, ALIAS_ARN, 'alias/acme-tfstate'].includes(keyId) ? stateKey : undefined),
   table: async (account: string, _region: string, table: string) => (account === STATE && table === TABLE ? lockTable : undefined),
   bucketEncryption: async () => ({ kind: 'sse-kms' as const, keyId: KEY_ARN }),
+  // The project's roles carry no IAM tags, and its key no grants.
+  principalTags: async () => ({}),
+  grants: async () => [],
 } as unknown as MotoReader;
 
 const sources = {
@@ -74,6 +77,8 @@ const frozenMoto = {
   key: async (account: string, region: string, keyId: string) => deepFreeze(await moto.key(account, region, keyId)),
   table: async (account: string, region: string, table: string) => deepFreeze(await moto.table(account, region, table)),
   bucketEncryption: async (account: string, bucket: string) => deepFreeze(await moto.bucketEncryption(account, bucket)),
+  principalTags: async () => deepFreeze({}),
+  grants: async () => deepFreeze([]),
 } as unknown as MotoReader;
 const decisions = new DecisionCache();
 const cached = new Authorizer({ ...sources, moto: frozenMoto, decisions });

@@ -79,6 +79,9 @@ export async function startFakeMoto(): Promise<FakeMoto> {
         return role ? ok(`<PolicyNames>${[...role.inline.keys()].map((name) => `<member>${name}</member>`).join('')}</PolicyNames>`) : noSuchRole;
       case 'GetRolePolicy':
         return ok(`<PolicyDocument>${encodeURIComponent(role!.inline.get(params.get('PolicyName')!)!)}</PolicyDocument>`);
+      case 'ListRoleTags':
+        // The stand-in's roles carry no IAM tags.
+        return role ? ok('<Tags></Tags>') : noSuchRole;
       case 'ListAttachedRolePolicies':
         return role ? ok(`<AttachedPolicies>${[...role.attached].map((arn) => `<member><PolicyArn>${arn}</PolicyArn></member>`).join('')}</AttachedPolicies>`) : noSuchRole;
       case 'AttachRolePolicy':
@@ -146,6 +149,9 @@ export async function startFakeMoto(): Promise<FakeMoto> {
       case 'TrentService.TagResource':
         for (const tag of body.Tags as unknown as Array<{ TagKey: string; TagValue: string }>) key!.tags.set(tag.TagKey, tag.TagValue);
         return [200, {}];
+      case 'TrentService.ListGrants':
+        // The stand-in's keys carry no grants.
+        return [200, { Grants: [] }];
       case 'TrentService.ListResourceTags':
         return [200, { Tags: [...(key?.tags ?? [])].map(([TagKey, TagValue]) => ({ TagKey, TagValue })) }];
       case 'TrentService.Decrypt':

@@ -34,7 +34,14 @@ describe('S3 (path-style REST)', () => {
       checks: [{ action: 's3:GetObject', resource: { kind: 's3', bucket: 'acme-tfstate', key: 'env/terraform.tfstate' } }],
     });
     const put = mapped(map(request('s3', 'PUT', '/acme-tfstate/env/terraform.tfstate', { headers: { 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:eu-west-1:333333333333:alias/acme-tfstate' } })));
-    expect(put.checks).toEqual([{ action: 's3:PutObject', resource: { kind: 's3', bucket: 'acme-tfstate', key: 'env/terraform.tfstate' } }]);
+    // The encryption headers are also the condition keys s3:x-amz-server-side-encryption(-aws-kms-key-id).
+    expect(put.checks).toEqual([
+      {
+        action: 's3:PutObject',
+        resource: { kind: 's3', bucket: 'acme-tfstate', key: 'env/terraform.tfstate' },
+        context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': 'arn:aws:kms:eu-west-1:333333333333:alias/acme-tfstate' },
+      },
+    ]);
     expect(put.via).toEqual({ kind: 's3-put', bucket: 'acme-tfstate', region: REGION, encryption: { kind: 'sse-kms', keyId: 'arn:aws:kms:eu-west-1:333333333333:alias/acme-tfstate' } });
     expect(mapped(map(request('s3', 'PUT', '/b/k.tflock', { headers: { 'x-amz-server-side-encryption': 'AES256' } }))).via).toMatchObject({ encryption: { kind: 'sse-s3' } });
     expect(mapped(map(request('s3', 'PUT', '/b/k'))).via).toMatchObject({ encryption: { kind: 'bucket-default' } });
@@ -140,9 +147,30 @@ describe('STS and IAM (Query)', () => {
   it('AssumeRole on the role (its trust policy decides); GetCallerIdentity on *', () => {
     expect(mapped(map(query('sts', { Action: 'AssumeRole', RoleArn: 'arn:aws:iam::333333333333:role/acme-staging-tfstate', RoleSessionName: 's' })))).toEqual({
       kind: 'mapped', protocol: 'query', service: 'sts', operation: 'AssumeRole', region: REGION,
-      checks: [{ action: 'sts:AssumeRole', resource: { kind: 'role', roleArn: 'arn:aws:iam::333333333333:role/acme-staging-tfstate' } }],
+      checks: [{ action: 'sts:AssumeRole', resource: { kind: 'role', roleArn: 'arn:aws:iam::333333333333:role/acme-staging-tfstate' }, context: { 'sts:RoleSessionName': 's' } }],
     });
     expect(mapped(map(query('sts', { Action: 'GetCallerIdentity' }))).checks[0].action).toBe('sts:GetCallerIdentity');
+  });
+
+  it('AssumeRole\'s external ID and session tags are condition keys; session tags also need sts:TagSession', () => {
+    const tagged = mapped(map(query('sts', { Action: 'AssumeRole', RoleArn: 'arn:aws:iam::333333333333:role/r', RoleSessionName: 's', ExternalId: 'x-1', 'Tags.member.1.Key': 'team', 'Tags.member.1.Value': 'blue' })));
+    const context = { 'sts:ExternalId': 'x-1', 'sts:RoleSessionName': 's', 'aws:RequestTag/team': 'blue', 'aws:TagKeys': ['team'] };
+    expect(tagged.checks).toEqual([
+      { action: 'sts:AssumeRole', resource: { kind: 'role', roleArn: 'arn:aws:iam::333333333333:role/r' }, context },
+      { action: 'sts:TagSession', resource: { kind: 'role', roleArn: 'arn:aws:iam::333333333333:role/r' }, context },
+    ]);
+    expect(tagged.sessionTags).toEqual({ team: 'blue' });
+  });
+
+  it('KMS Decrypt without KeyId is authorized on the key moto\'s ciphertext names; a key ARN of another account is served as its owner', () => {
+    const keyId = '0f4e3a52-1111-4222-8333-444455556666';
+    const blob = Buffer.concat([Buffer.from(keyId), Buffer.alloc(40, 7)]).toString('base64');
+    const decrypt = mapped(map(json('kms', 'TrentService.Decrypt', { CiphertextBlob: blob, EncryptionContext: { purpose: 'state' } })));
+    expect(decrypt.checks).toEqual([{ action: 'kms:Decrypt', resource: { kind: 'kms-key', keyId, account: ACCOUNT, region: REGION }, context: { 'kms:EncryptionContext:purpose': 'state', 'kms:EncryptionContextKeys': ['purpose'] } }]);
+    expect(map(json('kms', 'TrentService.Decrypt', { CiphertextBlob: Buffer.from('not moto').toString('base64') }))).toMatchObject({ kind: 'unmapped' });
+    const other = mapped(map(json('kms', 'TrentService.Encrypt', { KeyId: 'arn:aws:kms:eu-west-1:999999999999:key/k', Plaintext: 'eA==' })));
+    expect(other.ownerAccount).toBe('999999999999');
+    expect(mapped(map(json('kms', 'TrentService.ReEncrypt', { CiphertextBlob: blob, DestinationKeyId: 'k2' }))).checks.map((check) => check.action)).toEqual(['kms:ReEncryptFrom', 'kms:ReEncryptTo']);
   });
 
   it('the unsigned AssumeRoleWithWebIdentity is mapped as a web identity', () => {

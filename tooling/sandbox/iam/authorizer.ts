@@ -2,7 +2,7 @@ import { SANDBOX_ROLE } from '../credentials';
 import { deepFreeze, isDeepFrozen, type DecisionCache } from './decision-cache';
 import { evaluate, type Evaluation, type EvaluationResult } from './evaluator';
 import type { Guardrails } from './guardrails';
-import type { KeyFacts, MotoReader, PolicyDocument } from './moto-reader';
+import type { KeyFacts, KeyGrant, MotoReader, PolicyDocument } from './moto-reader';
 import { MOTO_DEFAULT_ACCOUNT } from './principal-registry';
 import type { Check, Context, MappedRequest, Principal, ResourceRef, ViaService } from './types';
 
@@ -79,6 +79,35 @@ function stripWebIdentityClaims(policy: unknown): unknown {
   return document;
 }
 
+/** Policies that name `aws:CurrentTime` or `aws:EpochTime`, by the (frozen) document. */
+const timeReaders = new WeakMap<object, boolean>();
+
+function readsTime(policy: unknown): boolean {
+  if (policy === undefined || policy === null || typeof policy !== 'object') return false;
+  let reads = timeReaders.get(policy);
+  if (reads === undefined) {
+    reads = /aws:(CurrentTime|EpochTime)/i.test(JSON.stringify(policy));
+    if (isDeepFrozen(policy)) timeReaders.set(policy, reads);
+  }
+  return reads;
+}
+
+function timeContext(): Record<string, string> {
+  const now = new Date();
+  return { 'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'), 'aws:EpochTime': `${Math.floor(now.getTime() / 1000)}` };
+}
+
+/** A grant's encryption context constraints against the request's `kms:EncryptionContext:*` keys. */
+function constraintsHold(grant: KeyGrant, context: Context): boolean {
+  const prefix = 'kms:EncryptionContext:';
+  const requested = Object.fromEntries(Object.entries(context).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), `${value}`]));
+  const subset = grant.Constraints?.EncryptionContextSubset;
+  if (subset && !Object.entries(subset).every(([key, value]) => requested[key] === value)) return false;
+  const equals = grant.Constraints?.EncryptionContextEquals;
+  if (equals && (Object.keys(equals).length !== Object.keys(requested).length || !Object.entries(equals).every(([key, value]) => requested[key] === value))) return false;
+  return true;
+}
+
 /** Bucket policy texts parsed (and frozen) once; a few dozen buckets at most, so a small bound. */
 const PARSED_BUCKET_POLICIES = 256;
 
@@ -101,14 +130,28 @@ export class Authorizer {
   private async identityPolicies(principal: Principal): Promise<readonly PolicyDocument[]> {
     if (principal.kind === 'root') return [{ name: 'root', policy: ADMINISTRATOR_POLICY }];
     if (principal.kind === 'anonymous') return [];
+    if (principal.kind === 'user') return (await this.sources.moto.userPolicies(principal.account, principal.userName)) ?? [];
     if (principal.roleName === SANDBOX_ROLE) return [{ name: 'sandbox-administrator', policy: ADMINISTRATOR_POLICY }];
     return (await this.sources.moto.rolePolicies(principal.account, principal.roleName)) ?? [];
   }
 
-  private globalContext(principal: Principal, secure: boolean): Record<string, string> {
+  /** `aws:PrincipalTag/*`: the role's or user's IAM tags; a session's tags over its role's of the same key. */
+  private async principalTags(principal: Principal): Promise<Readonly<Record<string, string>>> {
+    if (principal.kind === 'user') return this.sources.moto.principalTags(principal.account, 'User', principal.userName);
+    if (principal.kind !== 'role-session' || principal.roleName === SANDBOX_ROLE) return {};
+    const roleTags = await this.sources.moto.principalTags(principal.account, 'Role', principal.roleName);
+    return principal.sessionTags ? { ...roleTags, ...principal.sessionTags } : roleTags;
+  }
+
+  /** The global keys of the caller (global condition context keys page: aws:Principal*, aws:username, aws:SecureTransport). */
+  private async globalContext(principal: Principal, secure: boolean): Promise<Record<string, string>> {
     const context: Record<string, string> = { 'aws:SecureTransport': `${secure}` };
-    if (principal.kind === 'root') Object.assign(context, { 'aws:PrincipalAccount': principal.account, 'aws:PrincipalArn': principal.arn, 'aws:PrincipalType': 'Account' });
-    if (principal.kind === 'role-session') Object.assign(context, { 'aws:PrincipalAccount': principal.account, 'aws:PrincipalArn': principal.roleArn, 'aws:PrincipalType': 'AssumedRole' });
+    if (principal.kind === 'anonymous') return context;
+    const type = { root: 'Account', 'role-session': 'AssumedRole', user: 'User' }[principal.kind];
+    const arn = principal.kind === 'role-session' ? principal.roleArn : principal.arn;
+    Object.assign(context, { 'aws:PrincipalAccount': principal.account, 'aws:PrincipalArn': arn, 'aws:PrincipalType': type });
+    if (principal.kind === 'user') context['aws:username'] = principal.userName;
+    for (const [key, value] of Object.entries(await this.principalTags(principal))) context[`aws:PrincipalTag/${key}`] = value;
     return context;
   }
 
@@ -154,7 +197,9 @@ export class Authorizer {
     let caller = principalName(principal);
     let identityPolicies = await this.identityPolicies(principal);
     let resourcePolicy = resolved.resourcePolicy;
-    const context = { ...this.globalContext(principal, secure), ...resolved.context, ...(check.context ?? {}), ...extra };
+    const context: Record<string, string | readonly string[]> = { ...(await this.globalContext(principal, secure)), ...resolved.context, ...(check.context ?? {}), ...extra };
+    // The time keys only where a policy reads them: a clock in every context would defeat the decision cache.
+    if ([...identityPolicies.map((document) => document.policy), resolved.resourcePolicy].some(readsTime)) Object.assign(context, timeContext());
     if (webIdentity) {
       // The federated principal is the account's GitHub OIDC provider; its token's claims are not judged here.
       caller = `arn:aws:iam::${resolved.account}:oidc-provider/${GITHUB_OIDC_HOST}`;
@@ -176,8 +221,18 @@ export class Authorizer {
     const evaluator = this.sources.evaluate ?? evaluate;
     const result: EvaluationResult = this.sources.decisions ? await this.sources.decisions.decide(evaluation, evaluator) : await evaluator(evaluation);
     if (result.result === 'Allowed') return { kind: 'allowed' };
+    // A grant allows what no policy does (it never overrides an explicit deny).
+    if (result.result === 'ImplicitlyDenied' && check.resource.kind === 'kms-key' && (await this.grantAllows(principal, resolved, check.resource.region, check.action, context))) return { kind: 'allowed' };
     if (result.result === 'NotEvaluated') return { kind: 'not-evaluated', action: check.action, reason: result.reason };
     return { kind: 'denied', action: check.action, resource: resolved.arn, principal: caller, reason: result.reason };
+  }
+
+  /** Whether a grant on the key lets `principal` perform `action` with the request's encryption context (KMS "Grants in AWS KMS"). */
+  private async grantAllows(principal: Principal, key: Resolved, region: string, action: string, context: Context): Promise<boolean> {
+    if (principal.kind === 'anonymous' || !action.startsWith('kms:')) return false;
+    const grantees = new Set([principal.arn, ...(principal.kind === 'role-session' ? [principal.roleArn] : [])]);
+    const grants = await this.sources.moto.grants(key.account, region, key.arn);
+    return grants.some((grant) => grantees.has(grant.GranteePrincipal) && grant.Operations.includes(action.slice(4)) && constraintsHold(grant, context));
   }
 
   /** `dynamodb:LeadingKeys` of the request's items: their hash key values. */

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { Forward, Upstream } from '../shim/proxy';
+import { xmlError, type Forward, type Upstream } from '../shim/proxy';
+import { isPublicPolicy, publicAccessGuard } from './s3-public-access';
 import { Authorizer, type Authorization } from './authorizer';
 import { sendDenial } from './denial-response';
 import { DecisionCache } from './decision-cache';
@@ -7,7 +8,7 @@ import { evaluate } from './evaluator';
 import { Guardrails } from './guardrails';
 import { readsChangedBy } from './invalidation';
 import { MotoReader } from './moto-reader';
-import { credentialsInStsAnswer, PrincipalRegistry, MOTO_DEFAULT_ACCOUNT } from './principal-registry';
+import { accessKeyInIamAnswer, credentialsInStsAnswer, PrincipalRegistry, MOTO_DEFAULT_ACCOUNT } from './principal-registry';
 import { mapRequest, signatureScope, type AwsRequest } from './request-mapping';
 import { simulatePrincipalPolicy } from './simulate-principal-policy';
 import { Timings, type TimingReport } from './timings';
@@ -167,6 +168,7 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
     }
     const verdict = await authorizer.authorize(principal, mapped, secure);
     if (verdict.kind === 'denied') return refuse(response, mapped, verdict);
+    if (mapped.service === 's3' && (await s3Guard(request, response, principal, mapped)) === 'answered') return 'answered';
     if (verdict.kind === 'not-evaluated') countUnmapped(`${mapped.service} ${mapped.operation}`, `${verdict.action}: ${verdict.reason}`);
     else allowed += 1;
     if (mapped.service === 'iam' && mapped.operation === 'SimulatePrincipalPolicy') {
@@ -179,6 +181,24 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
       return 'answered';
     }
     return ticketOf();
+  }
+
+  /** S3's public-access guards (s3-public-access.ts), after IAM allowed the request. */
+  async function s3Guard(request: AwsRequest, response: ServerResponse, principal: Principal, mapped: Extract<MappedRequest, { kind: 'mapped' }>): Promise<'answered' | 'go'> {
+    const resource = mapped.checks[0]?.resource;
+    if (resource?.kind !== 's3') return 'go';
+    const { operation } = mapped;
+    const policy = options.bucketPolicy(resource.bucket);
+    const relevant = ['PutBucketAcl', 'PutObjectAcl', 'PutObject', 'CopyObject', 'MultipartUpload', 'PutBucketPolicy'].includes(operation) || isPublicPolicy(policy);
+    if (!relevant) return 'go';
+    const owner = owners.get(resource.bucket) ?? (principal.kind === 'anonymous' ? MOTO_DEFAULT_ACCOUNT : principal.account);
+    const guards = await moto.bucketGuards(owner, resource.bucket);
+    const guard = publicAccessGuard({ operation, headers: request.headers, body: request.body, guards, policy, ownerAccountCaller: principal.kind !== 'anonymous' && principal.account === owner });
+    if (!guard) return 'go';
+    denied += 1;
+    options.log(`s3: ${operation} on ${resource.bucket} refused by ${guard.code === 'AccessDenied' ? 'Block Public Access' : 'Object Ownership (ACLs disabled)'}: ${guard.status} ${guard.code}`);
+    xmlError(response, guard.status, guard.code, guard.message);
+    return 'answered';
   }
 
   function forgetReadsChangedBy(ticket: Ticket): void {
@@ -197,7 +217,12 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
     if (service === 'sts' && (operation === 'AssumeRole' || operation === 'AssumeRoleWithWebIdentity')) {
       const issued = credentialsInStsAnswer(upstream.body.toString('utf8'));
       const role = mapped.checks[0].resource;
-      if (issued && role.kind === 'role') principals.learn(issued.accessKeyId, role.roleArn, issued.sessionArn.split('/').pop()!, mapped.sessionPolicies);
+      if (issued && role.kind === 'role') principals.learn(issued.accessKeyId, role.roleArn, issued.sessionArn.split('/').pop()!, { sessionPolicies: mapped.sessionPolicies, sessionTags: mapped.sessionTags });
+    }
+    // An IAM user's access key acts as that user (in the account it was created in).
+    if (service === 'iam' && operation === 'CreateAccessKey' && principal.kind !== 'anonymous') {
+      const created = accessKeyInIamAnswer(upstream.body.toString('utf8'));
+      if (created) principals.learnUser(created.accessKeyId, principal.account, created.userName);
     }
     if (service === 's3' && operation === 'CreateBucket' && principal.kind !== 'anonymous') {
       const bucket = mapped.checks[0].resource;

@@ -20,8 +20,8 @@ import type { MappedRequest } from './types';
 const READ_ONLY = /^(Get|List|Describe|Head|Simulate|Encrypt|Decrypt|GenerateDataKey|GenerateRandom|ReEncrypt|Sign|Verify|GenerateMac|VerifyMac)/;
 /** DynamoDB item operations: they change items, never a table's key schema or its key. */
 const DYNAMODB_ITEMS = /^(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems|TransactGetItems|BatchGetItem|Query|Scan|ExecuteStatement|BatchExecuteStatement|ExecuteTransaction)$/;
-/** S3 operations that change a bucket's default encryption or whether the bucket exists. */
-const S3_CHANGES = new Set(['PutEncryptionConfiguration', 'CreateBucket', 'DeleteBucket']);
+/** S3 operations that change a bucket's settings enforcement reads (default encryption, Block Public Access, Object Ownership) or whether the bucket exists. */
+const S3_CHANGES = new Set(['PutEncryptionConfiguration', 'PutBucketPublicAccessBlock', 'PutBucketOwnershipControls', 'CreateBucket', 'DeleteBucket']);
 
 /** The kinds of reads the request may change: none, some, or `all`. */
 export function readsChangedBy(mapped: MappedRequest, method: string): readonly ReadKind[] | 'all' {

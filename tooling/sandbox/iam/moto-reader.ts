@@ -1,5 +1,6 @@
 import type { Forward } from '../shim/proxy';
 import { deepFreeze } from './decision-cache';
+import type { BucketGuards } from './s3-public-access';
 
 /**
  * What enforcement needs to know, read from moto itself as the owning account (moto's
@@ -8,7 +9,7 @@ import { deepFreeze } from './decision-cache';
  * changed them (`invalidate`, called by enforcement.ts as invalidation.ts says).
  */
 
-/** What is read, by the service whose writes can change it: IAM (role policies, trust), KMS, DynamoDB tables, S3 default encryption. */
+/** What is read, by the service whose writes can change it: IAM (role policies, trust, tags), KMS (keys, grants), DynamoDB tables, S3 bucket settings (default encryption, Block Public Access, Object Ownership), Organizations (SCPs, RCPs). */
 export type ReadKind = 'iam' | 'kms' | 'table' | 'encryption' | 'org';
 
 /** moto's organizations, as its /moto-api/data.json lists them (organizations.ts builds the policy chains). */
@@ -31,6 +32,13 @@ export interface KeyFacts {
   /** `alias/<name>` of every alias of the key (`kms:ResourceAliases`). */
   readonly aliases: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A KMS grant as ListGrants answers it. */
+export interface KeyGrant {
+  readonly GranteePrincipal: string;
+  readonly Operations: readonly string[];
+  readonly Constraints?: { readonly EncryptionContextSubset?: Readonly<Record<string, string>>; readonly EncryptionContextEquals?: Readonly<Record<string, string>> };
 }
 
 export interface TableFacts {
@@ -120,24 +128,49 @@ export class MotoReader {
 
   /** The role's attached and inline policies; undefined when the role does not exist. */
   rolePolicies(account: string, roleName: string): Promise<PolicyDocument[] | undefined> {
-    return this.cached('iam', `policies ${account} ${roleName}`, async () => {
-      const attached = await this.iam(account, { Action: 'ListAttachedRolePolicies', RoleName: roleName });
-      if (attached.status === 404) return undefined;
-      if (attached.status !== 200) throw new Error(`ListAttachedRolePolicies ${roleName}: ${attached.status}`);
-      const documents: PolicyDocument[] = [];
-      for (const arn of tagsOf(attached.xml, 'PolicyArn')) {
-        const policy = ok(await this.iam(account, { Action: 'GetPolicy', PolicyArn: arn }), `GetPolicy ${arn}`);
-        const version = tagsOf(policy.xml, 'DefaultVersionId')[0];
-        const document = ok(await this.iam(account, { Action: 'GetPolicyVersion', PolicyArn: arn, VersionId: version }), `GetPolicyVersion ${arn}`);
-        documents.push({ name: arn, policy: documentOf(tagsOf(document.xml, 'Document')[0]) });
-      }
-      const inline = ok(await this.iam(account, { Action: 'ListRolePolicies', RoleName: roleName }), `ListRolePolicies ${roleName}`);
-      const names = tagsOf(tagsOf(inline.xml, 'PolicyNames')[0] ?? '', 'member');
-      for (const name of names) {
-        const document = ok(await this.iam(account, { Action: 'GetRolePolicy', RoleName: roleName, PolicyName: name }), `GetRolePolicy ${roleName} ${name}`);
-        documents.push({ name: `${roleName}/${name}`, policy: documentOf(tagsOf(document.xml, 'PolicyDocument')[0]) });
-      }
+    return this.cached('iam', `policies ${account} ${roleName}`, () => this.entityPolicies(account, 'Role', roleName, roleName));
+  }
+
+  /** Attached and inline policies of a principal kind (`Role`, `User`, `Group`) named `name`; undefined when it does not exist. */
+  private async entityPolicies(account: string, kind: 'Role' | 'User' | 'Group', name: string, label: string): Promise<PolicyDocument[] | undefined> {
+    const nameParameter = { [`${kind}Name`]: name };
+    const attached = await this.iam(account, { Action: `ListAttached${kind}Policies`, ...nameParameter });
+    if (attached.status === 404) return undefined;
+    if (attached.status !== 200) throw new Error(`ListAttached${kind}Policies ${name}: ${attached.status}`);
+    const documents: PolicyDocument[] = [];
+    for (const arn of tagsOf(attached.xml, 'PolicyArn')) {
+      const policy = ok(await this.iam(account, { Action: 'GetPolicy', PolicyArn: arn }), `GetPolicy ${arn}`);
+      const version = tagsOf(policy.xml, 'DefaultVersionId')[0];
+      const document = ok(await this.iam(account, { Action: 'GetPolicyVersion', PolicyArn: arn, VersionId: version }), `GetPolicyVersion ${arn}`);
+      documents.push({ name: arn, policy: documentOf(tagsOf(document.xml, 'Document')[0]) });
+    }
+    const inline = ok(await this.iam(account, { Action: `List${kind}Policies`, ...nameParameter }), `List${kind}Policies ${name}`);
+    for (const policyName of tagsOf(tagsOf(inline.xml, 'PolicyNames')[0] ?? '', 'member')) {
+      const document = ok(await this.iam(account, { Action: `Get${kind}Policy`, ...nameParameter, PolicyName: policyName }), `Get${kind}Policy ${name} ${policyName}`);
+      documents.push({ name: `${label}/${policyName}`, policy: documentOf(tagsOf(document.xml, 'PolicyDocument')[0]) });
+    }
+    return documents;
+  }
+
+  /** An IAM user's own policies and those of every group it is in; undefined when the user does not exist. */
+  userPolicies(account: string, userName: string): Promise<PolicyDocument[] | undefined> {
+    return this.cached('iam', `user policies ${account} ${userName}`, async () => {
+      const own = await this.entityPolicies(account, 'User', userName, `user/${userName}`);
+      if (own === undefined) return undefined;
+      const groups = ok(await this.iam(account, { Action: 'ListGroupsForUser', UserName: userName }), `ListGroupsForUser ${userName}`);
+      const documents = [...own];
+      for (const group of tagsOf(groups.xml, 'GroupName')) documents.push(...((await this.entityPolicies(account, 'Group', group, `group/${group}`)) ?? []));
       return documents;
+    });
+  }
+
+  /** The IAM tags of a role or user (its sessions' `aws:PrincipalTag/*`); none when it does not exist. */
+  principalTags(account: string, kind: 'Role' | 'User', name: string): Promise<Readonly<Record<string, string>>> {
+    return this.cached('iam', `tags ${account} ${kind} ${name}`, async () => {
+      const answer = await this.iam(account, { Action: `List${kind}Tags`, [`${kind}Name`]: name });
+      if (answer.status === 404) return {};
+      const members = tagsOf(ok(answer, `List${kind}Tags ${name}`).xml, 'member');
+      return Object.fromEntries(members.map((member) => [tagsOf(member, 'Key')[0] ?? '', tagsOf(member, 'Value')[0] ?? '']));
     });
   }
 
@@ -170,6 +203,14 @@ export class MotoReader {
     });
   }
 
+  /** The grants of a key (KMS ListGrants), as the key's owner. */
+  grants(account: string, region: string, keyId: string): Promise<readonly KeyGrant[]> {
+    return this.cached('kms', `grants ${account} ${region} ${keyId}`, async () => {
+      const answer = ok(await this.json(account, region, 'kms', 'TrentService.ListGrants', { KeyId: keyId }), `ListGrants ${keyId}`);
+      return ((answer.body.Grants as KeyGrant[] | undefined) ?? []).map((grant) => ({ GranteePrincipal: grant.GranteePrincipal, Operations: grant.Operations ?? [], ...(grant.Constraints ? { Constraints: grant.Constraints } : {}) }));
+    });
+  }
+
   /** A table's hash key and customer managed key; undefined when there is no such table. */
   table(account: string, region: string, table: string): Promise<TableFacts | undefined> {
     return this.cached('table', `table ${account} ${region} ${table}`, async () => {
@@ -180,6 +221,24 @@ export class MotoReader {
       return {
         hashKey: description.KeySchema.find((element) => element.KeyType === 'HASH')?.AttributeName ?? '',
         ...(sse?.SSEType === 'KMS' && sse.KMSMasterKeyArn ? { kmsKeyArn: sse.KMSMasterKeyArn } : {}),
+      };
+    });
+  }
+
+  /** The bucket's Block Public Access settings and Object Ownership (s3-public-access.ts), as its owner. */
+  bucketGuards(account: string, bucket: string): Promise<BucketGuards> {
+    return this.cached('encryption', `guards ${bucket}`, async () => {
+      const headers = this.headers(account, 'us-east-1', 's3');
+      const block = await this.forward(`/${encodeURIComponent(bucket)}?publicAccessBlock`, 'GET', undefined, headers);
+      const ownership = await this.forward(`/${encodeURIComponent(bucket)}?ownershipControls`, 'GET', undefined, headers);
+      const flag = (xml: string, name: string) => tagsOf(xml, name)[0]?.trim().toLowerCase() === 'true';
+      const blockXml = block.status === 200 ? block.body.toString('utf8') : '';
+      const ownershipXml = ownership.status === 200 ? ownership.body.toString('utf8') : '';
+      return {
+        ...(blockXml
+          ? { publicAccessBlock: { BlockPublicAcls: flag(blockXml, 'BlockPublicAcls'), IgnorePublicAcls: flag(blockXml, 'IgnorePublicAcls'), BlockPublicPolicy: flag(blockXml, 'BlockPublicPolicy'), RestrictPublicBuckets: flag(blockXml, 'RestrictPublicBuckets') } }
+          : {}),
+        ...(tagsOf(ownershipXml, 'ObjectOwnership')[0] ? { ownership: tagsOf(ownershipXml, 'ObjectOwnership')[0] } : {}),
       };
     });
   }

@@ -7,11 +7,24 @@ export const MOTO_DEFAULT_ACCOUNT = process.env.MOTO_ACCOUNT_ID || '123456789012
 export type MotoSessions = () => Promise<ReadonlyArray<{ readonly access_key_id: string; readonly account_id: string; readonly role_arn: string; readonly session_name: string }>>;
 
 /** The session principal of credentials issued for `roleArn` (`arn:aws:iam::<account>:role/<path/>name`). */
-export function roleSession(roleArn: string, sessionName: string, sessionPolicies?: SessionPolicies): Principal {
+/** What an AssumeRole request gave its session: session policies limit it; session tags are its principal tags. */
+export interface SessionExtras {
+  readonly sessionPolicies?: SessionPolicies;
+  readonly sessionTags?: Readonly<Record<string, string>>;
+}
+
+export function roleSession(roleArn: string, sessionName: string, extras: SessionExtras = {}): Principal {
   const match = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
   if (!match) return { kind: 'anonymous' };
   const [, account, roleName] = match;
-  return { kind: 'role-session', account, roleName, roleArn, arn: `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`, ...(sessionPolicies ? { sessionPolicies } : {}) };
+  const { sessionPolicies, sessionTags } = extras;
+  const tags = sessionTags && Object.keys(sessionTags).length > 0 ? { sessionTags } : {};
+  return { kind: 'role-session', account, roleName, roleArn, arn: `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`, ...(sessionPolicies ? { sessionPolicies } : {}), ...tags };
+}
+
+/** The IAM user `userName` of `account`. */
+export function iamUser(account: string, userName: string): Principal {
+  return { kind: 'user', account, userName, arn: `arn:aws:iam::${account}:user/${userName}` };
 }
 
 /** The root user of moto's default account: what moto makes of keys it never issued. */
@@ -29,9 +42,14 @@ export class PrincipalRegistry {
 
   constructor(private readonly motoSessions: MotoSessions) {}
 
-  /** Records the credentials in an STS answer for `roleArn`, with the session policies the request gave. */
-  learn(accessKeyId: string, roleArn: string, sessionName: string, sessionPolicies?: SessionPolicies): void {
-    this.byKey.set(accessKeyId, roleSession(roleArn, sessionName, sessionPolicies));
+  /** Records the credentials in an STS answer for `roleArn`, with the session policies and tags the request gave. */
+  learn(accessKeyId: string, roleArn: string, sessionName: string, extras: SessionExtras = {}): void {
+    this.byKey.set(accessKeyId, roleSession(roleArn, sessionName, extras));
+  }
+
+  /** Records an access key of an IAM user (a CreateAccessKey answer). */
+  learnUser(accessKeyId: string, account: string, userName: string): void {
+    this.byKey.set(accessKeyId, iamUser(account, userName));
   }
 
   async principalOf(accessKeyId: string | undefined): Promise<Principal> {
@@ -54,4 +72,11 @@ export function credentialsInStsAnswer(xml: string): { accessKeyId: string; sess
   const accessKeyId = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(xml)?.[1];
   const sessionArn = /<AssumedRoleUser>[\s\S]*?<Arn>([^<]+)<\/Arn>/.exec(xml)?.[1];
   return accessKeyId && sessionArn ? { accessKeyId, sessionArn } : undefined;
+}
+
+/** The key and user in an IAM CreateAccessKey XML answer. */
+export function accessKeyInIamAnswer(xml: string): { accessKeyId: string; userName: string } | undefined {
+  const accessKeyId = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(xml)?.[1];
+  const userName = /<UserName>([^<]+)<\/UserName>/.exec(xml)?.[1];
+  return accessKeyId && userName ? { accessKeyId, userName } : undefined;
 }

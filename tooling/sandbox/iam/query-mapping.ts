@@ -5,6 +5,16 @@ import type { Check, MappedRequest, SessionPolicies } from './types';
  * and IAM.
  */
 
+/** AssumeRole's `Tags.member.N.Key` / `.Value`. */
+function sessionTags(params: URLSearchParams): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [name, key] of params) {
+    const match = /^Tags\.member\.(\d+)\.Key$/.exec(name);
+    if (match) tags[key] = params.get(`Tags.member.${match[1]}.Value`) ?? '';
+  }
+  return tags;
+}
+
 function mapSts(operation: string, params: URLSearchParams, region: string, account: string): MappedRequest {
   const unmapped = (reason: string): MappedRequest => ({ kind: 'unmapped', protocol: 'query', service: 'sts', operation, reason });
   const mapped = (checks: Check[], webIdentity = false): MappedRequest => ({ kind: 'mapped', protocol: 'query', service: 'sts', operation, region, checks, ...(webIdentity ? { webIdentity } : {}) });
@@ -15,9 +25,27 @@ function mapSts(operation: string, params: URLSearchParams, region: string, acco
     case 'AssumeRoleWithWebIdentity': {
       const roleArn = params.get('RoleArn');
       if (!roleArn) return unmapped('no RoleArn');
-      const assumed = mapped([{ action: `sts:${operation}`, resource: { kind: 'role', roleArn } }], operation === 'AssumeRoleWithWebIdentity');
+      // The STS condition keys of the request (STS actions page): sts:ExternalId, sts:RoleSessionName,
+      // and session tags as aws:RequestTag/* + aws:TagKeys, which also need sts:TagSession on the role.
+      const context: Record<string, string | string[]> = {};
+      if (params.get('ExternalId') !== null) context['sts:ExternalId'] = params.get('ExternalId')!;
+      if (params.get('RoleSessionName') !== null) context['sts:RoleSessionName'] = params.get('RoleSessionName')!;
+      const tags = sessionTags(params);
+      const tagContext: Record<string, string | string[]> = {};
+      for (const [key, value] of Object.entries(tags)) tagContext[`aws:RequestTag/${key}`] = value;
+      if (Object.keys(tags).length > 0) {
+        tagContext['aws:TagKeys'] = Object.keys(tags);
+        const transitive = [...params.entries()].filter(([name]) => /^TransitiveTagKeys\.member\.\d+$/.test(name)).map(([, value]) => value);
+        if (transitive.length > 0) tagContext['sts:TransitiveTagKeys'] = transitive;
+      }
+      const checks: Check[] = [{ action: `sts:${operation}`, resource: { kind: 'role', roleArn }, context: { ...context, ...tagContext } }];
+      if (Object.keys(tags).length > 0) checks.push({ action: 'sts:TagSession', resource: { kind: 'role', roleArn }, context: { ...context, ...tagContext } });
       const sessionPolicies = sessionPoliciesOf(params);
-      return sessionPolicies && assumed.kind === 'mapped' ? { ...assumed, sessionPolicies } : assumed;
+      return {
+        ...(mapped(checks, operation === 'AssumeRoleWithWebIdentity') as Extract<MappedRequest, { kind: 'mapped' }>),
+        ...(Object.keys(tags).length > 0 ? { sessionTags: tags } : {}),
+        ...(sessionPolicies ? { sessionPolicies } : {}),
+      };
     }
     default:
       return unmapped('STS operation not mapped');

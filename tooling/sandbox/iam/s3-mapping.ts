@@ -59,6 +59,41 @@ export function requestedEncryption(headers: Readonly<Record<string, string | st
   return { kind: 'bucket-default' };
 }
 
+/** Request headers that S3 exposes as condition keys of the same name (`s3:x-amz-acl`, ...), as the S3 actions page lists them. */
+const HEADER_KEYS = [
+  'x-amz-acl',
+  'x-amz-server-side-encryption',
+  'x-amz-server-side-encryption-aws-kms-key-id',
+  'x-amz-storage-class',
+  'x-amz-copy-source',
+  'x-amz-metadata-directive',
+  'x-amz-grant-full-control',
+  'x-amz-grant-read',
+  'x-amz-grant-read-acp',
+  'x-amz-grant-write',
+  'x-amz-grant-write-acp',
+  'x-amz-object-ownership',
+] as const;
+
+/** The `s3:<header>` condition keys a request carries. */
+export function headerContext(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const name of HEADER_KEYS) {
+    const value = headers[name];
+    if (value !== undefined) context[`s3:${name}`] = `${value}`;
+  }
+  return context;
+}
+
+const withContext = (context: Record<string, string>) => (Object.keys(context).length > 0 ? { context } : {});
+
+/** The listing keys (`s3:prefix`, `s3:delimiter`, `s3:max-keys`) of a ListObjects(V2)/ListObjectVersions request that names them. */
+function listingContext(query: URLSearchParams): Record<string, string> | undefined {
+  const context: Record<string, string> = {};
+  for (const name of ['prefix', 'delimiter', 'max-keys']) if (query.has(name)) context[`s3:${name}`] = query.get(name)!;
+  return Object.keys(context).length > 0 ? context : undefined;
+}
+
 /** The keys of a DeleteObjects body (`<Delete><Object><Key>...`). */
 function deletedKeys(body: string): string[] {
   const unescape = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
@@ -92,7 +127,8 @@ export function mapS3(
   const index = METHOD_INDEX[method];
 
   if (key === undefined) {
-    const onBucket = (action: string, context?: Record<string, string>) => [{ action: `s3:${action}`, resource: { kind: 's3' as const, bucket }, ...(context ? { context } : {}) }];
+    const requestKeys = headerContext(headers);
+    const onBucket = (action: string, context?: Record<string, string>) => [{ action: `s3:${action}`, resource: { kind: 's3' as const, bucket }, ...withContext({ ...requestKeys, ...(context ?? {}) }) }];
     if (method === 'POST' && query.has('delete')) {
       const keys = deletedKeys(body.toString('utf8'));
       const action = 's3:DeleteObject';
@@ -103,7 +139,7 @@ export function mapS3(
       const action = index === undefined ? undefined : BUCKET_SUBRESOURCES[subresource][index];
       if (!action) return unmapped(`${method} ?${subresource}`, 'no IAM action known for this bucket sub-resource and method');
       // ListObjectVersions takes s3:prefix like ListObjects.
-      const context = subresource === 'versions' && query.has('prefix') ? { 's3:prefix': query.get('prefix')! } : undefined;
+      const context = subresource === 'versions' ? listingContext(query) : undefined;
       return mapped(action, onBucket(action, context));
     }
     const unknown = [...query.keys()].find((name) => !['prefix', 'delimiter', 'max-keys', 'marker', 'list-type', 'continuation-token', 'start-after', 'encoding-type', 'fetch-owner', 'x-id'].includes(name) && !name.startsWith('X-Amz-'));
@@ -111,11 +147,12 @@ export function mapS3(
     if (method === 'PUT') return mapped('CreateBucket', onBucket('CreateBucket'));
     if (method === 'DELETE') return mapped('DeleteBucket', onBucket('DeleteBucket'));
     // HeadBucket needs s3:ListBucket, as does ListObjects(V2); s3:prefix only when the request names one.
-    if (method === 'GET' || method === 'HEAD') return mapped(method === 'HEAD' ? 'HeadBucket' : 'ListObjects', onBucket('ListBucket', query.has('prefix') ? { 's3:prefix': query.get('prefix')! } : undefined));
+    if (method === 'GET' || method === 'HEAD') return mapped(method === 'HEAD' ? 'HeadBucket' : 'ListObjects', onBucket('ListBucket', listingContext(query)));
     return unmapped(`${method} bucket`, 'method not mapped on a bucket');
   }
 
-  const onObject = (action: string): Check[] => [{ action: `s3:${action}`, resource: { kind: 's3', bucket, key } }];
+  const requestKeys = headerContext(headers);
+  const onObject = (action: string): Check[] => [{ action: `s3:${action}`, resource: { kind: 's3', bucket, key }, ...withContext(requestKeys) }];
   const subresource = Object.keys(OBJECT_SUBRESOURCES).find((name) => query.has(name));
   if (subresource) {
     const action = index === undefined ? undefined : OBJECT_SUBRESOURCES[subresource][index];

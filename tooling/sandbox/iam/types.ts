@@ -16,7 +16,11 @@ export type Principal =
       readonly roleName: string;
       /** The session policies AssumeRole was given (its `Policy` and `PolicyArns`), when any. */
       readonly sessionPolicies?: SessionPolicies;
+      /** Tags passed to AssumeRole: the session's principal tags, over the role's own of the same key. */
+      readonly sessionTags?: Readonly<Record<string, string>>;
     }
+  /** An IAM user's access key (learned from the CreateAccessKey answer the shim proxies). */
+  | { readonly kind: 'user'; readonly account: string; readonly arn: string; readonly userName: string }
   /** An unsigned request (AssumeRoleWithWebIdentity is the one the project makes). */
   | { readonly kind: 'anonymous' };
 
@@ -80,6 +84,10 @@ export type MappedRequest =
       readonly webIdentity?: boolean;
       /** AssumeRole's session policies: they limit the session the answer's credentials stand for. */
       readonly sessionPolicies?: SessionPolicies;
+      /** The account that owns what the request names, when not the caller's (a KMS key by ARN): moto is asked as it. */
+      readonly ownerAccount?: string;
+      /** AssumeRole's session tags (`Tags.member.N`): the new session's principal tags. */
+      readonly sessionTags?: Readonly<Record<string, string>>;
     }
   /** Allowed, counted and reported: the sandbox cannot say what AWS would decide. */
   | { readonly kind: 'unmapped'; readonly protocol: Protocol; readonly service: string; readonly operation: string; readonly reason: string }

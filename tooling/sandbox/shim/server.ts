@@ -63,7 +63,16 @@ export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shi
 
     let upstream: Awaited<ReturnType<typeof forward>>;
     try {
-      upstream = await forward(path, method, body.length > 0 ? body : undefined, clientHeaders(request));
+      const headers = clientHeaders(request);
+      // moto keeps resources per account and looks a key up in the caller's: a key of another account,
+      // named by its ARN and allowed by both sides, is served from its owner's account (as AWS does).
+      if (ticket && ticket.mapped.kind === 'mapped' && ticket.mapped.ownerAccount) headers['x-moto-account-id'] = ticket.mapped.ownerAccount;
+      // An anonymous request the bucket policy allowed: moto, which knows nothing of bucket policies
+      // here (bucket-policy-keeper.ts), would refuse it as unsigned; it is passed on as the sandbox's.
+      if (ticket && ticket.principal.kind === 'anonymous' && ticket.mapped.kind === 'mapped' && ticket.mapped.service === 's3' && headers.authorization === undefined) {
+        headers.authorization = `AWS4-HMAC-SHA256 Credential=sandbox-anonymous/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0`;
+      }
+      upstream = await forward(path, method, body.length > 0 ? body : undefined, headers);
     } catch (error) {
       // moto may have applied a write it never answered: enforcement forgets what it may have changed.
       if (iam && ticket) iam.abandoned(ticket);
