@@ -51,6 +51,16 @@ function expectOk(result: RunResult, what: string): void {
   if (result.code !== 0) throw new Error(`${what}: exit ${result.code}\n${failureDigest(result.output)}\nsandbox log:\n${sandboxLogDigest(harness.env)}`);
 }
 
+/** Waits until a held apply is applying (its `.holding` file), failing at once with its output if it ended first. */
+async function untilHolding(hold: string, running: { done: Promise<RunResult> }, what: string): Promise<void> {
+  let ended: RunResult | undefined;
+  void running.done.then((result) => (ended = result), () => undefined);
+  await waitFor(what, async () => {
+    if (ended) throw new Error(`${what}: it ended first (exit ${ended.code})\n${failureDigest(ended.output)}`);
+    return existsSync(`${hold}.holding`);
+  }, STEP_TIMEOUT_MS.deploy);
+}
+
 /** `npm run state -- <args>` against this sandbox, as a user runs it (no terminal: stdin is closed). */
 function state(...args: string[]): Promise<RunResult> {
   return runStep(`npm run state -- ${args.join(' ')}`, process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/state.ts', ...args, '--sandbox', '--skip-synth', '--output', outdir], { cwd: PROJECT_DIR, env: harness.env, kind: 'plan' });
@@ -177,7 +187,8 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
     expect(good.resources.map((r) => r.type)).toEqual(['terraform_data', 'terraform_data']);
     // What a clobbering write leaves: the same lineage, a higher serial, no resources.
     const empty = { version: 4, terraform_version: '1.11.4', serial: good.serial + 1, lineage: good.lineage, outputs: {}, resources: [], check_results: null };
-    await s3As(await roleCredentials('staging')).send(new PutObjectCommand({ Bucket: BUCKET, Key: KEYS.staging, Body: JSON.stringify(empty) }));
+    // SSE-S3, as staging's backend writes (encrypt = true, no KMS key; its role may use none).
+    await s3As(await roleCredentials('staging')).send(new PutObjectCommand({ Bucket: BUCKET, Key: KEYS.staging, Body: JSON.stringify(empty), ServerSideEncryption: 'AES256' }));
     const versionsBefore = await versionsOf('staging');
 
     const history = await state('history', 'staging');
@@ -212,7 +223,7 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
     const ourVersion = (await versionsOf('staging'))[0].id;
     // Another configuration's state pushed over it (another lineage).
     const foreign = { ...JSON.parse(ours.text), lineage: '00000000-0000-4000-8000-000000000000', serial: 1 };
-    await s3As(await roleCredentials('staging')).send(new PutObjectCommand({ Bucket: BUCKET, Key: KEYS.staging, Body: JSON.stringify(foreign) }));
+    await s3As(await roleCredentials('staging')).send(new PutObjectCommand({ Bucket: BUCKET, Key: KEYS.staging, Body: JSON.stringify(foreign), ServerSideEncryption: 'AES256' }));
     const before = await versionsOf('staging');
 
     const refused = await state('restore', 'staging', '--version', ourVersion, '--yes');
@@ -235,7 +246,7 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
       timeoutMs: STEP_TIMEOUT_MS.deploy,
     });
     try {
-      await waitFor('the staging apply to take its lock and start applying', async () => existsSync(`${hold}.holding`), STEP_TIMEOUT_MS.deploy);
+      await untilHolding(hold, deploy, 'the staging apply to take its lock and start applying');
       const before = await versionsOf('staging');
       const older = before.find((v) => !v.latest && !v.marker)!.id;
       const refused = await state('restore', 'staging', '--version', older, '--yes');
@@ -250,38 +261,40 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
 
   it('(b) production\'s state object (DynamoDB locking, SSE-KMS) deleted: restored through Terraform, plan clean, digest matches', async () => {
     scenario.requires('deployed');
-    const good = await currentState('production');
-    const goodVersion = (await versionsOf('production'))[0].id;
-    // Deleted by an administrator of the state account (a delete marker; the state role cannot delete).
-    await s3As(await harness.credentials(ACCOUNTS.state)).send(new DeleteObjectCommand({ Bucket: BUCKET, Key: KEYS.production }));
+    await scenario.step('production restored', async () => {
+      const good = await currentState('production');
+      const goodVersion = (await versionsOf('production'))[0].id;
+      // Deleted by an administrator of the state account (a delete marker; the state role cannot delete).
+      await s3As(await harness.credentials(ACCOUNTS.state)).send(new DeleteObjectCommand({ Bucket: BUCKET, Key: KEYS.production }));
 
-    const history = await state('history', 'production');
-    expect(history.code).toBe(0);
-    const rows = historyRows(history.stdout);
-    expect(rows[0]).toMatchObject({ LINEAGE: '(delete marker)', CURRENT: 'current' });
-    expect(rows[1]).toMatchObject({ VERSION: goodVersion, SERIAL: String(good.serial), RESOURCES: '3' });
+      const history = await state('history', 'production');
+      expect(history.code).toBe(0);
+      const rows = historyRows(history.stdout);
+      expect(rows[0]).toMatchObject({ LINEAGE: '(delete marker)', CURRENT: 'current' });
+      expect(rows[1]).toMatchObject({ VERSION: goodVersion, SERIAL: String(good.serial), RESOURCES: '3' });
 
-    const restore = await state('restore', 'production', '--version', goodVersion, '--yes');
-    expect({ code: restore.code, output: restore.code === 0 ? '' : restore.output }).toEqual({ code: 0, output: '' });
-    expect(restore.stdout).toContain('from: nothing (the object was deleted');
-    expect(restore.stdout).toContain('plan: no changes: the restored state matches what is deployed');
-    const restored = await currentState('production');
-    expect({ serial: restored.serial, lineage: restored.lineage, resources: restored.resources.length }).toEqual({ serial: good.serial + 1, lineage: good.lineage, resources: 3 });
-    // Terraform wrote the digest of what it pushed; the next run reads the state without a checksum error.
-    expect(await digestOf('production')).toBe(md5(restored.text));
-    const plan = await terraform('production', ACCOUNTS.production, ['plan', '-input=false', '-detailed-exitcode'], 'plan');
-    expect({ code: plan.code, output: plan.code === 0 ? '' : failureDigest(plan.output) }).toEqual({ code: 0, output: '' });
+      const restore = await state('restore', 'production', '--version', goodVersion, '--yes');
+      expect({ code: restore.code, output: restore.code === 0 ? '' : restore.output }).toEqual({ code: 0, output: '' });
+      expect(restore.stdout).toContain('from: nothing (the object was deleted');
+      expect(restore.stdout).toContain('plan: no changes: the restored state matches what is deployed');
+      const restored = await currentState('production');
+      expect({ serial: restored.serial, lineage: restored.lineage, resources: restored.resources.length }).toEqual({ serial: good.serial + 1, lineage: good.lineage, resources: 3 });
+      // Terraform wrote the digest of what it pushed; the next run reads the state without a checksum error.
+      expect(await digestOf('production')).toBe(md5(restored.text));
+      const plan = await terraform('production', ACCOUNTS.production, ['plan', '-input=false', '-detailed-exitcode'], 'plan');
+      expect({ code: plan.code, output: plan.code === 0 ? '' : failureDigest(plan.output) }).toEqual({ code: 0, output: '' });
+    });
   }, testBudget('plan', 'plan', 'plan'));
 
   it('(g) SIGINT to production\'s apply: the doctor finds the stale lock, the digest mismatch and an unrecorded resource, repairs, and the next deploy is clean', async () => {
-    scenario.requires('deployed');
+    scenario.requires('deployed', 'production restored');
     const hold = join(harness.home, 'production-hold');
     const apply = startStep('production: apply interrupted', 'terraform', ['apply', '-auto-approve', '-input=false', '-var', 'run=interrupted', '-var', `hold=${hold}`], {
       cwd: dirOf('production'),
       env: await harness.terraformEnv(ACCOUNTS.production),
       timeoutMs: STEP_TIMEOUT_MS.deploy,
     });
-    await waitFor('the production apply to take its lock and start applying', async () => existsSync(`${hold}.holding`), STEP_TIMEOUT_MS.deploy);
+    await untilHolding(hold, apply, 'the production apply to take its lock and start applying');
     // What Ctrl-C to `npm run sandbox:deploy` did: the process group got it, and cdktf passed it on again;
     // Terraform's second interrupt exits at once, its lock left held.
     process.kill(-apply.process.pid!, 'SIGINT');

@@ -141,14 +141,15 @@ export async function stateRestore(context: StateCommandContext, choice: Restore
     const digest = await store.digest();
     const storedMd5 = deleted ? '' : (current?.md5 ?? '');
     const fixDigest = digest !== undefined && digest !== '' && digest !== storedMd5;
-    if (fixDigest) print(`  digest: ${location.dynamodbTable} holds ${digest} for a stored state whose MD5 is ${storedMd5 || '(none: no object)'}; it is set to ${storedMd5 || 'empty'} first, as Terraform's checksum error prescribes`);
+    if (fixDigest) print(`  digest: ${location.dynamodbTable} holds ${digest} for a stored state whose MD5 is ${storedMd5 || '(none: no object)'}; it is ${storedMd5 ? `set to ${storedMd5}` : 'removed from the item'} first, as Terraform's checksum error prescribes`);
     if (!(await confirm(`Restore version ${chosenVersion.versionId} of ${name}'s state through ${location.stack.name}'s Terraform backend?`, { yes: context.yes, rerun: context.rerun }))) {
       print('not confirmed: nothing was changed');
       return 1;
     }
+    // The digest first: `terraform init` already reads the state, and would stop on it.
+    if (fixDigest) await store.setDigest(storedMd5);
     const terraform = new StackTerraform(store, context.env, say);
     await terraform.init();
-    if (fixDigest) await store.setDigest(storedMd5);
     const started = Date.now();
     const push = await terraform.push(withSerial(chosen, serial), otherLineage);
     if (push.code !== 0) {
@@ -248,10 +249,10 @@ export async function stateDoctor(context: StateCommandContext): Promise<number>
         print(`digest: ${location.dynamodbTable} holds ${digest}, the stored state's MD5 is ${storedMd5 || '(none: no object)'}: Terraform stops with "state data in S3 does not have the expected content"`);
         problems.push('digest');
         repairs.push({
-          what: `set the digest item to ${storedMd5 || 'empty'} (the stored state's MD5, as Terraform's error prescribes)`,
+          what: storedMd5 ? `set the digest item's value to ${storedMd5} (the stored state's MD5, as Terraform's error prescribes)` : "remove the digest item's value (no state object is stored, as Terraform's error prescribes)",
           run: async () => {
             await store.setDigest(storedMd5);
-            print(`digest set to ${storedMd5 || 'empty'}`);
+            print(storedMd5 ? `digest set to ${storedMd5}` : 'digest value removed');
           },
         });
       }

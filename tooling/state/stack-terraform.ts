@@ -36,7 +36,7 @@ export class StackTerraform {
     const runEnv = { ...this.store.session.env, TF_INPUT: '0', ...secretVariables(stack, this.env, 'not-set-for-npm-run-state') };
     const result = await withHeartbeat(
       runCommand(this.binary, args, { cwd: stack.directory, env: runEnv, timeoutMs: this.timeoutMs }),
-      () => `state: ${stack.name}: ${this.binary} ${args[0]} ${args[1] && !args[1].startsWith('-') ? `${args[1]} ` : ''}still running`,
+      () => `state: ${stack.name}: ${this.binary} ${args[0]}${args[1] && !args[1].startsWith('-') ? ` ${args[1]}` : ''}`,
       this.say,
     );
     if (result.timedOut) throw new BootstrapError(`${this.binary} ${args.join(' ')} did not finish within ${this.timeoutMs / 1000} s in ${stack.directory} (killed); check the endpoints and re-run`);

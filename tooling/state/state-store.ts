@@ -178,15 +178,17 @@ export class StateStore {
   }
 
   /**
-   * Sets the digest item to `digest`: the one direct write, the repair Terraform's own error
-   * prescribes ("update the Digest value stored in the DynamoDB table to the following value").
+   * Sets the digest item's value to `digest`, or removes the value ('' : no state object is stored):
+   * the one direct write, the repair Terraform's own checksum error prescribes ("update the Digest
+   * value stored in the DynamoDB table to the following value", or "remove the Digest value" when
+   * it calculated none). The item itself stays.
    */
   async setDigest(digest: string): Promise<void> {
     const { bucket, key, dynamodbTable } = this.location;
     if (!dynamodbTable || !this.dynamodb) throw new Error('unreachable: no lock table, no digest');
     const id = `${dynamoDbLockId(bucket, key)}${DIGEST_ITEM_SUFFIX}`;
     try {
-      await this.dynamodb.send(new PutItemCommand({ TableName: dynamodbTable, Item: { LockID: { S: id }, Digest: { S: digest } } }));
+      await this.dynamodb.send(new PutItemCommand({ TableName: dynamodbTable, Item: digest === '' ? { LockID: { S: id } } : { LockID: { S: id }, Digest: { S: digest } } }));
     } catch (error) {
       throw this.refused(error, `writing the digest item ${id} in ${dynamodbTable}`, 'dynamodb:PutItem on its own digest item');
     }
