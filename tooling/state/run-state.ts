@@ -142,7 +142,7 @@ export async function stateRestore(context: StateCommandContext, choice: Restore
     const storedMd5 = deleted ? '' : (current?.md5 ?? '');
     const fixDigest = digest !== undefined && digest !== '' && digest !== storedMd5;
     if (fixDigest) print(`  digest: ${location.dynamodbTable} holds ${digest} for a stored state whose MD5 is ${storedMd5 || '(none: no object)'}; it is ${storedMd5 ? `set to ${storedMd5}` : 'removed from the item'} first, as Terraform's checksum error prescribes`);
-    if (!(await confirm(`Restore version ${chosenVersion.versionId} of ${name}'s state through ${location.stack.name}'s Terraform backend?`, { yes: context.yes, rerun: context.rerun }))) {
+    if (!(await confirm(`Restore version ${chosenVersion.versionId} as ${name}'s state (terraform state push in ${location.stack.directory})?`, { yes: context.yes, rerun: context.rerun }))) {
       print('not confirmed: nothing was changed');
       return 1;
     }
