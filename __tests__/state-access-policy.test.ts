@@ -22,6 +22,17 @@ const stateStatement = {
   Action: ['s3:GetObject', 's3:PutObject'],
   Resource: [`arn:aws:s3:::acme-tfstate/${KEY}`],
 };
+/** What `npm run state -- history/restore` reads: versions of this key only (docs/recovery.md). */
+const versionStatements = [
+  {
+    Sid: 'ListStateKeyVersions',
+    Effect: 'Allow',
+    Action: ['s3:ListBucketVersions'],
+    Resource: ['arn:aws:s3:::acme-tfstate'],
+    Condition: { StringEquals: { 's3:prefix': [KEY] } },
+  },
+  { Sid: 'ReadStateVersions', Effect: 'Allow', Action: ['s3:GetObjectVersion'], Resource: [`arn:aws:s3:::acme-tfstate/${KEY}`] },
+];
 const lockfileStatement = {
   Sid: 'S3LockFile',
   Effect: 'Allow',
@@ -49,7 +60,7 @@ describe('stateAccessPolicy', () => {
   it('lockfile without a known lock table: the state key, its .tflock object and no DynamoDB', () => {
     expect(policy({ ...s3, locking: 'lockfile' })).toEqual({
       Version: '2012-10-17',
-      Statement: [listStatement, stateStatement, lockfileStatement],
+      Statement: [listStatement, stateStatement, ...versionStatements, lockfileStatement],
     });
   });
 
@@ -57,6 +68,7 @@ describe('stateAccessPolicy', () => {
     expect(stateAccessPolicy({ ...s3, locking: 'lockfile' }, { ...context, lockTable: 'acme-tflock' }).Statement).toEqual([
       listStatement,
       stateStatement,
+      ...versionStatements,
       lockfileStatement,
       ...dynamoStatements,
     ]);
@@ -64,7 +76,7 @@ describe('stateAccessPolicy', () => {
 
   it('dynamodb: the state key, only this state\'s lock and digest items, and its own .tflock, so the migration\'s first step (both) needs no state-backend deploy', () => {
     const document = policy({ ...s3, locking: 'dynamodb', dynamodbTable: 'acme-tflock' });
-    expect(document.Statement).toEqual([listStatement, stateStatement, lockfileStatement, ...dynamoStatements]);
+    expect(document.Statement).toEqual([listStatement, stateStatement, ...versionStatements, lockfileStatement, ...dynamoStatements]);
   });
 
   it('every locking mode gets the same policy once the table is known: a migration step changes only the backend', () => {
@@ -78,6 +90,7 @@ describe('stateAccessPolicy', () => {
     expect(policy({ ...s3, locking: 'both', dynamodbTable: 'acme-tflock' }).Statement).toEqual([
       listStatement,
       stateStatement,
+      ...versionStatements,
       lockfileStatement,
       ...dynamoStatements,
     ]);
@@ -130,7 +143,7 @@ describe('stateAccessPolicy', () => {
     expect(partitionOf('us-gov-west-1')).toBe('aws-us-gov');
     const document = policy({ kind: 's3', bucket: 'b-cn', region: 'cn-north-1', locking: 'dynamodb', dynamodbTable: 't' });
     expect(document.Statement[0].Resource).toEqual(['arn:aws-cn:s3:::b-cn']);
-    expect(document.Statement[3].Resource).toEqual(['arn:aws-cn:dynamodb:cn-north-1:123456789012:table/t']);
+    expect(document.Statement.find((statement) => statement.Sid === 'DescribeLockTable')!.Resource).toEqual(['arn:aws-cn:dynamodb:cn-north-1:123456789012:table/t']);
   });
 });
 

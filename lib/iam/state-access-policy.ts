@@ -36,6 +36,10 @@ export function dynamoDbLockId(bucket: string, key: string): string {
  * Terraform S3 backend documents ("Permissions Required"):
  * - `s3:ListBucket` on the bucket, only for `s3:prefix` = the state key;
  * - `s3:GetObject`/`s3:PutObject` on the state key (Terraform never deletes it, so no DeleteObject);
+ * - recovery (`npm run state -- history/restore`, docs/recovery.md): `s3:ListBucketVersions` only for
+ *   `s3:prefix` = the state key and `s3:GetObjectVersion` on the state key, so a role reads its own
+ *   state's earlier versions and nothing of another stack's (restoring writes through Terraform's
+ *   own `state push`, which the grants above already cover);
  * - the lockfile: `s3:GetObject`/`s3:PutObject`/`s3:DeleteObject` on `<key>.tflock`;
  * - the DynamoDB lock: `dynamodb:DescribeTable` on the table, and item access limited by
  *   `dynamodb:LeadingKeys` to this state's lock and digest items, so stacks sharing the table cannot
@@ -65,6 +69,19 @@ export function stateAccessPolicy(state: S3State, context: StateAccessContext): 
       Sid: 'ReadWriteState',
       Effect: 'Allow',
       Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: [s3ObjectArn(partition, state.bucket, key)],
+    },
+    {
+      Sid: 'ListStateKeyVersions',
+      Effect: 'Allow',
+      Action: ['s3:ListBucketVersions'],
+      Resource: [s3BucketArn(partition, state.bucket)],
+      Condition: { StringEquals: { 's3:prefix': [key] } },
+    },
+    {
+      Sid: 'ReadStateVersions',
+      Effect: 'Allow',
+      Action: ['s3:GetObjectVersion'],
       Resource: [s3ObjectArn(partition, state.bucket, key)],
     },
     {

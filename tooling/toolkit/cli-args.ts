@@ -22,8 +22,8 @@ export class UsageError extends UserError {
   }
 }
 
-/** An option: a flag, or one that takes a directory (checked before use). */
-export type OptionSpec = { readonly kind: 'flag' } | { readonly kind: 'directory' };
+/** An option: a flag, one that takes a directory (checked before use), or one that takes a plain value (`example` shows it in messages). */
+export type OptionSpec = { readonly kind: 'flag' } | { readonly kind: 'directory' } | { readonly kind: 'value'; readonly example: string };
 
 export interface CommandSpec {
   readonly usage: string;
@@ -35,6 +35,8 @@ export interface CommandSpec {
 export interface ParsedArgs {
   readonly flags: ReadonlySet<string>;
   readonly directories: Readonly<Record<string, string>>;
+  /** Values of the `value` options given. */
+  readonly values: Readonly<Record<string, string>>;
   readonly positionals: readonly string[];
   readonly help: boolean;
 }
@@ -55,6 +57,7 @@ export function parseArgs(spec: CommandSpec, args: readonly string[], envValues:
   const problems: string[] = envValues.flatMap((value) => (value.ok ? [] : [value.problem]));
   const flags = new Set<string>();
   const directories: Record<string, string> = {};
+  const values: Record<string, string> = {};
   const positionals: string[] = [];
   let help = false;
   const rest = args.filter((arg) => arg !== '--');
@@ -71,6 +74,11 @@ export function parseArgs(spec: CommandSpec, args: readonly string[], envValues:
         if (inline !== undefined) problems.push(`${name} takes no value (got "${arg}"): write ${name} alone`);
         else if (flags.has(name)) problems.push(`${name} is given twice`);
         flags.add(name);
+      } else if (option.kind === 'value') {
+        const value = inline ?? rest[++i];
+        if (value === undefined || value === '' || (inline === undefined && value.startsWith('-')) || /[\u0000-\u001f]/.test(value)) problems.push(`${name} needs a value, e.g. ${name} ${option.example}`);
+        else if (values[name] !== undefined) problems.push(`${name} is given twice`);
+        else values[name] = value;
       } else {
         const value = inline ?? rest[++i];
         const problem = directoryProblem(name, value);
@@ -91,7 +99,7 @@ export function parseArgs(spec: CommandSpec, args: readonly string[], envValues:
     if (allowed) for (const value of positionals.slice(0, max)) if (!allowed.includes(value)) problems.push(`unknown ${name} ${JSON.stringify(value)}: choose from ${allowed.join(', ')}`);
   }
   if (problems.length > 0) throw new UsageError(problems, spec.usage);
-  return { flags, directories, positionals, help };
+  return { flags, directories, values, positionals, help };
 }
 
 /** A problem with one environment variable, or its value. */
