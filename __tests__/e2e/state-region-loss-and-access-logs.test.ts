@@ -213,6 +213,7 @@ describe('(e) a replica in a second region, and the region-loss drill', () => {
     const env = await harness.terraformEnv(STAGING_ACCOUNT);
     await runTerraformOk(['init', '-input=false'], { cwd: dir, env, label: 'staging (replica)', timeoutMs: STEP_TIMEOUT_MS.synth });
     const plan = await runTerraform(['plan', '-detailed-exitcode', '-input=false'], { cwd: dir, env, label: 'staging (replica)', timeoutMs: STEP_TIMEOUT_MS.plan });
-    expect({ code: plan.code, noChanges: plan.stdout.includes('No changes.') }).toEqual({ code: 0, noChanges: true });
+    // The output rides along so a failure shows Terraform's own reason.
+    expect({ code: plan.code, noChanges: plan.stdout.includes('No changes.'), output: plan.code === 0 ? '' : plan.output }).toEqual({ code: 0, noChanges: true, output: '' });
   }, testBudget('synth', 'synth', 'plan'));
 });

@@ -53,6 +53,12 @@ interface ReplicationConfiguration {
 export interface BucketServices {
   /** `answered`: a Put/GetBucketLogging the shim answered itself. */
   handleLogging(request: IncomingMessage, response: ServerResponse, s3: S3Request, body: Buffer): Promise<'answered' | 'to-moto'>;
+  /**
+   * moto's answer as the client should get it: a GetBucketReplication is answered with the
+   * configuration as put (moto answers every rule with DeleteMarkerReplication Disabled and without
+   * SourceSelectionCriteria, which Terraform would show as drift on every plan).
+   */
+  answer(request: IncomingMessage, s3: S3Request, upstream: Upstream, body: Buffer): Upstream;
   /** After moto answered `s3`: replicate what it wrote, then deliver its access log record. */
   after(request: IncomingMessage, s3: S3Request, upstream: Upstream, requester: Principal | undefined, path: string): Promise<void>;
   forget(bucket: string): void;
@@ -141,6 +147,8 @@ export function accessLogRecord(fields: { owner: string; s3: S3Request; requeste
 
 export function bucketServices(forward: Forward, iam: IamEnforcement | undefined, log: (line: string) => void): BucketServices {
   const logging = new Map<string, LoggingTarget>();
+  /** Replication configurations exactly as put (moto's own answer loses parts of them). */
+  const replicationXml = new Map<string, string>();
   const replication = new Map<string, Promise<ReplicationConfiguration | undefined>>();
   const ownerOf = (bucket: string) => iam?.bucketOwner(bucket) ?? MOTO_DEFAULT_ACCOUNT;
   /** moto, as the bucket owner's account (how the shim itself reads and writes). */
@@ -152,6 +160,11 @@ export function bucketServices(forward: Forward, iam: IamEnforcement | undefined
 
   function replicationOf(bucket: string): Promise<ReplicationConfiguration | undefined> {
     if (!replication.has(bucket)) {
+      const kept = replicationXml.get(bucket);
+      if (kept !== undefined) {
+        replication.set(bucket, Promise.resolve(parseReplication(kept)));
+        return replication.get(bucket)!;
+      }
       const loading = forward(`/${encodeURIComponent(bucket)}?replication`, 'GET', undefined, asOwner(ownerOf(bucket))).then((answer) =>
         answer.status === 200 ? parseReplication(answer.body.toString('utf8')) : undefined,
       );
@@ -289,6 +302,17 @@ export function bucketServices(forward: Forward, iam: IamEnforcement | undefined
       return 'answered';
     },
 
+    answer(request, s3, upstream, body) {
+      if (s3.subresource !== 'replication' || s3.key !== undefined) return upstream;
+      if (s3.method === 'PUT' && upstream.status < 300) replicationXml.set(s3.bucket, payloadOf(request, body).toString('utf8'));
+      if (s3.method === 'DELETE' && upstream.status < 300) replicationXml.delete(s3.bucket);
+      const kept = replicationXml.get(s3.bucket);
+      if (s3.method === 'GET' && upstream.status === 200 && kept !== undefined) {
+        return { status: 200, headers: { ...upstream.headers, 'content-type': 'application/xml' }, body: Buffer.from(kept) };
+      }
+      return upstream;
+    },
+
     async after(request, s3, upstream, requester, path) {
       if (s3.subresource === 'replication' && s3.key === undefined) replication.delete(s3.bucket);
       if (upstream.status >= 300) {
@@ -308,11 +332,13 @@ export function bucketServices(forward: Forward, iam: IamEnforcement | undefined
     forget(bucket) {
       logging.delete(bucket);
       replication.delete(bucket);
+      replicationXml.delete(bucket);
     },
 
     clear() {
       logging.clear();
       replication.clear();
+      replicationXml.clear();
     },
   };
 }

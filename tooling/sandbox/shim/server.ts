@@ -75,6 +75,7 @@ export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shi
     }
     if (iam && ticket && (await iam.after(ticket, upstream, response)) === 'answered') return;
     if (!s3) return send(response, upstream);
+    upstream = services.answer(request, s3, upstream, body);
     const extraHeaders = lifecycle.headersFor(request, s3, upstream);
     if (deletesBucket(s3, upstream.status)) {
       bucketPolicies.forget(s3.bucket);
