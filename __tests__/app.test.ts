@@ -75,7 +75,13 @@ describe('providers', () => {
 
 describe('state-backend hardening', () => {
   const stack = stacks['state-backend'];
-  const bucketRef = (s: StackJson) => `\${aws_s3_bucket.${Object.keys(s.resource?.aws_s3_bucket ?? {})[0]}.id}`;
+  // The state bucket's, key's and table's own resources (the log bucket and the replica have theirs: state-backend-options.test.ts).
+  const onlyResource = (s: StackJson, type: string) => {
+    const own = Object.entries(s.resource?.[type] ?? {}).filter(([name]) => /^(state_|state-key_|lock-table)/.test(name));
+    if (own.length !== 1) throw new Error(`expected exactly one ${type} of the state bucket, found ${own.length}`);
+    return own[0][1];
+  };
+  const bucketRef = (s: StackJson) => `\${aws_s3_bucket.${Object.keys(s.resource?.aws_s3_bucket ?? {}).find((name) => name.startsWith('state_'))}.id}`;
 
   it('bucket: named from the blueprint, prevent_destroy, no force_destroy', () => {
     expect(onlyResource(stack, 'aws_s3_bucket')).toMatchObject({

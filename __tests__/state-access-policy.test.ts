@@ -183,7 +183,9 @@ describe('state access policies in the synthesized app', () => {
     const policies = resourcesOf(stacks['state-backend'], 'aws_iam_policy');
     expect(policies.map((resource) => resource.name).sort()).toEqual([
       'acme-platform-production-tfstate-access',
+      'acme-platform-production-tfstate-replica-access',
       'acme-platform-staging-tfstate-access',
+      'acme-platform-staging-tfstate-replica-access',
     ]);
     for (const name of ['staging', 'production']) {
       const resource = policies.find((candidate) => candidate.name === `acme-platform-${name}-tfstate-access`);

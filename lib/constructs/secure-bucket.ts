@@ -5,6 +5,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { tlsOnlyBucketPolicy } from './tls-only-policy';
 
@@ -25,6 +26,8 @@ export interface SecureBucketProps {
   readonly tlsOnly?: boolean;
   /** With `tlsOnly`: also deny every principal outside this account. @default - no account restriction */
   readonly onlyAccount?: string;
+  /** The AWS provider (region) to create the bucket with. @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -34,10 +37,14 @@ export interface SecureBucketProps {
  */
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
+  /** The versioning configuration, when `versioning` is on (replication must wait for it). */
+  readonly versioning?: S3BucketVersioningA;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
+    const { provider } = props;
     this.bucket = new S3Bucket(this, 'bucket', {
+      provider,
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy ?? false,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
@@ -45,6 +52,7 @@ export class SecureBucket extends Construct {
     const bucket = this.bucket.id;
 
     new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      provider,
       bucket,
       blockPublicAcls: true,
       blockPublicPolicy: true,
@@ -52,10 +60,12 @@ export class SecureBucket extends Construct {
       restrictPublicBuckets: true,
     });
     new S3BucketOwnershipControls(this, 'ownership', {
+      provider,
       bucket,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      provider,
       bucket,
       rule: [
         props.encryption.kind === 'sse-kms'
@@ -68,16 +78,18 @@ export class SecureBucket extends Construct {
       ],
     });
     if (props.versioning) {
-      new S3BucketVersioningA(this, 'versioning', {
+      this.versioning = new S3BucketVersioningA(this, 'versioning', {
+        provider,
         bucket,
         versioningConfiguration: { status: 'Enabled' },
       });
     }
     if (props.tlsOnly) {
-      new S3BucketPolicy(this, 'tls-only', { bucket, policy: tlsOnlyBucketPolicy(this.bucket.arn, { onlyAccount: props.onlyAccount }) });
+      new S3BucketPolicy(this, 'tls-only', { provider, bucket, policy: tlsOnlyBucketPolicy(this.bucket.arn, { onlyAccount: props.onlyAccount }) });
     }
     if (props.versioning && props.noncurrentVersionExpirationDays !== undefined) {
       new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+        provider,
         bucket,
         rule: [
           {

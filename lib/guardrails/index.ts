@@ -2,6 +2,7 @@ import { Annotations, Aspects, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { UserError } from '../definitions/errors';
 import type { GuardrailRule, GuardrailScope } from './rule';
+import { accessLogTarget } from './rules/access-log-target';
 import { crossAccountStateAccess } from './rules/cross-account-state-access';
 import { noPlaintextSecrets } from './rules/no-plaintext-secrets';
 import { productionBucketHardening } from './rules/production-bucket-hardening';
@@ -12,7 +13,7 @@ import { environmentRole } from './role';
 import { suppressGuardrail, suppressionOf, type GuardrailSuppression } from './suppressions';
 
 export type { GuardrailRule, GuardrailScope, RuleResult, StateAccountScope } from './rule';
-export { crossAccountStateAccess, noPlaintextSecrets, productionBucketHardening, productionStateEncrypted, protectionMatchesRole, sharedEnvRemoteState };
+export { accessLogTarget, crossAccountStateAccess, noPlaintextSecrets, productionBucketHardening, productionStateEncrypted, protectionMatchesRole, sharedEnvRemoteState };
 export type { GuardrailSuppression } from './suppressions';
 
 export const ALL_RULES: readonly GuardrailRule[] = [
@@ -22,6 +23,7 @@ export const ALL_RULES: readonly GuardrailRule[] = [
   productionBucketHardening,
   noPlaintextSecrets,
   crossAccountStateAccess,
+  accessLogTarget,
 ];
 
 /** One rule's verdict on one construct that did not comply. */

@@ -18,6 +18,8 @@ export type IamPrincipal =
   | {
       readonly AWS?: readonly string[];
       readonly Federated?: readonly string[];
+      /** An AWS service principal, e.g. `logging.s3.amazonaws.com`. */
+      readonly Service?: readonly string[];
     };
 
 /**

@@ -47,6 +47,11 @@ export interface StateKeyPolicyContext {
   readonly stateAccount: string;
   /** The state roles whose state is encrypted with this key (production's); may be Terraform references. */
   readonly keyUserRoleArns: readonly string[];
+  /**
+   * The replication role, which reads every state object to copy it to the replica: it may decrypt
+   * through S3 in the key's region, nothing more. @default - no replica
+   */
+  readonly replicationRoleArn?: string;
 }
 
 /**
@@ -85,6 +90,40 @@ export function stateKeyPolicy(context: StateKeyPolicyContext): ResourcePolicyDo
       Action: [...STATE_KEY_USE_ACTIONS],
       Resource: ['*'],
     });
+  }
+  if (context.replicationRoleArn !== undefined) {
+    statements.push({
+      Sid: 'ReplicationDecryptsThroughS3',
+      Effect: 'Allow',
+      Principal: { AWS: [context.replicationRoleArn] },
+      Action: ['kms:Decrypt'],
+      Resource: ['*'],
+      Condition: { StringEquals: { 'kms:ViaService': [`s3.${context.region}.amazonaws.com`] } },
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/**
+ * The replica key's policy (in the replica's region): administered by the state account; the
+ * replication role may encrypt replicas through S3 there; the state roles that use the state key may
+ * use this one the same way, so that after losing the state's region they read and write the replica.
+ */
+export function replicaKeyPolicy(context: { replicaRegion: string; stateAccount: string; keyUserRoleArns: readonly string[]; replicationRoleArn: string }): ResourcePolicyDocument {
+  const root = accountRootArn(context.replicaRegion, context.stateAccount);
+  const statements: ResourcePolicyStatement[] = [
+    { Sid: 'KeyAdministration', Effect: 'Allow', Principal: { AWS: [root] }, Action: [...KEY_ADMINISTRATION_ACTIONS], Resource: ['*'] },
+    {
+      Sid: 'ReplicationEncryptsThroughS3',
+      Effect: 'Allow',
+      Principal: { AWS: [context.replicationRoleArn] },
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      Resource: ['*'],
+      Condition: { StringEquals: { 'kms:ViaService': [`s3.${context.replicaRegion}.amazonaws.com`] } },
+    },
+  ];
+  if (context.keyUserRoleArns.length > 0) {
+    statements.push({ Sid: 'StateRolesUseKey', Effect: 'Allow', Principal: { AWS: [...context.keyUserRoleArns] }, Action: [...STATE_KEY_USE_ACTIONS], Resource: ['*'] });
   }
   return { Version: '2012-10-17', Statement: statements };
 }

@@ -1,6 +1,6 @@
 import type { EnvironmentDefinition } from '../definitions/environment';
 import { parseKmsArn } from '../iam/arn';
-import type { StateBackendDefinition } from '../definitions/state-backend-definition';
+import { replicaSettings, type StateBackendDefinition } from '../definitions/state-backend-definition';
 import { ciDeployRoleName, roleArn, stateRoleName } from './names';
 import { DEFAULT_STATE_ROLE_TRUST, type ResolvedStateAccess } from '../definitions/state-access';
 
@@ -16,9 +16,13 @@ export interface EnvironmentIdentity {
   readonly ciRoleArn: string;
 }
 
-/** Whether `environment`'s state is S3 state in the state-backend's bucket (the only state a state role can serve). */
+/**
+ * Whether `environment`'s state is S3 state in the state-backend's bucket, or in its replica after a
+ * region loss (docs/recovery.md): the only state a state role can serve.
+ */
 export function isInStateBucket(environment: EnvironmentDefinition, stateBackend: StateBackendDefinition): boolean {
-  return environment.state.kind === 's3' && environment.state.bucket === stateBackend.bucket;
+  const { state } = environment;
+  return state.kind === 's3' && (state.bucket === stateBackend.bucket || state.bucket === replicaSettings(stateBackend)?.bucket);
 }
 
 /** Whether S3 state is encrypted with the state-backend's own KMS key (by alias or by key ARN in its account). */
@@ -26,7 +30,8 @@ export function usesStateKey(environment: EnvironmentDefinition, stateBackend: S
   const { state } = environment;
   if (state.kind !== 's3' || !state.kmsKeyId || stateBackend.encryption.kind !== 'sse-kms') return false;
   const arn = parseKmsArn(state.kmsKeyId);
-  return arn?.account === stateBackend.allowedAccountIds[0] && (arn.kind === 'key' || arn.resource === stateBackend.encryption.kmsAlias);
+  const aliases = [stateBackend.encryption.kmsAlias, replicaSettings(stateBackend)?.kmsAlias];
+  return arn?.account === stateBackend.allowedAccountIds[0] && (arn.kind === 'key' || aliases.includes(arn.resource));
 }
 
 /** Resolves `stateAccess` and its default; pure, so every stack computes the same answer. */

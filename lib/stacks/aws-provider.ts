@@ -5,6 +5,11 @@ export interface AwsProviderSettings {
   readonly region: string;
   readonly allowedAccountIds: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * A second provider of the stack (another region), referred to by resources as `aws.<alias>`; its
+   * construct id is `aws-<alias>`. @default - the stack's default provider, construct id `aws`
+   */
+  readonly alias?: string;
 }
 
 /**
@@ -13,7 +18,8 @@ export interface AwsProviderSettings {
  * sets them once for the whole app (tooling/sandbox/sandbox-extension.ts).
  */
 export function addAwsProvider(scope: Construct, settings: AwsProviderSettings): AwsProvider {
-  return new AwsProvider(scope, 'aws', {
+  return new AwsProvider(scope, settings.alias === undefined ? 'aws' : `aws-${settings.alias}`, {
+    ...(settings.alias === undefined ? {} : { alias: settings.alias }),
     region: settings.region,
     allowedAccountIds: [...settings.allowedAccountIds],
     defaultTags: [{ tags: { ...settings.tags } }],

@@ -1,18 +1,22 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { applyStateBackend } from '../backends/backend-factory';
+import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { RotatingKmsKey } from '../constructs/rotating-kms-key';
 import { SecureBucket } from '../constructs/secure-bucket';
+import { replicationRole, StateReplica } from '../constructs/state-replica';
 import type { EnvironmentDefinition } from '../definitions/environment';
-import { declareGuardrailScope, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
+import { accessLogTarget, declareGuardrailScope, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
-import { stateKeyPolicy } from '../identities/key-policy';
+import { replicaKeyPolicy, stateKeyPolicy } from '../identities/key-policy';
 import { environmentIdentity, usesStateKey } from '../identities/resolve';
 import { StateRole } from '../identities/state-role';
+import { partitionOf } from '../iam/arn';
 import { resourceName } from '../naming/naming-rule';
-import type { StateBackendDefinition } from '../definitions/state-backend-definition';
+import { accessLogSettings, replicaSettings, type StateBackendDefinition } from '../definitions/state-backend-definition';
 import { addAwsProvider } from './aws-provider';
 import { BootstrapVersionStamp } from './bootstrap-version-stamp';
 
@@ -39,6 +43,11 @@ export class StateBackendStack extends TerraformStack {
   /** The state role of every environment whose state access is `via: 'role'`. */
   readonly stateRoles: Readonly<Record<string, StateRole>>;
 
+  /** The log bucket receiving the state bucket's server access logs (unless `accessLogs` is off). */
+  readonly accessLogs?: AccessLogBucket;
+  /** The replica in a second region (with `replica`). */
+  readonly replica?: StateReplica;
+
   readonly definition: StateBackendDefinition;
 
   constructor(scope: Construct, id: string, props: StateBackendStackProps) {
@@ -48,8 +57,10 @@ export class StateBackendStack extends TerraformStack {
     applyStateBackend(this, definition.state, { project, stack: id });
     // Held to production's standard for what it creates. The state rules do not apply: during
     // bootstrap phase 1 its own state is local on purpose (its bucket does not exist yet).
-    declareGuardrailScope(this, { environment: id, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets]);
+    declareGuardrailScope(this, { environment: id, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets, accessLogTarget]);
     addAwsProvider(this, definition);
+    const replica = replicaSettings(definition);
+    const replicaProvider = replica ? addAwsProvider(this, { ...definition, region: replica.region, alias: 'replica' }) : undefined;
 
     // The table, the key and the roles live in this stack's account; its account guard names it first.
     const stateAccountId = definition.allowedAccountIds[0];
@@ -78,9 +89,35 @@ export class StateBackendStack extends TerraformStack {
       });
       roles[environment.name] = role;
       if (usesStateKey(environment, definition)) keyUsers.push(role.role.arn);
+      if (replica) {
+        // The same least privilege on the replica, so the role serves the environment after a region loss (docs/recovery.md).
+        const { state } = environment;
+        const replicaPolicy = new IamPolicy(this, `state-access-${environment.name}-replica`, {
+          name: resourceName(project, environment.name, 'tfstate-replica-access'),
+          description: `Use the replica of the Terraform state of ${environment.name} (${replica.region}); attached to its state role`,
+          policy: stateAccessPolicyJson(
+            {
+              ...state,
+              bucket: replica.bucket,
+              region: replica.region,
+              kmsKeyId: usesStateKey(environment, definition) ? `arn:${partitionOf(replica.region)}:kms:${replica.region}:${stateAccountId}:${replica.kmsAlias}` : undefined,
+            },
+            { project, stack: environment.name, stateAccountId, lockTable: definition.lockTable },
+          ),
+        });
+        new IamRolePolicyAttachment(this, `state-access-${environment.name}-replica-attachment`, { role: role.role.name, policyArn: replicaPolicy.arn });
+      }
     }
     this.stateRoles = roles;
     this.stateAccessPolicies = policies;
+
+    const role = replica
+      ? replicationRole(this, 'replication-role', {
+          name: resourceName(project, id, 'replication'),
+          account: stateAccountId,
+          description: `S3 replication of ${definition.bucket} into ${replica.bucket} (${replica.region})`,
+        })
+      : undefined;
 
     const { encryption } = definition;
     this.kmsKey =
@@ -89,7 +126,7 @@ export class StateBackendStack extends TerraformStack {
             alias: encryption.kmsAlias,
             description: `Encrypts the Terraform state of ${project}`,
             preventDestroy: true,
-            policy: JSON.stringify(stateKeyPolicy({ region: definition.region, stateAccount: stateAccountId, keyUserRoleArns: keyUsers })),
+            policy: JSON.stringify(stateKeyPolicy({ region: definition.region, stateAccount: stateAccountId, keyUserRoleArns: keyUsers, replicationRoleArn: role?.arn })),
           })
         : undefined;
 
@@ -103,6 +140,33 @@ export class StateBackendStack extends TerraformStack {
       // State roles and administrators all live in the state account; nobody else gets in.
       onlyAccount: stateAccountId,
     });
+
+    const logs = accessLogSettings(definition);
+    if (logs) {
+      this.accessLogs = new AccessLogBucket(this, 'access-logs', {
+        bucketName: logs.bucket,
+        source: this.stateBucket.bucket,
+        sourceBucketName: definition.bucket,
+        sourceAccount: stateAccountId,
+        retentionDays: logs.retentionDays,
+      });
+    }
+    if (replica && role && replicaProvider) {
+      this.replica = new StateReplica(this, 'replica', {
+        source: this.stateBucket.bucket,
+        sourceRegion: definition.region,
+        sourceKeyArn: this.kmsKey?.key.arn,
+        sourceVersioning: this.stateBucket.versioning!,
+        replicaBucketName: replica.bucket,
+        replicaRegion: replica.region,
+        kmsAlias: replica.kmsAlias,
+        provider: replicaProvider,
+        account: stateAccountId,
+        role,
+        noncurrentVersionExpirationDays: definition.noncurrentVersionExpirationDays,
+        keyPolicy: JSON.stringify(replicaKeyPolicy({ replicaRegion: replica.region, stateAccount: stateAccountId, keyUserRoleArns: keyUsers, replicationRoleArn: role.arn })),
+      });
+    }
 
     this.lockTable = new DynamodbTable(this, 'lock-table', {
       name: definition.lockTable,
@@ -120,8 +184,14 @@ export class StateBackendStack extends TerraformStack {
     new TerraformOutput(this, 'lock_table_name', { value: this.lockTable.name });
     new TerraformOutput(this, 'lock_table_arn', { value: this.lockTable.arn });
     if (this.kmsKey) new TerraformOutput(this, 'state_kms_key_arn', { value: this.kmsKey.key.arn });
-    for (const [name, role] of Object.entries(roles)) {
-      new TerraformOutput(this, `state_role_arn_${name.replace(/-/g, '_')}`, { value: role.role.arn, description: `State role of ${name}` });
+    for (const [name, stateRole] of Object.entries(roles)) {
+      new TerraformOutput(this, `state_role_arn_${name.replace(/-/g, '_')}`, { value: stateRole.role.arn, description: `State role of ${name}` });
+    }
+    if (this.accessLogs) new TerraformOutput(this, 'access_log_bucket_name', { value: this.accessLogs.logBucket.bucket.bucket });
+    if (this.replica) {
+      new TerraformOutput(this, 'replica_bucket_name', { value: this.replica.replica.bucket.bucket });
+      new TerraformOutput(this, 'replica_kms_key_arn', { value: this.replica.key.key.arn });
+      new TerraformOutput(this, 'replication_role_arn', { value: this.replica.role.arn });
     }
     new BootstrapVersionStamp(this, 'bootstrap-version', { project });
   }

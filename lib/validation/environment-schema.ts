@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALL_RULES } from '../guardrails';
 import { stateAccessSchema } from '../identities/schema';
-import { AWS_ACCOUNT_ID_PATTERN } from './aws-names';
+import { AWS_ACCOUNT_ID_PATTERN, s3BucketNameProblems } from './aws-names';
 import { awsRegion, dynamoDbTableName, requiredString, s3BucketName, stateSchema } from './state-schema';
 
 const RULE_IDS = ALL_RULES.map((rule) => rule.id);
@@ -91,5 +91,54 @@ export const stateBackendSchema = z.strictObject({
     .int({ error: 'must be a whole number of days' })
     .min(1, { error: 'must be at least 1 day: noncurrent state versions are how you recover a bad apply' }),
   tags,
+  accessLogs: z
+    .discriminatedUnion(
+      'kind',
+      [
+        z.strictObject({
+          kind: z.literal('on'),
+          retentionDays: z
+            .number({ error: 'must be a number of days, e.g. 365' })
+            .int({ error: 'must be a whole number of days, e.g. 365' })
+            .min(1, { error: 'must be at least 1 day: the log bucket expires records after it (use kind "off" for no logs)' })
+            .optional(),
+          bucket: s3BucketName.optional(),
+        }),
+        z.strictObject({ kind: z.literal('off') }),
+      ],
+      { error: 'must be { kind: "on", retentionDays?: <days>, bucket?: "<log bucket>" } or { kind: "off" } (or left out: on, 365 days)' },
+    )
+    .optional(),
+  replica: z
+    .strictObject(
+      { region: awsRegion, bucket: s3BucketName.optional() },
+      { error: 'must be { region: "<second region>", bucket?: "<replica bucket>" } (or left out: no replica)' },
+    )
+    .optional(),
   state: stateSchema,
+}).superRefine((backend, ctx) => {
+  // Names derived from the state bucket must still be bucket names, and no two buckets may share one.
+  const logs = backend.accessLogs ?? { kind: 'on' };
+  const derived: Array<{ path: string[]; name: string; field: string }> = [];
+  // A name derived from an invalid state bucket name is already reported as the bucket's problem.
+  const derivable = typeof backend.bucket === 'string' && s3BucketNameProblems(backend.bucket).length === 0;
+  if (logs.kind === 'on' && (logs.bucket !== undefined || derivable)) derived.push({ path: ['accessLogs', 'bucket'], name: logs.bucket ?? `${backend.bucket}-logs`, field: 'accessLogs.bucket' });
+  if (backend.replica && (backend.replica.bucket !== undefined || derivable)) derived.push({ path: ['replica', 'bucket'], name: backend.replica.bucket ?? `${backend.bucket}-replica`, field: 'replica.bucket' });
+  const seen = new Set([backend.bucket]);
+  for (const { path, name, field } of derived) {
+    const broken = s3BucketNameProblems(name);
+    if (broken.length > 0) {
+      ctx.addIssue({ code: 'custom', path, message: `"${name}" (derived from the state bucket's name) is not a valid S3 bucket name: it ${broken.join('; it ')}. Fix: set ${field} to a valid name` });
+    } else if (seen.has(name)) {
+      ctx.addIssue({ code: 'custom', path, message: `"${name}" is already the name of another bucket of this stack: set ${field} to a name of its own` });
+    }
+    seen.add(name);
+  }
+  if (backend.replica && backend.replica.region === backend.region) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['replica', 'region'],
+      message: `is the state-backend's own region "${backend.region}": a replica survives the loss of a region only in another one, e.g. "${backend.region === 'eu-central-1' ? 'eu-west-1' : 'eu-central-1'}"`,
+    });
+  }
 });
