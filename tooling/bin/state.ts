@@ -4,8 +4,8 @@
  */
 import { runCli } from '../toolkit/run-cli';
 import { parseArgs, UsageError } from '../toolkit/cli-args';
-import { sandboxFromEnv } from '../toolkit/sandbox-flag';
-import { resolveTarget, synthEnv } from '../toolkit/account-session';
+import { sandboxFromEnv } from '../sandbox/sandbox-flag';
+import { resolveTarget, synthEnv } from '../sandbox/target';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
 import { BootstrapError } from '../toolkit/errors';
 import { manifestStacks } from '../toolkit/synthesized-stacks';

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { outputTail } from '../toolkit/run-command';
 import { BootstrapError } from '../toolkit/errors';
-import type { Target } from '../toolkit/account-session';
+import type { Target } from '../sandbox/target';
 import { confirm } from './confirm';
 import { holderProcess } from './local-holders';
 import { StackTerraform } from './stack-terraform';

@@ -2,7 +2,8 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-
 import { GetObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DIGEST_ITEM_SUFFIX, dynamoDbLockId, LOCKFILE_SUFFIX } from '../../lib/iam/state-access-policy';
 import { sandboxClientConfig } from '../sandbox/credentials';
-import { accountSession, assumeRoleCredentials, type AccountSession, type Target } from '../toolkit/account-session';
+import { assumeRoleCredentials, type AccountSession } from '../toolkit/account-session';
+import { accountSession, type Target } from '../sandbox/target';
 import { clientConfig, endpointFor, type AwsCredentialIdentity, type ClientConfig } from '../toolkit/aws-clients';
 import { describeAwsError, isAccessDenied, isNotFound } from '../toolkit/aws-errors';
 import { BootstrapError } from '../toolkit/errors';
