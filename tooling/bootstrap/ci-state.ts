@@ -17,7 +17,7 @@ import { terraformBinary } from '../toolkit/terraform-binary';
 import { readLocalState, readRemoteState } from './inspect';
 import { moveStateIntoBucket, retireLocalState, verifyRemoteState } from './move-state';
 import { takeBootstrapLock } from './recovery';
-import type { StateSummary } from './state-summary';
+import { stateDifferences, type StateSummary } from './state-summary';
 import { synthesizedBackend } from './working-directory';
 import { S3Client } from '@aws-sdk/client-s3';
 
@@ -101,6 +101,17 @@ export async function moveCiState(options: CiStateMoveOptions): Promise<CiStateM
     }
     say(`bootstrap: ${options.stack}: ${local ? `local state ${localStateFile} (serial ${local.serial}, ${local.instances.length} resources)` : 'no local state'}, ${remote ? `remote state in ${stateUri} (serial ${remote.serial})` : `nothing in ${stateUri}`}`);
     if (!local) return { outcome: remote ? 'remote-only' : 'nothing', stateUri, localStateFile, ...(remote ? { state: remote } : {}) };
+
+    const differences = remote ? stateDifferences(local, remote) : [];
+    if (remote && differences.length > 0) {
+      const fix =
+        remote.instances.length === 0
+          ? `The remote state holds no resources: ${options.stack} was deployed with its S3 backend before its local state was moved (on a machine without the local file). ` +
+            `Replace it with the local state through Terraform, which takes the lock and writes the digest: cd ${stackDir} && terraform init -reconfigure && terraform state push -force ${localStateFile}; ` +
+            `then \`terraform plan\` there must show no changes, and you may retire the local file (mv ${localStateFile} ${localStateFile}.bootstrap-backup).`
+          : `Both hold resources: compare them (terraform state pull in ${stackDir}) and keep the one that matches what is deployed in the account.`;
+      throw new BootstrapError(`${stateUri} differs from ${localStateFile}; nothing was changed and both are kept:\n  - ${differences.join('\n  - ')}\n${fix}`);
+    }
 
     if (!remote) {
       if (options.synthesize ?? true) {
