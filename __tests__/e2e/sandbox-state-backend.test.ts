@@ -72,9 +72,16 @@ describe('the state-backend stack in the sandbox', () => {
       'aws_dynamodb_table',
       'aws_iam_policy',
       'aws_iam_policy',
-      // The state roles of staging and production, each with its state policy attached (docs/cross-account.md).
+      'aws_iam_policy',
+      'aws_iam_policy',
+      // The state roles of staging and production, and of their CI stacks (ci-staging, ci-production),
+      // each with its state policy attached (docs/cross-account.md).
       'aws_iam_role',
       'aws_iam_role',
+      'aws_iam_role',
+      'aws_iam_role',
+      'aws_iam_role_policy_attachment',
+      'aws_iam_role_policy_attachment',
       'aws_iam_role_policy_attachment',
       'aws_iam_role_policy_attachment',
       'aws_kms_alias',

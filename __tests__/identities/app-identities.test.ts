@@ -3,6 +3,11 @@ import type { AppDefinition } from '../../lib/app/build-app';
 import { DefinitionError } from '../../lib/definitions/errors';
 import type { EnvironmentDefinition } from '../../lib/definitions/environment';
 import { resourcesOf, sources, synthApp, type StackJson } from '../support/synth';
+import { Testing } from 'cdktf';
+import { attachGuardrails, guardrailFindings } from '../../lib/guardrails';
+import { environmentIdentity } from '../../lib/identities/resolve';
+import { resolveDefinitions } from '../../lib/settings/resolve-definitions';
+import { CiIdentityStack } from '../../lib/stacks/ci-identity-stack';
 
 const { stacks } = synthApp(appDefinition);
 const json = (value: unknown) => JSON.parse(value as string) as { Statement: Array<Record<string, unknown>> };
@@ -211,6 +216,21 @@ describe('CI stacks keep their own state in the state bucket, through a role of 
   it('an output names each CI state role; the CI deploy roles still may assume their environment\'s state role only', () => {
     expect(backend.output?.ci_state_role_arn_staging?.value).toBe(`\${${addressOf(backend, 'aws_iam_role', 'acme-platform-ci-staging-tfstate')}.arn}`);
     for (const env of ['staging', 'production']) expect(JSON.stringify(stacks[`ci-${env}`].resource)).not.toContain('ci-staging-tfstate');
+  });
+
+  it('the guardrails hold a CI stack to its environment\'s state rules: local state (the old layout) fails shared-env-remote-state, and production-state-encrypted for ci-production', () => {
+    const { blueprint, environments, stateBackend } = resolveDefinitions(appDefinition, sources());
+    const app = Testing.app({ stackTraces: false });
+    for (const name of ['staging', 'production']) {
+      const identity = environmentIdentity(blueprint.project, environments.find((environment) => environment.name === name)!, stateBackend);
+      new CiIdentityStack(app, `ci-${name}`, { project: blueprint.project, identity, repository: 'acme/infra', createOidcProvider: true, stateBucket: stateBackend.bucket });
+    }
+    attachGuardrails(app);
+    const findings = guardrailFindings(app).map((finding) => `${finding.ruleId} ${finding.path}`);
+    expect(findings.sort()).toEqual(['production-state-encrypted ci-production', 'shared-env-remote-state ci-production', 'shared-env-remote-state ci-staging']);
+    // The app's own CI stacks comply.
+    const { built } = synthApp(appDefinition);
+    expect(guardrailFindings(built.ciStacks[0].node.scope!).filter((finding) => finding.path.startsWith('ci-'))).toEqual([]);
   });
 
   it('a name or key that would collide with a CI stack is refused, naming the field', () => {
