@@ -428,7 +428,12 @@ describe('cross-account state through the state role (moto sandbox)', () => {
       expect(await refusal(s3Of(ciStaging).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY })))).toMatchObject({ name: 'AccessDenied', status: 403 });
       // The CI deploy role cannot rewrite the record of its own identity: the trust's explicit deny.
       const denied = await refusal(new STSClient(clientConfig(stagingCi)).send(new AssumeRoleCommand({ RoleArn: CI_STAGING_STATE_ROLE, RoleSessionName: 'e2e-refused' })));
-      expect(denied).toMatchObject({ name: 'AccessDenied', status: 403, message: expect.stringContaining(`sts:AssumeRole on resource: ${CI_STAGING_STATE_ROLE} with an explicit deny in a resource-based policy`) });
+      // "explicit deny", not "no identity-based policy allows": the trust's NeverTheCiDeployRole decided it.
+      expect(denied).toEqual({
+        name: 'AccessDenied',
+        status: 403,
+        message: `User: arn:aws:sts::${STAGING_ACCOUNT}:assumed-role/acme-platform-staging-ci-deploy/github-actions is not authorized to perform: sts:AssumeRole on resource: ${CI_STAGING_STATE_ROLE} with an explicit deny in a policy`,
+      });
       expect(await stateOf(await assume(stagingAdmin, CI_STAGING_STATE_ROLE, 'e2e-read'), CI_STAGING_KEY)).toEqual(before);
     }, 120_000);
 

@@ -4,7 +4,6 @@ import type { AppDefinition } from '../../lib/app/build-app';
 import { s3StateKey } from '../../lib/backends/s3-backend';
 import { ciStackName } from '../../lib/identities/names';
 import { ciStackState, environmentIdentity } from '../../lib/identities/resolve';
-import { loadSettingSources } from '../../lib/settings/setting-sources';
 import { sandboxClientConfig } from '../sandbox/credentials';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { accountSession, assumeRoleCredentials, resolveTarget, type ClientConfig, type Target } from '../toolkit/account-session';
@@ -67,8 +66,7 @@ export async function moveCiState(options: CiStateMoveOptions): Promise<CiStateM
   const env = options.env ?? process.env;
   const say = options.say ?? (() => undefined);
   const timeoutMs = options.timeoutMs ?? 300_000;
-  // The settings as synth reads them: a bad one stops here with nothing done.
-  loadSettingSources(PROJECT_DIR, env);
+  // The definitions as synth resolves them: a bad setting or definition stops here with nothing done.
   const { blueprint, environments, stateBackend } = projectDefinitions(options.appDefinition, env, PROJECT_DIR);
   const project = blueprint.project;
   const environment = environments.find((candidate) => ciStackName(candidate.name) === options.stack);
