@@ -16,7 +16,7 @@ import { CreatePolicyVersionCommand, DeletePolicyVersionCommand, IAMClient, SetD
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { spawnSync } from 'node:child_process';
 import { App } from 'cdktf';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { buildApp } from '../../lib/app/build-app';
@@ -298,6 +298,15 @@ const chain = {
       expect({ code: plan.code, tail: plan.code === 0 ? '' : failureDigest(plan.output) }).toEqual({ code: 0, tail: '' });
       // Run again: nothing left to move, nothing touched.
       expect((await moveCiState({ appDefinition, stack: 'ci-production', sandbox: true, outDir: outdir, synthesize: false, env: harness.env })).outcome).toBe('remote-only');
+      // A local file that differs from the bucket's (here: another serial) is never copied over it: both are kept.
+      const stale = JSON.parse(localBytes) as { serial: number };
+      writeFileSync(localFile, JSON.stringify({ ...stale, serial: stale.serial + 1 }));
+      await expect(moveCiState({ appDefinition, stack: 'ci-production', sandbox: true, outDir: outdir, synthesize: false, env: harness.env })).rejects.toThrow(
+        new RegExp(`s3://${BUCKET}/${CI_PRODUCTION_KEY} differs from ${localFile}; nothing was changed and both are kept:\\n  - serial: local ${stale.serial + 1}, remote ${stale.serial}`),
+      );
+      expect(existsSync(localFile)).toBe(true);
+      expect(await (await s3Of(ciRole).send(new GetObjectCommand({ Bucket: BUCKET, Key: CI_PRODUCTION_KEY }))).Body!.transformToString()).toBe(localBytes);
+      rmSync(localFile);
       expectOk(await deploy('ci-production', stateAdmin));
       const ci = await webIdentity(PRODUCTION_CI_ROLE);
       expect(await new STSClient(clientConfig(ci)).send(new GetCallerIdentityCommand({}))).toMatchObject({
