@@ -16,7 +16,7 @@ import { CreatePolicyVersionCommand, DeletePolicyVersionCommand, IAMClient, SetD
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { spawnSync } from 'node:child_process';
 import { App } from 'cdktf';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { buildApp } from '../../lib/app/build-app';
@@ -26,6 +26,7 @@ import { sandboxClientConfig, type SandboxCredentials } from '../../tooling/sand
 import { assumeRoleCredentials } from '../../tooling/toolkit/account-session';
 import { callSandbox, sandboxIamStatus } from '../../tooling/sandbox/lifecycle';
 import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
+import { moveCiState } from '../../tooling/bootstrap/ci-state';
 
 import type { SandboxState } from '../../tooling/sandbox/state-file';
 import { sources } from '../support/synth';
@@ -48,6 +49,10 @@ const STAGING_STATE_ROLE = `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-sta
 const PRODUCTION_STATE_ROLE = `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-production-tfstate`;
 const QA_STATE_ROLE = `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-qa-tfstate`;
 const STAGING_CI_ROLE = `arn:aws:iam::${STAGING_ACCOUNT}:role/acme-platform-staging-ci-deploy`;
+const CI_STAGING_KEY = 'acme-platform/ci-staging/terraform.tfstate';
+const CI_PRODUCTION_KEY = 'acme-platform/ci-production/terraform.tfstate';
+const CI_STAGING_STATE_ROLE = `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-ci-staging-tfstate`;
+const CI_PRODUCTION_STATE_ROLE = `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-ci-production-tfstate`;
 const PRODUCTION_CI_ROLE = `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-production-ci-deploy`;
 
 /** qa: its own account, state in the state bucket, locked with both DynamoDB and the lockfile (then migrated). */
@@ -250,6 +255,11 @@ const chain = {
   stagingCi: () =>
     scenario.start('staging CI', ['negative control'], async () => {
       expectOk(await deploy('ci-staging', stagingAdmin));
+      // Its own state went into the state bucket under its key, through its CI state role: no local file.
+      expect(existsSync(join(home, 'terraform.ci-staging.tfstate'))).toBe(false);
+      expect((await assumedRoles()).some((session) => session.role_arn === CI_STAGING_STATE_ROLE)).toBe(true);
+      const ciState = await stateOf(await assume(stagingAdmin, CI_STAGING_STATE_ROLE, 'e2e-read'), CI_STAGING_KEY);
+      expect(ciState.resources.map((r) => r.type).sort()).toEqual(['aws_iam_openid_connect_provider', 'aws_iam_role', 'aws_iam_role_policy']);
 
       const ci = await webIdentity(STAGING_CI_ROLE);
       stagingCi = ci;
@@ -266,6 +276,37 @@ const chain = {
     }),
   productionCi: () =>
     scenario.start('production CI', ['production backend'], async () => {
+      // Deployed as before this change, with its state in a local file (terraform.ci-production.tfstate,
+      // three levels above the stack's directory), then moved by `npm run bootstrap -- ci-production`.
+      const legacy = join(home, 'legacy', 'stacks', 'ci-production');
+      mkdirSync(legacy, { recursive: true });
+      const synthesized = JSON.parse(readFileSync(join(outdir, 'stacks', 'ci-production', 'cdk.tf.json'), 'utf8')) as { terraform: { backend: Record<string, unknown> } };
+      synthesized.terraform.backend = { local: { path: '../../../terraform.ci-production.tfstate' } };
+      writeFileSync(join(legacy, 'cdk.tf.json'), JSON.stringify(synthesized));
+      expectOk(await deploy('ci-production (local state)', stateAdmin, {}, legacy));
+      const localFile = join(home, 'terraform.ci-production.tfstate');
+      const localBytes = readFileSync(localFile, 'utf8');
+      const lines: string[] = [];
+      const moved = await moveCiState({ appDefinition, stack: 'ci-production', sandbox: true, outDir: outdir, synthesize: false, env: harness.env, say: (line) => lines.push(line), timeoutMs: STEP_TIMEOUT_MS.deploy });
+      expect({ outcome: moved.outcome, backup: moved.backupFile, localLeft: existsSync(localFile) }).toEqual({ outcome: 'moved', backup: `${localFile}.bootstrap-backup`, localLeft: false });
+      // The same bytes under its key, encrypted with the state key as production's state is, readable through its CI state role only.
+      const ciRole = await assume(stateAdmin, CI_PRODUCTION_STATE_ROLE, 'e2e-read');
+      const object = await s3Of(ciRole).send(new GetObjectCommand({ Bucket: BUCKET, Key: CI_PRODUCTION_KEY }));
+      expect({ body: await object.Body!.transformToString(), sse: object.ServerSideEncryption }).toEqual({ body: localBytes, sse: 'aws:kms' });
+      // Terraform, with the stack's S3 backend (DynamoDB lock, state key), sees everything deployed: no changes.
+      const plan = await terraform('ci-production', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], stateAdmin);
+      expect({ code: plan.code, tail: plan.code === 0 ? '' : failureDigest(plan.output) }).toEqual({ code: 0, tail: '' });
+      // Run again: nothing left to move, nothing touched.
+      expect((await moveCiState({ appDefinition, stack: 'ci-production', sandbox: true, outDir: outdir, synthesize: false, env: harness.env })).outcome).toBe('remote-only');
+      // A local file that differs from the bucket's (here: another serial) is never copied over it: both are kept.
+      const stale = JSON.parse(localBytes) as { serial: number };
+      writeFileSync(localFile, JSON.stringify({ ...stale, serial: stale.serial + 1 }));
+      await expect(moveCiState({ appDefinition, stack: 'ci-production', sandbox: true, outDir: outdir, synthesize: false, env: harness.env })).rejects.toThrow(
+        new RegExp(`s3://${BUCKET}/${CI_PRODUCTION_KEY} differs from ${localFile}; nothing was changed and both are kept:\\n  - serial: local ${stale.serial + 1}, remote ${stale.serial}`),
+      );
+      expect(existsSync(localFile)).toBe(true);
+      expect(await (await s3Of(ciRole).send(new GetObjectCommand({ Bucket: BUCKET, Key: CI_PRODUCTION_KEY }))).Body!.transformToString()).toBe(localBytes);
+      rmSync(localFile);
       expectOk(await deploy('ci-production', stateAdmin));
       const ci = await webIdentity(PRODUCTION_CI_ROLE);
       expect(await new STSClient(clientConfig(ci)).send(new GetCallerIdentityCommand({}))).toMatchObject({
@@ -322,7 +363,8 @@ describe('cross-account state through the state role (moto sandbox)', () => {
       expectOk(await deploy('state-backend', stateAdmin));
       const state = JSON.parse(readFileSync(join(home, 'terraform.state-backend.tfstate'), 'utf8')) as { resources: Array<{ type: string; instances: Array<{ attributes: Record<string, unknown> }> }> };
       const roles = state.resources.filter((r) => r.type === 'aws_iam_role').map((r) => r.instances[0].attributes.arn).sort();
-      expect(roles).toEqual([PRODUCTION_STATE_ROLE, QA_STATE_ROLE, STAGING_STATE_ROLE]);
+      // ...and per CI stack the role through which it reaches its own state.
+      expect(roles).toEqual([CI_PRODUCTION_STATE_ROLE, `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-ci-qa-tfstate`, CI_STAGING_STATE_ROLE, PRODUCTION_STATE_ROLE, QA_STATE_ROLE, STAGING_STATE_ROLE]);
     });
     // Staging's, production's and qa's chains start now, side by side; each test below awaits its step.
     for (const run of Object.values(chain)) void run();
@@ -334,8 +376,8 @@ describe('cross-account state through the state role (moto sandbox)', () => {
 
   it('production (DynamoDB locking) keeps its lock items in the state account; from another account the table does not exist', () => chain.productionBackend(), testBudget('deploy', 'deploy'));
 
-  it('CI: AssumeRoleWithWebIdentity into the staging CI role, chained to the state role, deploys staging', () => chain.stagingCi(), testBudget('deploy', 'deploy', 'deploy', 'deploy'));
-  it('CI: the production CI role (its own policy, KMS keys by tag) deploys production\'s workload through production\'s state role', () => chain.productionCi(), testBudget('deploy', 'deploy', 'deploy', 'deploy'));
+  it('CI: ci-staging keeps its state in the bucket through its CI state role; AssumeRoleWithWebIdentity into the staging CI role, chained to the state role, deploys staging', () => chain.stagingCi(), testBudget('deploy', 'deploy', 'deploy', 'deploy'));
+  it('CI: ci-production deployed on local state (as before CI state went remote) is moved into the bucket by bootstrap, plans clean; its CI role deploys production\'s workload through production\'s state role', () => chain.productionCi(), testBudget('deploy', 'deploy', 'synth', 'synth', 'plan', 'deploy', 'deploy'));
 
   it('a qa environment locking with both DynamoDB and the lockfile deploys through its role, then migrates to the lockfile', () => chain.qa(), testBudget('deploy', 'deploy', 'deploy', 'deploy'));
 
@@ -375,6 +417,33 @@ describe('cross-account state through the state role (moto sandbox)', () => {
       expect({ serial: after.serial, lineage: after.lineage }).toEqual({ serial: before.serial, lineage: before.lineage });
       expect((await dynamoOf(production).send(new GetItemCommand({ TableName: TABLE, Key: { LockID: { S: lockId } } }))).Item).toBeUndefined();
       expect(await refusal(s3Of(production).send(new HeadObjectCommand({ Bucket: BUCKET, Key: `${PRODUCTION_KEY}.tflock` })))).toMatchObject({ status: 404 });
+    }, 120_000);
+
+    it('a CI stack\'s state: another environment\'s state role cannot read it, and the CI deploy role cannot assume its CI state role', async () => {
+      scenario.requires('staging CI', 'production CI');
+      const before = await stateOf(await assume(stagingAdmin, CI_STAGING_STATE_ROLE, 'e2e-read'), CI_STAGING_KEY);
+      for (const [roleArn, from, name] of [[STAGING_STATE_ROLE, stagingAdmin, 'staging'], [PRODUCTION_STATE_ROLE, stateAdmin, 'production']] as const) {
+        const other = await assume(from, roleArn, 'e2e-refused');
+        for (const key of [CI_STAGING_KEY, CI_PRODUCTION_KEY]) {
+          expect(await refusal(s3Of(other).send(new GetObjectCommand({ Bucket: BUCKET, Key: key })))).toEqual({
+            name: 'AccessDenied',
+            status: 403,
+            message: `User: arn:aws:sts::${STATE_ACCOUNT}:assumed-role/acme-platform-${name}-tfstate/e2e-refused is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::${BUCKET}/${key}" because no identity-based policy allows the s3:GetObject action`,
+          });
+        }
+      }
+      // ci-staging's state role reaches its own key only: not staging's state.
+      const ciStaging = await assume(stagingAdmin, CI_STAGING_STATE_ROLE, 'e2e-refused');
+      expect(await refusal(s3Of(ciStaging).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+      // The CI deploy role cannot rewrite the record of its own identity: the trust's explicit deny.
+      const denied = await refusal(new STSClient(clientConfig(stagingCi)).send(new AssumeRoleCommand({ RoleArn: CI_STAGING_STATE_ROLE, RoleSessionName: 'e2e-refused' })));
+      // "explicit deny", not "no identity-based policy allows": the trust's NeverTheCiDeployRole decided it.
+      expect(denied).toEqual({
+        name: 'AccessDenied',
+        status: 403,
+        message: `User: arn:aws:sts::${STAGING_ACCOUNT}:assumed-role/acme-platform-staging-ci-deploy/github-actions is not authorized to perform: sts:AssumeRole on resource: ${CI_STAGING_STATE_ROLE} with an explicit deny in a policy`,
+      });
+      expect(await stateOf(await assume(stagingAdmin, CI_STAGING_STATE_ROLE, 'e2e-read'), CI_STAGING_KEY)).toEqual(before);
     }, 120_000);
 
     it('plain HTTP is refused by the TLS-only statement, even for the right role', async () => {

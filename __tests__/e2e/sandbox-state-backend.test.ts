@@ -72,12 +72,14 @@ describe('the state-backend stack in the sandbox', () => {
     const counts = Object.fromEntries([...new Set(managed)].sort().map((type) => [type, managed.filter((t) => t === type).length]));
     expect(counts).toEqual({
       aws_dynamodb_table: 1,
-      // Staging's and production's state access policies, and each one's twin for the replica.
-      aws_iam_policy: 4,
-      // The state roles of staging and production (docs/cross-account.md), and the replication role.
-      aws_iam_role: 3,
+      // Staging's and production's state access policies, each one's twin for the replica, and the
+      // state policies of their CI stacks (ci-staging, ci-production).
+      aws_iam_policy: 6,
+      // The state roles of staging and production (docs/cross-account.md), of their CI stacks, and the
+      // replication role.
+      aws_iam_role: 5,
       aws_iam_role_policy: 1,
-      aws_iam_role_policy_attachment: 4,
+      aws_iam_role_policy_attachment: 6,
       // The state key and the replica's key.
       aws_kms_alias: 2,
       aws_kms_key: 2,

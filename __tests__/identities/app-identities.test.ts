@@ -3,6 +3,11 @@ import type { AppDefinition } from '../../lib/app/build-app';
 import { DefinitionError } from '../../lib/definitions/errors';
 import type { EnvironmentDefinition } from '../../lib/definitions/environment';
 import { resourcesOf, sources, synthApp, type StackJson } from '../support/synth';
+import { Testing } from 'cdktf';
+import { attachGuardrails, guardrailFindings } from '../../lib/guardrails';
+import { environmentIdentity } from '../../lib/identities/resolve';
+import { resolveDefinitions } from '../../lib/settings/resolve-definitions';
+import { CiIdentityStack } from '../../lib/stacks/ci-identity-stack';
 
 const { stacks } = synthApp(appDefinition);
 const json = (value: unknown) => JSON.parse(value as string) as { Statement: Array<Record<string, unknown>> };
@@ -14,13 +19,16 @@ describe('state roles in the state-backend stack', () => {
   const backend = stacks['state-backend'];
 
   it('one role per environment whose state is in the state bucket, each with exactly its own policy attached', () => {
+    // Plus, per CI stack, the role through which it reaches its own state (below).
     expect(resourcesOf(backend, 'aws_iam_role').map((role) => role.name).sort()).toEqual([
+      'acme-platform-ci-production-tfstate',
+      'acme-platform-ci-staging-tfstate',
       'acme-platform-production-tfstate',
       'acme-platform-staging-tfstate',
     ]);
     const attachments = resourcesOf(backend, 'aws_iam_role_policy_attachment').map((a) => [a.role, a.policy_arn]);
     expect(attachments.sort()).toEqual(
-      ['production', 'staging'].map((env) => [
+      ['ci-production', 'ci-staging', 'production', 'staging'].map((env) => [
         `\${${addressOf(backend, 'aws_iam_role', `acme-platform-${env}-tfstate`)}.name}`,
         `\${${addressOf(backend, 'aws_iam_policy', `acme-platform-${env}-tfstate-access`)}.arn}`,
       ]),
@@ -43,14 +51,19 @@ describe('state roles in the state-backend stack', () => {
     }
   });
 
-  it('the state key\'s policy lets exactly production\'s state role use it (staging writes SSE-S3 and is not listed)', () => {
+  it('the state key\'s policy lets exactly production\'s state roles use it, its own and ci-production\'s (staging writes SSE-S3 and is not listed)', () => {
     const policy = json(resourcesOf(backend, 'aws_kms_key')[0].policy);
     const users = policy.Statement.filter((statement) => statement.Sid === 'StateRolesUseKey');
     expect(users).toEqual([
       {
         Sid: 'StateRolesUseKey',
         Effect: 'Allow',
-        Principal: { AWS: [`\${${addressOf(backend, 'aws_iam_role', 'acme-platform-production-tfstate')}.arn}`] },
+        Principal: {
+          AWS: [
+            `\${${addressOf(backend, 'aws_iam_role', 'acme-platform-production-tfstate')}.arn}`,
+            `\${${addressOf(backend, 'aws_iam_role', 'acme-platform-ci-production-tfstate')}.arn}`,
+          ],
+        },
         Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: ['*'],
       },
@@ -81,7 +94,11 @@ describe('backends assume the state role', () => {
   it('a single-account layout keeps working without a role (and without a state role resource)', () => {
     const { stacks: single } = synthApp(appDefinition, sources({ AWS_ACCOUNT_ID_STAGING: '333333333333' }));
     expect(single.staging.terraform.backend?.s3).not.toHaveProperty('assume_role');
-    expect(resourcesOf(single['state-backend'], 'aws_iam_role').map((role) => role.name)).toEqual(['acme-platform-production-tfstate']);
+    expect(resourcesOf(single['state-backend'], 'aws_iam_role').map((role) => role.name).sort()).toEqual(['acme-platform-ci-production-tfstate', 'acme-platform-production-tfstate']);
+    // ci-staging's own state, like staging's, is reached with the deploying (state-account) credentials.
+    expect(single['ci-staging'].terraform.backend).toEqual({
+      s3: { bucket: 'acme-platform-tfstate', key: 'acme-platform/ci-staging/terraform.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },
+    });
     // Its CI deploy role carries the state policy itself, so nothing is left dangling.
     const statePolicy = resourcesOf(single['ci-staging'], 'aws_iam_role_policy').find((p) => p.name === 'tfstate-access');
     expect(JSON.parse(statePolicy?.policy as string)).toEqual(JSON.parse(single.staging.output?.state_access_policy_json?.value as string));
@@ -133,6 +150,109 @@ describe('CI identity stacks', () => {
     expect(resourcesOf(withQa['ci-qa'], 'aws_iam_openid_connect_provider')).toHaveLength(0);
     const [statement] = json(resourcesOf(withQa['ci-qa'], 'aws_iam_role')[0].assume_role_policy).Statement;
     expect(statement.Principal).toEqual({ Federated: ['arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com'] });
+  });
+});
+
+describe('CI stacks keep their own state in the state bucket, through a role of their own', () => {
+  const backend = stacks['state-backend'];
+  const statements = (name: string) => json(byName(backend, 'aws_iam_policy', name).policy).Statement;
+  const resources = (name: string) => statements(name).flatMap((statement) => statement.Resource as string[]);
+
+  it('ci-<env>\'s backend: the naming rule\'s key in the state bucket, locked and encrypted as the environment\'s state, through its CI state role', () => {
+    expect(stacks['ci-staging'].terraform.backend).toEqual({
+      s3: {
+        bucket: 'acme-platform-tfstate',
+        key: 'acme-platform/ci-staging/terraform.tfstate',
+        region: 'eu-west-1',
+        encrypt: true,
+        use_lockfile: true,
+        assume_role: { role_arn: 'arn:aws:iam::333333333333:role/acme-platform-ci-staging-tfstate' },
+      },
+    });
+    expect(stacks['ci-production'].terraform.backend).toEqual({
+      s3: {
+        bucket: 'acme-platform-tfstate',
+        key: 'acme-platform/ci-production/terraform.tfstate',
+        region: 'eu-west-1',
+        encrypt: true,
+        dynamodb_table: 'acme-platform-tflock',
+        kms_key_id: 'arn:aws:kms:eu-west-1:333333333333:alias/acme-platform-tfstate',
+        assume_role: { role_arn: 'arn:aws:iam::333333333333:role/acme-platform-ci-production-tfstate' },
+      },
+    });
+    expect(stacks['ci-production'].terraform.required_version).toBe(stacks.production.terraform.required_version);
+  });
+
+  it('its role trusts the environment account\'s administrators and explicitly refuses the CI deploy role', () => {
+    for (const [env, account] of [['staging', '222222222222'], ['production', '333333333333']]) {
+      expect(json(byName(backend, 'aws_iam_role', `acme-platform-ci-${env}-tfstate`).assume_role_policy).Statement).toEqual([
+        { Sid: 'EnvironmentAccountAdministrators', Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${account}:root`] }, Action: ['sts:AssumeRole'] },
+        {
+          Sid: 'NeverTheCiDeployRole',
+          Effect: 'Deny',
+          Principal: { AWS: [`arn:aws:iam::${account}:root`] },
+          Action: ['sts:AssumeRole'],
+          Condition: { ArnEquals: { 'aws:PrincipalArn': [`arn:aws:iam::${account}:role/acme-platform-${env}-ci-deploy`] } },
+        },
+      ]);
+    }
+  });
+
+  it('each state policy names its own key only: no environment\'s role reaches a CI state, no CI state role an environment\'s', () => {
+    const ciKey = (env: string) => `arn:aws:s3:::acme-platform-tfstate/acme-platform/ci-${env}/terraform.tfstate`;
+    const envKey = (env: string) => `arn:aws:s3:::acme-platform-tfstate/acme-platform/${env}/terraform.tfstate`;
+    for (const env of ['staging', 'production']) {
+      expect(resources(`acme-platform-ci-${env}-tfstate-access`)).toEqual(expect.arrayContaining([ciKey(env), `${ciKey(env)}.tflock`]));
+      for (const name of ['staging', 'production', 'ci-staging', 'ci-production'].filter((other) => other !== `ci-${env}`)) {
+        expect(resources(`acme-platform-${name}-tfstate-access`)).not.toContain(ciKey(env));
+      }
+      expect(resources(`acme-platform-ci-${env}-tfstate-access`)).not.toContain(envKey(env));
+    }
+    // Listing is limited to the CI key, as for every state role.
+    const list = statements('acme-platform-ci-staging-tfstate-access').find((statement) => statement.Sid === 'ListStateKey');
+    expect(list?.Condition).toEqual({ StringEquals: { 's3:prefix': ['acme-platform/ci-staging/terraform.tfstate'] } });
+  });
+
+  it('an output names each CI state role; the CI deploy roles still may assume their environment\'s state role only', () => {
+    expect(backend.output?.ci_state_role_arn_staging?.value).toBe(`\${${addressOf(backend, 'aws_iam_role', 'acme-platform-ci-staging-tfstate')}.arn}`);
+    for (const env of ['staging', 'production']) expect(JSON.stringify(stacks[`ci-${env}`].resource)).not.toContain('ci-staging-tfstate');
+  });
+
+  it('the guardrails hold a CI stack to its environment\'s state rules: local state (the old layout) fails shared-env-remote-state, and production-state-encrypted for ci-production', () => {
+    const { blueprint, environments, stateBackend } = resolveDefinitions(appDefinition, sources());
+    const app = Testing.app({ stackTraces: false });
+    for (const name of ['staging', 'production']) {
+      const identity = environmentIdentity(blueprint.project, environments.find((environment) => environment.name === name)!, stateBackend);
+      new CiIdentityStack(app, `ci-${name}`, { project: blueprint.project, identity, repository: 'acme/infra', createOidcProvider: true, stateBucket: stateBackend.bucket });
+    }
+    attachGuardrails(app);
+    const findings = guardrailFindings(app).map((finding) => `${finding.ruleId} ${finding.path}`);
+    expect(findings.sort()).toEqual(['production-state-encrypted ci-production', 'shared-env-remote-state ci-production', 'shared-env-remote-state ci-staging']);
+    // The app's own CI stacks comply.
+    const { built } = synthApp(appDefinition);
+    expect(guardrailFindings(built.ciStacks[0].node.scope!).filter((finding) => finding.path.startsWith('ci-'))).toEqual([]);
+  });
+
+  it('a name or key that would collide with a CI stack is refused, naming the field', () => {
+    const qa = (name: string, key?: string) => (blueprint: Parameters<AppDefinition['environments'][number]>[0]): EnvironmentDefinition => {
+      const staging = appDefinition.environments[1](blueprint);
+      return { ...staging, name, state: { ...(staging.state as Extract<EnvironmentDefinition['state'], { kind: 's3' }>), ...(key ? { key } : {}) } } as EnvironmentDefinition;
+    };
+    const problems = (extra: AppDefinition['environments'][number]) => {
+      try {
+        synthApp({ ...appDefinition, environments: [...appDefinition.environments, extra] });
+      } catch (error) {
+        if (error instanceof DefinitionError) return error.problems;
+        throw error;
+      }
+      throw new Error('expected a DefinitionError');
+    };
+    expect(problems(qa('ci-staging'))).toContain(
+      'ci-staging.name: "ci-staging" is the name of staging\'s CI stack (ci-<environment>, docs/cross-account.md): rename the environment',
+    );
+    expect(problems(qa('qa', 'acme-platform/ci-production/terraform.tfstate'))).toContain(
+      'qa.state: stores its state at s3://acme-platform-tfstate/acme-platform/ci-production/terraform.tfstate, which ci-production uses already; two stacks sharing one state would overwrite each other. Fix: remove the explicit key/prefix/path so the naming rule gives each stack its own',
+    );
   });
 });
 

@@ -37,6 +37,21 @@ describe('npm run bootstrap / drift / sandbox:state: errors say what to do', () 
     expect(result.stderr).toContain('usage: npm run bootstrap');
   });
 
+  test('bootstrap ci-<env> with a stack that is not a CI stack: exit 2 naming the CI stacks, nothing done', () => {
+    const result = run('bootstrap.ts', ['ci-dev']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('bootstrap: "ci-dev" is not a CI stack of this app (known: ci-staging, ci-production); nothing was done');
+    expect(result.stderr).toContain('usage: npm run bootstrap [-- --sandbox] [-- --output DIR] [-- ci-<env>]');
+    expect(run('bootstrap.ts', ['ci-staging', 'ci-production']).status).toBe(2);
+  });
+
+  test('bootstrap ci-staging moves as the environment account\'s administrator: with no usable credentials it names staging\'s account', () => {
+    const result = run('bootstrap.ts', ['ci-staging'], { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'not-a-secret', AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/bootstrap: no usable AWS credentials \(.+\)\. Set AWS_PROFILE .* for account 222222222222/);
+    expect(result.stderr).not.toContain('not-a-secret');
+  });
+
   test('drift with a misspelled stack: exit 1 listing every synthesized stack, ci-* included', () => {
     const result = run('drift.ts', ['stagign', '--output', join(home, 'drift-out')]);
     expect(result.status).toBe(1);

@@ -1,7 +1,7 @@
 import type { App } from 'cdktf';
 import type { AppDefinition } from '../definitions/app-definition';
 import { ciStackName } from '../identities/names';
-import { environmentIdentity } from '../identities/resolve';
+import { ciStackState, environmentIdentity } from '../identities/resolve';
 import { attachGuardrails } from '../guardrails';
 import type { Blueprint, SettingSources } from '../settings/blueprint';
 import { resolveDefinitions } from '../settings/resolve-definitions';
@@ -62,6 +62,8 @@ export function buildApp(app: App, definition: AppDefinition, input: LoadedSourc
         repository: blueprint.githubRepository,
         createOidcProvider,
         stateLockTable: stateBackend.lockTable,
+        state: ciStackState(identity, project, stateBackend),
+        stateBucket: stateBackend.bucket,
       });
     });
   attachGuardrails(app);

@@ -16,6 +16,14 @@ export function stateRoleName(project: string, environment: string): string {
   return resourceName(project, environment, 'tfstate');
 }
 
+/**
+ * `<project>-ci-<env>-tfstate`: the role in the state account through which the `ci-<env>` stack
+ * (deployed by the environment account's administrators) reaches its own state in the state bucket.
+ */
+export function ciStateRoleName(project: string, environment: string): string {
+  return stateRoleName(project, ciStackName(environment));
+}
+
 /** `<project>-<env>-ci-deploy`: the environment's CI deploy role, in the environment's account. */
 export function ciDeployRoleName(project: string, environment: string): string {
   return resourceName(project, environment, 'ci-deploy');

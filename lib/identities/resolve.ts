@@ -1,7 +1,8 @@
 import type { EnvironmentDefinition } from '../definitions/environment';
 import { parseKmsArn } from '../iam/arn';
 import { replicaSettings, type StateBackendDefinition } from '../definitions/state-backend-definition';
-import { ciDeployRoleName, roleArn, stateRoleName } from './names';
+import { ciDeployRoleName, ciStateRoleName, roleArn, stateRoleName } from './names';
+import type { S3State } from '../definitions/state-definition';
 import { DEFAULT_STATE_ROLE_TRUST, type ResolvedStateAccess } from '../definitions/state-access';
 
 /** What an environment's identities resolve to: its accounts, its state access and its CI role. */
@@ -51,6 +52,33 @@ export function environmentIdentity(project: string, environment: EnvironmentDef
       roleArn: roleArn(stateBackend.region, stateAccount, stateRoleName(project, environment.name)),
     },
   };
+}
+
+/** ARN of the role through which `ci-<env>` reaches its own state (created by the state-backend stack). */
+export function ciStateRoleArn(project: string, environment: string, stateBackend: StateBackendDefinition): string {
+  return roleArn(stateBackend.region, stateBackend.allowedAccountIds[0], ciStateRoleName(project, environment));
+}
+
+/**
+ * Where the `ci-<env>` stack keeps its state: the state bucket, at the naming rule's key for the stack
+ * `ci-<env>` (`<project>/ci-<env>/terraform.tfstate`), locked and encrypted as the environment's own
+ * state is (same locking, lock table and KMS key), and reached as the environment's state is: through
+ * a role of its own in the state account (`<project>-ci-<env>-tfstate`) when the environment's state
+ * access is `via: 'role'`, with the deploying credentials when it is `via: 'credentials'` (single
+ * account). Undefined for environments without a CI stack (state outside the state bucket).
+ */
+export function ciStackState(identity: EnvironmentIdentity, project: string, stateBackend: StateBackendDefinition): S3State | undefined {
+  const { environment, access } = identity;
+  if (access.via === 'none' || environment.state.kind !== 's3') return undefined;
+  const state = environment.state;
+  const common = {
+    kind: 's3' as const,
+    bucket: stateBackend.bucket,
+    region: stateBackend.region,
+    ...(state.kmsKeyId ? { kmsKeyId: state.kmsKeyId } : {}),
+    ...(access.via === 'role' ? { assumeRole: { roleArn: ciStateRoleArn(project, environment.name, stateBackend) } } : {}),
+  };
+  return state.locking === 'lockfile' ? { ...common, locking: 'lockfile' } : { ...common, locking: state.locking, dynamodbTable: state.dynamodbTable };
 }
 
 /**

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { stateRoleName } from './names';
 import type { StateRoleTrust } from '../definitions/state-access';
 import { stateRoleTrustPolicy } from './trust-policies';
+import type { ResourcePolicyDocument } from '../iam/policy-document';
 
 export interface StateRoleProps {
   readonly project: string;
@@ -16,6 +17,8 @@ export interface StateRoleProps {
   readonly environmentAccount: string;
   readonly ciRoleArn: string;
   readonly trust: StateRoleTrust;
+  /** The whole trust policy, when it is not an environment's (a CI stack's state role). @default - from `trust` */
+  readonly trustPolicy?: ResourcePolicyDocument;
 }
 
 /**
@@ -31,7 +34,7 @@ export class StateRole extends Construct {
       name: stateRoleName(props.project, props.environment),
       description: `Terraform state of ${props.environment} (account ${props.environmentAccount}); assumed by its S3 backend`,
       assumeRolePolicy: JSON.stringify(
-        stateRoleTrustPolicy(props.trust, { region: props.region, environmentAccount: props.environmentAccount, ciRoleArn: props.ciRoleArn }),
+        props.trustPolicy ?? stateRoleTrustPolicy(props.trust, { region: props.region, environmentAccount: props.environmentAccount, ciRoleArn: props.ciRoleArn }),
       ),
       // A chained session (CI role -> state role) is capped at one hour by STS anyway.
       maxSessionDuration: 3600,

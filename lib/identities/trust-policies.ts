@@ -51,6 +51,30 @@ export function stateRoleTrustPolicy(trust: StateRoleTrust, context: StateRoleTr
   return { Version: '2012-10-17', Statement: statements };
 }
 
+/**
+ * The trust policy of a CI stack's state role (`<project>-ci-<env>-tfstate`): the environment account,
+ * delegating to its administrators, who deploy `ci-<env>` once per account before any CI role exists
+ * (so nothing here may name a role that does not exist yet). The environment's CI deploy role is
+ * explicitly refused, whatever its own policy says: CI must never be able to rewrite the record of
+ * the identity it runs as.
+ */
+export function ciStateRoleTrustPolicy(context: StateRoleTrustContext): ResourcePolicyDocument {
+  const root = accountRootArn(context.region, context.environmentAccount);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'EnvironmentAccountAdministrators', Effect: 'Allow', Principal: { AWS: [root] }, Action: ['sts:AssumeRole'] },
+      {
+        Sid: 'NeverTheCiDeployRole',
+        Effect: 'Deny',
+        Principal: { AWS: [root] },
+        Action: ['sts:AssumeRole'],
+        Condition: { ArnEquals: { 'aws:PrincipalArn': [context.ciRoleArn] } },
+      },
+    ],
+  };
+}
+
 export interface GithubOidcTrustContext {
   /** ARN of the account's GitHub OIDC provider. */
   readonly providerArn: string;

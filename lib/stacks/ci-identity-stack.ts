@@ -4,7 +4,16 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { applyStateBackend } from '../backends/backend-factory';
-import { declareGuardrailScope, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
+import {
+  crossAccountStateAccess,
+  declareGuardrailScope,
+  noPlaintextSecrets,
+  productionBucketHardening,
+  productionStateEncrypted,
+  sharedEnvRemoteState,
+} from '../guardrails';
+import { environmentRole, roleRank } from '../guardrails/role';
+import type { S3State } from '../definitions/state-definition';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { PROTECTION_PROFILES } from '../definitions/protection';
 import { addAwsProvider } from './aws-provider';
@@ -25,6 +34,14 @@ export interface CiIdentityProps {
   readonly createOidcProvider: boolean;
   /** The state-backend's lock table, for the single-account state policy. @default - only the state's own table */
   readonly stateLockTable?: string;
+  /**
+   * The stack's own state: in the state bucket, through its CI state role (lib/identities/resolve.ts
+   * `ciStackState`). @default - a local file `terraform.ci-<env>.tfstate` (the layout before CI state
+   * moved into the bucket; docs/cross-account.md says how to move one)
+   */
+  readonly state?: S3State;
+  /** The state-backend's bucket, for the cross-account guardrail. @default - that rule does not apply */
+  readonly stateBucket?: string;
 }
 
 /**
@@ -33,8 +50,9 @@ export interface CiIdentityProps {
  * GitHub OIDC provider and a deploy role that only jobs of this repository running in this GitHub
  * environment can assume, allowed to assume the environment's state role and to manage its workload.
  *
- * Its own state is local (`terraform.ci-<env>.tfstate`), like the state-backend's in bootstrap
- * phase 1: the identities that open the state bucket must stay repairable when that access is broken.
+ * Its own state is in the state bucket (`<project>/ci-<env>/terraform.tfstate`), reached through a
+ * role the state-backend stack creates for it, trusted by the environment account's administrators
+ * and never by the deploy role this stack creates: nothing this stack deploys is needed to reach it.
  */
 export class CiIdentityStack extends TerraformStack {
   readonly deployRole: IamRole;
@@ -45,8 +63,23 @@ export class CiIdentityStack extends TerraformStack {
     super(scope, id);
     const { project, identity } = props;
     const { environment } = identity;
-    applyStateBackend(this, { kind: 'local' }, { project, stack: id });
-    declareGuardrailScope(this, { environment: id, protection: 'hardened' }, [productionBucketHardening, noPlaintextSecrets]);
+    applyStateBackend(this, props.state ?? { kind: 'local' }, { project, stack: id });
+    // Held to production's standard for what it creates; its state to the environment's (at least
+    // shared): remote and locked, encrypted with the state key where the environment's is.
+    const { role, because } = environmentRole(environment);
+    declareGuardrailScope(
+      this,
+      {
+        environment: id,
+        protection: 'hardened',
+        role: roleRank(role) >= roleRank('shared') ? role : 'shared',
+        because: roleRank(role) >= roleRank('shared') ? `its environment's ${because}` : 'a CI identity is shared by everyone who deploys the environment',
+        ...(props.stateBucket !== undefined
+          ? { stateAccount: { environmentAccountIds: [identity.account], stateAccountId: identity.stateAccount, stateBucket: props.stateBucket } }
+          : {}),
+      },
+      [productionBucketHardening, noPlaintextSecrets, sharedEnvRemoteState, productionStateEncrypted, crossAccountStateAccess],
+    );
     addAwsProvider(this, { region: environment.region, allowedAccountIds: [identity.account], tags: environment.tags });
 
     this.oidcProvider = props.createOidcProvider

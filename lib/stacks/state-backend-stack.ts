@@ -12,7 +12,9 @@ import type { EnvironmentDefinition } from '../definitions/environment';
 import { accessLogTarget, declareGuardrailScope, noPlaintextSecrets, productionBucketHardening } from '../guardrails';
 import { stateAccessPolicyJson } from '../iam/state-access-policy';
 import { replicaKeyPolicy, stateKeyPolicy } from '../identities/key-policy';
-import { environmentIdentity, usesStateKey } from '../identities/resolve';
+import { ciStackState, environmentIdentity, usesStateKey, type EnvironmentIdentity } from '../identities/resolve';
+import { ciStackName } from '../identities/names';
+import { ciStateRoleTrustPolicy } from '../identities/trust-policies';
 import { StateRole } from '../identities/state-role';
 import { partitionOf } from '../iam/arn';
 import { resourceName } from '../naming/naming-rule';
@@ -42,6 +44,8 @@ export class StateBackendStack extends TerraformStack {
   readonly stateAccessPolicies: Readonly<Record<string, IamPolicy>>;
   /** The state role of every environment whose state access is `via: 'role'`. */
   readonly stateRoles: Readonly<Record<string, StateRole>>;
+  /** Per environment with a state role, the role through which its `ci-<env>` stack reaches its own state. */
+  readonly ciStateRoles: Readonly<Record<string, StateRole>>;
 
   /** The log bucket receiving the state bucket's server access logs (unless `accessLogs` is off). */
   readonly accessLogs?: AccessLogBucket;
@@ -67,6 +71,7 @@ export class StateBackendStack extends TerraformStack {
     const roles: Record<string, StateRole> = {};
     const policies: Record<string, IamPolicy> = {};
     const keyUsers: string[] = [];
+    const ciRoles: Record<string, StateRole> = {};
     for (const environment of environments) {
       const identity = environmentIdentity(project, environment, definition);
       if (identity.access.via !== 'role' || environment.state.kind !== 's3') continue;
@@ -107,7 +112,11 @@ export class StateBackendStack extends TerraformStack {
         });
         new IamRolePolicyAttachment(this, `state-access-${environment.name}-replica-attachment`, { role: role.role.name, policyArn: replicaPolicy.arn });
       }
+      const ciRole = this.ciStateRole(project, identity, stateAccountId);
+      ciRoles[environment.name] = ciRole;
+      if (usesStateKey(environment, definition)) keyUsers.push(ciRole.role.arn);
     }
+    this.ciStateRoles = ciRoles;
     this.stateRoles = roles;
     this.stateAccessPolicies = policies;
 
@@ -193,6 +202,38 @@ export class StateBackendStack extends TerraformStack {
       new TerraformOutput(this, 'replica_kms_key_arn', { value: this.replica.key.key.arn });
       new TerraformOutput(this, 'replication_role_arn', { value: this.replica.role.arn });
     }
+    for (const [name, role] of Object.entries(this.ciStateRoles)) {
+      new TerraformOutput(this, `ci_state_role_arn_${name.replace(/-/g, '_')}`, { value: role.role.arn, description: `State role of ${ciStackName(name)}` });
+    }
     new BootstrapVersionStamp(this, 'bootstrap-version', { project });
+  }
+
+  /**
+   * The state role of `ci-<env>` (docs/cross-account.md): the CI stack's own state policy (its key,
+   * locked and encrypted as the environment's state), trusted by the environment account's
+   * administrators only, never by the CI deploy role the stack creates. New construct ids: no
+   * existing address changes.
+   */
+  private ciStateRole(project: string, identity: EnvironmentIdentity, stateAccountId: string): StateRole {
+    const { environment } = identity;
+    const stack = ciStackName(environment.name);
+    const state = ciStackState(identity, project, this.definition)!;
+    const policy = new IamPolicy(this, `ci-state-access-${environment.name}`, {
+      name: resourceName(project, stack, 'tfstate-access'),
+      description: `Use the Terraform state of ${stack} (and nothing else); attached to its state role`,
+      policy: stateAccessPolicyJson(state, { project, stack, stateAccountId, lockTable: this.definition.lockTable }),
+    });
+    const context = { region: this.definition.region, environmentAccount: identity.account, ciRoleArn: identity.ciRoleArn };
+    return new StateRole(this, `ci-state-role-${environment.name}`, {
+      project,
+      environment: stack,
+      policy,
+      region: this.definition.region,
+      stateAccount: stateAccountId,
+      environmentAccount: identity.account,
+      ciRoleArn: identity.ciRoleArn,
+      trust: { kind: 'environment-account' },
+      trustPolicy: ciStateRoleTrustPolicy(context),
+    });
   }
 }

@@ -12,8 +12,11 @@ import { parameterName } from '../naming/naming-rule';
  * on (descriptions, tags). The same commit should say in docs/bootstrap.md what the new version adds.
  *
  * History: 1 — the first stamped version (bucket, lock table, key, state roles).
+ * 2 — a state role per CI stack (`<project>-ci-<env>-tfstate`, output `ci_state_role_arn_<env>`), which
+ * the `ci-<env>` stacks' backends assume, and the state key's policy letting those whose environment
+ * encrypts with it use it.
  */
-export const STATE_BACKEND_VERSION = 1;
+export const STATE_BACKEND_VERSION = 2;
 
 /**
  * `/<project>/state-backend/version`: the SSM String parameter, in the state account and the

@@ -4,6 +4,7 @@ import { DefinitionError } from '../definitions/errors';
 import type { StateBackendDefinition } from '../definitions/state-backend-definition';
 import { environmentSchema, stateBackendSchema } from './environment-schema';
 import { locationCollisions, stateObjects, type StackLocations } from './state-locations';
+import { ciStackName } from '../identities/names';
 
 /** `<label>.<path>: <message>` for each issue; `label` is the environment name or position. */
 export function formatIssues(label: string, error: z.ZodError): string[] {
@@ -55,7 +56,40 @@ export function definitionProblems(project: string, environments: readonly unkno
     const explicit = ['path', 'key', 'prefix'].some((field) => (state as unknown as Record<string, unknown>)[field] !== undefined);
     return { stack: name, explicit, current, reserved: reservedLocations(project, name, stateBackend, parsedBackend.success) };
   });
+  problems.push(...ciStackProblems(project, unique, parsedBackend.success ? (parsedBackend.data as StateBackendDefinition) : undefined, locations));
   problems.push(...locationCollisions(locations));
+  return problems;
+}
+
+/**
+ * The `ci-<env>` stacks the app adds for every environment whose state is in the state bucket are
+ * stacks too: their names must be free, and their state (`<project>/ci-<env>/terraform.tfstate` in the
+ * state bucket, and the local file they kept before) must be nobody else's. Adds their locations.
+ */
+function ciStackProblems(
+  project: string,
+  definitions: ReadonlyArray<{ name: string; state: EnvironmentDefinition['state'] }>,
+  stateBackend: StateBackendDefinition | undefined,
+  locations: StackLocations[],
+): string[] {
+  if (!stateBackend) return [];
+  const problems: string[] = [];
+  const names = new Set(definitions.map(({ name }) => name));
+  for (const { name, state } of definitions) {
+    if (name === stateBackend.name || state.kind !== 's3' || state.bucket !== stateBackend.bucket) continue;
+    const stack = ciStackName(name);
+    if (names.has(stack)) {
+      problems.push(`${stack}.name: "${stack}" is the name of ${name}'s CI stack (ci-<environment>, docs/cross-account.md): rename the environment`);
+      continue;
+    }
+    const context = { project, stack };
+    locations.push({
+      stack,
+      explicit: false,
+      current: stateObjects({ kind: 's3', bucket: stateBackend.bucket, region: stateBackend.region, locking: 'lockfile' }, context),
+      reserved: [{ objects: stateObjects({ kind: 'local' }, context), why: 'kept its state in before it moved into the state bucket' }],
+    });
+  }
   return problems;
 }
 

@@ -1,15 +1,19 @@
 import { runCli } from '../toolkit/run-cli';
 import { requireTerraformBinary } from '../toolkit/terraform-binary';
-import { parseArgs } from '../toolkit/cli-args';
+import { parseArgs, UsageError } from '../toolkit/cli-args';
+import { ciStacksOf, moveCiState } from '../bootstrap/ci-state';
 import { requireValidSandboxContext, sandboxFromEnv } from '../sandbox/sandbox-flag';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { runBootstrap } from '../bootstrap/run-bootstrap';
 import { appDefinition } from '../../environments';
 
-const USAGE = `usage: npm run bootstrap [-- --sandbox] [-- --output DIR]
+const USAGE = `usage: npm run bootstrap [-- --sandbox] [-- --output DIR] [-- ci-<env>]
 Creates the state-backend stack (bucket, lock table, key) on local state, moves its state into the
 bucket it created, verifies the copy (lineage, serial, resources) and only then retires the local file
 (kept as <file>.bootstrap-backup). Re-run after any failure: it resumes from what exists.
+With ci-<env>: moves that CI stack's local state (terraform.ci-<env>.tfstate, from before CI state
+went into the bucket) the same way, through its CI state role, with the environment account's
+administrator credentials; nothing to do when there is no local file.
   --sandbox     the running local sandbox (also SANDBOX=1); default: real AWS with your credentials
   --output DIR  where to synthesize (default cdktf.out, or the sandbox's run directory)
 docs/bootstrap.md`;
@@ -17,7 +21,7 @@ docs/bootstrap.md`;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(args: string[]): Promise<number> {
-  const parsed = parseArgs({ usage: USAGE, options: { '--sandbox': { kind: 'flag' }, '--output': { kind: 'directory' } }, positionals: { name: 'argument', min: 0, max: 0 } }, args);
+  const parsed = parseArgs({ usage: USAGE, options: { '--sandbox': { kind: 'flag' }, '--output': { kind: 'directory' } }, positionals: { name: 'ci-<env>', min: 0, max: 1 } }, args);
   if (parsed.help) {
     say(USAGE);
     return 0;
@@ -27,6 +31,21 @@ async function main(args: string[]): Promise<number> {
   if (sandbox) requireValidSandboxContext(PROJECT_DIR);
   requireTerraformBinary(process.env, 'bootstrap runs cdktf deploy and terraform');
   const started = Date.now();
+  const [ciStack] = parsed.positionals;
+  if (ciStack !== undefined) {
+    const known = ciStacksOf(appDefinition, process.env);
+    if (!known.includes(ciStack)) throw new UsageError([`"${ciStack}" is not a CI stack of this app (known: ${known.join(', ') || 'none'})`], USAGE);
+    const moved = await moveCiState({ appDefinition, stack: ciStack, sandbox, outDir, say });
+    const outcome = {
+      moved: `${ciStack}'s state moved into ${moved.stateUri} and verified`,
+      'already-moved': `${ciStack}'s state was already in ${moved.stateUri}, the same as the local file`,
+      'remote-only': `${ciStack}'s state is in ${moved.stateUri}; no local state to move`,
+      nothing: `${ciStack} has no state yet (neither ${moved.localStateFile} nor ${moved.stateUri}): deploy it, its state goes into the bucket`,
+    }[moved.outcome];
+    say(`bootstrap: done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outcome}.`);
+    if (moved.backupFile) say(`bootstrap: the retired local state is kept at ${moved.backupFile}; delete it once you trust the remote copy.`);
+    return 0;
+  }
   const result = await runBootstrap({ appDefinition, sandbox, outDir, say });
   say(
     `bootstrap: done in ${((Date.now() - started) / 1000).toFixed(1)} s (started from: ${result.startedFrom}). ` +

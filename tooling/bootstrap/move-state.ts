@@ -16,7 +16,7 @@ import { stateDifferences, summarizeState, type StateSummary } from './state-sum
  */
 export async function moveStateIntoBucket(
   account: AccountSession,
-  where: StateLocation & { readonly stackDir: string },
+  where: StateLocation & { readonly stackDir: string; readonly kmsKeyId?: string },
   stateUri: string,
   terraform: (args: string[]) => Promise<CommandResult>,
 ): Promise<void> {
@@ -33,7 +33,7 @@ export async function moveStateIntoBucket(
 }
 
 /** Copies the local state file to the state key unless something is already there (conditional create). */
-async function putStateIfAbsent(clientConfig: ClientConfig, where: StateLocation, stateUri: string): Promise<void> {
+async function putStateIfAbsent(clientConfig: ClientConfig, where: StateLocation & { readonly kmsKeyId?: string }, stateUri: string): Promise<void> {
   const s3 = new S3Client(clientConfig);
   try {
     await s3.send(
@@ -42,8 +42,8 @@ async function putStateIfAbsent(clientConfig: ClientConfig, where: StateLocation
         Key: where.key,
         Body: readFileSync(where.localStateFile),
         ContentType: 'application/json',
-        // What the S3 backend's `encrypt = true` asks for on every state write.
-        ServerSideEncryption: 'AES256',
+        // What the S3 backend's `encrypt = true` (and `kms_key_id`, when the stack sets one) asks for on every state write.
+        ...(where.kmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: where.kmsKeyId } : { ServerSideEncryption: 'AES256' as const }),
         IfNoneMatch: '*',
       }),
     );
