@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node
 import { dirname, join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { generateExamples } from '../examples/generate-examples';
+import { FLOORS_TABLE_DOCUMENT, withVersionFloorsTable } from '../examples/version-floors';
 
 const root = join(__dirname, '..', '..');
 const files = generateExamples(appDefinition);
@@ -19,3 +20,11 @@ for (const [path, content] of files) {
   process.stdout.write(`${before.get(path) === content ? 'unchanged' : 'wrote    '}  ${path}\n`);
 }
 process.stdout.write(`${files.size} example files generated.\n`);
+
+// The guide's version table is generated from the same code (lib/backends/terraform-version.ts); only the
+// lines between its markers are rewritten.
+const guide = join(root, FLOORS_TABLE_DOCUMENT);
+const current = readFileSync(guide, 'utf8');
+const updated = withVersionFloorsTable(current);
+if (updated !== current) writeFileSync(guide, updated);
+process.stdout.write(`${updated === current ? 'unchanged' : 'wrote    '}  ${FLOORS_TABLE_DOCUMENT} (version table)\n`);
