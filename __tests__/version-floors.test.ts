@@ -101,6 +101,15 @@ describe('one test per feature: used exactly when the state has it, and its floo
   });
 });
 
+describe('a stack reading another stack\'s state (terraform_remote_state) takes that backend\'s floors, not its exclusions', () => {
+  it('a local-state reader of production is >= 1.7.2 and excludes nothing', () => {
+    const production = s3({ kmsKeyId: aliasArn, assumeRole: role });
+    expect(requiredVersionFor({ kind: 'local' }, [production])).toBe('>= 1.7.2');
+    expect(requiredVersionFor({ kind: 'local' }, [])).toBe('>= 1.6.0');
+    expect(requiredVersionFor(s3({ locking: 'lockfile' }), [production])).toBe('>= 1.10.2');
+  });
+});
+
 describe(`the guide's version table (${FLOORS_TABLE_DOCUMENT})`, () => {
   const document = readFileSync(join(__dirname, '..', FLOORS_TABLE_DOCUMENT), 'utf8');
 

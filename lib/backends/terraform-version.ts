@@ -176,9 +176,16 @@ export function exclusionReasonFor(state: StateDefinition, version: string): str
   return undefined;
 }
 
-/** The `terraform.required_version` constraint a stack with this state declares. */
-export function requiredVersionFor(state: StateDefinition): string {
-  return [`>= ${minimumVersionFor(state)}`, ...excludedVersionsFor(state).map((v) => `!= ${v}`)].join(', ');
+/**
+ * The `terraform.required_version` constraint a stack with this state declares. A stack that also reads
+ * other stacks' state (`terraform_remote_state`) configures their backends too, so their floors count:
+ * reading production's state through its state role lists `env:` and validates its KMS alias as
+ * production's own runs do. Their exclusions do not: the 1.15.0/1.15.1 `output -json` bug is about the
+ * stack's own backend (hashicorp/terraform#38479).
+ */
+export function requiredVersionFor(state: StateDefinition, reads: readonly StateDefinition[] = []): string {
+  const floor = highest([state, ...reads].map(minimumVersionFor));
+  return [`>= ${floor}`, ...excludedVersionsFor(state).map((v) => `!= ${v}`)].join(', ');
 }
 
 /** The floor every stack shares (the `baseline` feature). */
