@@ -32,8 +32,10 @@ describe('state backends', () => {
   it('production: S3 with DynamoDB locking, encrypted with the state KMS key', () => {
     const s3 = stacks.production.terraform.backend?.s3;
     expect(s3?.dynamodb_table).toBe('acme-platform-tflock');
-    // Terraform 1.15.0/1.15.1 print the dynamodb_table warning on stdout of `output -json`, breaking cdktf deploy.
-    expect(stacks.production.terraform.required_version).toBe('>= 1.6.0, != 1.15.0, != 1.15.1');
+    // Terraform 1.15.0/1.15.1 print the dynamodb_table warning on stdout of `output -json`, breaking cdktf deploy;
+    // 1.7.2 is the floor of its state role's prefix-limited listing (hashicorp/terraform#34511), above the
+    // alias ARN's 1.6.1 (#33993).
+    expect(stacks.production.terraform.required_version).toBe('>= 1.7.2, != 1.15.0, != 1.15.1');
     expect(s3?.encrypt).toBe(true);
     expect(s3?.kms_key_id).toBe('arn:aws:kms:eu-west-1:333333333333:alias/acme-platform-tfstate');
     expect(s3).not.toHaveProperty('use_lockfile');

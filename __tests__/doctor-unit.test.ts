@@ -86,6 +86,28 @@ describe('finding terraform or tofu', () => {
     expect(checkTerraformVersion({ problem: 'neither terraform nor tofu is on the PATH' }, lockfile).ok).toBe(false);
   });
 
+  it("version check reads the feature table: production's alias ARN and state role need 1.7.2, and it says which feature", () => {
+    const found = (version: string, tool: 'Terraform' | 'OpenTofu' = 'Terraform') =>
+      ({ found: { tool, command: tool === 'Terraform' ? 'terraform' : 'tofu', path: '/bin/x', version } }) as const;
+    // As production synthesizes it (examples/environments/production/main.tf).
+    const production: StateDefinition = {
+      ...dynamodb,
+      kmsKeyId: 'arn:aws:kms:eu-west-1:333333333333:alias/acme-platform-tfstate',
+      assumeRole: { roleArn: 'arn:aws:iam::333333333333:role/acme-platform-production-tfstate' },
+    } as StateDefinition;
+    // Terraform 1.6.0 refuses the alias ARN (hashicorp/terraform#34005); 1.7.1 fails listing env: through the role (#34511).
+    const tooOld = checkTerraformVersion(found('1.6.0'), production);
+    expect(tooOld.ok).toBe(false);
+    expect(tooOld.detail).toContain('is older than 1.7.2, which assume_role into a role whose s3:ListBucket is limited');
+    expect(tooOld.detail).toContain('below the floors of kms-alias >= 1.6.1, prefix-limited-listing >= 1.7.2');
+    expect(checkTerraformVersion(found('1.7.1'), production).ok).toBe(false);
+    expect(checkTerraformVersion(found('1.7.2'), production).ok).toBe(true);
+    // OpenTofu is fixed from 1.7.0 (opentofu/opentofu#1445), but required_version is one constraint for both tools.
+    const tofu = checkTerraformVersion(found('1.7.0', 'OpenTofu'), production);
+    expect(tofu.ok).toBe(false);
+    expect(tofu.detail).toContain('OpenTofu itself works from 1.7.0, but required_version is one constraint for both tools');
+  });
+
   it('compares versions numerically, pre-releases before releases', () => {
     expect(compareVersions('1.10.0', '1.9.9')).toBe(1);
     expect(compareVersions('1.10.0-beta1', '1.10.0')).toBe(-1);

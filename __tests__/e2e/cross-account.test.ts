@@ -27,6 +27,8 @@ import { assumeRoleCredentials } from '../../tooling/toolkit/account-session';
 import { callSandbox, sandboxIamStatus } from '../../tooling/sandbox/lifecycle';
 import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
 import { moveCiState } from '../../tooling/bootstrap/ci-state';
+import { BACKEND_SERVICES, SANDBOX_MAX_RETRIES } from '../../tooling/sandbox/connection';
+import { CrossStackReader, READER_STACK, READ_OUTPUT } from '../../tooling/examples/cross-stack-example';
 
 import type { SandboxState } from '../../tooling/sandbox/state-file';
 import { sources } from '../support/synth';
@@ -378,6 +380,52 @@ describe('cross-account state through the state role (moto sandbox)', () => {
 
   it('CI: ci-staging keeps its state in the bucket through its CI state role; AssumeRoleWithWebIdentity into the staging CI role, chained to the state role, deploys staging', () => chain.stagingCi(), testBudget('deploy', 'deploy', 'deploy', 'deploy'));
   it('CI: ci-production deployed on local state (as before CI state went remote) is moved into the bucket by bootstrap, plans clean; its CI role deploys production\'s workload through production\'s state role', () => chain.productionCi(), testBudget('deploy', 'deploy', 'synth', 'synth', 'plan', 'deploy', 'deploy'));
+
+  it('cross-stack: the reader of examples/cross-stack reads production\'s output through production\'s state role as production\'s account; staging\'s account is refused at AssumeRole', async () => {
+    await chain.productionCi();
+    // The reader exactly as `npm run examples` synthesizes it, with the sandbox's connection settings added
+    // to its remote-state configuration as the sandbox adds them to a backend (connection only), and its own
+    // local state inside this test's home.
+    const definitions = buildApp(new App({ outdir: join(home, 'cdktf.out.definitions'), stackTraces: false }), withQa('both'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
+    const production = definitions.environmentStacks.find((stack) => stack.definition.name === 'production')!.definition;
+    const readerOut = join(home, 'cdktf.out.reader');
+    const readerApp = new App({ outdir: readerOut, stackTraces: false });
+    new CrossStackReader(readerApp, READER_STACK, { producer: production, project: definitions.blueprint.project });
+    readerApp.synth();
+    const reader = JSON.parse(readFileSync(join(readerOut, 'stacks', READER_STACK, 'cdk.tf.json'), 'utf8')) as {
+      terraform: { backend: { local: { path: string } } };
+      data: { terraform_remote_state: Record<string, { config: Record<string, unknown> }> };
+    };
+    const config = reader.data.terraform_remote_state.production.config;
+    expect(config).toMatchObject({ bucket: BUCKET, key: PRODUCTION_KEY, assume_role: { role_arn: PRODUCTION_STATE_ROLE } });
+    Object.assign(config, { endpoints: Object.fromEntries(BACKEND_SERVICES.map((service) => [service, sandbox.endpoint])), use_path_style: true, max_retries: SANDBOX_MAX_RETRIES });
+    reader.terraform.backend.local.path = 'terraform.tfstate';
+    const readAs = (name: string) => {
+      const dir = join(home, name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(reader));
+      return dir;
+    };
+
+    // Production's account (the state account here) may assume production's state role: the read succeeds.
+    const asProduction = readAs('reader-as-production');
+    expectOk(await deploy(READER_STACK, stateAdmin, {}, asProduction));
+    const output = await terraform(READER_STACK, ['output', '-raw', `production_${READ_OUTPUT}`], stateAdmin, {}, asProduction);
+    expectOk(output);
+    const productionRole = await assume(stateAdmin, PRODUCTION_STATE_ROLE, 'e2e-read');
+    const productionState = (await stateOf(productionRole, PRODUCTION_KEY)) as unknown as { outputs: Record<string, { value: string }> };
+    expect(output.stdout.trim()).toBe(productionState.outputs[READ_OUTPUT].value);
+
+    // Staging's account may not: production's state role trusts production's account only, so the same
+    // reader run with staging's administrators stops at AssumeRole, before any state is read.
+    const asStaging = readAs('reader-as-staging');
+    const init = await terraform(READER_STACK, ['init', '-input=false'], stagingAdmin, {}, asStaging);
+    expectOk(init);
+    const refused = await terraform(READER_STACK, ['plan', '-input=false'], stagingAdmin, {}, asStaging);
+    expect(refused.code).not.toBe(0);
+    expect(refused.output.replace(/\s+/g, ' ')).toContain(`Cannot assume IAM Role IAM Role (${PRODUCTION_STATE_ROLE}) cannot be assumed.`);
+    expect(refused.output.replace(/\s+/g, ' ')).toContain(`sts:AssumeRole on resource: ${PRODUCTION_STATE_ROLE}`);
+  }, testBudget('deploy', 'deploy', 'deploy', 'deploy', 'synth', 'deploy', 'synth', 'plan'));
 
   it('a qa environment locking with both DynamoDB and the lockfile deploys through its role, then migrates to the lockfile', () => chain.qa(), testBudget('deploy', 'deploy', 'deploy', 'deploy'));
 

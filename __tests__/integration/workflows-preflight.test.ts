@@ -32,18 +32,27 @@ describe('preflight terraform: the version the stack backend needs, read from th
     expect(out).toContain('Install terraform 1.10.2 or newer');
   });
 
-  it('accepts the same 1.9.0 for production, whose DynamoDB locking only needs the 1.6 baseline', () => {
+  it('accepts the same 1.9.0 for production, whose DynamoDB locking needs no lockfile floor', () => {
     sandbox.installTerraform('1.9.0');
     const { status, out } = preflight(['terraform', stackJson('production')]);
     expect(status).toBe(0);
-    expect(out).toContain('terraform 1.9.0 satisfies >= 1.6.0, != 1.15.0, != 1.15.1');
+    expect(out).toContain('terraform 1.9.0 satisfies >= 1.7.2, != 1.15.0, != 1.15.1');
+  });
+
+  it("stops production on Terraform 1.7.1: its state role's listing needs 1.7.2 (the version table's floor)", () => {
+    // hashicorp/terraform#34511: before 1.7.2, init fails on the AccessDenied of listing env: through the role.
+    sandbox.installTerraform('1.7.1');
+    const { status, out } = preflight(['terraform', stackJson('production')]);
+    expect(status).toBe(1);
+    expect(out).toContain('terraform 1.7.1 is too old for production: its backend needs >= 1.7.2, != 1.15.0, != 1.15.1');
+    expect(out).toContain('docs/backend-configuration.md#version-floors');
   });
 
   it('stops production on Terraform 1.15.1, whose `output -json` carries the dynamodb_table warning on stdout', () => {
     sandbox.installTerraform('1.15.1');
     const { status, out } = preflight(['terraform', stackJson('production')]);
     expect(status).toBe(1);
-    expect(out).toContain('terraform 1.15.1 is excluded for production: its backend needs >= 1.6.0, != 1.15.0, != 1.15.1');
+    expect(out).toContain('terraform 1.15.1 is excluded for production: its backend needs >= 1.7.2, != 1.15.0, != 1.15.1');
   });
 
   it('accepts Terraform 1.15.2 for production (the fix) and 1.15.1 for staging (no dynamodb_table)', () => {

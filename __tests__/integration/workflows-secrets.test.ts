@@ -50,7 +50,7 @@ describe('production workflow: vals references resolved at deploy time, nothing 
     const { status, out } = make('production', 'deploy');
     expect(status).toBe(0);
     expect(out).toContain('preflight: vals:');
-    expect(out).toContain('preflight: terraform 1.11.4 satisfies >= 1.6.0, != 1.15.0, != 1.15.1');
+    expect(out).toContain('preflight: terraform 1.11.4 satisfies >= 1.7.2, != 1.15.0, != 1.15.1');
     expect(out).toContain(`token-sha256=${sha256(token)}`);
     expect(sandbox.cdktfCalls()).toEqual(['synth', 'deploy production']);
     expect(out).toContain('removed');

@@ -10,6 +10,7 @@ import { appDefinition } from '../../environments';
 import { generateExamples } from '../examples/generate-examples';
 import { parseArgs } from '../toolkit/cli-args';
 import { requireTerraformBinary } from '../toolkit/terraform-binary';
+import { FLOORS_TABLE_DOCUMENT, withVersionFloorsTable } from '../examples/version-floors';
 
 const root = join(__dirname, '..', '..');
 const USAGE = 'usage: npm run examples   (regenerates examples/ from the code; needs terraform or TERRAFORM_BINARY_NAME for `fmt`)';
@@ -35,6 +36,14 @@ async function main(args: string[]): Promise<number> {
     rmSync(staging, { recursive: true, force: true });
   }
   process.stdout.write(`${files.size} example files generated.\n`);
+
+  // The guide's version table is generated from the same code (lib/backends/terraform-version.ts); only the
+  // lines between its markers are rewritten.
+  const guide = join(root, FLOORS_TABLE_DOCUMENT);
+  const current = readFileSync(guide, 'utf8');
+  const updated = withVersionFloorsTable(current);
+  if (updated !== current) writeFileSync(guide, updated);
+  process.stdout.write(`${updated === current ? 'unchanged' : 'wrote    '}  ${FLOORS_TABLE_DOCUMENT} (version table)\n`);
   return 0;
 }
 

@@ -11,6 +11,7 @@ import { directoryFromEnv, integerFromEnv, parseArgs, UsageError, type CommandSp
 import { writeCredentialsFile } from '../sandbox/credentials';
 import { sandboxProject, sandboxProjectVariables } from '../sandbox/sandbox-project';
 import { describeCliConfig } from '../toolkit/terraform-cli-config';
+import { seedSandboxLockFiles } from '../sandbox/provider-lock';
 import { shellQuote } from '../toolkit/shell-quote';
 import { loadControlPolicy } from '../sandbox/organizations';
 
@@ -38,6 +39,12 @@ enforcement). docs/sandbox.md`;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The account and region of an environment (or the state-backend), by name or account ID. */
+/** The stacks whose allowed account is `accountId` (what a shell with that account's credentials can deploy). */
+function stacksOfAccount(accountId: string): string[] {
+  const definitions = definedStacks(projectDefinitions(appDefinition, process.env, PROJECT_DIR));
+  return definitions.filter((definition) => definition.allowedAccountIds.includes(accountId)).map((definition) => definition.name);
+}
+
 function accountOf(target: string): { accountId: string; region: string } {
   // The same settings and definitions synth resolves, so the account is the one the stack guards.
   const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
@@ -134,6 +141,14 @@ async function main(args: string[]): Promise<number> {
       const project = sandboxProject(sandboxPaths(), process.env);
       const line = describeCliConfig(project.cliConfig, process.env);
       if (line) say(line);
+      // Offline (providers from the mirror), give this account's stacks a lock file made from the mirror,
+      // so `cdktf deploy` skips its registry-only `providers lock` without --skip-provider-lock.
+      if (project.cliConfig.kind === 'generated') {
+        const stacks = stacksOfAccount(accountId);
+        if (stacks.length) {
+          say(await seedSandboxLockFiles({ runDir: sandboxPaths().runDir, outDir: project.outDir, mirror: project.cliConfig.mirror, stacks, env: { ...process.env, ...sandboxProjectVariables(project) } }));
+        }
+      }
       const variables = { ...sandboxProjectVariables(project), ...sandboxSessionVariables({ state: status.state, home: sandboxPaths().home }, credentials, region) };
       const lines = exportLines(accountId, variables);
       const file = writeCredentialsFile(sandboxPaths(), rest[0], lines);

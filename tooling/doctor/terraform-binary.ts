@@ -1,7 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { basename, delimiter, isAbsolute, join } from 'node:path';
-import { DYNAMODB_WARNING_ON_STDOUT_FIXED_IN, exclusionReasonFor, minimumVersionFor } from '../../lib/backends/terraform-version';
+import {
+  DYNAMODB_WARNING_ON_STDOUT_FIXED_IN,
+  compareVersions,
+  constraintFloorOf,
+  exclusionReasonFor,
+  featuresUsedBy,
+  limitingFeatureFor,
+  minimumVersionFor,
+  toolMinimumVersionFor,
+} from '../../lib/backends/terraform-version';
 import type { StateDefinition } from '../../lib/definitions/state-definition';
 import { fail, pass, type CheckResult } from './check-result';
 import { TERRAFORM_BINARY_VARIABLE, terraformBinary } from '../toolkit/terraform-binary';
@@ -72,36 +81,40 @@ export function findTerraformBinary(env: NodeJS.ProcessEnv): BinaryLookup {
   return { found: { tool: tofu ? 'OpenTofu' : 'Terraform', command: tofu ? 'tofu' : 'terraform', path, version: result.version } };
 }
 
-/** Compares dotted versions numerically; a pre-release (`1.10.0-beta1`) sorts before its release. */
-export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => {
-    const [core, pre] = v.replace(/^v/, '').split('-', 2);
-    return { parts: core.split('.').map((n) => Number.parseInt(n, 10) || 0), pre };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < Math.max(x.parts.length, y.parts.length); i++) {
-    const diff = (x.parts[i] ?? 0) - (y.parts[i] ?? 0);
-    if (diff !== 0) return Math.sign(diff);
-  }
-  if (x.pre && !y.pre) return -1;
-  if (!x.pre && y.pre) return 1;
-  return 0;
-}
+/** Compares dotted versions numerically (the version table's own comparison). */
+export { compareVersions };
 
 const INSTALL_FIX =
   'install Terraform >= 1.11 (https://developer.hashicorp.com/terraform/install) or OpenTofu >= 1.10.2 (https://opentofu.org/docs/intro/install/), or point TERRAFORM_BINARY_NAME at the binary';
 
-/** Whether the binary found is new enough for the state's backend settings. */
+/** The features whose floor a version is below, as the doctor names them. */
+function featuresBelow(state: StateDefinition, version: string): string[] {
+  return featuresUsedBy(state)
+    .filter((f) => compareVersions(version, constraintFloorOf(f)) < 0)
+    .map((f) => `${f.id} >= ${constraintFloorOf(f)}`);
+}
+
+/**
+ * Whether the binary found is new enough for the state's backend settings: at least the highest floor
+ * among the features the stack uses (lib/backends/terraform-version.ts, the table `required_version`
+ * comes from), and not a release a feature excludes.
+ */
 export function checkTerraformVersion(lookup: BinaryLookup, state: StateDefinition): CheckResult {
   const name = 'terraform/tofu version';
   const minimum = minimumVersionFor(state);
   const lockfile = state.kind === 's3' && state.locking !== 'dynamodb';
-  const why = lockfile ? 'S3-native locking (use_lockfile)' : 'the backend settings';
+  const limiting = limitingFeatureFor(state);
+  const why = limiting.id === 'use-lockfile' ? 'S3-native locking (use_lockfile)' : limiting.id === 'baseline' ? 'the backend settings' : limiting.feature.replace(/`/g, '');
   if ('problem' in lookup) return fail(name, lookup.problem, INSTALL_FIX);
   const { tool, version, path } = lookup.found;
   if (compareVersions(version, minimum) < 0) {
-    return fail(name, `${tool} ${version} at ${path} is older than ${minimum}, which ${why} needs`, INSTALL_FIX);
+    // required_version is one constraint for both tools, so a tool whose own floor is lower is still refused.
+    const own = toolMinimumVersionFor(state, tool);
+    const shared =
+      compareVersions(version, own) >= 0 ? ` (${tool} itself works from ${own}, but required_version is one constraint for both tools: ${limiting.why.replace(/`/g, '')})` : '';
+    const below = featuresBelow(state, version);
+    const all = below.length > 1 ? `; it is below the floors of ${below.join(', ')} (docs/backend-configuration.md#version-floors)` : '';
+    return fail(name, `${tool} ${version} at ${path} is older than ${minimum}, which ${why} needs${shared}${all}`, INSTALL_FIX);
   }
   // The stack's required_version refuses these too; say why before terraform does.
   const excluded = exclusionReasonFor(state, version);

@@ -4,7 +4,8 @@ import { backendBlock, type BackendBlock } from '../../lib/backend-config/backen
 import { hclBody, hclComment } from '../../lib/backend-config/render-hcl';
 import type { EnvironmentDefinition } from '../../lib/definitions/environment';
 import type { S3State, StateDefinition } from '../../lib/definitions/state-definition';
-import { DYNAMODB_WARNING_ON_STDOUT_FIXED_IN, DYNAMODB_WARNING_ON_STDOUT_VERSIONS, minimumVersionFor } from '../../lib/backends/terraform-version';
+import { minimumVersionFor } from '../../lib/backends/terraform-version';
+import { versionsLine } from './version-floors';
 
 /** One example backend configuration and the prose of its header. */
 interface BackendExample {
@@ -12,16 +13,13 @@ interface BackendExample {
   readonly environment: string;
   readonly state: StateDefinition;
   readonly purpose: string;
-  readonly versions: string;
+  /** What the version table (versionsLine) does not say: experimental releases, deprecation warnings. */
+  readonly versionNote: string;
   readonly prerequisites: readonly string[];
   readonly formats: ReadonlyArray<'hcl' | 'yaml'>;
 }
 
 const GUIDE = 'docs/backend-configuration.md';
-
-const STDOUT_WARNING =
-  `${DYNAMODB_WARNING_ON_STDOUT_VERSIONS.join(' and ')}, which print the dynamodb_table deprecation warning on stdout of terraform output -json and ` +
-  `break cdktf deploy (fixed in ${DYNAMODB_WARNING_ON_STDOUT_FIXED_IN})`;
 
 function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, production: EnvironmentDefinition): BackendExample[] {
   const bucket = `the bucket "${blueprint.stateBucket}", versioned and encrypted (the state-backend stack creates it: npx cdktf deploy state-backend)`;
@@ -43,9 +41,7 @@ function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, produc
       environment: staging.name,
       state: staging.state,
       purpose: 'S3 state with S3-native locking: a "<key>.tflock" object written with a conditional PUT. No DynamoDB.',
-      versions:
-        'Terraform >= 1.10.2 (use_lockfile is experimental in 1.10, generally available from 1.11); OpenTofu >= 1.10.2 ' +
-        '(1.10.0 and 1.10.1 write the lock object without server-side encryption).',
+      versionNote: 'use_lockfile is experimental in Terraform 1.10, generally available from 1.11.',
       prerequisites: [bucket, ...role(staging.state)],
       formats: ['hcl', 'yaml'],
     },
@@ -54,9 +50,7 @@ function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, produc
       environment: production.name,
       state: { ...productionState, locking: 'dynamodb', dynamodbTable: blueprint.lockTable },
       purpose: 'S3 state with DynamoDB locking (and its consistency digest).',
-      versions:
-        `Terraform >= 1.6 (this project's floor) except ${STDOUT_WARNING}. Terraform 1.11+ deprecates dynamodb_table: it ` +
-        'still works and prints a warning. OpenTofu keeps DynamoDB locking fully supported.',
+      versionNote: 'Terraform 1.11+ deprecates dynamodb_table: it still works and prints a warning. OpenTofu keeps DynamoDB locking fully supported.',
       prerequisites: [bucket, table, ...role(productionState)],
       formats: ['hcl', 'yaml'],
     },
@@ -67,9 +61,7 @@ function s3Examples(blueprint: Blueprint, staging: EnvironmentDefinition, produc
       purpose:
         'Migration mode: both lock mechanisms at once. Terraform takes the lockfile and the DynamoDB lock, and both must ' +
         `succeed. Step 1 of DynamoDB -> lockfile; see ${GUIDE}.`,
-      versions:
-        `Terraform >= 1.10.2 except ${STDOUT_WARNING}; Terraform 1.11+ deprecates dynamodb_table (a warning). ` +
-        'OpenTofu >= 1.10.2.',
+      versionNote: 'Terraform 1.11+ deprecates dynamodb_table (a warning).',
       prerequisites: [bucket, table, ...role(productionState)],
       formats: ['hcl', 'yaml'],
     },
@@ -84,7 +76,7 @@ function otherExamples(blueprint: Blueprint): BackendExample[] {
       environment: 'staging',
       state: { kind: 'gcs', bucket: `${blueprint.project}-tfstate` },
       purpose: 'Google Cloud Storage state. GCS locks state itself (a lock file next to the state); nothing else to create.',
-      versions: 'Terraform >= 1.6 (this project\'s floor); OpenTofu >= 1.6.',
+      versionNote: '',
       prerequisites: [
         `a GCS bucket with object versioning, e.g.: gcloud storage buckets create gs://${blueprint.project}-tfstate --uniform-bucket-level-access ` +
           `&& gcloud storage buckets update gs://${blueprint.project}-tfstate --versioning`,
@@ -96,7 +88,7 @@ function otherExamples(blueprint: Blueprint): BackendExample[] {
       environment: 'staging',
       state: { kind: 'azurerm', resourceGroupName: 'rg-tfstate', storageAccountName: 'acmeplatformtfstate', containerName: 'tfstate' },
       purpose: 'Azure Blob Storage state, locked with a blob lease, authenticating with Entra ID (use_azuread_auth).',
-      versions: 'Terraform >= 1.6 (this project\'s floor); OpenTofu >= 1.6.',
+      versionNote: '',
       prerequisites: [
         'a storage account and container, e.g.: az storage container create --name tfstate --account-name acmeplatformtfstate --auth-mode login',
         // Terraform's azurerm backend docs: with use_azuread_auth, Contributor covers the account, Owner the container.
@@ -107,12 +99,12 @@ function otherExamples(blueprint: Blueprint): BackendExample[] {
   ];
 }
 
-function header(example: BackendExample, block: BackendBlock, usage: readonly string[]): string[] {
+function header(example: BackendExample, usage: readonly string[]): string[] {
   return [
     `${example.name}: generated by \`npm run examples\` from the backend factory; do not edit.`,
     '',
     `What it is for: ${example.purpose}`,
-    `Versions: ${example.versions} The factory declares required_version "${block.requiredVersion}".`,
+    `Versions: ${versionsLine(example.state)}${example.versionNote ? ` ${example.versionNote}` : ''}`,
     'What must exist first:',
     ...example.prerequisites.map((p) => `  - ${p}`),
     'How to use it:',
@@ -127,7 +119,7 @@ function renderHclExample(example: BackendExample, block: BackendBlock): string 
     `2. terraform init -backend-config=${example.name}.hcl   (OpenTofu: tofu init -backend-config=...)`,
     'Credentials never go in this file: use the provider\'s environment variables or profiles.',
   ];
-  return [...hclComment(header(example, block, usage)), '', ...hclBody(block.attributes), ''].join('\n');
+  return [...hclComment(header(example, usage)), '', ...hclBody(block.attributes), ''].join('\n');
 }
 
 function renderYamlExample(example: BackendExample, block: BackendBlock): string {
@@ -137,7 +129,7 @@ function renderYamlExample(example: BackendExample, block: BackendBlock): string
     `This YAML is this app's input only: terraform init -backend-config reads HCL or JSON files (use ${example.name}.hcl).`,
   ];
   const document = { backend: block.type, environment: example.environment, ...block.attributes };
-  return [...hclComment(header(example, block, usage)), stringify(document)].join('\n');
+  return [...hclComment(header(example, usage)), stringify(document)].join('\n');
 }
 
 function cloudExample(blueprint: Blueprint): { name: string; content: string } {

@@ -5,7 +5,7 @@ import { stateLocation } from '../../lib/backends/backend-factory';
 import { PROTECTION_PROFILES } from '../../lib/definitions/protection';
 import { lockMechanisms } from '../../lib/definitions/state-definition';
 import { terraformBinary } from '../toolkit/terraform-binary';
-import { requiredVersionFor } from '../../lib/backends/terraform-version';
+import { featuresUsedBy, limitingFeatureFor, requiredVersionFor } from '../../lib/backends/terraform-version';
 
 /**
  * cdktf 0.21 renders any `terraform` setting besides backends and providers as `0 = "<name>"`
@@ -87,7 +87,9 @@ export function environmentReadme(environment: EnvironmentDefinition, project: s
     ...(state.kind === 's3' && state.assumeRole
       ? [`| State access | through the state role \`${state.assumeRole.roleArn}\` (\`assume_role\`; [cross-account.md](../../../docs/cross-account.md)) |`]
       : []),
-    `| Terraform / OpenTofu | \`${requiredVersionFor(state)}\` |`,
+    `| Terraform / OpenTofu | \`${requiredVersionFor(state)}\`: the highest floor among what this stack uses (${featuresUsedBy(state)
+      .map((f) => (f.id === limitingFeatureFor(state).id ? `**${f.id}**` : f.id))
+      .join(', ')}; [the version table](../../../docs/backend-configuration.md#version-floors)) |`,
     `| Protection | ${environment.protection}: ${protections.join(', ')} |`,
     `| Account guard | \`allowed_account_ids = ${JSON.stringify(environment.allowedAccountIds)}\` |`,
     '',

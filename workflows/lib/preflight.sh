@@ -17,8 +17,9 @@ fail() {
   exit 1
 }
 
-# The constraint comes from the synthesized stack, so the one source of truth stays
-# lib/backends/terraform-version.ts (requiredVersionFor) and nothing is hard-coded here.
+# The constraint comes from the synthesized stack, so the one source of truth stays the version table in
+# lib/backends/terraform-version.ts (requiredVersionFor: the highest floor among the backend features the
+# stack uses) and nothing is hard-coded here.
 required_version_of() {
   node -e '
     const stack = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
@@ -73,7 +74,7 @@ check_terraform() {
   local stack
   stack=$(basename "$(dirname "$stack_json")")
   version_at_least "$version" "$minimum" ||
-    fail "$bin $version is too old for $stack: its backend needs $constraint (terraform.required_version in $stack_json). Install $bin $minimum or newer."
+    fail "$bin $version is too old for $stack: its backend needs $constraint (terraform.required_version in $stack_json). Install $bin $minimum or newer (which feature sets that floor: docs/backend-configuration.md#version-floors)."
   local excluded
   for excluded in $(printf '%s' "$exclusions" | tr -d ' ' | tr ',' '\n' | sed -n 's/^!=//p'); do
     [ "$version" != "$excluded" ] ||

@@ -17,7 +17,7 @@ terraform {
     }
   }
 
-  required_version = ">= 1.6.0, != 1.15.0, != 1.15.1"
+  required_version = ">= 1.7.2, != 1.15.0, != 1.15.1"
 }
 
 provider "aws" {
