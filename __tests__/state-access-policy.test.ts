@@ -181,7 +181,10 @@ describe('state access policies in the synthesized app', () => {
 
   it('the state-backend stack creates one aws_iam_policy per remote environment, equal to its output', () => {
     const policies = resourcesOf(stacks['state-backend'], 'aws_iam_policy');
+    // The CI stacks' state roles get the same policy for their own keys (docs/cross-account.md).
     expect(policies.map((resource) => resource.name).sort()).toEqual([
+      'acme-platform-ci-production-tfstate-access',
+      'acme-platform-ci-staging-tfstate-access',
       'acme-platform-production-tfstate-access',
       'acme-platform-production-tfstate-replica-access',
       'acme-platform-staging-tfstate-access',

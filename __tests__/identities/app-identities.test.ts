@@ -19,19 +19,26 @@ describe('state roles in the state-backend stack', () => {
   const backend = stacks['state-backend'];
 
   it('one role per environment whose state is in the state bucket, each with exactly its own policy attached', () => {
-    // Plus, per CI stack, the role through which it reaches its own state (below).
+    // Plus, per CI stack, the role through which it reaches its own state (below), and the replica's
+    // replication role (its own tests: __tests__/state-replica.test.ts and the sandbox's).
     expect(resourcesOf(backend, 'aws_iam_role').map((role) => role.name).sort()).toEqual([
       'acme-platform-ci-production-tfstate',
       'acme-platform-ci-staging-tfstate',
       'acme-platform-production-tfstate',
       'acme-platform-staging-tfstate',
+      'acme-platform-state-backend-replication',
     ]);
     const attachments = resourcesOf(backend, 'aws_iam_role_policy_attachment').map((a) => [a.role, a.policy_arn]);
+    const attached = (env: string, policy: string) => [
+      `\${${addressOf(backend, 'aws_iam_role', `acme-platform-${env}-tfstate`)}.name}`,
+      `\${${addressOf(backend, 'aws_iam_policy', `acme-platform-${policy}`)}.arn}`,
+    ];
+    // Each environment's state role also gets its policy's twin for the replica (docs/recovery.md#region-loss).
     expect(attachments.sort()).toEqual(
-      ['ci-production', 'ci-staging', 'production', 'staging'].map((env) => [
-        `\${${addressOf(backend, 'aws_iam_role', `acme-platform-${env}-tfstate`)}.name}`,
-        `\${${addressOf(backend, 'aws_iam_policy', `acme-platform-${env}-tfstate-access`)}.arn}`,
-      ]),
+      [
+        ...['ci-production', 'ci-staging', 'production', 'staging'].map((env) => attached(env, `${env}-tfstate-access`)),
+        ...['production', 'staging'].map((env) => attached(env, `${env}-tfstate-replica-access`)),
+      ].sort(),
     );
   });
 
@@ -52,7 +59,10 @@ describe('state roles in the state-backend stack', () => {
   });
 
   it('the state key\'s policy lets exactly production\'s state roles use it, its own and ci-production\'s (staging writes SSE-S3 and is not listed)', () => {
-    const policy = json(resourcesOf(backend, 'aws_kms_key')[0].policy);
+    // The state key, not the replica's (its own key, lib/constructs/state-replica.ts).
+    const stateKey = Object.entries(backend.resource?.aws_kms_key ?? {}).find(([address]) => address.startsWith('state-key'));
+    expect(stateKey).toBeDefined();
+    const policy = json(stateKey![1].policy);
     const users = policy.Statement.filter((statement) => statement.Sid === 'StateRolesUseKey');
     expect(users).toEqual([
       {
@@ -68,11 +78,15 @@ describe('state roles in the state-backend stack', () => {
         Resource: ['*'],
       },
     ]);
-    expect(policy.Statement.map((statement) => statement.Sid)).toEqual(['KeyAdministration', 'LockTableEncryptionThroughDynamoDb', 'StateRolesUseKey']);
+    // ReplicationDecryptsThroughS3: the replication role reads state objects through S3 only (docs/recovery.md#region-loss).
+    expect(policy.Statement.map((statement) => statement.Sid)).toEqual(['KeyAdministration', 'LockTableEncryptionThroughDynamoDb', 'StateRolesUseKey', 'ReplicationDecryptsThroughS3']);
   });
 
   it('the state bucket policy keeps TLS-only and denies every other account than the state account', () => {
-    const policy = resourcesOf(backend, 'aws_s3_bucket_policy')[0].policy as string;
+    // The state bucket's own policy (the access log and replica buckets have theirs).
+    const policies = resourcesOf(backend, 'aws_s3_bucket_policy').filter((candidate) => /^\$\{aws_s3_bucket\.state_bucket_[0-9A-F]+\.(id|bucket)\}$/.test(candidate.bucket as string));
+    expect(policies).toHaveLength(1);
+    const policy = policies[0].policy as string;
     expect(policy).toContain('"Sid" = "DenyInsecureTransport"');
     expect(policy).toContain('"Sid" = "DenyOtherAccounts"');
     expect(policy).toContain('"aws:PrincipalAccount" = "333333333333"');
@@ -94,7 +108,7 @@ describe('backends assume the state role', () => {
   it('a single-account layout keeps working without a role (and without a state role resource)', () => {
     const { stacks: single } = synthApp(appDefinition, sources({ AWS_ACCOUNT_ID_STAGING: '333333333333' }));
     expect(single.staging.terraform.backend?.s3).not.toHaveProperty('assume_role');
-    expect(resourcesOf(single['state-backend'], 'aws_iam_role').map((role) => role.name).sort()).toEqual(['acme-platform-ci-production-tfstate', 'acme-platform-production-tfstate']);
+    expect(resourcesOf(single['state-backend'], 'aws_iam_role').map((role) => role.name).sort()).toEqual(['acme-platform-ci-production-tfstate', 'acme-platform-production-tfstate', 'acme-platform-state-backend-replication']);
     // ci-staging's own state, like staging's, is reached with the deploying (state-account) credentials.
     expect(single['ci-staging'].terraform.backend).toEqual({
       s3: { bucket: 'acme-platform-tfstate', key: 'acme-platform/ci-staging/terraform.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },

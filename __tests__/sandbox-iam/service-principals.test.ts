@@ -36,6 +36,11 @@ const moto = {
       : undefined,
   trustPolicy: async (account: string, name: string) => (account === STATE && name === ROLE_NAME ? replicationTrustPolicy(STATE) : undefined),
   key: async (_account: string, _region: string, keyId: string) => keys[keyId],
+  // No tags, grants, boundary or organization: what moto answers for this account (the IAM conformance suite covers them).
+  principalTags: async () => ({}),
+  grants: async () => [],
+  roleBoundary: async () => undefined,
+  organizationModel: async () => ({ organizations: [], accounts: [], units: [] }),
 } as unknown as MotoReader;
 const policies: Record<string, unknown> = {
   [LOGS]: accessLogBucketPolicyDocument({ logBucketArn: `arn:aws:s3:::${LOGS}`, sourceBucket: BUCKET, sourceBucketArn: `arn:aws:s3:::${BUCKET}`, sourceAccount: STATE }),
