@@ -87,7 +87,7 @@ describe('hostile tooling input against a running sandbox', () => {
     const file = join(sandboxPaths(sandbox!.env).runDir, 'credentials', 'staging.sh');
     expect(npm.stderr).toContain(`take them into this shell with: . ${file}`);
     const lines = require('node:fs').readFileSync(file, 'utf8').trimEnd().split('\n') as string[];
-    expect(lines.filter((line) => !/^(#.*|unset AWS_PROFILE|export [A-Z_]+='[^']*')$/.test(line))).toEqual([]);
+    expect(lines.filter((line) => !/^(#.*|unset AWS_PROFILE|export [A-Z][A-Z0-9_]*='[^']*')$/.test(line))).toEqual([]);
     const sourced = spawnSync('bash', ['-c', `. '${file}' && echo "$SANDBOX $AWS_REGION"`], { cwd: scratch, encoding: 'utf8' });
     expect(sourced.stdout).toMatch(/^1 [a-z]{2}-[a-z]+-\d\n$/);
     expect(projectRootFingerprint()).toEqual(root);

@@ -20,7 +20,8 @@ import { waitFor } from './harness/wait';
 const PROJECT_DIR = join(__dirname, '..', '..');
 let sandbox: TestSandbox | undefined;
 const scratch = mkdtempSync(join(tmpdir(), 'e2e-sandbox-health-'));
-let stoppedMoto: number | undefined;
+/** Processes of the sandbox this file stopped (SIGSTOP): resumed whatever happens. */
+const stopped = new Set<number>();
 let deploy: RunningCommand | undefined;
 
 /** A tooling command as users run it (`npm run <script>` runs this node command), one bounded step. */
@@ -28,21 +29,22 @@ const tool = (name: string, script: string, args: string[], env: NodeJS.ProcessE
   runStep(`sandbox-health: ${name}`, process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', script), ...args], { cwd: PROJECT_DIR, env, kind: 'synth' });
 const noTrace = (output: string) => expect(output).not.toMatch(/\n\s+at .+:\d+:\d+\)?|crashed:/);
 
-function resumeMoto(): void {
-  if (stoppedMoto === undefined) return;
-  try {
-    process.kill(stoppedMoto, 'SIGCONT');
-  } catch {
-    /* gone */
+function resumeAll(): void {
+  for (const pid of stopped) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      /* gone */
+    }
   }
-  stoppedMoto = undefined;
+  stopped.clear();
 }
-function stopMoto(): number {
-  const pid = sandbox!.state.motoPid;
+function stop(pid: number): number {
+  stopped.add(pid);
   process.kill(pid, 'SIGSTOP');
-  stoppedMoto = pid;
   return pid;
 }
+const stopMoto = () => stop(sandbox!.state.motoPid);
 
 /** The variables a credentials file exports, as a shell that sourced it has them. */
 function sourced(file: string): Record<string, string> {
@@ -56,7 +58,7 @@ beforeAll(async () => {
 }, STEP_TIMEOUT_MS.sandbox);
 
 afterAll(async () => {
-  resumeMoto();
+  resumeAll();
   if (deploy && deploy.process.exitCode === null && deploy.process.pid) {
     try {
       process.kill(-deploy.process.pid, 'SIGKILL');
@@ -102,12 +104,27 @@ describe('doctor/waits/safe-output against a running sandbox', () => {
       }
       expect(runs[0].output).toContain('sandbox: running, but not answering');
     } finally {
-      resumeMoto();
+      resumeAll();
     }
     const healthy = await tool('status, moto resumed', 'sandbox.ts', ['status'], sandbox!.env);
     expect(healthy.code).toBe(0);
     expect(healthy.output).toContain('sandbox: moto and the shim answer');
   }, testBudget('synth', 'synth'));
+
+  test('supervisor stopped: status names the shim, its pid and `kill -CONT`, and exits 1 (before: "sandbox crashed: Error: no answer from ..." with a stack trace)', async () => {
+    const pid = stop(sandbox!.state.pid);
+    try {
+      const status = await tool('status, supervisor stopped', 'sandbox.ts', ['status'], sandbox!.env);
+      expect(status.code).toBe(1);
+      expect(status.output).toContain(`NOT ANSWERING: the shim (the sandbox supervisor) (pid ${pid}, ${sandbox!.state.endpoint}) does not answer`);
+      expect(status.output).toContain(`resume it with \`kill -CONT ${pid}\``);
+      // moto itself answers: only the shim is named.
+      expect(status.output).not.toContain('NOT ANSWERING: moto');
+      noTrace(status.output);
+    } finally {
+      resumeAll();
+    }
+  }, testBudget('synth'));
 
   test('sandbox:deploy: moto stopped mid-apply is named within seconds, and the deploy finishes once it resumes (before: no output for minutes)', async () => {
     let output = '';
@@ -130,7 +147,7 @@ describe('doctor/waits/safe-output against a running sandbox', () => {
       // Reported after 10 s of silence, probed every 5 s (each probe at most 3 s): well under a minute.
       expect(Date.now() - stoppedAt).toBeLessThan(60_000);
     } finally {
-      resumeMoto();
+      resumeAll();
     }
     const result = await deploy.done;
     expect(result.timedOut).toBe(false);

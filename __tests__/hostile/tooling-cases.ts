@@ -520,6 +520,7 @@ export const E2E_TOOLING_CASES: readonly { readonly id: string; readonly area: T
   { id: 'doctor-sandbox-every-stack-healthy', area: 'doctor CLI', before: 'unclear', file: 'readme-try-it.test.ts' },
   { id: 'sandbox-credentials-path-injection', area: 'sandbox CLI', before: 'injection', file: 'sandbox-health.test.ts' },
   { id: 'sandbox-status-moto-stopped', area: 'sandbox CLI', before: 'silent', file: 'sandbox-health.test.ts' },
+  { id: 'sandbox-status-supervisor-stopped', area: 'sandbox CLI', before: 'crash', file: 'sandbox-health.test.ts' },
   { id: 'sandbox-credentials-moto-stopped', area: 'sandbox CLI', before: 'hang', file: 'sandbox-health.test.ts' },
   { id: 'stack-state-moto-stopped', area: 'sandbox:deploy/state', before: 'hang', file: 'sandbox-health.test.ts' },
   { id: 'doctor-sandbox-moto-stopped', area: 'doctor CLI', before: 'hang', file: 'sandbox-health.test.ts' },

@@ -50,9 +50,8 @@ async function checkTarget(
   const { s3, dynamodb, ssm } = roleClients ?? clients(state.region);
   try {
     await checkState(target, binary, s3, dynamodb, results, env, Boolean(roleClients));
-    // State in the state-backend's bucket (hence its region): read its version stamp with the same
-    // credentials. A state role may not read it (least privilege): the state-backend's own section does.
-    if (state.bucket === target.stateBackend.bucket && !roleClients) {
+    // State in the state-backend's bucket (hence its region): read its version stamp with the same credentials.
+    if (state.bucket === target.stateBackend.bucket) {
       const { name, account, region } = target.stateBackend;
       results.push(await checkStateBackendVersion(ssm, { project: target.project, stack: name, account, region }));
     }
@@ -87,8 +86,8 @@ function iamReachable(env: NodeJS.ProcessEnv): boolean {
 
 /**
  * The backend's own requests, with the backend's credentials. `viaRole`: those are a state role's,
- * which may not read the bucket's settings (versioning, encryption) by design; the state-backend's
- * section, run as the state account, checks them instead.
+ * which may not read the bucket's settings (versioning, encryption) by design: a refusal of those
+ * reads is then no failure; the state-backend's section, run as the state account, checks them.
  */
 async function checkState(
   target: DoctorTarget,
@@ -108,11 +107,8 @@ async function checkState(
   results.push(bucket);
   if (bucket.ok) {
     results.push(await checkStateObject(s3, state.bucket, key));
-    if (viaRole) {
-      results.push(pass('state bucket settings', `not read through the state role, which may not read them (least privilege); the doctor's ${target.stateBackend.name} section checks versioning, encryption and the version stamp with the state account's credentials`));
-    } else {
-      results.push(await checkBucketVersioning(s3, state.bucket), await checkBucketEncryption(s3, state.bucket));
-    }
+    const settingsElsewhere = viaRole ? target.stateBackend.name : undefined;
+    results.push(await checkBucketVersioning(s3, state.bucket, settingsElsewhere), await checkBucketEncryption(s3, state.bucket, settingsElsewhere));
   }
   let tableOk = false;
   if (state.locking !== 'lockfile') {

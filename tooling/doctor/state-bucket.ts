@@ -49,8 +49,18 @@ export async function checkBucketExists(s3: S3Client, bucket: string, key: strin
   }
 }
 
+/**
+ * Read through a state role (`checkedIn`: the section that checks the bucket with the state account's
+ * credentials), a refusal is the role's least privilege, not a fault: said so, and passed.
+ */
+function refusedToStateRole(name: string, error: unknown, checkedIn: string | undefined): CheckResult | undefined {
+  if (checkedIn === undefined || !isAccessDenied(error)) return undefined;
+  const { name: code, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return pass(name, `not readable through the state role (${code}, HTTP ${$metadata?.httpStatusCode ?? '?'}), which may not read bucket settings (least privilege); the doctor's ${checkedIn} section checks them with the state account's credentials`);
+}
+
 /** Versioning is how a bad apply or a deleted state object is recovered. */
-export async function checkBucketVersioning(s3: S3Client, bucket: string): Promise<CheckResult> {
+export async function checkBucketVersioning(s3: S3Client, bucket: string, checkedIn?: string): Promise<CheckResult> {
   const name = 'state bucket versioning';
   try {
     const { Status } = await withTimeout(REQUEST_TIMEOUT_MS + 1000, 'S3', (abortSignal) =>
@@ -60,12 +70,12 @@ export async function checkBucketVersioning(s3: S3Client, bucket: string): Promi
       ? pass(name, 'Enabled')
       : fail(name, `versioning is ${Status ?? 'not configured'}`, `enable it: the state-backend stack does (aws_s3_bucket_versioning); or \`aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled\``);
   } catch (error) {
-    return fail(name, `could not read versioning: ${describeAwsError(error)}`, readFix(error, 's3:GetBucketVersioning'));
+    return refusedToStateRole(name, error, checkedIn) ?? fail(name, `could not read versioning: ${describeAwsError(error)}`, readFix(error, 's3:GetBucketVersioning'));
   }
 }
 
 /** Default encryption of the bucket (state objects are also encrypted per request: `encrypt = true`). */
-export async function checkBucketEncryption(s3: S3Client, bucket: string): Promise<CheckResult> {
+export async function checkBucketEncryption(s3: S3Client, bucket: string, checkedIn?: string): Promise<CheckResult> {
   const name = 'state bucket encryption';
   try {
     const { ServerSideEncryptionConfiguration } = await withTimeout(REQUEST_TIMEOUT_MS + 1000, 'S3', (abortSignal) =>
@@ -78,7 +88,7 @@ export async function checkBucketEncryption(s3: S3Client, bucket: string): Promi
     if ((error as { name?: string }).name === 'ServerSideEncryptionConfigurationNotFoundError') {
       return fail(name, 'no default encryption configured', 'deploy the state-backend stack, which sets SSE-KMS (or SSE-S3) default encryption');
     }
-    return fail(name, `could not read encryption: ${describeAwsError(error)}`, readFix(error, 's3:GetEncryptionConfiguration'));
+    return refusedToStateRole(name, error, checkedIn) ?? fail(name, `could not read encryption: ${describeAwsError(error)}`, readFix(error, 's3:GetEncryptionConfiguration'));
   }
 }
 

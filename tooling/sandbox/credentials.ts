@@ -4,7 +4,6 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SandboxPaths } from './paths';
 import type { SandboxState } from './state-file';
-import { shellQuote } from '../toolkit/shell-quote';
 
 /**
  * Credentials acting in one account of the sandbox. moto keeps resources per account and answers
@@ -50,8 +49,7 @@ export async function sandboxCredentials(state: SandboxState, accountId: string,
 
 /** Shell `export` lines for a shell that should act in account `accountId` (tooling/sandbox/target.ts builds the variables). */
 export function exportLines(accountId: string, variables: Readonly<Record<string, string>>): string[] {
-  // Always quoted (an empty value too): the file's lines are all `export NAME='...'`.
-  const quote = (value: string) => (shellQuote(value).startsWith("'") ? shellQuote(value) : `'${value}'`);
+  const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
   const instance = variables.SANDBOX_INSTANCE ? ` (sandbox instance ${variables.SANDBOX_INSTANCE}: refused after a reset or restart)` : '';
   return [`# sandbox credentials for account ${accountId}${instance}`, 'unset AWS_PROFILE', ...Object.entries(variables).map(([name, value]) => `export ${name}=${quote(value)}`)];
 }

@@ -9,12 +9,14 @@ export const REQUEST_TIMEOUT_MS = 4000;
 const CONNECTION_TIMEOUT_MS = 2000;
 /**
  * A local sandbox is up or down, never throttling: one retry, then a clear failure (docs/sandbox.md).
- * Its answers take milliseconds; a socket idle this long means a stopped or hung emulator (the
- * commands probe moto and the shim first and name which one; this bounds what slips past that).
+ * The commands probe moto and the shim first (3 s each) and name the one that does not answer; this
+ * bounds what slips past that. Not shorter: a fresh sandbox's first IAM evaluations took over 10 s on
+ * a loaded 2-core machine (measured: a 10 s bound timed out a PutParameter that moto then applied,
+ * and its retry failed with ParameterAlreadyExists).
  */
 const SANDBOX_ATTEMPTS = 2;
 const SANDBOX_CONNECTION_TIMEOUT_MS = 2000;
-const SANDBOX_REQUEST_TIMEOUT_MS = 10_000;
+const SANDBOX_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * The endpoint override for a service, as Terraform's S3 backend and the AWS SDKs read it:
@@ -51,7 +53,7 @@ export interface ClientConfig {
 /**
  * How a client behaves when an endpoint misbehaves:
  * - `aws`: the SDK's defaults (real AWS, where retries ride out throttling);
- * - `sandbox`: the local sandbox (one retry, 2 s to connect, 10 s of silence at most, its own CA trusted);
+ * - `sandbox`: the local sandbox (one retry, 2 s to connect, 30 s per request at most, its own CA trusted);
  * - `preflight`: one attempt with short timeouts, so the doctor answers in seconds even against a
  *   dead endpoint (SDK retries once kept a run busy for 54 minutes).
  */
