@@ -67,28 +67,32 @@ describe('the state-backend stack in the sandbox', () => {
     const stateFile = join(root, 'terraform.state-backend.tfstate');
     expect(existsSync(stateFile)).toBe(true);
     state = JSON.parse(readFileSync(stateFile, 'utf8')) as StateFile;
-    const managed = state.resources.filter((resource) => resource.mode === 'managed').map((resource) => resource.type).sort();
-    expect(managed).toEqual([
-      'aws_dynamodb_table',
-      'aws_iam_policy',
-      'aws_iam_policy',
-      // The state roles of staging and production, each with its state policy attached (docs/cross-account.md).
-      'aws_iam_role',
-      'aws_iam_role',
-      'aws_iam_role_policy_attachment',
-      'aws_iam_role_policy_attachment',
-      'aws_kms_alias',
-      'aws_kms_key',
-      'aws_s3_bucket',
-      'aws_s3_bucket_lifecycle_configuration',
-      'aws_s3_bucket_ownership_controls',
-      'aws_s3_bucket_policy',
-      'aws_s3_bucket_public_access_block',
-      'aws_s3_bucket_server_side_encryption_configuration',
-      'aws_s3_bucket_versioning',
+    const managed = state.resources.filter((resource) => resource.mode === 'managed').map((resource) => resource.type);
+    const counts = Object.fromEntries([...new Set(managed)].sort().map((type) => [type, managed.filter((t) => t === type).length]));
+    expect(counts).toEqual({
+      aws_dynamodb_table: 1,
+      // Staging's and production's state access policies, and each one's twin for the replica.
+      aws_iam_policy: 4,
+      // The state roles of staging and production (docs/cross-account.md), and the replication role.
+      aws_iam_role: 3,
+      aws_iam_role_policy: 1,
+      aws_iam_role_policy_attachment: 4,
+      // The state key and the replica's key.
+      aws_kms_alias: 2,
+      aws_kms_key: 2,
+      // The state bucket, its access log bucket and its replica (docs/backend-configuration.md), each with its companions.
+      aws_s3_bucket: 3,
+      aws_s3_bucket_lifecycle_configuration: 3,
+      aws_s3_bucket_logging: 1,
+      aws_s3_bucket_ownership_controls: 3,
+      aws_s3_bucket_policy: 3,
+      aws_s3_bucket_public_access_block: 3,
+      aws_s3_bucket_replication_configuration: 1,
+      aws_s3_bucket_server_side_encryption_configuration: 3,
+      aws_s3_bucket_versioning: 3,
       // The version stamp (lib/stacks/bootstrap-version-stamp.ts).
-      'aws_ssm_parameter',
-    ]);
+      aws_ssm_parameter: 1,
+    });
   }, testBudget('synth', 'deploy'));
 
   it('the version stamp, read back: the output bootstrap_version, the SSM parameter through the tooling, and npm run doctor', async () => {
@@ -132,7 +136,7 @@ describe('the state-backend stack in the sandbox', () => {
     scenario.requires('cdktf deploy state-backend');
     const s3 = await sandbox.s3(STATE_ACCOUNT);
     const bucket = s3BackendOf(stackJson('staging')).bucket;
-    const inState = state.resources.find((resource) => resource.type === 'aws_s3_bucket_policy')!.instances[0].attributes.policy as string;
+    const inState = state.resources.find((resource) => resource.type === 'aws_s3_bucket_policy' && resource.name.startsWith('state_'))!.instances[0].attributes.policy as string;
     const policy = (await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy!;
     expect(policy).toBe(inState);
     expect(JSON.parse(policy).Statement).toEqual([

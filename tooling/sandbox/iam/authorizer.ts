@@ -228,6 +228,39 @@ export class Authorizer {
     return { kind: 'allowed' };
   }
 
+  /**
+   * What an AWS service does as its service principal (S3 server access logging's delivery, S3
+   * assuming a replication role): no identity policies, only the resource's policy decides, with the
+   * service's own context (`aws:SourceAccount`, `aws:SourceArn`).
+   */
+  async authorizeService(service: string, check: Check, context: Context): Promise<Authorization> {
+    const anonymous: Principal = { kind: 'anonymous' };
+    const resolved = await this.resolve(check.resource, anonymous);
+    if (!resolved) return { kind: 'not-evaluated', action: check.action, reason: 'resource not understood' };
+    const evaluation: Evaluation = {
+      principal: service,
+      action: check.action,
+      resource: resolved.arn,
+      resourceAccount: resolved.account,
+      context: { 'aws:SecureTransport': 'true', 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': service, ...resolved.context, ...context },
+      identityPolicies: [],
+      resourcePolicy: resolved.resourcePolicy ?? { Version: '2012-10-17', Statement: [] },
+    };
+    const result = await (this.sources.evaluate ?? evaluate)(evaluation);
+    if (result.result === 'Allowed') return { kind: 'allowed' };
+    if (result.result === 'NotEvaluated') return { kind: 'not-evaluated', action: check.action, reason: result.reason };
+    return { kind: 'denied', action: check.action, resource: resolved.arn, principal: service, reason: result.reason };
+  }
+
+  /** `checks` as `principal` (a role session a service acts as), over TLS, with `extra` context; the first refusal wins. */
+  async authorizeChecks(principal: Principal, checks: readonly Check[], extra: Context = {}): Promise<Authorization> {
+    for (const check of checks) {
+      const verdict = await this.check(principal, check, true, extra);
+      if (verdict.kind !== 'allowed') return verdict;
+    }
+    return { kind: 'allowed' };
+  }
+
   /** Every check of the request, then the keys used on the caller's behalf; the first refusal wins. */
   async authorize(principal: Principal, request: Extract<MappedRequest, { kind: 'mapped' }>, secure: boolean): Promise<Authorization> {
     const leadingKeys = await this.leadingKeys(request);

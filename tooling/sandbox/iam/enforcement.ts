@@ -10,7 +10,8 @@ import { credentialsInStsAnswer, PrincipalRegistry, MOTO_DEFAULT_ACCOUNT } from 
 import { mapRequest, signatureScope, type AwsRequest } from './request-mapping';
 import { simulatePrincipalPolicy } from './simulate-principal-policy';
 import { Timings, type TimingReport } from './timings';
-import type { MappedRequest, Principal } from './types';
+import type { Check, Context, MappedRequest, Principal } from './types';
+import { roleSession } from './principal-registry';
 
 /**
  * The sandbox's IAM enforcement, as the shim calls it (docs/sandbox.md, "IAM enforcement"): every
@@ -57,6 +58,12 @@ export interface IamEnforcement {
   reset(): void;
   /** The account that created `bucket` through the shim (for S3's `x-amz-expected-bucket-owner`), when known. */
   bucketOwner(bucket: string): string | undefined;
+  /** What a service does as its service principal (server access log delivery), judged by the resource's policy. */
+  authorizeService(service: string, check: Check, context: Context): Promise<Authorization>;
+  /** What a service does as a role it assumed (replication): `checks` as that role, over TLS. */
+  authorizeAsRole(roleArn: string, sessionName: string, checks: readonly Check[], context?: Context): Promise<Authorization>;
+  /** Counts and logs a service's own request (allowed or refused) beside the clients'. */
+  recordService(line: string, verdict: Authorization): void;
 }
 
 export interface EnforcementOptions {
@@ -142,6 +149,22 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
 
     bucketOwner(bucket) {
       return owners.get(bucket);
+    },
+
+    authorizeService(service, check, context) {
+      return authorizer.authorizeService(service, check, context);
+    },
+
+    authorizeAsRole(roleArn, sessionName, checks, context = {}) {
+      return authorizer.authorizeChecks(roleSession(roleArn, sessionName), checks, context);
+    },
+
+    recordService(line, verdict) {
+      if (verdict.kind === 'denied') {
+        denied += 1;
+        options.log(`iam: denied ${verdict.principal} ${verdict.action} on ${verdict.resource} (${line}) ${verdict.reason}`);
+      } else if (verdict.kind === 'not-evaluated') countUnmapped(line, `${verdict.action}: ${verdict.reason}`);
+      else allowed += 1;
     },
 
     reset() {

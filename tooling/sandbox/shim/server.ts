@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { iamEnforcement, type IamEnforcement, type IamStatus } from '../iam/enforcement';
 import { bucketPolicyKeeper } from './bucket-policy-keeper';
+import { bucketServices } from './bucket-services';
 import { expectedOwnerMismatch } from './expected-bucket-owner';
 import { payloadOf } from './chunked-body';
 import { lifecycleHeader } from './lifecycle-header';
@@ -35,6 +36,8 @@ export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shi
   const lifecycle = lifecycleHeader();
   const log = options.log ?? ((line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
   const iam: IamEnforcement | undefined = options.enforceIam === false ? undefined : iamEnforcement({ forward, bucketPolicy: (bucket) => bucketPolicies.policyOf(bucket), log });
+  // What S3 does after a request and moto never does: access log delivery and replication.
+  const services = bucketServices(forward, iam, log);
 
   function status(): IamStatus {
     return iam?.status() ?? { enforcement: 'off', allowed: 0, denied: 0, unmapped: [], authorizingMs: 0 };
@@ -60,6 +63,7 @@ export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shi
       return xmlError(response, 403, 'AccessDenied', 'Access Denied');
     }
     if (s3 && (await bucketPolicies.handle(request, response, s3, body, path)) === 'answered') return;
+    if (s3 && (await services.handleLogging(request, response, s3, body)) === 'answered') return;
 
     let upstream: Awaited<ReturnType<typeof forward>>;
     try {
@@ -71,10 +75,14 @@ export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shi
     }
     if (iam && ticket && (await iam.after(ticket, upstream, response)) === 'answered') return;
     if (!s3) return send(response, upstream);
+    upstream = services.answer(request, s3, upstream, body);
     const extraHeaders = lifecycle.headersFor(request, s3, upstream);
     if (deletesBucket(s3, upstream.status)) {
       bucketPolicies.forget(s3.bucket);
       lifecycle.forget(s3.bucket);
+      services.forget(s3.bucket);
+    } else {
+      await services.after(request, s3, upstream, ticket?.principal, path);
     }
     send(response, upstream, extraHeaders);
   }
@@ -82,6 +90,7 @@ export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shi
   function reset(): void {
     bucketPolicies.clear();
     lifecycle.clear();
+    services.clear();
     iam?.reset();
   }
 
