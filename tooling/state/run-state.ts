@@ -151,10 +151,16 @@ export async function stateRestore(context: StateCommandContext, choice: Restore
     const terraform = new StackTerraform(store, context.env, say);
     await terraform.init();
     const started = Date.now();
-    // A deleted object: `terraform init` has just written an empty state of a new lineage in its
-    // place (Terraform creates one where none exists), which a plain push would adopt; -force keeps
-    // the chosen state's lineage. Otherwise -force only with --other-lineage.
-    const push = await terraform.push(withSerial(chosen, serial), otherLineage || deleted);
+    // Where no state object exists, Terraform (1.11.4 measured) persists a pushed state under a NEW
+    // lineage: having read no snapshot, its remote state manager generates one. So a deleted object
+    // takes two pushes, both through Terraform: the first creates the object, the second (-force, the
+    // lineage now differing by construction) writes the chosen lineage over it.
+    if (deleted) {
+      const create = await terraform.push(withSerial(chosen, serial), false);
+      if (create.code !== 0) throw new BootstrapError(`${terraform.binary} state push failed (exit ${create.code}); the object is still deleted:\n${outputTail(create.output, 15)}`);
+      say(`state: ${name}: ${terraform.binary} state push created the object (Terraform gave it a new lineage); pushing again to keep lineage ${chosen.lineage}`);
+    }
+    const push = await terraform.push(withSerial(chosen, serial + (deleted ? 1 : 0)), otherLineage || deleted);
     if (push.code !== 0) {
       throw new BootstrapError(`${terraform.binary} state push failed (exit ${push.code}); the state is as it was${fixDigest ? ' (only its digest item was set to match it)' : ''}:\n${outputTail(push.output, 15)}`);
     }
