@@ -126,6 +126,8 @@ export async function stateRestore(context: StateCommandContext, choice: Restore
     for (const address of diff.changed) print(`  ~ ${address}`);
     if (diff.added.length + diff.removed.length + diff.changed.length === 0) print('  (the same resources with the same attributes)');
 
+    const locks = await store.heldLocks();
+    if (locks.length > 0) throw lockedError(locks, now(), `nothing was changed; wait for that run to finish and re-run, or if it died, \`npm run state -- doctor ${name}\``);
     const otherLineage = current !== undefined && current.lineage !== chosen.lineage;
     if (otherLineage && !options.otherLineage) {
       throw new BootstrapError(
@@ -133,8 +135,6 @@ export async function stateRestore(context: StateCommandContext, choice: Restore
           'A state of another lineage was written by another configuration or a fresh `init`; if you are sure it is this stack\'s, re-run with --other-lineage (Terraform then pushes with -force).',
       );
     }
-    const locks = await store.heldLocks();
-    if (locks.length > 0) throw lockedError(locks, now(), `nothing was changed; wait for that run to finish and re-run, or if it died, \`npm run state -- doctor ${name}\``);
 
     // A deleted (or otherwise replaced) object with DynamoDB locking leaves a digest Terraform cannot
     // match; it would refuse to read the state, and so to push. Set it first, as its error prescribes.
@@ -151,13 +151,26 @@ export async function stateRestore(context: StateCommandContext, choice: Restore
     const terraform = new StackTerraform(store, context.env, say);
     await terraform.init();
     const started = Date.now();
-    const push = await terraform.push(withSerial(chosen, serial), otherLineage);
+    // Where no state object exists, Terraform (1.11.4 measured) persists a pushed state under a NEW
+    // lineage: having read no snapshot, its remote state manager generates one. So a deleted object
+    // takes two pushes, both through Terraform: the first creates the object, the second (-force, the
+    // lineage now differing by construction) writes the chosen lineage over it.
+    if (deleted) {
+      const create = await terraform.push(withSerial(chosen, serial), false);
+      if (create.code !== 0) throw new BootstrapError(`${terraform.binary} state push failed (exit ${create.code}); the object is still deleted:\n${outputTail(create.output, 15)}`);
+      say(`state: ${name}: ${terraform.binary} state push created the object (Terraform gave it a new lineage); pushing again to keep lineage ${chosen.lineage}`);
+    }
+    const push = await terraform.push(withSerial(chosen, serial + (deleted ? 1 : 0)), otherLineage || deleted);
     if (push.code !== 0) {
       throw new BootstrapError(`${terraform.binary} state push failed (exit ${push.code}); the state is as it was${fixDigest ? ' (only its digest item was set to match it)' : ''}:\n${outputTail(push.output, 15)}`);
     }
     say(`state: ${name}: ${terraform.binary} state push (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     const after = (await store.versions()).find((version) => version.isLatest);
-    print(`restored: ${uri} is now version ${after?.versionId ?? '?'} (serial ${serial}); the state it replaced stays as version ${latest?.versionId ?? '(none)'}`);
+    const stored = after && !after.deleteMarker ? await store.readState(after.versionId) : undefined;
+    if (!stored?.ok || stored.state.lineage !== chosen.lineage || stored.state.md5 === current?.md5) {
+      throw new BootstrapError(`${terraform.binary} state push exited 0, but ${uri} does not hold the chosen state (now: ${stored?.ok ? `lineage ${stored.state.lineage}, serial ${stored.state.serial}` : 'unreadable'}): run \`npm run state -- history ${name}\` and restore again`);
+    }
+    print(`restored: ${uri} is now version ${after!.versionId} (serial ${stored.state.serial}, lineage ${stored.state.lineage}, ${stored.state.instances.size} resources); the state it replaced stays as version ${latest?.versionId ?? '(none)'}`);
     return reportPlan(terraform, name, print);
   });
 }
