@@ -135,9 +135,9 @@ export async function sandboxStatus(paths: SandboxPaths = sandboxPaths()): Promi
   const recorded = readLastStop(paths.stateFile);
   const lastStop =
     recorded && (!state || recorded.pid === state.pid)
-      ? `stopped at ${recorded.at}: ${recorded.cause}`
+      ? `the last sandbox of this home stopped at ${recorded.at}: ${recorded.cause}`
       : state
-        ? `its supervisor (pid ${state.pid}) is gone and recorded no reason: it was killed with SIGKILL (or the machine restarted); start it again with \`npm run sandbox -- up\``
+        ? `the last sandbox's supervisor (pid ${state.pid}) is gone and recorded no reason: it was killed with SIGKILL (or the machine restarted); start it again with \`npm run sandbox -- up\``
         : undefined;
   return { running: false, staleRemoved: leftover, orphansStopped, lastStop };
 }
