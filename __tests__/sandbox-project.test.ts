@@ -72,3 +72,31 @@ describe('the sandbox project', () => {
     expect(existsSync(join(paths.runDir, 'sandbox.json'))).toBe(true);
   });
 });
+
+describe("the sandbox's bootstrap record (issue #28)", () => {
+  const file = () => join(sandboxPaths({ SANDBOX_HOME: home }).runDir, 'bootstrap.json');
+  const write = (text: string) => {
+    mkdirSync(join(home, 'run'), { recursive: true });
+    writeFileSync(file(), text);
+  };
+
+  test('one cut short (a full disk) is refused naming the file and the fix, never read as "not bootstrapped"', () => {
+    write('{"stateBackendMigrated": tr');
+    expect(() => readBootstrapRecord(sandboxPaths({ SANDBOX_HOME: home }))).toThrow(`${file()}, the sandbox's record of bootstrap, is not JSON`);
+    expect(() => readBootstrapRecord(sandboxPaths({ SANDBOX_HOME: home }))).toThrow('run `npm run bootstrap -- --sandbox` again');
+  });
+
+  test('"stateBackendMigrated": "maybe" names that field and what bootstrap writes', () => {
+    write(JSON.stringify({ stateBackendMigrated: 'maybe', stack: 'state-backend', stateUri: 's3://b/k', at: 'now' }));
+    expect(() => readBootstrapRecord(sandboxPaths({ SANDBOX_HOME: home }))).toThrow('"stateBackendMigrated" is "maybe", but bootstrap writes only true');
+  });
+
+  test('a record bootstrap wrote reads back; none means not bootstrapped; writing leaves no temporary file', () => {
+    const paths = sandboxPaths({ SANDBOX_HOME: home });
+    expect(readBootstrapRecord(paths)).toBeUndefined();
+    mkdirSync(paths.runDir, { recursive: true });
+    const written = recordBootstrap(paths, { stack: 'state-backend', stateUri: 's3://b/acme/state-backend/terraform.tfstate' });
+    expect(readBootstrapRecord(paths)).toEqual(written);
+    expect(require('node:fs').readdirSync(paths.runDir)).toEqual(['bootstrap.json']);
+  });
+});

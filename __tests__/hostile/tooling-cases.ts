@@ -127,7 +127,7 @@ const ISSUE_28_CASES: readonly ToolingCase[] = (
     { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-bom', area: 'sandbox:deploy/state', run: stack('deploy', 'staging'), cdktfJson: `\uFEFF${REAL_CDKTF_JSON}`, code: 1, says: [NOT_PARSED, 'cdktf.json: starts with a byte order mark (BOM), which the cdktf CLI cannot parse: save it as UTF-8 without BOM'], before: 'unclear' },
     { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-bom-doctor', area: 'doctor CLI', run: doctor('staging'), cdktfJson: `\uFEFF${REAL_CDKTF_JSON}`, code: 2, says: ['cdktf.json: starts with a byte order mark (BOM)'], before: 'silent' },
     { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-comment', area: 'bootstrap', run: bootstrap('--sandbox'), cdktfJson: `// our settings\n${REAL_CDKTF_JSON}`, code: 1, says: ['cdktf.json: is not valid JSON (comments are not allowed in it: JSON has none)', 'fix the file'], before: 'clear' },
-    { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-trailing-comma', area: 'drift', run: drift('--sandbox'), cdktfJson: REAL_CDKTF_JSON.replace(/\n\}\s*$/, ',\n}\n'), code: 1, says: ['cdktf.json: is not valid JSON', 'the cdktf CLI reads it with JSON.parse'], before: 'clear' },
+    { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-trailing-comma', area: 'drift', run: drift('--sandbox'), cdktfJson: REAL_CDKTF_JSON.replace(/\n\}\s*$/, ',\n}\n'), code: 1, says: ['cdktf.json: is not valid JSON', 'the cdktf CLI reads it with JSON.parse'], before: 'unclear' },
     { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-root-array', area: 'sandbox:deploy/state', run: stack('state', 'staging'), cdktfJson: '[]', code: 1, says: [NOT_PARSED, 'cdktf.json: must be a JSON object such as'], before: 'unclear' },
     { kind: 'cdktf.json the cdktf CLI cannot parse', id: 'cdktf-json-language', area: 'sandbox:deploy/state', run: stack('deploy', 'staging'), cdktfJson: REAL_CDKTF_JSON.replace('"typescript"', '"python"'), code: 1, says: ['cdktf.json: "language" is "python"; this app is TypeScript'], before: 'unclear' },
     // a sandbox context value synth refuses, which SANDBOX=1 in the sandbox commands used to hide
@@ -190,7 +190,7 @@ const ISSUE_28_CASES: readonly ToolingCase[] = (
       code: 1,
       says: ['is on a read-only file system', 'run from a writable checkout'],
       after: unmount('project'),
-      before: 'loss',
+      before: 'crash',
     },
     {
       kind: 'read-only checkout, full disk',
@@ -248,39 +248,39 @@ const ISSUE_28_CASES: readonly ToolingCase[] = (
         const found = existsSync(kept) && readdirSync(kept).some((at) => existsSync(join(kept, at, 'dev', 'errored.tfstate')));
         return found ? [] : ['errored.tfstate was not kept under home/kept/'];
       },
-      before: 'loss',
+      before: 'unclear',
     },
-    { kind: 'down or reset while a command uses the sandbox', id: 'sandbox-down-force-twice', area: 'sandbox CLI', run: sandbox('down', '--force', '--force'), code: 2, says: ['--force is given twice'], before: 'unclear' },
+    { kind: 'down or reset while a command uses the sandbox', id: 'sandbox-down-force-twice', area: 'sandbox CLI', run: sandbox('down', '--force', '--force'), code: 2, says: ['--force is given twice'], before: 'clear' },
     { kind: 'down or reset while a command uses the sandbox', id: 'sandbox-reset-force-not-running', area: 'sandbox CLI', run: sandbox('reset', '--force'), code: 1, says: ['the sandbox is not running'], before: 'unclear' },
-    { kind: 'down or reset while a command uses the sandbox', id: 'sandbox-status-force', area: 'sandbox CLI', run: sandbox('status', '--force'), code: 2, says: ['unknown argument "--force"'], before: 'unclear' },
-    { kind: 'down or reset while a command uses the sandbox', id: 'sandbox-up-force', area: 'sandbox CLI', run: sandbox('up', '--force'), code: 2, says: ['unknown argument "--force"', NOTHING_DONE], before: 'unclear' },
+    { kind: 'down or reset while a command uses the sandbox', id: 'sandbox-status-force', area: 'sandbox CLI', run: sandbox('status', '--force'), code: 2, says: ['unknown argument "--force"'], before: 'clear' },
+    { kind: 'down or reset while a command uses the sandbox', id: 'sandbox-up-force', area: 'sandbox CLI', run: sandbox('up', '--force'), code: 2, says: ['unknown argument "--force"', NOTHING_DONE], before: 'clear' },
     // non-interactive runs: no terminal to approve on
     {
       kind: 'no terminal (CI, a pipe)',
       id: 'dev-deploy-no-tty',
       area: 'workflows',
       run: dev('deploy.sh'),
-      setup: (dir) => ({ OUTDIR: join(dir, 'out'), TF_VAR_app_api_token: 'x', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x' }),
+      setup: (dir) => ({ OUTDIR: join(dir, 'out'), TMPDIR: dir, TF_VAR_app_api_token: 'x', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x' }),
       code: 2,
       says: ['dev: no terminal to approve the plan on (stdin is not a TTY', 'add --auto-approve: workflows/dev/deploy.sh --auto-approve', NOTHING_DONE],
       // Terraform's preflight (`terraform version`) makes its plugin cache under HOME.
       mayChange: ['out', '.terraform.d'],
-      before: 'crash',
+      before: 'hang',
     },
     {
       kind: 'no terminal (CI, a pipe)',
       id: 'make-staging-destroy-no-tty',
       area: 'workflows',
       run: { bash: '-c', args: ['make --no-print-directory -C workflows/staging destroy OUTDIR="$OUTDIR"'] },
-      setup: (dir) => ({ OUTDIR: join(dir, 'out'), AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x' }),
+      setup: (dir) => ({ OUTDIR: join(dir, 'out'), TMPDIR: dir, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x' }),
       code: 2,
       says: ['staging: no terminal to approve the plan on', 'make -C workflows/staging destroy DESTROY_FLAGS=--auto-approve', NOTHING_DONE],
       // Terraform's preflight (`terraform version`) makes its plugin cache under HOME.
       mayChange: ['out', '.terraform.d'],
-      before: 'crash',
+      before: 'unclear',
     },
     // secrets on Terraform's failure path: the filter the workflows pipe cdktf through
-    { kind: 'state printed on a failed write', id: 'withhold-state-no-directory', area: 'workflows', run: { node: 'withhold-state.ts', args: [] }, code: 2, says: ['usage: COMMAND 2>&1 | node --require tsx/cjs tooling/bin/withhold-state.ts DIR'], before: 'silent' },
+    { kind: 'state printed on a failed write', id: 'withhold-state-no-directory', area: 'workflows', run: { node: 'withhold-state.ts', args: [] }, code: 2, says: ['usage: COMMAND 2>&1 | node --require tsx/cjs tooling/bin/withhold-state.ts DIR'], before: 'crash' },
   ] satisfies (Omit<ToolingCase, 'issue'> & { kind: string })[]
 ).map((c) => ({ ...c, issue: 28 as const }));
 

@@ -103,6 +103,7 @@ async function main(args: string[]): Promise<number> {
       if (!status.running) {
         if (status.notOurs) say(`sandbox: ${status.notOurs}`);
         say(`sandbox: not running${status.staleRemoved ? ' (removed a stale state file)' : ''}${status.orphansStopped ? `; stopped ${status.orphansStopped} leftover process(es) of it, found by their marker` : ''}`);
+        if (status.lastStop) say(`sandbox: ${status.lastStop}`);
         return 1;
       }
       const { state } = status;

@@ -10,7 +10,7 @@ import { ensureEmulator } from './emulator';
 import { PROJECT_DIR, sandboxPaths, type SandboxPaths } from './paths';
 import type { IamStatus } from './iam/enforcement';
 import { forgetSandboxDeployments } from './sandbox-project';
-import { processMatches, readState, removeState, SUPERVISOR_MARKER, writeState, type SandboxState } from './state-file';
+import { processMatches, readLastStop, readState, removeState, SUPERVISOR_MARKER, writeState, type SandboxState } from './state-file';
 import { claimRunDir, notOursError, OWNER_VARIABLE, ownedProcesses, processOwnedBy, removeOwnedRunDir, runDirOwner } from './ownership';
 import { waitForLock } from '../toolkit/process-lock';
 import { describeUsers, sandboxUsers } from './sandbox-users';
@@ -30,6 +30,8 @@ export type SandboxStatus =
       readonly orphansStopped?: number;
       /** Why this home's run directory is not the sandbox's (an unrelated folder, or a copy): nothing was touched. */
       readonly notOurs?: string;
+      /** Why the last sandbox of this home stopped, as its supervisor recorded it (or that it recorded nothing: SIGKILL). */
+      readonly lastStop?: string;
     };
 
 type Say = (line: string) => void;
@@ -112,7 +114,14 @@ export async function sandboxStatus(paths: SandboxPaths = sandboxPaths()): Promi
   // A damaged (or stale) state file names nothing: find this sandbox's processes by their marker.
   const orphansStopped = await stopOwnedProcesses(owner.id);
   if (leftover) removeState(paths.stateFile);
-  return { running: false, staleRemoved: leftover, orphansStopped };
+  const recorded = readLastStop(paths.stateFile);
+  const lastStop =
+    recorded && (!state || recorded.pid === state.pid)
+      ? `the last sandbox of this home stopped at ${recorded.at}: ${recorded.cause}`
+      : state
+        ? `the last sandbox's supervisor (pid ${state.pid}) is gone and recorded no reason: it was killed with SIGKILL (or the machine restarted); start it again with \`npm run sandbox -- up\``
+        : undefined;
+  return { running: false, staleRemoved: leftover, orphansStopped, lastStop };
 }
 
 function portFree(port: number): Promise<boolean> {

@@ -67,3 +67,38 @@ export function processMatches(pid: number, marker: string): boolean {
     return false;
   }
 }
+
+/**
+ * Why the supervisor last stopped, written by the supervisor itself as it stops (`run/last-stop.json`):
+ * moto exited (its exit code or signal), a signal asked it to, or it failed. A supervisor killed with
+ * SIGKILL writes nothing; `status` then says that no reason was recorded and what that means.
+ */
+export interface LastStop {
+  readonly pid: number;
+  readonly at: string;
+  readonly cause: string;
+}
+
+export function lastStopFile(stateFile: string): string {
+  return `${dirname(stateFile)}/last-stop.json`;
+}
+
+export function recordLastStop(stateFile: string, stop: LastStop): void {
+  try {
+    const file = lastStopFile(stateFile);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(stop)}\n`);
+    renameSync(tmp, file);
+  } catch {
+    // A full disk must not keep the supervisor from stopping moto.
+  }
+}
+
+export function readLastStop(stateFile: string): LastStop | undefined {
+  try {
+    const stop = JSON.parse(readFileSync(lastStopFile(stateFile), 'utf8')) as LastStop;
+    return Number.isInteger(stop.pid) && typeof stop.cause === 'string' && typeof stop.at === 'string' ? stop : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { installedEmulator } from './emulator';
 import { sandboxPaths } from './paths';
 import { createShim } from './shim/server';
-import { readState, removeState, writeState } from './state-file';
+import { readState, recordLastStop, removeState, writeState } from './state-file';
 import { ensureSandboxTls } from './tls';
 
 const log = (message: string) => process.stdout.write(`${new Date().toISOString()} ${message}\n`);
@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   });
   let stopping = false;
   const servers: Server[] = [];
-  const stop = (code: number) => {
+  const stop = (code: number, cause: string) => {
+    if (!stopping) recordLastStop(paths.stateFile, { pid: process.pid, at: new Date().toISOString(), cause });
     stopping = true;
     for (const server of servers) server.close();
     // Only remove the state file if it is still ours (a new sandbox may have replaced it).
@@ -81,12 +82,12 @@ async function main(): Promise<void> {
     }
   };
   stopSandbox = stop;
-  process.on('SIGTERM', () => stop(0));
-  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0, 'asked to stop (SIGTERM: `sandbox down`, or another process)'));
+  process.on('SIGINT', () => stop(0, 'asked to stop (SIGINT)'));
   moto.on('exit', (code, signal) => {
     if (stopping) return;
     log(`moto exited (${signal ?? `exit ${code}`}); stopping the sandbox`);
-    stop(1);
+    stop(1, `moto (pid ${moto.pid}) exited on its own (${signal ? `killed by ${signal}` : `exit code ${code}`}); the sandbox log ${paths.logFile} has moto's last words`);
   });
 
   // Generous: a loaded machine can take a minute to start moto; `up` waits as long (lifecycle.ts).
@@ -138,11 +139,11 @@ async function main(): Promise<void> {
 }
 
 /** Set once moto is started: stops it by its pid before this process exits. */
-let stopSandbox: ((code: number) => void) | undefined;
+let stopSandbox: ((code: number, cause: string) => void) | undefined;
 
 function fail(error: Error): void {
   log(`failed: ${error.stack ?? error.message}`);
-  if (stopSandbox) stopSandbox(1);
+  if (stopSandbox) stopSandbox(1, `the supervisor failed: ${error.message.split('\n')[0]}`);
   else process.exit(1);
 }
 
