@@ -1,7 +1,7 @@
 import { appDefinition } from '../../environments';
 import { exportLines, sandboxCredentials } from '../sandbox/credentials';
 import { ensureEmulator } from '../sandbox/emulator';
-import { iamStatusLines, SandboxError, sandboxDown, sandboxIamStatus, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
+import { iamStatusLines, MODELLED_SERVICES, SandboxError, sandboxDown, sandboxIamStatus, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { runCli } from '../toolkit/run-cli';
@@ -64,6 +64,7 @@ async function main(args: string[]): Promise<number> {
     case 'up': {
       const state = await sandboxUp(process.env, say);
       say(`sandbox: ${state.endpoint} (moto pid ${state.motoPid}, supervisor pid ${state.pid})`);
+      say(`sandbox: IAM enforcement judges ${MODELLED_SERVICES.join(', ')} (a request it cannot map is refused${process.env.SANDBOX_IAM_UNMAPPED === 'allow' ? ', but SANDBOX_IAM_UNMAPPED=allow lets it through' : ''}); other services are not modelled and allowed unjudged (listed by \`npm run sandbox -- status\`)`);
       say('sandbox: next: npm run bootstrap -- --sandbox, then npm run sandbox:deploy -- staging and npm run sandbox:state -- staging (README "Try it", docs/sandbox.md)');
       process.stdout.write(`${state.endpoint}\n`);
       return 0;
