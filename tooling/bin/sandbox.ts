@@ -22,7 +22,7 @@ const USAGE = `usage: npm run sandbox -- <command>
                            npm run sandbox -- credentials staging && . .sandbox/run/credentials/staging.sh
 Environment: SANDBOX_PORT (HTTPS port, default: the port this sandbox home used last, else a free one), SANDBOX_HOME (default .sandbox/),
 SANDBOX_EMULATOR=auto|path|debian (where moto comes from); SANDBOX_IAM=off (bench only: no IAM
-enforcement). docs/sandbox.md`;
+enforcement); SANDBOX_IAM_UNMAPPED=allow (up: let requests enforcement cannot map through unjudged). docs/sandbox.md`;
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -56,6 +56,11 @@ async function main(args: string[]): Promise<number> {
   // Every environment problem with every argument problem, before anything is touched.
   const envValues: EnvValue<unknown>[] = [directoryFromEnv(process.env, 'SANDBOX_HOME')];
   if (command === 'up') envValues.push(integerFromEnv(process.env, 'SANDBOX_PORT', { min: 1, max: 65535 }, 'unset it to let the sandbox choose a free port'));
+  // The one value SANDBOX_IAM_UNMAPPED takes: anything else would silently leave unmapped requests refused.
+  const unmapped = process.env.SANDBOX_IAM_UNMAPPED;
+  if (command === 'up' && unmapped !== undefined && unmapped !== '' && unmapped !== 'allow') {
+    envValues.push({ ok: false, problem: `SANDBOX_IAM_UNMAPPED=${JSON.stringify(unmapped)} is not "allow": set it to allow to let requests IAM enforcement cannot map through unjudged, or unset it to have them refused` });
+  }
   if (!(COMMANDS as readonly string[]).includes(command)) {
     throw new UsageError([`unknown command ${JSON.stringify(command)}: choose from ${COMMANDS.join(', ')}`, ...envValues.flatMap((v) => (v.ok ? [] : [v.problem]))], USAGE);
   }
