@@ -108,8 +108,9 @@ describe('npm run sandbox', () => {
     expect(status.status).toBe(0);
     expect(status.stdout.trim()).toBe(first.endpoint);
     expect(status.stderr).toContain(`supervisor pid ${first.pid}, moto pid ${first.motoPid}`);
-    // IAM enforcement is on by default, and reports what it could not map (nothing, here).
-    expect(status.stderr).toMatch(/sandbox: IAM enforcement on: \d+ requests allowed, \d+ denied, 0 unmapped \(allowed without evaluation\)/);
+    // IAM enforcement is on by default, and reports what it could not map (nothing, here) and which services it judges.
+    expect(status.stderr).toMatch(/sandbox: IAM enforcement on: \d+ requests allowed, \d+ denied \(0 of them unmapped\), 0 allowed unjudged/);
+    expect(status.stderr).toContain('sandbox: judged: s3, kms, dynamodb, ssm, sts, iam (an unmapped request to them is refused unless SANDBOX_IAM_UNMAPPED=allow)');
     expect(status.stderr).not.toContain('sandbox:   unmapped');
   });
 

@@ -152,6 +152,10 @@ describe('STS and IAM (Query)', () => {
     expect(mapped(map(query('sts', { Action: 'GetCallerIdentity' }))).checks[0].action).toBe('sts:GetCallerIdentity');
   });
 
+  it('group membership is authorized on the group', () => {
+    expect(mapped(map(query('iam', { Action: 'AddUserToGroup', GroupName: 'g', UserName: 'u' }))).checks[0].resource).toEqual({ kind: 'arn', arn: `arn:aws:iam::${ACCOUNT}:group/g`, account: ACCOUNT });
+  });
+
   it('AssumeRole\'s external ID and session tags are condition keys; session tags also need sts:TagSession', () => {
     const tagged = mapped(map(query('sts', { Action: 'AssumeRole', RoleArn: 'arn:aws:iam::333333333333:role/r', RoleSessionName: 's', ExternalId: 'x-1', 'Tags.member.1.Key': 'team', 'Tags.member.1.Value': 'blue' })));
     const context = { 'sts:ExternalId': 'x-1', 'sts:RoleSessionName': 's', 'aws:RequestTag/team': 'blue', 'aws:TagKeys': ['team'] };

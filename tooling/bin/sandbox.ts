@@ -3,7 +3,7 @@ import { runCli } from '../toolkit/run-cli';
 import { appDefinition } from '../../environments';
 import { exportLines, sandboxCredentials } from '../sandbox/credentials';
 import { ensureEmulator } from '../sandbox/emulator';
-import { iamStatusLines, requireHealthySandbox, SandboxError, sandboxDown, sandboxHealth, sandboxIamStatus, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
+import { iamStatusLines, MODELLED_SERVICES, requireHealthySandbox, SandboxError, sandboxDown, sandboxHealth, sandboxIamStatus, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { sandboxSessionVariables } from '../sandbox/target';
@@ -34,7 +34,7 @@ const USAGE = `usage: npm run sandbox -- <command>
 Environment: SANDBOX_PORT (HTTPS port, default: the port this sandbox home used last, else a free one), SANDBOX_HOME (default .sandbox/),
 SANDBOX_EMULATOR=auto|path|debian (where moto comes from); SANDBOX_ORG_MANAGEMENT_ACCOUNT (scp/rcp: the
 organization's management account, default ${DEFAULT_MANAGEMENT_ACCOUNT}); SANDBOX_IAM=off (bench only: no IAM
-enforcement). docs/sandbox.md`;
+enforcement); SANDBOX_IAM_UNMAPPED=allow (up: let requests enforcement cannot map through unjudged). docs/sandbox.md`;
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -80,6 +80,11 @@ async function main(args: string[]): Promise<number> {
     envValues.push({ ok: false, problem: `SANDBOX_ORG_MANAGEMENT_ACCOUNT=${JSON.stringify(management)} is not a 12-digit account ID: unset it to use ${DEFAULT_MANAGEMENT_ACCOUNT}` });
   }
   if (command === 'up') envValues.push(integerFromEnv(process.env, 'SANDBOX_PORT', { min: 1, max: 65535 }, 'unset it to let the sandbox choose a free port'));
+  // The one value SANDBOX_IAM_UNMAPPED takes: anything else would silently leave unmapped requests refused.
+  const unmapped = process.env.SANDBOX_IAM_UNMAPPED;
+  if (command === 'up' && unmapped !== undefined && unmapped !== '' && unmapped !== 'allow') {
+    envValues.push({ ok: false, problem: `SANDBOX_IAM_UNMAPPED=${JSON.stringify(unmapped)} is not "allow": set it to allow to let requests IAM enforcement cannot map through unjudged, or unset it to have them refused` });
+  }
   if (!(COMMANDS as readonly string[]).includes(command)) {
     throw new UsageError([`unknown command ${JSON.stringify(command)}: choose from ${COMMANDS.join(', ')}`, ...envValues.flatMap((v) => (v.ok ? [] : [v.problem]))], USAGE);
   }
@@ -89,6 +94,7 @@ async function main(args: string[]): Promise<number> {
     case 'up': {
       const state = await sandboxUp(process.env, say);
       say(`sandbox: ${state.endpoint} (moto pid ${state.motoPid}, supervisor pid ${state.pid})`);
+      say(`sandbox: IAM enforcement judges ${MODELLED_SERVICES.join(', ')} (a request it cannot map is refused${process.env.SANDBOX_IAM_UNMAPPED === 'allow' ? ', but SANDBOX_IAM_UNMAPPED=allow lets it through' : ''}); other services are not modelled and allowed unjudged (listed by \`npm run sandbox -- status\`)`);
       say('sandbox: next: npm run bootstrap -- --sandbox, then npm run sandbox:deploy -- staging and npm run sandbox:state -- staging (README "Try it", docs/sandbox.md)');
       process.stdout.write(`${state.endpoint}\n`);
       return 0;

@@ -9,6 +9,10 @@ import { UserError } from '../../lib/definitions/errors';
 import { ensureEmulator } from './emulator';
 import { PROJECT_DIR, sandboxPaths, type SandboxPaths } from './paths';
 import type { IamStatus } from './iam/enforcement';
+import { MODELLED_SERVICES } from './iam/modelled-services';
+
+/** For the CLI (which may not import the IAM modules themselves): the services enforcement judges. */
+export { MODELLED_SERVICES };
 import { forgetSandboxDeployments } from './sandbox-project';
 import { processMatches, readLastStop, readState, removeState, SUPERVISOR_MARKER, writeState, type SandboxState } from './state-file';
 import { claimRunDir, notOursError, OWNER_VARIABLE, ownedProcesses, processOwnedBy, removeOwnedRunDir, runDirOwner } from './ownership';
@@ -402,7 +406,11 @@ export async function sandboxIamStatus(state: SandboxState): Promise<IamStatus> 
 /** `npm run sandbox -- status` lines for IAM enforcement; unmapped requests by name, as the shim's log names them. */
 export function iamStatusLines(status: IamStatus): string[] {
   if (status.enforcement === 'off') return ['sandbox: IAM enforcement OFF (SANDBOX_IAM=off, meant for npm run bench:sandbox only)'];
-  const lines = [`sandbox: IAM enforcement on: ${status.allowed} requests allowed, ${status.denied} denied, ${status.unmapped.reduce((sum, entry) => sum + entry.count, 0)} unmapped (allowed without evaluation)`];
-  for (const entry of status.unmapped) lines.push(`sandbox:   unmapped ${entry.request} x${entry.count}: ${entry.reason}`);
+  const count = (outcome: 'refused' | 'allowed') => status.unmapped.filter((entry) => (entry.outcome ?? 'allowed') === outcome).reduce((sum, entry) => sum + entry.count, 0);
+  const lines = [
+    `sandbox: IAM enforcement on: ${status.allowed} requests allowed, ${status.denied} denied (${count('refused')} of them unmapped), ${count('allowed')} allowed unjudged`,
+    `sandbox: judged: ${MODELLED_SERVICES.join(', ')} (an unmapped request to them is refused unless SANDBOX_IAM_UNMAPPED=allow); other services are not modelled: allowed unjudged`,
+  ];
+  for (const entry of status.unmapped) lines.push(`sandbox:   unmapped ${entry.request} x${entry.count} (${(entry.outcome ?? 'allowed') === 'refused' ? 'refused' : 'allowed unjudged'}): ${entry.reason}`);
   return lines;
 }

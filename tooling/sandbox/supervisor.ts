@@ -13,6 +13,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { installedEmulator } from './emulator';
 import { sandboxPaths } from './paths';
+import { MODELLED_SERVICES } from './iam/modelled-services';
 import { createShim } from './shim/server';
 import { readState, recordLastStop, removeState, writeState } from './state-file';
 import { ensureSandboxTls } from './tls';
@@ -100,8 +101,10 @@ async function main(): Promise<void> {
 
   // SANDBOX_IAM=off exists for `npm run bench:sandbox` only (it measures enforcement's cost).
   const enforceIam = process.env.SANDBOX_IAM !== 'off';
-  log(`IAM enforcement ${enforceIam ? 'on' : 'OFF (SANDBOX_IAM=off: bench only)'}`);
-  const shim = createShim(motoEndpoint, { enforceIam, log });
+  // SANDBOX_IAM_UNMAPPED=allow lets a modelled service's requests that enforcement cannot map through unjudged.
+  const allowUnmapped = process.env.SANDBOX_IAM_UNMAPPED === 'allow';
+  log(`IAM enforcement ${enforceIam ? 'on' : 'OFF (SANDBOX_IAM=off: bench only)'}${enforceIam ? `: judges ${MODELLED_SERVICES.join(', ')}; unmapped requests to them ${allowUnmapped ? 'ALLOWED unjudged (SANDBOX_IAM_UNMAPPED=allow)' : 'refused'}; other services allowed unjudged` : ''}`);
+  const shim = createShim(motoEndpoint, { enforceIam, log, allowUnmapped });
   const secure = createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, (request, response) => shim.handle(request, response, true));
   const insecure = createHttpServer((request, response) => shim.handle(request, response, false));
   servers.push(secure, insecure);

@@ -34,7 +34,12 @@ const QUERY_NAMESPACES: Record<string, string> = {
 };
 
 export function sendDenial(response: ServerResponse, denial: Denial): void {
-  const message = denialMessage(denial);
+  sendRefusal(response, { protocol: denial.protocol, service: denial.service, message: denialMessage(denial) });
+}
+
+/** An AccessDenied in the service's shape, with the sandbox's own message (an unmapped request's refusal). */
+export function sendRefusal(response: ServerResponse, denial: Pick<Denial, 'protocol' | 'service'> & { readonly message: string }): void {
+  const { message } = denial;
   let status: number;
   let contentType: string;
   let body: string;

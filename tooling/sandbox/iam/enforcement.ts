@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { xmlError, type Forward, type Upstream } from '../shim/proxy';
 import { isPublicPolicy, publicAccessGuard } from './s3-public-access';
 import { Authorizer, type Authorization } from './authorizer';
-import { sendDenial } from './denial-response';
+import { sendDenial, sendRefusal } from './denial-response';
+import { ALLOW_UNMAPPED_SETTING, MODELLED_SERVICES } from './modelled-services';
 import { DecisionCache } from './decision-cache';
 import { evaluate } from './evaluator';
 import { Guardrails } from './guardrails';
@@ -12,7 +13,7 @@ import { accessKeyInIamAnswer, credentialsInStsAnswer, PrincipalRegistry, MOTO_D
 import { mapRequest, signatureScope, type AwsRequest } from './request-mapping';
 import { simulatePrincipalPolicy } from './simulate-principal-policy';
 import { Timings, type TimingReport } from './timings';
-import type { Check, Context, MappedRequest, Principal } from './types';
+import type { Check, Context, MappedRequest, Principal, Protocol } from './types';
 import { roleSession } from './principal-registry';
 
 /**
@@ -25,7 +26,11 @@ export interface UnmappedRequest {
   readonly request: string;
   readonly reason: string;
   readonly count: number;
+  /** Refused (a modelled service's gap) or allowed unjudged (a service the sandbox does not model, or SANDBOX_IAM_UNMAPPED=allow). */
+  readonly outcome: 'refused' | 'allowed';
 }
+
+export { ALLOW_UNMAPPED_SETTING, MODELLED_SERVICES } from './modelled-services';
 
 export interface IamStatus {
   readonly enforcement: 'on' | 'off';
@@ -70,6 +75,8 @@ export interface IamEnforcement {
 
 export interface EnforcementOptions {
   readonly forward: Forward;
+  /** Let a modelled service's unmapped requests through (SANDBOX_IAM_UNMAPPED=allow). @default false: refused */
+  readonly allowUnmapped?: boolean;
   readonly bucketPolicy: (bucket: string) => string | undefined;
   readonly log: (line: string) => void;
 }
@@ -88,18 +95,35 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
     decisions,
     guardrails: new Guardrails(moto),
   });
-  const unmapped = new Map<string, { reason: string; count: number }>();
+  const unmapped = new Map<string, { reason: string; count: number; outcome: 'refused' | 'allowed' }>();
   let allowed = 0;
   let denied = 0;
   let authorizingMs = 0;
 
-  function countUnmapped(request: string, reason: string): void {
+  /** Counts an unmapped request; `refused` when it is a modelled service's and unmapped requests are not let through. */
+  function countUnmapped(service: string, request: string, reason: string): 'refused' | 'allowed' {
+    const outcome = (MODELLED_SERVICES as readonly string[]).includes(service) && !options.allowUnmapped ? 'refused' : 'allowed';
     const entry = unmapped.get(request);
     if (entry) entry.count += 1;
     else {
-      unmapped.set(request, { reason, count: 1 });
-      options.log(`iam: unmapped request ${request} (${reason}): allowed without evaluation`);
+      unmapped.set(request, { reason, count: 1, outcome });
+      options.log(
+        outcome === 'refused'
+          ? `iam: unmapped request ${request} (${reason}): refused (${ALLOW_UNMAPPED_SETTING} on \`sandbox up\` lets it through unjudged)`
+          : `iam: unmapped request ${request} (${reason}): allowed without evaluation`,
+      );
     }
+    return outcome;
+  }
+
+  function refuseUnmapped(response: ServerResponse, protocol: Protocol, service: string, request: string, reason: string): 'answered' {
+    denied += 1;
+    sendRefusal(response, {
+      protocol,
+      service,
+      message: `sandbox: ${request} is not mapped to IAM (${reason}): the sandbox cannot say what AWS would decide, so it refuses it rather than allow it unjudged. Let such requests through deliberately with ${ALLOW_UNMAPPED_SETTING} on \`npm run sandbox -- up\`; \`npm run sandbox -- status\` lists them.`,
+    });
+    return 'answered';
   }
 
   function refuse(response: ServerResponse, mapped: Extract<MappedRequest, { kind: 'mapped' }>, verdict: Extract<Authorization, { kind: 'denied' }>): 'answered' {
@@ -144,7 +168,7 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
         enforcement: 'on',
         allowed,
         denied,
-        unmapped: [...unmapped.entries()].map(([request, { reason, count }]) => ({ request, reason, count })),
+        unmapped: [...unmapped.entries()].map(([request, { reason, count, outcome }]) => ({ request, reason, count, outcome })),
         authorizingMs: Math.round(authorizingMs),
         timing: timings.report(decisions.hits),
       };
@@ -166,7 +190,7 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
       if (verdict.kind === 'denied') {
         denied += 1;
         options.log(`iam: denied ${verdict.principal} ${verdict.action} on ${verdict.resource} (${line}) ${verdict.reason}`);
-      } else if (verdict.kind === 'not-evaluated') countUnmapped(line, `${verdict.action}: ${verdict.reason}`);
+      } else if (verdict.kind === 'not-evaluated') countUnmapped(verdict.action.split(':')[0], line, `${verdict.action}: ${verdict.reason}`);
       else allowed += 1;
     },
 
@@ -186,14 +210,18 @@ export function iamEnforcement(options: EnforcementOptions): IamEnforcement {
     const ticketOf = (): Ticket => ({ method: request.method, principal, mapped, secure, authorizingMs: performance.now() - started });
     if (mapped.kind === 'sandbox-control') return ticketOf();
     if (mapped.kind === 'unmapped') {
-      countUnmapped(`${mapped.service} ${mapped.operation}`, mapped.reason);
+      const name = `${mapped.service} ${mapped.operation}`;
+      if (countUnmapped(mapped.service, name, mapped.reason) === 'refused') return refuseUnmapped(response, mapped.protocol, mapped.service, name, mapped.reason);
       return ticketOf();
     }
     const verdict = await authorizer.authorize(principal, mapped, secure);
     if (verdict.kind === 'denied') return refuse(response, mapped, verdict);
     if (mapped.service === 's3' && (await s3Guard(request, response, principal, mapped)) === 'answered') return 'answered';
-    if (verdict.kind === 'not-evaluated') countUnmapped(`${mapped.service} ${mapped.operation}`, `${verdict.action}: ${verdict.reason}`);
-    else allowed += 1;
+    if (verdict.kind === 'not-evaluated') {
+      const name = `${mapped.service} ${mapped.operation}`;
+      const reason = `${verdict.action}: ${verdict.reason}`;
+      if (countUnmapped(mapped.service, name, reason) === 'refused') return refuseUnmapped(response, mapped.protocol, mapped.service, name, reason);
+    } else allowed += 1;
     if (mapped.service === 'iam' && mapped.operation === 'SimulatePrincipalPolicy') {
       // moto has no simulator: the sandbox answers with its own evaluator.
       const params = new URLSearchParams(request.body.toString('utf8'));

@@ -66,6 +66,8 @@ function sessionPoliciesOf(params: URLSearchParams): SessionPolicies | undefined
 function iamResource(operation: string, params: URLSearchParams, account: string): string | undefined {
   const path = params.get('Path') ?? '/';
   const named = (kind: string, name: string) => `arn:aws:iam::${account}:${kind}${operation.startsWith('Create') ? path : '/'}${name}`;
+  // Group membership is authorized on the group (IAM actions page: AddUserToGroup, RemoveUserFromGroup).
+  if (/^(AddUserToGroup|RemoveUserFromGroup)$/.test(operation) && params.get('GroupName')) return named('group', params.get('GroupName')!);
   if (params.get('RoleName')) return named('role', params.get('RoleName')!);
   if (params.get('UserName')) return named('user', params.get('UserName')!);
   if (params.get('GroupName')) return named('group', params.get('GroupName')!);

@@ -24,6 +24,8 @@ export interface Shim {
 export interface ShimOptions {
   /** Authorize every request as AWS IAM would. @default true */
   readonly enforceIam?: boolean;
+  /** Let unmapped requests to the modelled services through unjudged (SANDBOX_IAM_UNMAPPED=allow). @default false */
+  readonly allowUnmapped?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -35,7 +37,7 @@ export function createShim(motoEndpoint: string, options: ShimOptions = {}): Shi
   const bucketPolicies = bucketPolicyKeeper(forward);
   const lifecycle = lifecycleHeader();
   const log = options.log ?? ((line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
-  const iam: IamEnforcement | undefined = options.enforceIam === false ? undefined : iamEnforcement({ forward, bucketPolicy: (bucket) => bucketPolicies.policyOf(bucket), log });
+  const iam: IamEnforcement | undefined = options.enforceIam === false ? undefined : iamEnforcement({ forward, bucketPolicy: (bucket) => bucketPolicies.policyOf(bucket), log, allowUnmapped: options.allowUnmapped === true });
   // What S3 does after a request and moto never does: access log delivery and replication.
   const services = bucketServices(forward, iam, log);
 
