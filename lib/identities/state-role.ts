@@ -16,6 +16,8 @@ export interface StateRoleProps {
   readonly environmentAccount: string;
   readonly ciRoleArn: string;
   readonly trust: StateRoleTrust;
+  /** Managed policy ARN set as the role's permissions boundary. @default - none */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export class StateRole extends Construct {
       ),
       // A chained session (CI role -> state role) is capped at one hour by STS anyway.
       maxSessionDuration: 3600,
+      ...(props.permissionsBoundary ? { permissionsBoundary: props.permissionsBoundary } : {}),
     });
     new IamRolePolicyAttachment(this, 'attachment', { role: this.role.name, policyArn: props.policy.arn });
   }
