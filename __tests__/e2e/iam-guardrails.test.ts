@@ -32,7 +32,7 @@ const REGION = 'eu-west-1';
 const ACCOUNT_A = '111111111111';
 const CASE_TIMEOUT_MS = 60_000;
 const PARALLEL = 3;
-const DENIAL = { s3: { status: 403, code: 'AccessDenied' }, dynamodb: { status: 400, code: 'AccessDeniedException' }, ssm: { status: 400, code: 'AccessDeniedException' } };
+const DENIAL = { s3: { status: 403, code: 'AccessDenied' }, dynamodb: { status: 400, code: 'AccessDeniedException' }, ssm: { status: 400, code: 'AccessDeniedException' }, sts: { status: 403, code: 'AccessDenied' } };
 
 type Client = { send(command: unknown): Promise<Record<string, unknown> & { $metadata: { httpStatusCode?: number } }>; destroy(): void };
 const MODULES: Record<string, { module: Record<string, unknown>; client: string }> = {
