@@ -3,7 +3,10 @@ import * as iam from '@aws-sdk/client-iam';
 import * as s3 from '@aws-sdk/client-s3';
 import * as ssm from '@aws-sdk/client-ssm';
 import * as sts from '@aws-sdk/client-sts';
+import { Testing } from 'cdktf';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appDefinition } from '../../environments';
+import { buildApp } from '../../lib/app/build-app';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sandboxClientConfig, sandboxCredentials } from '../../tooling/sandbox/credentials';
@@ -29,7 +32,7 @@ const REGION = 'eu-west-1';
 const ACCOUNT_A = '111111111111';
 const CASE_TIMEOUT_MS = 60_000;
 const PARALLEL = 3;
-const DENIAL = { s3: { status: 403, code: 'AccessDenied' }, dynamodb: { status: 400, code: 'AccessDeniedException' }, ssm: { status: 400, code: 'AccessDeniedException' } };
+const DENIAL = { s3: { status: 403, code: 'AccessDenied' }, dynamodb: { status: 400, code: 'AccessDeniedException' }, ssm: { status: 400, code: 'AccessDeniedException' }, sts: { status: 403, code: 'AccessDenied' } };
 
 type Client = { send(command: unknown): Promise<Record<string, unknown> & { $metadata: { httpStatusCode?: number } }>; destroy(): void };
 const MODULES: Record<string, { module: Record<string, unknown>; client: string }> = {
@@ -186,6 +189,65 @@ describe('boundaries, session policies, SCPs and RCPs: the sandbox gives the ver
       throw new Error(`case ${conformance.id} (${conformance.source.url}, "${conformance.source.section}"): AWS answers ${JSON.stringify(expected)}, the sandbox answered ${JSON.stringify(got)}${outcome.message ? `: ${outcome.message}` : ''}`);
     }
   });
+});
+
+/**
+ * The blueprint's state role with a permissions boundary (stateAccess.permissionsBoundary), exactly as
+ * the state-backend stack synthesizes it (trust, state access policy, boundary), used as Terraform's
+ * backend uses it from staging's account: a boundary that allows the state access works; one too
+ * narrow is refused with AWS's message naming the boundary. Before the SCP describe below, which
+ * makes these accounts members of an organization.
+ */
+describe('a state role with a permissions boundary, as synthesized', () => {
+  const STATE = '333333333333';
+  const STAGING = '222222222222';
+  const BOUNDARY = `arn:aws:iam::${STATE}:policy/org-state-boundary`;
+  const KEY = 'acme-platform/staging/terraform.tfstate';
+  const synthesized = () => {
+    const app = Testing.app({ stackTraces: false });
+    const built = buildApp(app, { ...appDefinition, environments: appDefinition.environments.map((module) => (blueprint) => {
+      const environment = module(blueprint);
+      return environment.name === 'staging' ? { ...environment, stateAccess: { via: 'role' as const, permissionsBoundary: BOUNDARY } } : environment;
+    }) }, { context: () => undefined, env: {} });
+    const stack = JSON.parse(Testing.synth(built.stateBackendStack)) as { resource: Record<string, Record<string, Record<string, string>>> };
+    const role = Object.values(stack.resource.aws_iam_role).find((resource) => resource.name === 'acme-platform-staging-tfstate')!;
+    const policy = Object.values(stack.resource.aws_iam_policy).find((resource) => resource.name === 'acme-platform-staging-tfstate-access')!;
+    const bucket = Object.values(stack.resource.aws_s3_bucket)[0].bucket;
+    return { role, policy, bucket };
+  };
+
+  it(
+    'allowed while the boundary allows the state access; refused with AWS\'s message once a narrower boundary replaces it',
+    async () => {
+      const { role, policy, bucket } = synthesized();
+      expect(role.permissions_boundary).toBe(BOUNDARY);
+      const state = await sandboxCredentialsFor(STATE);
+      await send(state, 'iam', 'CreatePolicy', { PolicyName: 'org-state-boundary', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'kms:*', 'dynamodb:*'], Resource: '*' }] }) });
+      const narrow = (await send(state, 'iam', 'CreatePolicy', { PolicyName: 'org-state-boundary-read-only', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: '*' }] }) })).Policy as { Arn: string };
+      const access = (await send(state, 'iam', 'CreatePolicy', { PolicyName: policy.name, PolicyDocument: policy.policy })).Policy as { Arn: string };
+      await send(state, 'iam', 'CreateRole', { RoleName: role.name, AssumeRolePolicyDocument: role.assume_role_policy, PermissionsBoundary: role.permissions_boundary });
+      await send(state, 'iam', 'AttachRolePolicy', { RoleName: role.name, PolicyArn: access.Arn });
+      await send(state, 's3', 'CreateBucket', { Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: REGION } });
+      const asStateRole = async () => {
+        const assumed = await send(await sandboxCredentialsFor(STAGING), 'sts', 'AssumeRole', { RoleArn: `arn:aws:iam::${STATE}:role/${role.name}`, RoleSessionName: 'backend' });
+        const issued = assumed.Credentials as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+        return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken };
+      };
+      const backend = await asStateRole();
+      await expect(send(backend, 's3', 'PutObject', { Bucket: bucket, Key: KEY, Body: '{"version":4}' })).resolves.toBeDefined();
+      await send(state, 'iam', 'PutRolePermissionsBoundary', { RoleName: role.name, PermissionsBoundary: narrow.Arn });
+      const refused = await send(await asStateRole(), 's3', 'PutObject', { Bucket: bucket, Key: KEY, Body: '{"version":4}' }).then(
+        () => undefined,
+        (error: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => error,
+      );
+      expect(refused?.name).toBe('AccessDenied');
+      expect(refused?.$metadata?.httpStatusCode).toBe(403);
+      expect(refused?.message).toBe(
+        `User: arn:aws:sts::${STATE}:assumed-role/${role.name}/backend is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::${bucket}/${KEY}" because no permissions boundary allows the s3:PutObject action`,
+      );
+    },
+    testBudget('synth'),
+  );
 });
 
 /**

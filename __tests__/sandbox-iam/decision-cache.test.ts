@@ -39,6 +39,13 @@ describe('the decision cache', () => {
       { ...base, identityPolicies: [...base.identityPolicies, { name: 'q', policy: {} }] },
       { ...base, resourcePolicy: undefined },
       { ...base, resourcePolicy: { Version: '2012-10-17', Statement: [] } },
+      // The guardrails (guardrails.ts): a changed boundary, session policy, SCP or RCP is another decision.
+      { ...base, sessionPolicy: { Version: '2012-10-17', Statement: [] } },
+      { ...base, permissionBoundaries: [{ name: 'b', policy: { Version: '2012-10-17', Statement: [] } }] },
+      { ...base, permissionBoundaries: [{ name: 'b', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } }] },
+      { ...base, serviceControlPolicies: [{ orgIdentifier: 'r-1', policies: [{ name: 'deny', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*' }] } }] }] },
+      { ...base, serviceControlPolicies: [{ orgIdentifier: 'r-1', policies: [] }] },
+      { ...base, resourceControlPolicies: [{ orgIdentifier: 'r-1', policies: [{ name: 'deny', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }] } }] }] },
     ];
     const keys = new Set([base, ...variants].map(decisionKey));
     expect(keys.size).toBe(variants.length + 1);

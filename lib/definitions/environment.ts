@@ -51,6 +51,17 @@ export interface EnvironmentDefinition {
    * role) when the environment's account differs from the state account, else `{ via: 'credentials' }`
    */
   readonly stateAccess?: StateAccess;
+  /** The environment's CI deploy role (its `ci-<env>` stack). @default - no permissions boundary */
+  readonly ciDeployRole?: CiDeployRoleOptions;
+}
+
+/** What an organisation may require of the CI deploy role. */
+export interface CiDeployRoleOptions {
+  /**
+   * ARN of a managed policy in the environment's account (or an AWS managed one) set as the deploy
+   * role's permissions boundary; it must allow what the deploy policy grants. @default - no boundary
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /** An environment file's export: a definition computed from the project-wide blueprint. */

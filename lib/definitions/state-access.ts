@@ -17,6 +17,12 @@ export type StateAccess =
       readonly via: 'role';
       /** Who may assume the state role. @default { kind: 'environment-account' } */
       readonly trust?: StateRoleTrust;
+      /**
+       * ARN of a managed policy in the state account (or an AWS managed one) set as the state role's
+       * permissions boundary, for organisations that require one on every role; it must allow what
+       * the state policy grants, or Terraform is refused its state. @default - no boundary
+       */
+      readonly permissionsBoundary?: string;
     }
   | { readonly via: 'credentials'; readonly trust?: never };
 
@@ -39,7 +45,7 @@ export const DEFAULT_STATE_ROLE_TRUST: StateRoleTrust = { kind: 'environment-acc
 
 /** What an environment's state access resolves to once its account and the state account are known. */
 export type ResolvedStateAccess =
-  | { readonly via: 'role'; readonly trust: StateRoleTrust; readonly roleArn: string }
+  | { readonly via: 'role'; readonly trust: StateRoleTrust; readonly roleArn: string; readonly permissionsBoundary?: string }
   | { readonly via: 'credentials' }
   /** State not in the state bucket (local, other backends, another bucket): no state role applies. */
   | { readonly via: 'none' };

@@ -50,6 +50,7 @@ export function environmentIdentity(project: string, environment: EnvironmentDef
       via,
       trust: environment.stateAccess?.trust ?? DEFAULT_STATE_ROLE_TRUST,
       roleArn: roleArn(stateBackend.region, stateAccount, stateRoleName(project, environment.name)),
+      ...(environment.stateAccess?.via === 'role' && environment.stateAccess.permissionsBoundary ? { permissionsBoundary: environment.stateAccess.permissionsBoundary } : {}),
     },
   };
 }
@@ -93,7 +94,19 @@ export function withStateRoles(
   const problems: string[] = [];
   const resolved = environments.map((environment) => {
     const { name, state } = environment;
-    const { access } = environmentIdentity(project, environment, stateBackend);
+    const { access, account, stateAccount } = environmentIdentity(project, environment, stateBackend);
+    // A boundary is a policy of the role's own account (or an AWS managed one): IAM refuses any other.
+    const boundaryProblem = (field: string, arn: string | undefined, roleAccount: string, role: string) => {
+      const owner = arn ? /^arn:[^:]+:iam::(\d{12}|aws):/.exec(arn)?.[1] : undefined;
+      if (owner && owner !== 'aws' && owner !== roleAccount) {
+        problems.push(`${name}.${field}: "${arn}" is a policy of account ${owner}, but ${role} is in account ${roleAccount}: use a managed policy of ${roleAccount} (arn:aws:iam::${roleAccount}:policy/<name>) or an AWS managed one`);
+      }
+    };
+    boundaryProblem('ciDeployRole.permissionsBoundary', environment.ciDeployRole?.permissionsBoundary, account, `its CI deploy role`);
+    if (access.via === 'role') boundaryProblem('stateAccess.permissionsBoundary', access.permissionsBoundary, stateAccount, 'its state role');
+    if (environment.stateAccess?.via === 'role' && environment.stateAccess.permissionsBoundary && access.via !== 'role') {
+      problems.push(`${name}.stateAccess.permissionsBoundary: ${name} has no state role (its state is not in the state bucket), so the boundary would apply to nothing: remove it`);
+    }
     // State outside the state bucket (local, another backend, a BACKEND_CONFIG_FILE's bucket) has no state role.
     if (access.via === 'none') return environment;
     if (state.kind !== 's3') return environment; // isInStateBucket guarantees S3; this narrows the type

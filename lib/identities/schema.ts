@@ -8,6 +8,13 @@ export const iamRoleArn = z.string({ error: 'must be an IAM role ARN such as "ar
   error: (issue) => `"${issue.input}" is not an IAM role ARN: use "arn:aws:iam::<12-digit account>:role/<name>"`,
 });
 
+/** `arn:<partition>:iam::<12 digits or aws>:policy/<path/name>`: a managed policy (a permissions boundary). */
+export const IAM_POLICY_ARN_PATTERN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/;
+
+export const iamPolicyArn = z.string({ error: 'must be a managed policy ARN such as "arn:aws:iam::123456789012:policy/boundary"' }).regex(IAM_POLICY_ARN_PATTERN, {
+  error: (issue) => `"${issue.input}" is not a managed policy ARN: use "arn:aws:iam::<12-digit account>:policy/<name>" (a permissions boundary is a managed policy)`,
+});
+
 const stateRoleTrust = z.discriminatedUnion(
   'kind',
   [
@@ -25,7 +32,7 @@ const stateRoleTrust = z.discriminatedUnion(
 export const stateAccessSchema = z.discriminatedUnion(
   'via',
   [
-    z.strictObject({ via: z.literal('role'), trust: stateRoleTrust.optional() }),
+    z.strictObject({ via: z.literal('role'), trust: stateRoleTrust.optional(), permissionsBoundary: iamPolicyArn.optional() }),
     z.strictObject({ via: z.literal('credentials') }),
   ],
   {

@@ -19,6 +19,8 @@ export interface StateRoleProps {
   readonly trust: StateRoleTrust;
   /** The whole trust policy, when it is not an environment's (a CI stack's state role). @default - from `trust` */
   readonly trustPolicy?: ResourcePolicyDocument;
+  /** Managed policy ARN set as the role's permissions boundary. @default - none */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export class StateRole extends Construct {
       ),
       // A chained session (CI role -> state role) is capped at one hour by STS anyway.
       maxSessionDuration: 3600,
+      ...(props.permissionsBoundary ? { permissionsBoundary: props.permissionsBoundary } : {}),
     });
     new IamRolePolicyAttachment(this, 'attachment', { role: this.role.name, policyArn: props.policy.arn });
   }

@@ -96,6 +96,7 @@ export class CiIdentityStack extends TerraformStack {
       description: `GitHub Actions (${props.repository}, environment ${environment.name}) deploys ${environment.name}`,
       assumeRolePolicy: JSON.stringify(githubOidcTrustPolicy({ providerArn, repository: props.repository, environment: environment.name })),
       maxSessionDuration: 3600,
+      ...(environment.ciDeployRole?.permissionsBoundary ? { permissionsBoundary: environment.ciDeployRole.permissionsBoundary } : {}),
     });
     new IamRolePolicy(this, 'deploy-policy', {
       role: this.deployRole.name,

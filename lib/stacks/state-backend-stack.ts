@@ -91,6 +91,7 @@ export class StateBackendStack extends TerraformStack {
         environmentAccount: identity.account,
         ciRoleArn: identity.ciRoleArn,
         trust: identity.access.trust,
+        ...(identity.access.permissionsBoundary ? { permissionsBoundary: identity.access.permissionsBoundary } : {}),
       });
       roles[environment.name] = role;
       if (usesStateKey(environment, definition)) keyUsers.push(role.role.arn);

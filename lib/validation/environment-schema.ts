@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALL_RULES } from '../guardrails';
-import { stateAccessSchema } from '../identities/schema';
+import { iamPolicyArn, stateAccessSchema } from '../identities/schema';
 import { AWS_ACCOUNT_ID_PATTERN, s3BucketNameProblems } from './aws-names';
 import { awsRegion, dynamoDbTableName, requiredString, s3BucketName, stateSchema } from './state-schema';
 
@@ -74,6 +74,7 @@ export const environmentSchema = z.strictObject({
     .readonly()
     .optional(),
   stateAccess: stateAccessSchema.optional(),
+  ciDeployRole: z.strictObject({ permissionsBoundary: iamPolicyArn.optional() }, { error: 'must be { permissionsBoundary?: "<managed policy ARN>" }' }).optional(),
 });
 
 export const stateBackendSchema = z.strictObject({

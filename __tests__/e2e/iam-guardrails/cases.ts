@@ -44,7 +44,7 @@ export interface GuardrailCase {
   readonly id: string;
   readonly description: string;
   readonly setup: GuardrailSetup;
-  readonly request: { readonly as: GuardrailCaller; readonly service: 's3' | 'dynamodb' | 'ssm'; readonly command: string; readonly input: Record<string, unknown> };
+  readonly request: { readonly as: GuardrailCaller; readonly service: 's3' | 'dynamodb' | 'ssm' | 'sts'; readonly command: string; readonly input: Record<string, unknown> };
   readonly expect: { readonly verdict: 'allow' | 'deny'; readonly status?: number; readonly code?: string };
   readonly source: { readonly url: string; readonly section: string };
 }
@@ -220,6 +220,14 @@ export const GUARDRAIL_CASES: readonly GuardrailCase[] = [
     request: { as: { admin: 'member' }, ...getObject },
     expect: ALLOW,
     source: SCP_EFFECTS,
+  },
+  {
+    id: 'scp-09',
+    description: 'an SCP on the root denies every action: the member account\'s administrator asks who it is (GetCallerIdentity)',
+    setup: { organization: { member: 'created', scps: [{ target: 'root', policy: doc(deny('*')) }] } },
+    request: { as: { admin: 'member' }, service: 'sts', command: 'GetCallerIdentity', input: {} },
+    expect: ALLOW,
+    source: { url: 'https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html', section: 'GetCallerIdentity (no permissions are required; an explicit deny does not stop it)' },
   },
   // ------------------------------------------------------------ resource control policies
   {

@@ -7,7 +7,7 @@ import { GUARDRAIL_CASES, type GuardrailCase } from './cases';
 export const TABLE_START = '<!-- iam-guardrails-table: generated from __tests__/e2e/iam-guardrails/cases.ts -->';
 export const TABLE_END = '<!-- /iam-guardrails-table -->';
 
-const DENIAL = { s3: '403 AccessDenied', dynamodb: '400 AccessDeniedException', ssm: '400 AccessDeniedException' } as const;
+const DENIAL = { s3: '403 AccessDenied', dynamodb: '400 AccessDeniedException', ssm: '400 AccessDeniedException', sts: '403 AccessDenied' } as const;
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const verdict = (conformance: GuardrailCase) =>
   conformance.expect.verdict === 'allow' ? `allowed (${conformance.expect.status ?? 200})` : `denied (${conformance.expect.status !== undefined ? `${conformance.expect.status} ${conformance.expect.code}` : DENIAL[conformance.request.service]})`;

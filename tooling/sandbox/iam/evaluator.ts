@@ -36,6 +36,8 @@ const POLICY_TYPES: Record<string, string> = {
   scp: 'service control policy',
   rcp: 'resource control policy',
   permissionBoundary: 'permissions boundary',
+  // The evaluator's own name for a permissions boundary in its denial reasons.
+  pb: 'permissions boundary',
   session: 'session policy',
 };
 

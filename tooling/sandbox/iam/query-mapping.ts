@@ -15,12 +15,14 @@ function sessionTags(params: URLSearchParams): Record<string, string> {
   return tags;
 }
 
-function mapSts(operation: string, params: URLSearchParams, region: string, account: string): MappedRequest {
+function mapSts(operation: string, params: URLSearchParams, region: string): MappedRequest {
   const unmapped = (reason: string): MappedRequest => ({ kind: 'unmapped', protocol: 'query', service: 'sts', operation, reason });
   const mapped = (checks: Check[], webIdentity = false): MappedRequest => ({ kind: 'mapped', protocol: 'query', service: 'sts', operation, region, checks, ...(webIdentity ? { webIdentity } : {}) });
   switch (operation) {
     case 'GetCallerIdentity':
-      return mapped([{ action: 'sts:GetCallerIdentity', resource: { kind: 'arn', arn: '*', account } }]);
+      // Needs no permission, and an explicit deny (an identity policy's, an SCP's) does not stop it
+      // (STS API Reference, GetCallerIdentity): nothing to check.
+      return mapped([]);
     case 'AssumeRole':
     case 'AssumeRoleWithWebIdentity': {
       const roleArn = params.get('RoleArn');
@@ -94,7 +96,7 @@ function mapIam(operation: string, params: URLSearchParams, region: string, acco
 export function mapQuery(service: string, params: URLSearchParams, region: string, account: string): MappedRequest {
   const operation = params.get('Action') ?? '';
   if (!operation) return { kind: 'unmapped', protocol: 'query', service, operation: '(none)', reason: 'no Action parameter' };
-  if (service === 'sts') return mapSts(operation, params, region, account);
+  if (service === 'sts') return mapSts(operation, params, region);
   if (service === 'iam') return mapIam(operation, params, region, account);
   return { kind: 'unmapped', protocol: 'query', service, operation, reason: 'service not mapped' };
 }
