@@ -14,7 +14,9 @@ import { parameterName } from '../naming/naming-rule';
  * History: 1 — the first stamped version (bucket, lock table, key, state roles).
  * 2 — a state role per CI stack (`<project>-ci-<env>-tfstate`, output `ci_state_role_arn_<env>`), which
  * the `ci-<env>` stacks' backends assume, and the state key's policy letting those whose environment
- * encrypts with it use it.
+ * encrypts with it use it; state roles that may list and read earlier versions of their own key (npm
+ * run state); the access log bucket; the optional replica (its bucket, key, replication role, and each
+ * state role's policy for it).
  */
 export const STATE_BACKEND_VERSION = 2;
 
