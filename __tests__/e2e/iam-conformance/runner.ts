@@ -195,7 +195,6 @@ export async function runCase(world: ConformanceWorld, conformance: ConformanceC
   } catch (error) {
     const failure = error as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     if (failure.$metadata?.httpStatusCode === undefined) throw error;
-    if (process.env.CONFORMANCE_DEBUG) console.log(conformance.id, JSON.stringify(error, null, 1).slice(0, 1500));
     return { status: failure.$metadata.httpStatusCode, code: failure.Code ?? failure.name, message: failure.message };
   }
 }
