@@ -107,6 +107,11 @@ const unmount = (relative: string) => (dir: string): string[] => {
   execFileSync('umount', [join(dir, relative)]);
   return [];
 };
+/** TMPDIR inside the case's directory: with-secrets.sh clears dead runs' saved plans in TMPDIR, which must never be the shared one. */
+function privateTmp(dir: string): string {
+  mkdirSync(join(dir, 'tmp'));
+  return join(dir, 'tmp');
+}
 /** A run directory this sandbox owns (its identity and home), as `sandbox up` leaves it. */
 function ownedRunDir(dir: string): string {
   const home = join(dir, 'home');
@@ -260,11 +265,11 @@ const ISSUE_28_CASES: readonly ToolingCase[] = (
       id: 'dev-deploy-no-tty',
       area: 'workflows',
       run: dev('deploy.sh'),
-      setup: (dir) => ({ OUTDIR: join(dir, 'out'), TMPDIR: dir, TF_VAR_app_api_token: 'x', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x' }),
+      setup: (dir) => ({ OUTDIR: join(dir, 'out'), TMPDIR: privateTmp(dir), TF_VAR_app_api_token: 'x', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x' }),
       code: 2,
       says: ['dev: no terminal to approve the plan on (stdin is not a TTY', 'add --auto-approve: workflows/dev/deploy.sh --auto-approve', NOTHING_DONE],
-      // Terraform's preflight (`terraform version`) makes its plugin cache under HOME.
-      mayChange: ['out', '.terraform.d'],
+      // Terraform's preflight (`terraform version`) makes its plugin cache under HOME; tsx caches under TMPDIR.
+      mayChange: ['out', '.terraform.d', 'tmp'],
       before: 'hang',
     },
     {
@@ -272,11 +277,11 @@ const ISSUE_28_CASES: readonly ToolingCase[] = (
       id: 'make-staging-destroy-no-tty',
       area: 'workflows',
       run: { bash: '-c', args: ['make --no-print-directory -C workflows/staging destroy OUTDIR="$OUTDIR"'] },
-      setup: (dir) => ({ OUTDIR: join(dir, 'out'), TMPDIR: dir, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x' }),
+      setup: (dir) => ({ OUTDIR: join(dir, 'out'), TMPDIR: privateTmp(dir), AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x' }),
       code: 2,
       says: ['staging: no terminal to approve the plan on', 'make -C workflows/staging destroy DESTROY_FLAGS=--auto-approve', NOTHING_DONE],
-      // Terraform's preflight (`terraform version`) makes its plugin cache under HOME.
-      mayChange: ['out', '.terraform.d'],
+      // Terraform's preflight (`terraform version`) makes its plugin cache under HOME; tsx caches under TMPDIR.
+      mayChange: ['out', '.terraform.d', 'tmp'],
       before: 'unclear',
     },
     // secrets on Terraform's failure path: the filter the workflows pipe cdktf through
