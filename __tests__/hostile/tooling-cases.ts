@@ -411,7 +411,7 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
   { id: 'bootstrap-output-proc', area: 'bootstrap', run: bootstrap('--output=/proc/self/out'), code: 2, says: ['is in a kernel file system'], before: 'unclear' },
   { id: 'bootstrap-sandbox-twice', area: 'bootstrap', run: bootstrap('--sandbox', '--sandbox'), code: 2, says: ['--sandbox is given twice'], before: 'unclear' },
   { id: 'bootstrap-sandbox-value', area: 'bootstrap', run: bootstrap('--sandbox=0'), code: 2, says: ['--sandbox takes no value (got "--sandbox=0")'], before: 'unclear' },
-  { id: 'bootstrap-positional', area: 'bootstrap', run: bootstrap('staging'), code: 2, says: ['unexpected argument "staging": this command takes none'], before: 'unclear' },
+  { id: 'bootstrap-positional', area: 'bootstrap', run: bootstrap('staging'), code: 2, says: ['"staging" is not a CI stack of this app (known: ci-staging, ci-production); nothing was done'], before: 'unclear' },
   { id: 'bootstrap-sandbox-not-boolean', area: 'bootstrap', run: bootstrap(), env: { SANDBOX: 'ture' }, code: 1, says: ['SANDBOX: "ture" is not a boolean'], before: 'clear' },
   { id: 'bootstrap-sandbox-not-running', area: 'bootstrap', run: bootstrap('--sandbox'), code: 1, says: ['the sandbox is not running: start it with `npm run sandbox -- up`'], before: 'clear' },
   {
