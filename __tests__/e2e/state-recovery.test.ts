@@ -299,7 +299,11 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
     await untilHolding(hold, apply, 'the production apply to take its lock and start applying');
     // What Ctrl-C to `npm run sandbox:deploy` did: the process group got it, and cdktf passed it on again;
     // Terraform's second interrupt exits at once, its lock left held.
+    // The second signal only after Terraform has taken the first (two at once reach it as one).
+    let said = '';
+    for (const stream of [apply.process.stdout, apply.process.stderr]) stream?.on('data', (chunk: Buffer) => (said += chunk.toString()));
     process.kill(-apply.process.pid!, 'SIGINT');
+    await waitFor('terraform to acknowledge the first interrupt', async () => /Interrupt received/.test(said), 120_000);
     process.kill(-apply.process.pid!, 'SIGINT');
     const interrupted = await apply.done;
     expect(interrupted.code).not.toBe(0);
