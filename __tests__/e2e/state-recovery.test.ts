@@ -288,7 +288,7 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
     });
   }, testBudget('plan', 'plan', 'plan'));
 
-  it('(g) SIGINT to production\'s apply: the doctor finds the stale lock, the digest mismatch and an unrecorded resource, repairs, and the next deploy is clean', async () => {
+  it('(g) production\'s apply killed mid-run: the doctor finds the stale lock, the digest mismatch and an unrecorded resource, repairs, and the next deploy is clean', async () => {
     scenario.requires('deployed', 'production restored');
     const hold = join(harness.home, 'production-hold');
     const apply = startStep('production: apply interrupted', 'terraform', ['apply', '-auto-approve', '-input=false', '-var', 'run=interrupted', '-var', `hold=${hold}`], {
@@ -297,10 +297,10 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
       timeoutMs: STEP_TIMEOUT_MS.deploy,
     });
     await untilHolding(hold, apply, 'the production apply to take its lock and start applying');
-    // What Ctrl-C to `npm run sandbox:deploy` did: the process group got it, and cdktf passed it on again;
-    // Terraform's second interrupt exits at once, its lock left held.
-    process.kill(-apply.process.pid!, 'SIGINT');
-    process.kill(-apply.process.pid!, 'SIGINT');
+    // SIGINT, once or twice, to this apply's process group ends it gracefully in Terraform 1.11.4
+    // (measured here: the group's signal also ends the provisioner, the apply finishes and unlocks),
+    // so the drill kills the group (SIGKILL), which leaves the lock as the measured interruptions did.
+    process.kill(-apply.process.pid!, 'SIGKILL');
     const interrupted = await apply.done;
     expect(interrupted.code).not.toBe(0);
     const lock = await lockItem('production');
