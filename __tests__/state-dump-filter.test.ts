@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { saveWithheldState, StateDumpFilter } from '../tooling/toolkit/state-dump-filter';
+import { printsStateByDesign, runCommand } from '../tooling/toolkit/run-command';
 
 /**
  * Terraform 1.11.4's own stderr when it could write neither terraform.tfstate nor errored.tfstate
@@ -101,5 +102,41 @@ describe('saveWithheldState', () => {
     const line = saveWithheldState('/proc/no-such-dir')('{"version": 4, "secret": "x"}');
     expect(line).toMatch(/could not be saved either \(ENOENT/);
     expect(line).not.toContain('"secret"');
+  });
+});
+
+describe('the process runner withholds state dumps, but not the state a command prints by design', () => {
+  const state = `${JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 3, lineage: 'l', outputs: { token: { value: 'hunter2', sensitive: true } }, resources: [] }, null, 2)}\n`;
+  let dir: string;
+  let fakeTerraform: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'prints-state-'));
+    fakeTerraform = join(dir, 'terraform');
+    // Prints a state as `state pull` does, whatever it is asked: the runner alone decides what is withheld.
+    writeFileSync(join(dir, 'state.json'), state);
+    writeFileSync(fakeTerraform, `#!/bin/sh\ncat '${join(dir, 'state.json')}'\n`, { mode: 0o755 });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('knows which commands print a state on success', () => {
+    expect(printsStateByDesign(['state', 'pull'])).toBe(true);
+    expect(printsStateByDesign(['show', '-json'])).toBe(true);
+    expect(printsStateByDesign(['apply', '-auto-approve'])).toBe(false);
+    expect(printsStateByDesign(['show'])).toBe(false);
+    expect(printsStateByDesign(['deploy', 'staging'])).toBe(false);
+  });
+
+  it('`terraform state pull` reaches its caller whole (bootstrap reads it), and nothing is saved aside', async () => {
+    const result = await runCommand(fakeTerraform, ['state', 'pull'], { cwd: dir, env: process.env, timeoutMs: 30_000, forwardSignals: false });
+    expect(result.stdout).toBe(state);
+    expect(readdirSync(dir).sort()).toEqual(['state.json', 'terraform']);
+  });
+
+  it('the same text from `terraform apply` is withheld and saved with mode 0600', async () => {
+    const result = await runCommand(fakeTerraform, ['apply', '-auto-approve'], { cwd: dir, env: process.env, timeoutMs: 30_000, forwardSignals: false });
+    expect(result.stdout).not.toContain('hunter2');
+    const saved = readdirSync(dir).filter((name) => !['state.json', 'terraform'].includes(name));
+    expect(saved).toHaveLength(1);
+    expect(statSync(join(dir, saved[0])).mode & 0o777).toBe(0o600);
   });
 });

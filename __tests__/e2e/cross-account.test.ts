@@ -365,8 +365,16 @@ describe('cross-account state through the state role (moto sandbox)', () => {
       expectOk(await deploy('state-backend', stateAdmin));
       const state = JSON.parse(readFileSync(join(home, 'terraform.state-backend.tfstate'), 'utf8')) as { resources: Array<{ type: string; instances: Array<{ attributes: Record<string, unknown> }> }> };
       const roles = state.resources.filter((r) => r.type === 'aws_iam_role').map((r) => r.instances[0].attributes.arn).sort();
-      // ...and per CI stack the role through which it reaches its own state.
-      expect(roles).toEqual([CI_PRODUCTION_STATE_ROLE, `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-ci-qa-tfstate`, CI_STAGING_STATE_ROLE, PRODUCTION_STATE_ROLE, QA_STATE_ROLE, STAGING_STATE_ROLE]);
+      // ...and per CI stack the role through which it reaches its own state, and the replica's replication role.
+      expect(roles).toEqual([
+        CI_PRODUCTION_STATE_ROLE,
+        `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-ci-qa-tfstate`,
+        CI_STAGING_STATE_ROLE,
+        PRODUCTION_STATE_ROLE,
+        QA_STATE_ROLE,
+        STAGING_STATE_ROLE,
+        `arn:aws:iam::${STATE_ACCOUNT}:role/acme-platform-state-backend-replication`,
+      ]);
     });
     // Staging's, production's and qa's chains start now, side by side; each test below awaits its step.
     for (const run of Object.values(chain)) void run();

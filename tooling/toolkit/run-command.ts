@@ -33,6 +33,18 @@ export interface CommandOptions {
   readonly withheldStateDir?: string;
 }
 
+/** A filter that passes everything: for output that is a state by design. */
+const passThrough = { write: (chunk: string) => chunk, end: () => '' };
+
+/**
+ * `terraform state pull` and `terraform show -json` print a state on success: that is what their
+ * callers read (bootstrap's verification, npm run state), so their output is never withheld.
+ */
+export function printsStateByDesign(args: readonly string[]): boolean {
+  const words = args.filter((arg) => !arg.startsWith('-'));
+  return (words[0] === 'state' && words[1] === 'pull') || (words[0] === 'show' && args.includes('-json'));
+}
+
 /** A command still running: its process, and its result once it ends. */
 export interface RunningCommand {
   readonly process: ChildProcess;
@@ -53,9 +65,11 @@ export function startCommand(command: string, args: readonly string[], options: 
   let output = '';
   let stdout = '';
   let stderr = '';
-  // No state dump (and its secrets) reaches the captured output, the progress or the tails printed on failure.
+  // No state dump (and its secrets) reaches the captured output, the progress or the tails printed on
+  // failure; except from a command whose output is a state by design (`terraform state pull`), which
+  // its caller reads and keeps to itself.
   const onState = saveWithheldState(options.withheldStateDir ?? options.cwd);
-  const filters = { stdout: new StateDumpFilter(onState), stderr: new StateDumpFilter(onState) };
+  const filters = printsStateByDesign(args) ? { stdout: passThrough, stderr: passThrough } : { stdout: new StateDumpFilter(onState), stderr: new StateDumpFilter(onState) };
   const take = (stream: 'stdout' | 'stderr', text: string) => {
     if (text === '') return;
     output += text;

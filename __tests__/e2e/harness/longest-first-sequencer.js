@@ -7,7 +7,7 @@
 const { basename } = require('node:path');
 const Sequencer = require('@jest/test-sequencer').default;
 
-const LONGEST_FIRST = ['full-lifecycle', 'cross-account', 'readme-try-it', 'bootstrap-signals', 'sandbox-state-backend', 'sandbox-lifecycle', 'validate-stacks'];
+const LONGEST_FIRST = ['full-lifecycle', 'state-recovery', 'cross-account', 'readme-try-it', 'bootstrap-signals', 'sandbox-state-backend', 'sandbox-lifecycle', 'validate-stacks'];
 
 class LongestFirstSequencer extends Sequencer {
   async sort(tests) {
