@@ -1,7 +1,13 @@
 import { appDefinition } from '../../environments';
 import { DefinitionError } from '../../lib/definitions/errors';
 import type { EnvironmentDefinition } from '../../lib/definitions/environment';
-import { resourcesOf, synthApp } from '../support/synth';
+import { App } from 'cdktf';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../../lib/app/build-app';
+import { stateLocation } from '../../tooling/state/state-location';
+import { resourcesOf, sources, synthApp } from '../support/synth';
 
 /**
  * An external ID on a state role (`stateAccess: { via: 'role', externalId }`, docs/cross-account.md,
@@ -108,4 +114,27 @@ it('an external ID on an environment without a state role is named, as a boundar
   expect(problemsOf(() => build({ dev: { stateAccess: { via: 'role', externalId: 'acme-dev' } } }))).toEqual([
     'dev.stateAccess.externalId: dev has no state role (its state is not in the state bucket), so no trust would require the external ID: remove it',
   ]);
+});
+
+it('the state tool reads the external ID from the synthesized backend, beside the role it assumes', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'external-id-'));
+  try {
+    const app = new App({ outdir, stackTraces: false });
+    buildApp(
+      app,
+      {
+        ...appDefinition,
+        environments: appDefinition.environments.map((module) => (blueprint) => {
+          const environment = module(blueprint);
+          return environment.name === 'staging' ? { ...environment, stateAccess: { via: 'role' as const, externalId: EXTERNAL_ID } } : environment;
+        }),
+      },
+      sources(),
+    );
+    app.synth();
+    expect(stateLocation('staging', join(outdir, 'stacks', 'staging'))).toMatchObject({ roleArn: 'arn:aws:iam::333333333333:role/acme-platform-staging-tfstate', externalId: EXTERNAL_ID });
+    expect(stateLocation('production', join(outdir, 'stacks', 'production')).externalId).toBeUndefined();
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 });
