@@ -12,7 +12,16 @@
  */
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, ListBucketsCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreatePolicyVersionCommand, DeletePolicyVersionCommand, IAMClient, SetDefaultPolicyVersionCommand } from '@aws-sdk/client-iam';
+import {
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  DeletePolicyVersionCommand,
+  DeleteRolePermissionsBoundaryCommand,
+  IAMClient,
+  PutRolePermissionsBoundaryCommand,
+  SetDefaultPolicyVersionCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { spawnSync } from 'node:child_process';
 import { App } from 'cdktf';
@@ -595,6 +604,85 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     }
     expect(permissionLine(doctor().stdout)).toMatch(/^PASS {2}state role permissions/);
   }, 300_000);
+
+  it('staging with a permissions boundary and an external ID on its state role, as synthesized: terraform applies and plans clean through its backend; a boundary without s3:PutObject makes terraform fail taking its lock, with the refusal as the sandbox words it', async () => {
+    scenario.requires('staging CI');
+    // The same app with staging's stateAccess setting both (lib/definitions/state-access.ts); the
+    // state role is updated in place from its synthesized trust and boundary, which is what a deploy
+    // of the state-backend would change, without paying for one.
+    const BOUNDARY = `arn:aws:iam::${STATE_ACCOUNT}:policy/org-state-boundary`;
+    const EXTERNAL_ID = 'acme-staging-state:e2e';
+    const boundedOut = join(home, 'cdktf.out.bounded');
+    const bounded: AppDefinition = {
+      ...withQa('both'),
+      environments: withQa('both').environments.map((module) => (blueprint) => {
+        const environment = module(blueprint);
+        return environment.name === 'staging' ? { ...environment, stateAccess: { via: 'role' as const, permissionsBoundary: BOUNDARY, externalId: EXTERNAL_ID } } : environment;
+      }),
+    };
+    const app = new App({ outdir: boundedOut, stackTraces: false });
+    buildApp(app, bounded, sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
+    app.synth();
+    type RoleJson = { name: string; assume_role_policy: string; permissions_boundary?: string };
+    const stagingRoleIn = (dir: string) =>
+      Object.values((JSON.parse(readFileSync(join(dir, 'stacks', 'state-backend', 'cdk.tf.json'), 'utf8')) as { resource: { aws_iam_role: Record<string, RoleJson> } }).resource.aws_iam_role).find(
+        (role) => role.name === 'acme-platform-staging-tfstate',
+      )!;
+    const role = stagingRoleIn(boundedOut);
+    expect(role.permissions_boundary).toBe(BOUNDARY);
+    const stagingDir = join(boundedOut, 'stacks', 'staging');
+    const backend = (JSON.parse(readFileSync(join(stagingDir, 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: { assume_role: unknown } } } }).terraform.backend.s3;
+    expect(backend.assume_role).toEqual({ role_arn: STAGING_STATE_ROLE, external_id: EXTERNAL_ID });
+
+    const iam = new IAMClient(clientConfig(stateAdmin));
+    const statePolicy = (actions: string[]) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] });
+    await iam.send(new CreatePolicyCommand({ PolicyName: 'org-state-boundary', PolicyDocument: statePolicy(['s3:*', 'kms:*', 'dynamodb:*']) }));
+    // Everything the state access needs except writing objects: the lockfile and the state itself.
+    const narrow = `arn:aws:iam::${STATE_ACCOUNT}:policy/org-state-boundary-no-put`;
+    await iam.send(new CreatePolicyCommand({ PolicyName: 'org-state-boundary-no-put', PolicyDocument: statePolicy(['s3:GetObject', 's3:ListBucket', 's3:DeleteObject', 'kms:*', 'dynamodb:*']) }));
+    try {
+      await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: role.name, PolicyDocument: role.assume_role_policy }));
+      await iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: role.name, PermissionsBoundary: BOUNDARY }));
+
+      // The trust now requires the external ID: without it staging's administrators are refused.
+      expect(await refusal(new STSClient(clientConfig(stagingAdmin)).send(new AssumeRoleCommand({ RoleArn: STAGING_STATE_ROLE, RoleSessionName: 'e2e-no-external-id' })))).toMatchObject({
+        name: 'AccessDenied',
+        status: 403,
+        message: expect.stringContaining(`is not authorized to perform: sts:AssumeRole on resource: ${STAGING_STATE_ROLE}`),
+      });
+
+      // Terraform through staging's backend (assume_role with external_id) under the boundary: apply, then a clean plan.
+      const viaRole = (await assumeRoleCredentials(clientConfig(stagingAdmin), STAGING_STATE_ROLE, 'e2e-read', EXTERNAL_ID)).credentials;
+      const serialBefore = (await stateOf(viaRole, STAGING_KEY)).serial;
+      expectOk(await deploy('staging (bounded)', stagingAdmin, { TF_VAR_app_api_token: 'sandbox-token-3' }, stagingDir));
+      const applied = await stateOf(viaRole, STAGING_KEY);
+      expect(applied.serial).toBeGreaterThan(serialBefore);
+      const plan = await terraform('staging (bounded)', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], stagingAdmin, { TF_VAR_app_api_token: 'sandbox-token-3' }, stagingDir);
+      expect({ code: plan.code, tail: plan.code === 0 ? '' : failureDigest(plan.output) }).toEqual({ code: 0, tail: '' });
+
+      // A boundary without s3:PutObject: the role's own policy still allows it, the boundary does not,
+      // and Terraform stops with AWS's message; the state is untouched.
+      await iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: role.name, PermissionsBoundary: narrow }));
+      const refused = await terraform('staging (narrow boundary)', ['apply', '-auto-approve', '-input=false', '-no-color'], stagingAdmin, { TF_VAR_app_api_token: 'sandbox-token-4' }, stagingDir);
+      expect(refused.code).not.toBe(0);
+      const said = refused.output.replace(/\s+/g, ' ');
+      // The lock is taken first (lockfile: a conditional PutObject). The boundary is the only thing changed
+      // since the apply above; the sandbox's evaluator words the refusal as the missing resource-based
+      // allow, since the state bucket's own policy could also have granted it within the state account.
+      expect(said).toContain(
+        `api error AccessDenied: User: arn:aws:sts::${STATE_ACCOUNT}:assumed-role/acme-platform-staging-tfstate/`,
+      );
+      expect(said).toMatch(
+        new RegExp(`is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::${BUCKET}/${STAGING_KEY}\\.tflock" because no (permissions boundary|resource-based policy) allows the s3:PutObject action`),
+      );
+      const after = await stateOf(viaRole, STAGING_KEY);
+      expect({ serial: after.serial, lineage: after.lineage }).toEqual({ serial: applied.serial, lineage: applied.lineage });
+    } finally {
+      // Staging's state role as the state-backend deployed it, for what follows.
+      await iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: role.name })).catch(() => undefined);
+      await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: role.name, PolicyDocument: stagingRoleIn(outdir).assume_role_policy }));
+    }
+  }, testBudget('synth', 'deploy', 'deploy', 'plan', 'deploy'));
 
   describe('finally', () => {
     it('every request of these scenarios was mapped to IAM (none allowed unevaluated)', async () => {

@@ -32,7 +32,9 @@ export function s3BackendConfig(state: S3State, context: StateContext): S3Backen
     ...(state.kmsKeyId ? { kmsKeyId: state.kmsKeyId } : {}),
     ...(state.locking !== 'lockfile' ? { dynamodbTable: state.dynamodbTable } : {}),
     // The nested block, never the top-level role_arn that Terraform 1.10 removed.
-    ...(state.assumeRole ? { assumeRole: { roleArn: state.assumeRole.roleArn } } : {}),
+    ...(state.assumeRole
+      ? { assumeRole: { roleArn: state.assumeRole.roleArn, ...(state.assumeRole.externalId ? { externalId: state.assumeRole.externalId } : {}) } }
+      : {}),
   };
 }
 

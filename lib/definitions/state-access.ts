@@ -23,6 +23,14 @@ export type StateAccess =
        * the state policy grants, or Terraform is refused its state. @default - no boundary
        */
       readonly permissionsBoundary?: string;
+      /**
+       * An external ID the state role's trust requires (`sts:ExternalId`) of every environment
+       * principal, which the S3 backend then passes (`assume_role { external_id }`), for
+       * organisations whose policy requires one on cross-account roles. 2 to 1224 characters of
+       * letters, digits and `_+=,.@:/-` (STS's AssumeRole constraints). Not a secret: it is in the
+       * synthesized backend. @default - none
+       */
+      readonly externalId?: string;
     }
   | { readonly via: 'credentials'; readonly trust?: never };
 
@@ -45,7 +53,7 @@ export const DEFAULT_STATE_ROLE_TRUST: StateRoleTrust = { kind: 'environment-acc
 
 /** What an environment's state access resolves to once its account and the state account are known. */
 export type ResolvedStateAccess =
-  | { readonly via: 'role'; readonly trust: StateRoleTrust; readonly roleArn: string; readonly permissionsBoundary?: string }
+  | { readonly via: 'role'; readonly trust: StateRoleTrust; readonly roleArn: string; readonly permissionsBoundary?: string; readonly externalId?: string }
   | { readonly via: 'credentials' }
   /** State not in the state bucket (local, other backends, another bucket): no state role applies. */
   | { readonly via: 'none' };

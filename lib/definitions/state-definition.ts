@@ -58,6 +58,8 @@ interface S3StateCommon {
 export interface S3AssumeRole {
   /** ARN of the IAM role to assume, in the account that owns the bucket (and lock table). */
   readonly roleArn: string;
+  /** The external ID the role's trust requires (`assume_role { external_id }`). @default - none */
+  readonly externalId?: string;
 }
 
 /** S3 with native lockfile locking: no DynamoDB table may be named. */

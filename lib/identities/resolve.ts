@@ -51,6 +51,7 @@ export function environmentIdentity(project: string, environment: EnvironmentDef
       trust: environment.stateAccess?.trust ?? DEFAULT_STATE_ROLE_TRUST,
       roleArn: roleArn(stateBackend.region, stateAccount, stateRoleName(project, environment.name)),
       ...(environment.stateAccess?.via === 'role' && environment.stateAccess.permissionsBoundary ? { permissionsBoundary: environment.stateAccess.permissionsBoundary } : {}),
+      ...(environment.stateAccess?.via === 'role' && environment.stateAccess.externalId ? { externalId: environment.stateAccess.externalId } : {}),
     },
   };
 }
@@ -107,6 +108,9 @@ export function withStateRoles(
     if (environment.stateAccess?.via === 'role' && environment.stateAccess.permissionsBoundary && access.via !== 'role') {
       problems.push(`${name}.stateAccess.permissionsBoundary: ${name} has no state role (its state is not in the state bucket), so the boundary would apply to nothing: remove it`);
     }
+    if (environment.stateAccess?.via === 'role' && environment.stateAccess.externalId && access.via !== 'role') {
+      problems.push(`${name}.stateAccess.externalId: ${name} has no state role (its state is not in the state bucket), so no trust would require the external ID: remove it`);
+    }
     // State outside the state bucket (local, another backend, a BACKEND_CONFIG_FILE's bucket) has no state role.
     if (access.via === 'none') return environment;
     if (state.kind !== 's3') return environment; // isInStateBucket guarantees S3; this narrows the type
@@ -126,7 +130,14 @@ export function withStateRoles(
       );
       return environment;
     }
-    return { ...environment, state: { ...state, assumeRole: { roleArn: access.roleArn } } };
+    if (state.assumeRole?.externalId !== undefined && state.assumeRole.externalId !== access.externalId) {
+      problems.push(
+        `${name}.state.assumeRole.externalId: ${name}'s state role takes its external ID from stateAccess.externalId ` +
+          `(${access.externalId ? `"${access.externalId}"` : 'none set'}): remove state.assumeRole and set stateAccess: { via: "role", externalId } instead`,
+      );
+      return environment;
+    }
+    return { ...environment, state: { ...state, assumeRole: { roleArn: access.roleArn, ...(access.externalId ? { externalId: access.externalId } : {}) } } };
   });
   return { environments: resolved, problems };
 }

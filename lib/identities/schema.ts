@@ -15,6 +15,20 @@ export const iamPolicyArn = z.string({ error: 'must be a managed policy ARN such
   error: (issue) => `"${issue.input}" is not a managed policy ARN: use "arn:aws:iam::<12-digit account>:policy/<name>" (a permissions boundary is a managed policy)`,
 });
 
+/** STS AssumeRole's `ExternalId`: 2 to 1224 characters matching `[\w+=,.@:/-]*` (STS API Reference, AssumeRole). */
+export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]*$/;
+
+export const externalId = z
+  .string({ error: 'must be a string of 2 to 1224 characters (letters, digits and _+=,.@:/-), as STS AssumeRole accepts' })
+  .min(2, { error: (issue) => `is ${String(issue.input).length} character(s) long: STS accepts an external ID of 2 to 1224 characters; use a longer one` })
+  .max(1224, { error: (issue) => `is ${String(issue.input).length} characters long: STS accepts an external ID of 2 to 1224 characters; use a shorter one` })
+  .regex(EXTERNAL_ID_PATTERN, {
+    error: (issue) => {
+      const bad = [...new Set([...String(issue.input)].filter((c) => !/[\w+=,.@:/-]/.test(c)))].map((c) => JSON.stringify(c)).join(', ');
+      return `contains ${bad}, which STS does not accept in an external ID: use only letters, digits and _+=,.@:/-`;
+    },
+  });
+
 const stateRoleTrust = z.discriminatedUnion(
   'kind',
   [
@@ -32,7 +46,7 @@ const stateRoleTrust = z.discriminatedUnion(
 export const stateAccessSchema = z.discriminatedUnion(
   'via',
   [
-    z.strictObject({ via: z.literal('role'), trust: stateRoleTrust.optional(), permissionsBoundary: iamPolicyArn.optional() }),
+    z.strictObject({ via: z.literal('role'), trust: stateRoleTrust.optional(), permissionsBoundary: iamPolicyArn.optional(), externalId: externalId.optional() }),
     z.strictObject({ via: z.literal('credentials') }),
   ],
   {

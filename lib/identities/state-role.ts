@@ -21,6 +21,8 @@ export interface StateRoleProps {
   readonly trustPolicy?: ResourcePolicyDocument;
   /** Managed policy ARN set as the role's permissions boundary. @default - none */
   readonly permissionsBoundary?: string;
+  /** External ID the trust requires of every principal (`sts:ExternalId`); unused with `trustPolicy`. @default - none */
+  readonly externalId?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export class StateRole extends Construct {
       name: stateRoleName(props.project, props.environment),
       description: `Terraform state of ${props.environment} (account ${props.environmentAccount}); assumed by its S3 backend`,
       assumeRolePolicy: JSON.stringify(
-        props.trustPolicy ?? stateRoleTrustPolicy(props.trust, { region: props.region, environmentAccount: props.environmentAccount, ciRoleArn: props.ciRoleArn }),
+        props.trustPolicy ?? stateRoleTrustPolicy(props.trust, { region: props.region, environmentAccount: props.environmentAccount, ciRoleArn: props.ciRoleArn, ...(props.externalId ? { externalId: props.externalId } : {}) }),
       ),
       // A chained session (CI role -> state role) is capped at one hour by STS anyway.
       maxSessionDuration: 3600,

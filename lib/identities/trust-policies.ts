@@ -8,6 +8,8 @@ export interface StateRoleTrustContext {
   readonly environmentAccount: string;
   /** The environment's CI deploy role (in its account). */
   readonly ciRoleArn: string;
+  /** The external ID every statement requires (`sts:ExternalId`). @default - none */
+  readonly externalId?: string;
 }
 
 /**
@@ -48,7 +50,13 @@ export function stateRoleTrustPolicy(trust: StateRoleTrust, context: StateRoleTr
       break;
     }
   }
-  return { Version: '2012-10-17', Statement: statements };
+  // An external ID is required of every principal the trust admits: StringEquals on a key the
+  // request lacks does not match, so a caller without it (or with another) is refused.
+  const { externalId } = context;
+  const withExternalId = externalId
+    ? statements.map((statement) => ({ ...statement, Condition: { ...statement.Condition, StringEquals: { ...statement.Condition?.StringEquals, 'sts:ExternalId': [externalId] } } }))
+    : statements;
+  return { Version: '2012-10-17', Statement: withExternalId };
 }
 
 /**

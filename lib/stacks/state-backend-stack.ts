@@ -92,6 +92,7 @@ export class StateBackendStack extends TerraformStack {
         ciRoleArn: identity.ciRoleArn,
         trust: identity.access.trust,
         ...(identity.access.permissionsBoundary ? { permissionsBoundary: identity.access.permissionsBoundary } : {}),
+        ...(identity.access.externalId ? { externalId: identity.access.externalId } : {}),
       });
       roles[environment.name] = role;
       if (usesStateKey(environment, definition)) keyUsers.push(role.role.arn);

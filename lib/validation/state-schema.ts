@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { iamRoleArn } from '../identities/schema';
+import { externalId, iamRoleArn } from '../identities/schema';
 import type { StateDefinition } from '../definitions/state-definition';
 import {
   AWS_REGION_PATTERN,
@@ -100,7 +100,9 @@ const s3State = z
       error: 'must be "lockfile" (S3-native locking, Terraform/OpenTofu >= 1.10), "dynamodb" (lock table) or "both" (migration between them)',
     }),
     dynamodbTable: dynamoDbTableName.optional(),
-    assumeRole: z.strictObject({ roleArn: iamRoleArn }, { error: 'must be { roleArn: "arn:aws:iam::<account>:role/<name>" }' }).optional(),
+    assumeRole: z
+      .strictObject({ roleArn: iamRoleArn, externalId: externalId.optional() }, { error: 'must be { roleArn: "arn:aws:iam::<account>:role/<name>", externalId?: "<external ID>" }' })
+      .optional(),
   })
   .superRefine((state, ctx) => {
     if (state.locking !== 'lockfile' && state.dynamodbTable === undefined) {

@@ -25,6 +25,7 @@ import type { ClientConfig } from '../toolkit/aws-clients';
 import { sandboxClientConfig } from '../sandbox/credentials';
 import { watchSandbox } from '../sandbox/watchdog';
 import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
+import type { S3AssumeRole } from '../../lib/definitions/state-definition';
 import { readSynthesizedStack, secretVariables } from '../toolkit/synthesized-stacks';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
 import { requireValidSandboxContext } from '../sandbox/sandbox-flag';
@@ -99,7 +100,7 @@ async function main([command, ...args]: string[]): Promise<number> {
     // Read as Terraform does: through the state role when the backend assumes one (the bucket's
     // DenyOtherAccounts refuses the environment's own account).
     const reader = definition.state.assumeRole
-      ? await assumeRoleForState(session.clientConfig, target, definition.state.assumeRole.roleArn, definition.state.region, stack)
+      ? await assumeRoleForState(session.clientConfig, target, definition.state.assumeRole, definition.state.region, stack)
       : { config: session.clientConfig, as: `account ${session.accountId}` };
     const s3 = new S3Client(reader.config);
     try {
@@ -141,9 +142,15 @@ function afterInterrupt(stack: string, stackDir: string, localStateFile: string 
 }
 
 /** Client settings acting as the stack's state role, assumed with the stack's account credentials (as its backend does). */
-async function assumeRoleForState(config: ClientConfig, target: Extract<Target, { kind: 'sandbox' }>, roleArn: string, region: string, stack: string): Promise<{ config: ClientConfig; as: string }> {
+async function assumeRoleForState(
+  config: ClientConfig,
+  target: Extract<Target, { kind: 'sandbox' }>,
+  { roleArn, externalId }: S3AssumeRole,
+  region: string,
+  stack: string,
+): Promise<{ config: ClientConfig; as: string }> {
   try {
-    const { credentials } = await assumeRoleCredentials(config, roleArn, `sandbox-state-${stack}`);
+    const { credentials } = await assumeRoleCredentials(config, roleArn, `sandbox-state-${stack}`, externalId);
     return { config: sandboxClientConfig(target.state, region, credentials), as: `state role ${roleArn}` };
   } catch (error) {
     throw new BootstrapError(`${stack}: could not assume its state role ${roleArn} (${awsProblem(error)}); is the state-backend deployed? npm run bootstrap -- --sandbox`);

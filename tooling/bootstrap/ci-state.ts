@@ -10,6 +10,7 @@ import { assumeRoleCredentials, type ClientConfig } from '../toolkit/account-ses
 import { accountSession, resolveTarget, type Target } from '../sandbox/target';
 import { clientConfig } from '../toolkit/aws-clients';
 import { UserError } from '../../lib/definitions/errors';
+import type { S3AssumeRole } from '../../lib/definitions/state-definition';
 import { BootstrapError } from '../toolkit/errors';
 import { projectDefinitions } from '../toolkit/project-definitions';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
@@ -85,7 +86,7 @@ export async function moveCiState(options: CiStateMoveOptions): Promise<CiStateM
   const localStateFile = join(dirname(target.outDir), `terraform.${options.stack}.tfstate`);
   // The environment account's administrator, as for `cdktf deploy ci-<env>`.
   const session = await accountSession(target, identity.account, environment.region, env, options.stack);
-  const stateConfig = state.assumeRole ? await roleConfig(target, session.clientConfig, state.assumeRole.roleArn, state.region, options.stack) : session.clientConfig;
+  const stateConfig = state.assumeRole ? await roleConfig(target, session.clientConfig, state.assumeRole, state.region, options.stack) : session.clientConfig;
   const where = { localStateFile, bucket: state.bucket, key, stackDir, ...(state.kmsKeyId ? { kmsKeyId: state.kmsKeyId } : {}) };
 
   const releaseLock = takeBootstrapLock(localStateFile, say);
@@ -135,9 +136,9 @@ export async function moveCiState(options: CiStateMoveOptions): Promise<CiStateM
 }
 
 /** Client settings acting as the CI stack's state role, assumed with the administrator's session (as its backend does). */
-async function roleConfig(target: Target, config: ClientConfig, roleArn: string, region: string, stack: string): Promise<ClientConfig> {
+async function roleConfig(target: Target, config: ClientConfig, { roleArn, externalId }: S3AssumeRole, region: string, stack: string): Promise<ClientConfig> {
   try {
-    const { credentials } = await assumeRoleCredentials(config, roleArn, `bootstrap-${stack}`);
+    const { credentials } = await assumeRoleCredentials(config, roleArn, `bootstrap-${stack}`, externalId);
     return target.kind === 'sandbox' ? sandboxClientConfig(target.state, region, credentials) : clientConfig({ region, profile: { kind: 'aws' }, credentials });
   } catch (error) {
     throw new BootstrapError(

@@ -42,7 +42,7 @@ async function checkTarget(
   results.push(checkCallerAccount(identity?.identity, target.name, target.allowedAccountIds));
   let roleClients: AwsClients | undefined;
   if (state.assumeRole) {
-    const role = await assumeStateRole(state.region, state.assumeRole.roleArn, target.name, env);
+    const role = await assumeStateRole(state.region, state.assumeRole.roleArn, target.name, env, state.assumeRole.externalId);
     results.push(role.check);
     if (!role.credentials) return { title, results };
     roleClients = awsClients(state.region, env, role.credentials);

@@ -10,16 +10,16 @@ export interface StateRoleResult {
 }
 
 /**
- * Assumes the role the backend assumes (`assume_role.role_arn`), as Terraform will, so the bucket,
+ * Assumes the role the backend assumes (`assume_role.role_arn`, with its `external_id`), as Terraform will, so the bucket,
  * table and lock checks run with the state role's permissions, not the caller's. Read-only: AssumeRole
  * changes nothing.
  */
-export async function assumeStateRole(region: string, roleArn: string, stack: string, env: NodeJS.ProcessEnv): Promise<StateRoleResult> {
+export async function assumeStateRole(region: string, roleArn: string, stack: string, env: NodeJS.ProcessEnv, externalId?: string): Promise<StateRoleResult> {
   const name = 'state role';
   const sts = new STSClient(clientConfig({ region, profile: { kind: 'preflight' }, endpoint: endpointFor('STS', env) }));
   try {
     const { Credentials, AssumedRoleUser } = await withTimeout(REQUEST_TIMEOUT_MS + 1000, 'STS', (abortSignal) =>
-      sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `doctor-${stack}`.slice(0, 64), DurationSeconds: 900 }), { abortSignal }),
+      sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `doctor-${stack}`.slice(0, 64), DurationSeconds: 900, ...(externalId ? { ExternalId: externalId } : {}) }), { abortSignal }),
     );
     if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) {
       return { check: fail(name, `STS returned no credentials for ${roleArn}`, 'check the STS endpoint (AWS_ENDPOINT_URL_STS)') };

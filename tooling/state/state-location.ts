@@ -17,6 +17,8 @@ export interface StateLocation {
   readonly region: string;
   /** `assume_role.role_arn`: the state role the backend acts as, when it assumes one. */
   readonly roleArn?: string;
+  /** `assume_role.external_id`: the external ID the state role's trust requires, when it requires one. */
+  readonly externalId?: string;
   /** DynamoDB locking (and its digest item) when set. */
   readonly dynamodbTable?: string;
   /** S3-native locking (`<key>.tflock`). */
@@ -29,7 +31,7 @@ interface S3BackendBlock {
   readonly bucket?: unknown;
   readonly key?: unknown;
   readonly region?: unknown;
-  readonly assume_role?: { readonly role_arn?: unknown };
+  readonly assume_role?: { readonly role_arn?: unknown; readonly external_id?: unknown };
   readonly role_arn?: unknown;
   readonly dynamodb_table?: unknown;
   readonly use_lockfile?: unknown;
@@ -63,6 +65,7 @@ export function stateLocation(name: string, directory: string): StateLocation {
     key,
     region,
     roleArn: text(s3.assume_role?.role_arn) ?? text(s3.role_arn),
+    externalId: text(s3.assume_role?.external_id),
     dynamodbTable: text(s3.dynamodb_table),
     useLockfile: s3.use_lockfile === true,
     kmsKeyId: text(s3.kms_key_id),

@@ -62,7 +62,7 @@ export class StateStore {
     let as = `account ${stack.accountId}`;
     if (location.roleArn) {
       try {
-        ({ credentials } = await assumeRoleCredentials(session.clientConfig, location.roleArn, `state-${stack.name}`));
+        ({ credentials } = await assumeRoleCredentials(session.clientConfig, location.roleArn, `state-${stack.name}`, location.externalId));
       } catch (error) {
         throw new BootstrapError(
           `${stack.name}: could not assume its state role ${location.roleArn} (${describeAwsError(error)}): use credentials its trust policy accepts (an administrator of account ${stack.accountId}, or its CI deploy role); is the state-backend deployed? (docs/cross-account.md)`,

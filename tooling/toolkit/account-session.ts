@@ -67,12 +67,13 @@ export interface RoleCredentials {
 /**
  * `sts:AssumeRole` into `roleArn` with the identity and endpoint of `config`: the one place the
  * tooling and the tests turn a role into credentials (a state role read as its backend reads it, the
- * bench's replay). Throws when STS answers without credentials.
+ * bench's replay), passing the external ID its trust requires when there is one (`assume_role { external_id }`).
+ * Throws when STS answers without credentials.
  */
-export async function assumeRoleCredentials(config: ClientConfig, roleArn: string, sessionName: string): Promise<{ credentials: RoleCredentials; assumedArn?: string }> {
+export async function assumeRoleCredentials(config: ClientConfig, roleArn: string, sessionName: string, externalId?: string): Promise<{ credentials: RoleCredentials; assumedArn?: string }> {
   const sts = new STSClient(config);
   try {
-    const { Credentials, AssumedRoleUser } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName.slice(0, 64) }));
+    const { Credentials, AssumedRoleUser } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName.slice(0, 64), ...(externalId ? { ExternalId: externalId } : {}) }));
     if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken) throw new Error(`STS returned no credentials for ${roleArn}`);
     return {
       credentials: { accessKeyId: Credentials.AccessKeyId, secretAccessKey: Credentials.SecretAccessKey, sessionToken: Credentials.SessionToken, expiration: Credentials.Expiration },
