@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesContaining, PROJECT_DIR, synthesizedForFile, uniqueSecret, WorkflowSandbox } from '../support/workflow-sandbox';
 
@@ -250,4 +252,92 @@ describe('dev scripts: plain environment variables', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('preflight: FAILED: no AWS credentials found.');
   });
+});
+
+describe('interrupted workflows (issue #28, item 4): SIGTERM is passed once as SIGINT to cdktf and waited for', () => {
+  /** Bounds, each named in its failure: the stand-in starting, and the workflow ending after the signal. */
+  const START_BOUND_MS = 60_000;
+  const END_BOUND_MS = 60_000;
+  let marks = '';
+  beforeEach(() => (marks = mkdtempSync(join(tmpdir(), 'workflow-interrupt-'))));
+  afterEach(() => rmSync(marks, { recursive: true, force: true }));
+
+  /**
+   * The stand-in cdktf, like cdktf running terraform apply: answers SIGINT by finishing its write (1 s)
+   * and exiting; counts every SIGINT/SIGTERM it gets; starts a `terraform` grandchild (a sleep that
+   * ignores SIGINT, as bash starts it) that must not outlive the run.
+   */
+  const standIn = [
+    `trap 'echo INT >> "$MARKS/signals"; sleep 1; echo "stand-in: state written" > "$MARKS/state"; exit 1' INT`,
+    `trap 'echo TERM >> "$MARKS/signals"' TERM`,
+    'sleep 300 & echo $! > "$MARKS/terraform.pid"',
+    ': > "$MARKS/started"',
+    'while :; do sleep 0.1; done',
+  ].join('\n');
+
+  const alive = (pid: number) => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+
+  /** Starts `command`, waits for the stand-in to run, sends SIGTERM to the workflow's process only, waits for its end. */
+  async function terminateMidRun(command: string, args: string[], extraEnv: Record<string, string>) {
+    const child = spawn(command, args, { cwd: PROJECT_DIR, env: env({ MARKS: marks, FAKE_CDKTF_AFTER: standIn, ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    const startDeadline = Date.now() + START_BOUND_MS;
+    while (!existsSync(join(marks, 'started'))) {
+      if (Date.now() > startDeadline || child.exitCode !== null) {
+        child.kill('SIGKILL');
+        throw new Error(`the stand-in cdktf did not start within ${START_BOUND_MS / 1000} s; output:\n${out}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGTERM');
+    let bound: NodeJS.Timeout | undefined;
+    const result = await Promise.race([
+      ended,
+      new Promise<never>((_, reject) => {
+        bound = setTimeout(() => reject(new Error(`the workflow did not end within ${END_BOUND_MS / 1000} s of SIGTERM; output:\n${out}`)), END_BOUND_MS);
+      }),
+    ]).finally(() => clearTimeout(bound));
+    return { ...result, out };
+  }
+
+  function expectStoppedCleanly(out: string) {
+    expect(readFileSync(join(marks, 'signals'), 'utf8')).toBe('INT\n'); // once, as SIGINT, never SIGTERM
+    expect(readFileSync(join(marks, 'state'), 'utf8')).toContain('state written'); // waited for the write
+    expect(out).toContain('with-secrets: SIGTERM: asked the command to stop');
+    expect(out).toContain('with-secrets: stopped after SIGTERM (the command exited 1)');
+    const terraformPid = Number(readFileSync(join(marks, 'terraform.pid'), 'utf8'));
+    expect(alive(terraformPid)).toBe(false);
+  }
+
+  it('dev deploy.sh: exit 143, the saved plan removed, and the command to run next', async () => {
+    const run = await terminateMidRun(join(PROJECT_DIR, 'workflows', 'dev', 'deploy.sh'), ['--auto-approve'], { OUTDIR: sandbox.outdir, TF_VAR_app_api_token: token });
+    expect(run.code).toBe(143);
+    expectStoppedCleanly(run.out);
+    expect(run.out).toContain('with-secrets: next: run `workflows/dev/deploy.sh --auto-approve` again');
+    expect(existsSync(join(sandbox.outdir, 'stacks', 'dev', 'plan'))).toBe(false);
+    expect(run.out).not.toContain(token);
+  }, START_BOUND_MS + END_BOUND_MS);
+
+  it('make -C workflows/staging deploy: make passes SIGTERM on, with-secrets.sh (exec from the recipe) waits for cdktf', async () => {
+    const secretsFile = join(sandbox.root, 'secrets.env');
+    writeFileSync(secretsFile, `TF_VAR_app_api_token=${token}\n`, { mode: 0o600 });
+    const run = await terminateMidRun(
+      'make',
+      ['--no-print-directory', '-C', 'workflows/staging', 'deploy', `OUTDIR=${sandbox.outdir}`, 'DEPLOY_FLAGS=--auto-approve', `SECRETS_FILE=${secretsFile}`],
+      {},
+    );
+    expect(run.code === null ? run.signal : run.code).not.toBe(0);
+    expectStoppedCleanly(run.out);
+    expect(run.out).toContain('with-secrets: next: run `make -C workflows/staging deploy` again');
+    expect(existsSync(join(sandbox.outdir, 'stacks', 'staging', 'plan'))).toBe(false);
+  }, START_BOUND_MS + END_BOUND_MS);
 });
