@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TERRAFORM_BIN } from '../e2e/harness/terraform';
 import { filesContaining, PROJECT_DIR, synthesizedForFile, uniqueSecret, WorkflowSandbox } from '../support/workflow-sandbox';
 
 const WITH_SECRETS = join(PROJECT_DIR, 'workflows', 'lib', 'with-secrets.sh');
@@ -340,4 +341,76 @@ describe('interrupted workflows (issue #28, item 4): SIGTERM is passed once as S
     expect(run.out).toContain('with-secrets: next: run `make -C workflows/staging deploy` again');
     expect(existsSync(join(sandbox.outdir, 'stacks', 'staging', 'plan'))).toBe(false);
   }, START_BOUND_MS + END_BOUND_MS);
+});
+
+describe('interrupted workflow with real Terraform (issue #28, item 4)', () => {
+  const STEP_MS = 120_000;
+  let dir = '';
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'workflow-interrupt-tf-'))));
+  afterEach(async () => {
+    // Releases a held apply a failed run may have left behind (its loop polls for the file every 50 ms).
+    writeFileSync(join(dir, 'release'), '');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('SIGTERM to with-secrets.sh mid-apply: terraform gets SIGINT, writes its state, releases its lock, nothing left running, exit 143', async () => {
+    const stackDir = join(dir, 'stack');
+    mkdirSync(stackDir);
+    const holding = join(dir, 'holding');
+    // One resource applied, then one held by its local-exec (the lock-holder pattern); $PPID is terraform.
+    const config = {
+      terraform: { backend: { local: { path: 'terraform.dev.tfstate' } } },
+      resource: {
+        terraform_data: {
+          first: { input: 'applied' },
+          held: {
+            depends_on: ['terraform_data.first'],
+            provisioner: [{ 'local-exec': { command: `echo $PPID > '${dir}/terraform.pid'; touch '${holding}'; while [ ! -e '${dir}/release' ]; do sleep 0.05; done` } }],
+          },
+        },
+      },
+    };
+    writeFileSync(join(stackDir, 'cdk.tf.json'), JSON.stringify(config));
+    const tfEnv = { PATH: process.env.PATH ?? '', HOME: dir, TMPDIR: dir, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    const init = spawnSync(TERRAFORM_BIN, ['init', '-input=false', '-no-color'], { cwd: stackDir, env: tfEnv, encoding: 'utf8', timeout: STEP_MS });
+    if (init.status !== 0) throw new Error(`terraform init failed or timed out (${STEP_MS / 1000} s):\n${init.stdout}${init.stderr}`);
+    const child = spawn(WITH_SECRETS, ['--stack-dir', stackDir, '--rerun', 'workflows/dev/deploy.sh --auto-approve', '--from-environment', '--', TERRAFORM_BIN, 'apply', '-auto-approve', '-input=false', '-no-color'], {
+      cwd: stackDir,
+      env: tfEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const holdDeadline = Date.now() + STEP_MS;
+    while (!existsSync(holding)) {
+      if (Date.now() > holdDeadline || child.exitCode !== null) {
+        child.kill('SIGKILL');
+        throw new Error(`terraform apply did not reach the held resource within ${STEP_MS / 1000} s; output:\n${out}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const terraformPid = Number(readFileSync(join(dir, 'terraform.pid'), 'utf8'));
+    expect(existsSync(join(stackDir, '.terraform.dev.tfstate.lock.info'))).toBe(true); // held mid-apply
+    child.kill('SIGTERM');
+    let bound: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      ended,
+      new Promise<never>((_, reject) => {
+        bound = setTimeout(() => reject(new Error(`with-secrets.sh did not end within ${STEP_MS / 1000} s of SIGTERM; output:\n${out}`)), STEP_MS);
+      }),
+    ]).finally(() => clearTimeout(bound));
+    expect(code).toBe(143);
+    expect(out).toContain('Interrupt received'); // terraform got the SIGINT
+    expect(out).not.toContain('Two interrupts received'); // once
+    const state = JSON.parse(readFileSync(join(stackDir, 'terraform.dev.tfstate'), 'utf8'));
+    expect(state.serial).toBeGreaterThanOrEqual(1);
+    expect(state.resources.map((resource: { name: string }) => resource.name)).toContain('first');
+    expect(existsSync(join(stackDir, '.terraform.dev.tfstate.lock.info'))).toBe(false);
+    expect(existsSync(`/proc/${terraformPid}`)).toBe(false);
+    expect(out).toContain(`with-secrets: Terraform released its state lock; the state is in ${stackDir}/terraform.dev.tfstate`);
+    expect(out).toContain('with-secrets: next: run `workflows/dev/deploy.sh --auto-approve` again');
+  }, 4 * 120_000);
 });
