@@ -1,6 +1,9 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TERRAFORM_BIN } from '../e2e/harness/terraform';
 import { filesContaining, PROJECT_DIR, synthesizedForFile, uniqueSecret, WorkflowSandbox } from '../support/workflow-sandbox';
 
 const WITH_SECRETS = join(PROJECT_DIR, 'workflows', 'lib', 'with-secrets.sh');
@@ -250,4 +253,164 @@ describe('dev scripts: plain environment variables', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('preflight: FAILED: no AWS credentials found.');
   });
+});
+
+describe('interrupted workflows (issue #28, item 4): SIGTERM is passed once as SIGINT to cdktf and waited for', () => {
+  /** Bounds, each named in its failure: the stand-in starting, and the workflow ending after the signal. */
+  const START_BOUND_MS = 60_000;
+  const END_BOUND_MS = 60_000;
+  let marks = '';
+  beforeEach(() => (marks = mkdtempSync(join(tmpdir(), 'workflow-interrupt-'))));
+  afterEach(() => rmSync(marks, { recursive: true, force: true }));
+
+  /**
+   * The stand-in cdktf, like cdktf running terraform apply: answers SIGINT by finishing its write (1 s)
+   * and exiting; counts every SIGINT/SIGTERM it gets; starts a `terraform` grandchild (a sleep that
+   * ignores SIGINT, as bash starts it) that must not outlive the run.
+   */
+  const standIn = [
+    `trap 'echo INT >> "$MARKS/signals"; sleep 1; echo "stand-in: state written" > "$MARKS/state"; exit 1' INT`,
+    `trap 'echo TERM >> "$MARKS/signals"' TERM`,
+    'sleep 300 & echo $! > "$MARKS/terraform.pid"',
+    ': > "$MARKS/started"',
+    'while :; do sleep 0.1; done',
+  ].join('\n');
+
+  const alive = (pid: number) => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+
+  /** Starts `command`, waits for the stand-in to run, sends SIGTERM to the workflow's process only, waits for its end. */
+  async function terminateMidRun(command: string, args: string[], extraEnv: Record<string, string>) {
+    const child = spawn(command, args, { cwd: PROJECT_DIR, env: env({ MARKS: marks, FAKE_CDKTF_AFTER: standIn, ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    const startDeadline = Date.now() + START_BOUND_MS;
+    while (!existsSync(join(marks, 'started'))) {
+      if (Date.now() > startDeadline || child.exitCode !== null) {
+        child.kill('SIGKILL');
+        throw new Error(`the stand-in cdktf did not start within ${START_BOUND_MS / 1000} s; output:\n${out}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGTERM');
+    let bound: NodeJS.Timeout | undefined;
+    const result = await Promise.race([
+      ended,
+      new Promise<never>((_, reject) => {
+        bound = setTimeout(() => reject(new Error(`the workflow did not end within ${END_BOUND_MS / 1000} s of SIGTERM; output:\n${out}`)), END_BOUND_MS);
+      }),
+    ]).finally(() => clearTimeout(bound));
+    return { ...result, out };
+  }
+
+  function expectStoppedCleanly(out: string) {
+    expect(readFileSync(join(marks, 'signals'), 'utf8')).toBe('INT\n'); // once, as SIGINT, never SIGTERM
+    expect(readFileSync(join(marks, 'state'), 'utf8')).toContain('state written'); // waited for the write
+    expect(out).toContain('with-secrets: SIGTERM: asked the command to stop');
+    expect(out).toContain('with-secrets: stopped after SIGTERM (the command exited 1)');
+    const terraformPid = Number(readFileSync(join(marks, 'terraform.pid'), 'utf8'));
+    expect(alive(terraformPid)).toBe(false);
+  }
+
+  it('dev deploy.sh: exit 143, the saved plan removed, and the command to run next', async () => {
+    const run = await terminateMidRun(join(PROJECT_DIR, 'workflows', 'dev', 'deploy.sh'), ['--auto-approve'], { OUTDIR: sandbox.outdir, TF_VAR_app_api_token: token });
+    expect(run.code).toBe(143);
+    expectStoppedCleanly(run.out);
+    expect(run.out).toContain('with-secrets: next: run `workflows/dev/deploy.sh --auto-approve` again');
+    expect(existsSync(join(sandbox.outdir, 'stacks', 'dev', 'plan'))).toBe(false);
+    expect(run.out).not.toContain(token);
+  }, START_BOUND_MS + END_BOUND_MS);
+
+  it('make -C workflows/staging deploy: make passes SIGTERM on, with-secrets.sh (exec from the recipe) waits for cdktf', async () => {
+    const secretsFile = join(sandbox.root, 'secrets.env');
+    writeFileSync(secretsFile, `TF_VAR_app_api_token=${token}\n`, { mode: 0o600 });
+    const run = await terminateMidRun(
+      'make',
+      ['--no-print-directory', '-C', 'workflows/staging', 'deploy', `OUTDIR=${sandbox.outdir}`, 'DEPLOY_FLAGS=--auto-approve', `SECRETS_FILE=${secretsFile}`],
+      {},
+    );
+    expect(run.code === null ? run.signal : run.code).not.toBe(0);
+    expectStoppedCleanly(run.out);
+    expect(run.out).toContain('with-secrets: next: run `make -C workflows/staging deploy` again');
+    expect(existsSync(join(sandbox.outdir, 'stacks', 'staging', 'plan'))).toBe(false);
+  }, START_BOUND_MS + END_BOUND_MS);
+});
+
+describe('interrupted workflow with real Terraform (issue #28, item 4)', () => {
+  const STEP_MS = 120_000;
+  let dir = '';
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'workflow-interrupt-tf-'))));
+  afterEach(async () => {
+    // Releases a held apply a failed run may have left behind (its loop polls for the file every 50 ms).
+    writeFileSync(join(dir, 'release'), '');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('SIGTERM to with-secrets.sh mid-apply: terraform gets SIGINT, writes its state, releases its lock, nothing left running, exit 143', async () => {
+    const stackDir = join(dir, 'stack');
+    mkdirSync(stackDir);
+    const holding = join(dir, 'holding');
+    // One resource applied, then one held by its local-exec (the lock-holder pattern); $PPID is terraform.
+    const config = {
+      terraform: { backend: { local: { path: 'terraform.dev.tfstate' } } },
+      resource: {
+        terraform_data: {
+          first: { input: 'applied' },
+          held: {
+            depends_on: ['terraform_data.first'],
+            provisioner: [{ 'local-exec': { command: `echo $PPID > '${dir}/terraform.pid'; touch '${holding}'; while [ ! -e '${dir}/release' ]; do sleep 0.05; done` } }],
+          },
+        },
+      },
+    };
+    writeFileSync(join(stackDir, 'cdk.tf.json'), JSON.stringify(config));
+    const tfEnv = { PATH: process.env.PATH ?? '', HOME: dir, TMPDIR: dir, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+    const init = spawnSync(TERRAFORM_BIN, ['init', '-input=false', '-no-color'], { cwd: stackDir, env: tfEnv, encoding: 'utf8', timeout: STEP_MS });
+    if (init.status !== 0) throw new Error(`terraform init failed or timed out (${STEP_MS / 1000} s):\n${init.stdout}${init.stderr}`);
+    const child = spawn(WITH_SECRETS, ['--stack-dir', stackDir, '--rerun', 'workflows/dev/deploy.sh --auto-approve', '--from-environment', '--', TERRAFORM_BIN, 'apply', '-auto-approve', '-input=false', '-no-color'], {
+      cwd: stackDir,
+      env: tfEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const ended = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const holdDeadline = Date.now() + STEP_MS;
+    while (!existsSync(holding)) {
+      if (Date.now() > holdDeadline || child.exitCode !== null) {
+        child.kill('SIGKILL');
+        throw new Error(`terraform apply did not reach the held resource within ${STEP_MS / 1000} s; output:\n${out}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const terraformPid = Number(readFileSync(join(dir, 'terraform.pid'), 'utf8'));
+    expect(existsSync(join(stackDir, '.terraform.dev.tfstate.lock.info'))).toBe(true); // held mid-apply
+    child.kill('SIGTERM');
+    let bound: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      ended,
+      new Promise<never>((_, reject) => {
+        bound = setTimeout(() => reject(new Error(`with-secrets.sh did not end within ${STEP_MS / 1000} s of SIGTERM; output:\n${out}`)), STEP_MS);
+      }),
+    ]).finally(() => clearTimeout(bound));
+    expect(code).toBe(143);
+    expect(out).toContain('Interrupt received'); // terraform got the SIGINT
+    expect(out).not.toContain('Two interrupts received'); // once
+    const state = JSON.parse(readFileSync(join(stackDir, 'terraform.dev.tfstate'), 'utf8'));
+    expect(state.serial).toBeGreaterThanOrEqual(1);
+    expect(state.resources.map((resource: { name: string }) => resource.name)).toContain('first');
+    expect(existsSync(join(stackDir, '.terraform.dev.tfstate.lock.info'))).toBe(false);
+    expect(existsSync(`/proc/${terraformPid}`)).toBe(false);
+    expect(out).toContain(`with-secrets: Terraform released its state lock; the state is in ${stackDir}/terraform.dev.tfstate`);
+    expect(out).toContain('with-secrets: next: run `workflows/dev/deploy.sh --auto-approve` again');
+  }, 4 * 120_000);
 });

@@ -18,5 +18,6 @@ dev_preflight
 echo "== dev: deploying"
 cd "$PROJECT_DIR"
 # Through with-secrets.sh for the saved plan alone: it holds the token, so it goes to a private
-# directory and is removed on every exit.
-"$LIB_DIR/with-secrets.sh" --stack-dir "$OUTDIR/stacks/dev" --from-environment -- $CDKTF deploy dev --skip-synth --output "$OUTDIR" "${SANDBOX_CDKTF_FLAGS[@]}" "$@"
+# directory and is removed on every exit. exec: a signal to this script reaches with-secrets.sh, which
+# passes it to cdktf and terraform once and waits for them (nothing is left running detached).
+exec "$LIB_DIR/with-secrets.sh" --stack-dir "$OUTDIR/stacks/dev" --rerun "workflows/dev/deploy.sh $([ "$SANDBOX_MODE" = 1 ] && echo "--sandbox ")$*" --from-environment -- $CDKTF deploy dev --skip-synth --output "$OUTDIR" "${SANDBOX_CDKTF_FLAGS[@]}" "$@"

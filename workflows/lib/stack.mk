@@ -16,7 +16,9 @@ CDKTF ?= npx --no-install cdktf
 OUTDIR ?= cdktf.out
 STACK_DIR = $(OUTDIR)/stacks/$(STACK)
 PREFLIGHT := $(LIB_DIR)/preflight.sh
-WITH_SECRETS = $(LIB_DIR)/with-secrets.sh --stack-dir $(STACK_DIR) $(SECRETS_ARGS) --
+# exec in the recipes: make's SIGTERM (it passes SIGTERM to its children) reaches with-secrets.sh,
+# which passes it to cdktf and terraform once and waits for them; Ctrl-C reaches it directly.
+WITH_SECRETS = $(LIB_DIR)/with-secrets.sh --stack-dir $(STACK_DIR) --rerun "make -C workflows/$(STACK) $@" $(SECRETS_ARGS) --
 TERRAFORM_BINARY_NAME ?= terraform
 export TERRAFORM_BINARY_NAME
 export CHECKPOINT_DISABLE ?= 1
@@ -47,22 +49,22 @@ synth:
 
 plan: check
 	@echo "== $(STACK): planning"
-	cd $(PROJECT_DIR) && $(WITH_SECRETS) $(CDKTF) diff $(STACK) --skip-synth --output $(OUTDIR)
+	cd $(PROJECT_DIR) && exec $(WITH_SECRETS) $(CDKTF) diff $(STACK) --skip-synth --output $(OUTDIR)
 
 # The scheduled CI drift check runs this (.github/workflows/drift.yml); no saved plan is written.
 drift: check
 	@echo "== $(STACK): checking for drift"
-	cd $(PROJECT_DIR) && $(WITH_SECRETS) $(LIB_DIR)/drift.sh $(STACK_DIR)
+	cd $(PROJECT_DIR) && exec $(WITH_SECRETS) $(LIB_DIR)/drift.sh $(STACK_DIR)
 
 deploy: check
 	@$(LIB_DIR)/require-approval.sh $(STACK) "add DEPLOY_FLAGS=--auto-approve: make -C workflows/$(STACK) deploy DEPLOY_FLAGS=--auto-approve" $(DEPLOY_FLAGS)
 	@echo "== $(STACK): deploying"
-	cd $(PROJECT_DIR) && $(WITH_SECRETS) $(CDKTF) deploy $(STACK) --skip-synth --output $(OUTDIR) $(DEPLOY_FLAGS)
+	cd $(PROJECT_DIR) && exec $(WITH_SECRETS) $(CDKTF) deploy $(STACK) --skip-synth --output $(OUTDIR) $(DEPLOY_FLAGS)
 
 destroy: $(DESTROY_GUARD) check
 	@$(LIB_DIR)/require-approval.sh $(STACK) "add DESTROY_FLAGS=--auto-approve: make -C workflows/$(STACK) destroy DESTROY_FLAGS=--auto-approve" $(DESTROY_FLAGS)
 	@echo "== $(STACK): destroying"
-	cd $(PROJECT_DIR) && $(WITH_SECRETS) $(CDKTF) destroy $(STACK) --skip-synth --output $(OUTDIR) $(DESTROY_FLAGS)
+	cd $(PROJECT_DIR) && exec $(WITH_SECRETS) $(CDKTF) destroy $(STACK) --skip-synth --output $(OUTDIR) $(DESTROY_FLAGS)
 
 # force-unlock needs the backend initialised but no variables, so no secrets are loaded.
 unlock:

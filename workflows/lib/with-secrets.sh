@@ -5,6 +5,7 @@
 #   with-secrets.sh --stack-dir DIR --env-file FILE [--example FILE] -- COMMAND...   (staging)
 #   with-secrets.sh --stack-dir DIR --vals FILE -- COMMAND...                        (production)
 #   with-secrets.sh --stack-dir DIR --from-environment -- COMMAND...                 (dev: TF_VAR_* already set)
+#   --rerun TEXT (optional, any form): the command line that finishes the work, said after an interrupt.
 #
 # --env-file: TF_VAR_<name>=VALUE lines, parsed by tooling/bin/secrets-env.ts (never `source`d, so the file
 #   cannot run code; any key but TF_VAR_* is refused, and no problem message shows a value). With
@@ -17,6 +18,12 @@
 # symlink into a private directory (mode 0700, under TMPDIR, outside cdktf.out), so the plan is
 # written there; the directory and the link are removed on every exit (EXIT, INT, TERM). A run killed
 # with SIGKILL cannot clean up: the next run removes what it left and says so.
+#
+# COMMAND runs in a session (process group) of its own, so a signal to this script never leaves cdktf
+# and its terraform running detached: the first SIGINT or SIGTERM is passed to the whole group once,
+# as SIGINT (what Ctrl-C sends, and what Terraform answers by finishing the operations in flight,
+# writing its state and releasing its lock); the script waits for it (WORKFLOW_INTERRUPT_GRACE_SECONDS,
+# default 120, then SIGKILL to the group), says what happened and what to run next, and exits 130/143.
 set -euo pipefail
 
 say() { printf 'with-secrets: %s\n' "$*"; }
@@ -25,7 +32,7 @@ fail() {
   exit 1
 }
 
-stack_dir='' env_file='' example='' vals_file='' from_environment=''
+stack_dir='' env_file='' example='' vals_file='' from_environment='' rerun=''
 while [ $# -gt 0 ]; do
   case $1 in
     --stack-dir) stack_dir=$2; shift 2 ;;
@@ -33,6 +40,7 @@ while [ $# -gt 0 ]; do
     --example) example=$2; shift 2 ;;
     --vals) vals_file=$2; shift 2 ;;
     --from-environment) from_environment=1; shift ;;
+    --rerun) rerun=$2; shift 2 ;;
     --) shift; break ;;
     *) fail "unknown argument '$1'" ;;
   esac
@@ -91,29 +99,133 @@ cleanup() {
   fi
   return "$status"
 }
+grace=${WORKFLOW_INTERRUPT_GRACE_SECONDS:-120}
+[[ $grace =~ ^[1-9][0-9]{0,4}$ ]] || fail "WORKFLOW_INTERRUPT_GRACE_SECONDS='$grace' is not a whole number of seconds (1-99999); unset it for 120"
+child_pid='' interrupted='' watchdog_pid='' killed_after_grace=''
+killed_marker=''
+
+# A trapped SIGINT/SIGTERM. Before COMMAND starts (or after it ended), it ends the script at once.
+on_signal() {
+  local signal=$1
+  if [ -z "$child_pid" ]; then
+    [ "$signal" = INT ] && exit 130
+    exit 143
+  fi
+  if [ -n "$interrupted" ]; then
+    say "SIG$signal again: the command was already asked to stop; still waiting for it (killed ${grace} s after the first signal at the latest)"
+    return
+  fi
+  interrupted=$signal
+  say "SIG$signal: asked the command to stop (SIGINT to it and its terraform, once, as Ctrl-C does); waiting up to ${grace} s for Terraform to write its state and release its lock"
+  kill -INT -- "-$child_pid" 2>/dev/null || true
+  killed_marker=$plan_dir/killed
+  # The watchdog is a child of this script; it is ended, its sleep with it, as soon as the command
+  # has stopped (a sleep left behind would keep this script's output open for the whole grace time).
+  (
+    trap - INT
+    sleep "$grace" </dev/null >/dev/null 2>&1 &
+    sleeper=$!
+    trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+    wait "$sleeper"
+    if kill -0 -- "-$child_pid" 2>/dev/null; then
+      : > "$killed_marker"
+      say "the command did not stop within ${grace} s of SIG$signal: killing it (SIGKILL to its process group)"
+      kill -KILL -- "-$child_pid" 2>/dev/null || true
+    fi
+  ) &
+  watchdog_pid=$!
+}
+
+# What an interrupted run left, what to run next; then the exit code of the signal (130/143).
+after_interrupt() {
+  local status=$1 lock state
+  if [ -n "$killed_after_grace" ]; then
+    say "stopped after SIG$interrupted (killed when the grace period ended)"
+  else
+    say "stopped after SIG$interrupted (the command exited $status)"
+  fi
+  # A local backend (dev): its lock is a file beside the state, relative paths from the stack directory.
+  state=$(node -e 'const l = ((require(process.argv[1]).terraform || {}).backend || {}).local; process.stdout.write(l ? l.path || "terraform.tfstate" : "")' "$(cd "$stack_dir" && pwd)/cdk.tf.json" 2>/dev/null || true)
+  if [ -n "$state" ]; then
+    [[ $state == /* ]] || state=$stack_dir/$state
+    lock=$(dirname -- "$state")/.$(basename -- "$state").lock.info
+    if [ -e "$lock" ]; then
+      say "the state lock is still held ($lock): Terraform was stopped before releasing it; once no terraform runs for this stack, remove that file"
+    else
+      say "Terraform released its state lock; the state is in $state"
+    fi
+  fi
+  if [ -s "$stack_dir/errored.tfstate" ]; then
+    say "Terraform could not write its state and saved it to $stack_dir/errored.tfstate: run \`terraform state push errored.tfstate\` in $stack_dir before anything else (docs/recovery.md)"
+  fi
+  local again='the same command'
+  [ -z "$rerun" ] || again="\`$rerun\`"
+  say "next: run $again again: Terraform plans from the state it wrote and finishes what was left; if it reports a state lock, see docs/recovery.md"
+  [ "$interrupted" = INT ] && return 130
+  return 143
+}
+
 # Terraform prints the whole state, secret values included, when it can write neither the state nor
 # errored.tfstate (a full disk). When the output is not a terminal (CI logs keep it), it goes through
 # tooling/bin/withhold-state.ts, which keeps that block out and saves it (0600) in the stack
 # directory, else (that disk is full too) in a private directory under TMPDIR, as the saved plan is,
-# saying where. stderr joins stdout for that: cdktf already merges Terraform's two streams.
+# saying where. stderr joins stdout for that: cdktf already merges Terraform's two streams. The
+# filter stays in this script's process group and ignores SIGINT/SIGTERM: it ends with its input.
+# Perl (in every Linux base system and on macOS, which has no setsid(1)) starts COMMAND as the leader
+# of a new session, so its group is its pid, with SIGINT back to default: bash starts a background
+# command with SIGINT ignored, and a shell script (a stand-in for cdktf) could not undo that.
+own_group=(perl -MPOSIX -e 'POSIX::setsid() or die "with-secrets: setsid: $!\n"; $SIG{INT} = $SIG{QUIT} = "DEFAULT";
+  exec { $ARGV[0] } @ARGV or do { print STDERR "with-secrets: $ARGV[0]: $!\n"; exit 127 }' --)
+
 run_command() {
+  local filter_pid='' status filter_status=0
   if [ -t 1 ]; then
-    "$@"
+    # `<&0`: a background command would otherwise read /dev/null, and cdktf could not ask to approve.
+    "${own_group[@]}" "$@" <&0 &
+    child_pid=$!
+  else
+    local stack_abs
+    stack_abs=$(cd "$stack_dir" && pwd)
+    exec 3> >(cd "$project_dir" && exec node --require tsx/cjs tooling/bin/withhold-state.ts "$stack_abs" "$plan_root")
+    filter_pid=$!
+    "${own_group[@]}" "$@" <&0 >&3 2>&1 3>&- &
+    child_pid=$!
+    exec 3>&-
+  fi
+  set +e
+  wait "$child_pid"
+  status=$?
+  # A trapped signal ends `wait` early (status > 128) while the command still runs: wait again.
+  while kill -0 "$child_pid" 2>/dev/null; do
+    wait "$child_pid"
+    status=$?
+  done
+  if [ -n "$watchdog_pid" ]; then kill "$watchdog_pid" 2>/dev/null; wait "$watchdog_pid" 2>/dev/null; fi
+  local pid=$child_pid
+  child_pid=''
+  if [ -n "$killed_marker" ] && [ -e "$killed_marker" ]; then killed_after_grace=1; fi
+  # Nothing of the command's group may outlive the run (a grandchild that ignored the SIGINT).
+  if [ -z "$killed_after_grace" ] && kill -0 -- "-$pid" 2>/dev/null; then
+    say "processes of the command's group were still running after it ended: killing them (SIGKILL)"
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  # After the sweep: a process of the group left running would keep the filter's input open.
+  if [ -n "$filter_pid" ]; then
+    wait "$filter_pid"
+    filter_status=$?
+    [ "$filter_status" = 0 ] || say "warning: the output filter (tooling/bin/withhold-state.ts) exited $filter_status"
+  fi
+  set -e
+  if [ -n "$interrupted" ]; then
+    after_interrupt "$status"
     return
   fi
-  local stack_abs
-  stack_abs=$(cd "$stack_dir" && pwd)
-  set +e
-  "$@" 2>&1 | (cd "$project_dir" && exec node --require tsx/cjs tooling/bin/withhold-state.ts "$stack_abs" "$plan_root")
-  local status=("${PIPESTATUS[@]}")
-  set -e
-  [ "${status[1]}" = 0 ] || say "warning: the output filter (tooling/bin/withhold-state.ts) exited ${status[1]}"
-  return "${status[0]}"
+  return "$status"
 }
 
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
 
 remove_leftovers
 # mktemp -d creates the directory with mode 0700: only this user can read the plan.
