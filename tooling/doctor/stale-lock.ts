@@ -4,16 +4,9 @@ import { dynamoDbLockId, LOCKFILE_SUFFIX } from '../../lib/iam/state-access-poli
 import { describeAwsError, isBareNotFound, isNotFound, notTheService } from '../toolkit/aws-errors';
 import { REQUEST_TIMEOUT_MS } from '../toolkit/aws-clients';
 import { fail, pass, withTimeout, type CheckResult } from './check-result';
+import type { LockInfo } from '../toolkit/lock-info';
 
-/** The lock info Terraform and OpenTofu write (`statemgr.LockInfo`), as far as the doctor shows it. */
-export interface LockInfo {
-  readonly ID?: string;
-  readonly Operation?: string;
-  readonly Who?: string;
-  readonly Version?: string;
-  readonly Created?: string;
-  readonly Path?: string;
-}
+export type { LockInfo } from '../toolkit/lock-info';
 
 export interface LockCheckContext {
   /** Stack name: its synthesized directory is `cdktf.out/stacks/<stack>`. */

@@ -10,6 +10,7 @@ import { BootstrapError } from '../toolkit/errors';
 import { waitWithProgress } from '../toolkit/wait-progress';
 import { parseState, type StateContent } from './state-content';
 import { stateUri, type StateLocation } from './state-location';
+import type { LockInfo } from '../toolkit/lock-info';
 
 /** One version of the state object, or a delete marker. */
 export interface StateVersion {
@@ -20,15 +21,7 @@ export interface StateVersion {
   readonly deleteMarker: boolean;
 }
 
-/** The lock info Terraform and OpenTofu write (`statemgr.LockInfo`). */
-export interface LockInfo {
-  readonly ID?: string;
-  readonly Operation?: string;
-  readonly Who?: string;
-  readonly Version?: string;
-  readonly Created?: string;
-  readonly Path?: string;
-}
+export type { LockInfo } from '../toolkit/lock-info';
 
 /** A lock that is held: where (lockfile or DynamoDB item) and what its holder wrote. */
 export interface HeldLock {
