@@ -6,9 +6,13 @@ describe('waitWithProgress', () => {
     const lines: string[] = [];
     let aborted = false;
     const never = (signal: AbortSignal) => new Promise<never>(() => signal.addEventListener('abort', () => (aborted = true)));
-    await expect(
-      waitWithProgress({ what: "staging's credentials", endpoint: 'https://127.0.0.1:9', timeoutMs: 360, everyMs: 100, say: (line) => lines.push(line), fix: 'Check the sandbox' }, never),
-    ).rejects.toThrow("staging's credentials at https://127.0.0.1:9 did not answer within 0 s: the endpoint accepts connections but sends nothing back (a stopped or overloaded emulator, a proxy that swallows requests). Check the sandbox");
+    // Fake timers: the heartbeats are counted on the helper's own clock, so a slow machine cannot skip one.
+    jest.useFakeTimers();
+    const waiting = waitWithProgress({ what: "staging's credentials", endpoint: 'https://127.0.0.1:9', timeoutMs: 360, everyMs: 100, say: (line) => lines.push(line), fix: 'Check the sandbox' }, never);
+    const settled = expect(waiting).rejects.toThrow("staging's credentials at https://127.0.0.1:9 did not answer within 0 s: the endpoint accepts connections but sends nothing back (a stopped or overloaded emulator, a proxy that swallows requests). Check the sandbox");
+    await jest.advanceTimersByTimeAsync(360);
+    await settled;
+    jest.useRealTimers();
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines[0]).toMatch(/^still waiting for staging's credentials at https:\/\/127\.0\.0\.1:9: no answer after \d+ s \(gives up after 0 s\)$/);
     expect(aborted).toBe(true);
@@ -25,11 +29,18 @@ describe('waitWithProgress', () => {
   });
 });
 
+afterEach(() => jest.useRealTimers());
+
 describe('withHeartbeat', () => {
   it('says the command still runs until it ends', async () => {
     const lines: string[] = [];
+    // Fake timers, as above: two heartbeats are due before the command ends, however busy the machine.
+    jest.useFakeTimers();
     const slow = new Promise((resolve) => setTimeout(() => resolve('done'), 260));
-    await expect(withHeartbeat(slow, () => 'drift: staging: terraform plan', (line) => lines.push(line), 100)).resolves.toBe('done');
+    const running = withHeartbeat(slow, () => 'drift: staging: terraform plan', (line) => lines.push(line), 100);
+    await jest.advanceTimersByTimeAsync(260);
+    await expect(running).resolves.toBe('done');
+    jest.useRealTimers();
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines[0]).toMatch(/^drift: staging: terraform plan: still running after \d+ s$/);
   });
