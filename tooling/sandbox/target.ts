@@ -4,6 +4,7 @@ import { requireHealthySandbox, sandboxStatus } from './lifecycle';
 import type { SandboxState } from './state-file';
 import { PROJECT_DIR, sandboxPaths } from './paths';
 import { sandboxProject, sandboxProjectVariables, type SandboxProject } from './sandbox-project';
+import { registerSandboxUse } from './sandbox-users';
 import { awsAccountSession, toolingEnv, withoutCallerIdentity, type AccountSession } from '../toolkit/account-session';
 import { BootstrapError } from '../toolkit/errors';
 import { describeCliConfig } from '../toolkit/terraform-cli-config';
@@ -33,9 +34,18 @@ export async function resolveTarget(options: { sandbox: boolean; outDir?: string
   // Running is not answering: a stopped moto would leave every request below waiting on SDK timeouts.
   await requireHealthySandbox(status.state);
   const project = sandboxProject(paths, env);
+  // From here on this command uses the sandbox: `sandbox down`/`reset` name it and need --force until
+  // it exits (bootstrap, drift, npm run state, the doctor; sandbox:deploy also names its stack).
+  registerSandboxUse(paths, commandLine(env));
   const line = describeCliConfig(project.cliConfig, env);
   if (line) options.say?.(line);
   return { kind: 'sandbox', state: status.state, home: paths.home, outDir: options.outDir ?? project.outDir, project };
+}
+
+/** The command as the user typed it, as far as npm tells: `npm run bootstrap -- --sandbox`. */
+function commandLine(env: NodeJS.ProcessEnv): string {
+  const args = process.argv.slice(2).join(' ');
+  return env.npm_lifecycle_event ? `npm run ${env.npm_lifecycle_event}${args ? ` -- ${args}` : ''}` : `${process.argv.slice(1).join(' ')}`;
 }
 
 /**
