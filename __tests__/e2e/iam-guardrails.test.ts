@@ -212,7 +212,8 @@ describe('a state role with a permissions boundary, as synthesized', () => {
     const stack = JSON.parse(Testing.synth(built.stateBackendStack)) as { resource: Record<string, Record<string, Record<string, string>>> };
     const role = Object.values(stack.resource.aws_iam_role).find((resource) => resource.name === 'acme-platform-staging-tfstate')!;
     const policy = Object.values(stack.resource.aws_iam_policy).find((resource) => resource.name === 'acme-platform-staging-tfstate-access')!;
-    const bucket = Object.values(stack.resource.aws_s3_bucket)[0].bucket;
+    // The state bucket (the access log and replica buckets are synthesized beside it).
+    const bucket = Object.entries(stack.resource.aws_s3_bucket).find(([address]) => address.startsWith('state_bucket'))![1].bucket;
     return { role, policy, bucket };
   };
 
