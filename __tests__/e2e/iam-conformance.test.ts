@@ -3,6 +3,7 @@ import { ConformanceWorld, DENIAL, runCase, type Outcome } from './iam-conforman
 import { sandboxLogDigest, startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { STEP_TIMEOUT_MS } from './harness/step';
 import { progress } from './harness/progress';
+import { runCases } from './harness/case-runner';
 
 /**
  * IAM conformance (docs/sandbox.md, "IAM conformance"): every case of the table (iam-conformance/
@@ -19,31 +20,11 @@ let sandbox: TestSandbox;
 let world: ConformanceWorld;
 const outcomes = new Map<string, Outcome | Error>();
 
-function bounded<T>(what: string, promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 beforeAll(async () => {
   sandbox = await startTestSandbox('iam-conformance');
   world = new ConformanceWorld(sandbox.state);
   const started = Date.now();
-  const queue = [...CASES];
-  await Promise.all(
-    Array.from({ length: PARALLEL }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const conformance = next;
-        try {
-          outcomes.set(conformance.id, await bounded(`case ${conformance.id}`, runCase(world, conformance), CASE_TIMEOUT_MS));
-        } catch (error) {
-          outcomes.set(conformance.id, error as Error);
-        }
-      }
-    }),
-  );
+  for (const [id, outcome] of await runCases(CASES, { parallel: PARALLEL, caseTimeoutMs: CASE_TIMEOUT_MS }, (conformance) => runCase(world, conformance))) outcomes.set(id, outcome);
   progress(`iam-conformance: ${CASES.length} cases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }, STEP_TIMEOUT_MS.sandbox + CASES.length * CASE_TIMEOUT_MS);
 

@@ -18,6 +18,7 @@ import { GUARDRAIL_CASES, type GuardrailCase } from './iam-guardrails/cases';
 import { sandboxLogDigest, startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { runStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { progress } from './harness/progress';
+import { runCases } from './harness/case-runner';
 
 /**
  * Guardrails (docs/sandbox.md, "Guardrails: boundaries, session policies, SCPs and RCPs"): every case
@@ -145,30 +146,10 @@ async function runCase(conformance: GuardrailCase, index: number): Promise<{ sta
   }
 }
 
-function bounded<T>(what: string, promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 beforeAll(async () => {
   sandbox = await startTestSandbox('iam-guardrails');
   const started = Date.now();
-  const queue = GUARDRAIL_CASES.map((conformance, index) => ({ conformance, index }));
-  await Promise.all(
-    Array.from({ length: PARALLEL }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const { conformance, index } = next;
-        try {
-          outcomes.set(conformance.id, await bounded(`case ${conformance.id}`, runCase(conformance, index), CASE_TIMEOUT_MS));
-        } catch (error) {
-          outcomes.set(conformance.id, error as Error);
-        }
-      }
-    }),
-  );
+  for (const [id, outcome] of await runCases(GUARDRAIL_CASES, { parallel: PARALLEL, caseTimeoutMs: CASE_TIMEOUT_MS }, runCase)) outcomes.set(id, outcome);
   progress(`iam-guardrails: ${GUARDRAIL_CASES.length} cases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }, STEP_TIMEOUT_MS.sandbox + GUARDRAIL_CASES.length * CASE_TIMEOUT_MS);
 
