@@ -29,10 +29,10 @@ async function bucketsOf(s3: S3Client): Promise<string[]> {
   return ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((bucket) => bucket.Name!);
 }
 
-/** What bootstrap would have changed: the run directory (minus the sandbox's own log and records) and the state account's buckets. */
+/** What bootstrap would have changed: the run directory (minus the sandbox's own log, records and its register of the commands using it) and the state account's buckets. */
 async function snapshot(stateS3: S3Client) {
   const runDir = sandboxPaths(sandbox!.env).runDir;
-  return { run: fingerprint(runDir, ['sandbox.log', 'credentials', 'terraformrc']), buckets: await bucketsOf(stateS3), root: projectRootFingerprint() };
+  return { run: fingerprint(runDir, ['sandbox.log', 'credentials', 'terraformrc', 'users']), buckets: await bucketsOf(stateS3), root: projectRootFingerprint() };
 }
 
 beforeAll(async () => {

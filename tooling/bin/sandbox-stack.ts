@@ -89,7 +89,7 @@ async function main([command, ...args]: string[]): Promise<number> {
       if (result.timedOut) throw new BootstrapError(`cdktf deploy ${stack} did not finish within ${DEPLOY_BOUND_MS / 60_000} minutes and was stopped; npm run sandbox -- status checks the sandbox, npm run sandbox:state -- ${stack} shows what was recorded`);
       return result.code ?? 1;
     } finally {
-      stopWatching();
+      await stopWatching();
       using.release();
     }
   }

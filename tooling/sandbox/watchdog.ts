@@ -13,9 +13,12 @@ const REPEAT_MS = 30_000;
  * going silent, which one does not answer and how to resume it: before, a SIGSTOPped moto left a
  * deploy printing nothing for minutes while `sandbox status` said "running". Reports only; the
  * command keeps running (resuming moto lets it finish; the shim gives up on each request after
- * `UPSTREAM_TIMEOUT_MS`, and Terraform then fails naming moto). Returns the stop function.
+ * `UPSTREAM_TIMEOUT_MS`, and Terraform then fails naming moto). Returns the stop function: when a
+ * silence was reported and no probe has seen the end of it yet (the command can finish within one
+ * interval of the sandbox resuming), it probes once more, so the log never ends on "not answered"
+ * while the sandbox answers.
  */
-export function watchSandbox(state: SandboxState, what: string, say: (line: string) => void, options: { intervalMs?: number; reportAfterMs?: number } = {}): () => void {
+export function watchSandbox(state: SandboxState, what: string, say: (line: string) => void, options: { intervalMs?: number; reportAfterMs?: number } = {}): () => Promise<void> {
   const intervalMs = options.intervalMs ?? WATCH_INTERVAL_MS;
   const reportAfterMs = options.reportAfterMs ?? REPORT_AFTER_MS;
   let stopped = false;
@@ -44,8 +47,11 @@ export function watchSandbox(state: SandboxState, what: string, say: (line: stri
   };
   timer = setTimeout(() => void probe(), intervalMs);
   timer.unref();
-  return () => {
+  return async () => {
     stopped = true;
     if (timer) clearTimeout(timer);
+    if (reportedAt === undefined || silentSince === undefined) return;
+    const health = await sandboxHealth(state);
+    if (health.ok) say(`${what}: the sandbox answers again (after ${seconds(Date.now() - silentSince)} s)`);
   };
 }
