@@ -677,7 +677,6 @@ const kms: ConformanceCase[] = [
     request: decrypt(asRole(), { EncryptionContext: { purpose: 'state' } }),
     expect: ALLOW,
     source: src(PAGES.kmsConditions, 'kms:EncryptionContext:context-key'),
-    divergence: 'the evaluator ignores context keys whose variable part follows a colon (kms:EncryptionContext:<key>), so a condition on one never matches: Allow statements on it do not apply, StringNot… Deny statements always do',
   },
   {
     id: 'kms-13',
@@ -766,6 +765,22 @@ const kms: ConformanceCase[] = [
     request: encrypt(asRole()),
     expect: DENY,
     source: src(PAGES.globalKeys, 'aws:ResourceTag/tag-key'),
+  },
+  {
+    id: 'kms-24',
+    description: 'explicit deny of Encrypt when kms:EncryptionContext:purpose StringNotEquals state: Encrypt with purpose=state',
+    setup: { roles: [role('caller', [doc(allow('kms:Encrypt', '{keyArn}'), deny('kms:Encrypt', '*', { StringNotEquals: { 'kms:EncryptionContext:purpose': 'state' } }))])], keys: [{ account: 'A' }] },
+    request: encrypt(asRole(), { EncryptionContext: { purpose: 'state' } }),
+    expect: ALLOW,
+    source: src(PAGES.kmsConditions, 'kms:EncryptionContext:context-key'),
+  },
+  {
+    id: 'kms-25',
+    description: 'explicit deny of Encrypt when kms:EncryptionContext:purpose StringNotEquals state: Encrypt with purpose=other',
+    setup: { roles: [role('caller', [doc(allow('kms:Encrypt', '{keyArn}'), deny('kms:Encrypt', '*', { StringNotEquals: { 'kms:EncryptionContext:purpose': 'state' } }))])], keys: [{ account: 'A' }] },
+    request: encrypt(asRole(), { EncryptionContext: { purpose: 'other' } }),
+    expect: DENY,
+    source: src(PAGES.kmsConditions, 'kms:EncryptionContext:context-key'),
   },
 ];
 
