@@ -119,7 +119,7 @@ export async function evaluate(evaluation: Evaluation): Promise<EvaluationResult
   // IAM names the identity side when it is missing (the usual case), else the side that is; the
   // resource side last, since within one account a resource policy that does not grant is no cause
   // when the identity side allows (a boundary that does not allow is).
-  const types = new Set(denials.map((denial) => denial.policyType));
+  const types = new Set<string>(denials.map((denial) => denial.policyType));
   const missing = MISSING_SIDE_ORDER.find((type) => types.has(type)) ?? [...types][0];
   return { result: 'ImplicitlyDenied', reason: `because no ${missing ? (POLICY_TYPES[missing] ?? missing) : 'policy'} allows the ${evaluation.action} action` };
 }
