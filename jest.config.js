@@ -11,6 +11,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Processes and real terraform run in their own suites: jest.integration.config.js, jest.e2e.config.js.
   testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/', '/__tests__/integration/'],
+  // jest's 5 s default failed an evaluator test at a load average of 60 (its first simulation loads
+  // the IAM data); a slow machine must stretch the run, not fail it.
+  testTimeout: 60000,
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },

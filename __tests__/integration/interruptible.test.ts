@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processesWith, newMarker } from '../hostile/run-tooling-case';
@@ -60,7 +60,7 @@ test('SIGTERM, then SIGTERM again: the child gets SIGINT once, finishes its writ
   expect(run.code).toBe(143);
   expect(readFileSync(state, 'utf8')).toBe('written\n');
   expect(readFileSync(ints, 'utf8')).toBe('x\n');
-  expect(run.stderr).toContain('fixture: SIGTERM: asked the child to stop (SIGINT to it and its terraform, once, as Ctrl-C does); waiting up to 30 s');
+  expect(run.stderr).toContain('fixture: SIGTERM: asked the child to stop (SIGINT, once, to it, as Ctrl-C in Terraform\'s terminal does); waiting up to 30 s');
   expect(run.stderr).toContain('fixture: SIGTERM again: the child was already asked to stop; still waiting for it');
   expect(run.stderr).toContain('fixture: child ended: SIGTERM, exit 1, killed false');
   expect(processesWith(run.marker)).toEqual([]);
@@ -70,8 +70,29 @@ test('a child that ignores SIGINT is killed when the grace period ends, with its
   const script = `trap '' INT; echo ready; sleep 300 & wait; sleep 300`;
   const run = await interrupt(1500, script, ['SIGINT']);
   expect(run.code).toBe(130);
-  expect(run.stderr).toContain('fixture: the child did not stop within 2 s of SIGINT: killing it (SIGKILL to its process group)');
+  expect(run.stderr).toContain('fixture: the child did not stop within 2 s of SIGINT: killing it (SIGKILL to its process group and its terraform)');
   expect(run.stderr).toContain('killed true');
   expect(processesWith(run.marker)).toEqual([]);
   expect(existsSync(join(dir, 'state'))).toBe(false);
+}, BOUND_MS + 10_000);
+
+test('cdktf deploy\'s shape: Terraform in a session of its own under a parent that, given SIGINT, hangs it up and exits at once; Terraform itself gets the one SIGINT, writes its state, and the parent ends with it (before: the parent got it, the hangup killed Terraform, the state was empty)', async () => {
+  const state = join(dir, 'state');
+  const ints = join(dir, 'ints');
+  const fakeTerraform = join(dir, 'terraform.js');
+  // Terraform: on SIGINT, finish the write (1 s), then exit 1; a hangup kills it (node's default, as Go's).
+  // Node, not bash: a non-interactive shell's background job cannot trap the SIGINT it starts ignoring.
+  writeFileSync(
+    fakeTerraform,
+    `const fs = require('fs'); process.on('SIGINT', () => { fs.appendFileSync(${JSON.stringify(ints)}, 'x\\n'); setTimeout(() => { fs.writeFileSync(${JSON.stringify(state)}, 'written\\n'); process.exit(1); }, 1000); }); console.log('ready'); setInterval(() => {}, 1000);\n`,
+  );
+  // cdktf: Terraform in its own session (as node-pty starts it), named terraform (argv[0]); on SIGINT, hang it up and exit.
+  const script = `setsid bash -c 'exec -a terraform ${process.execPath} ${fakeTerraform}' & child=$!; trap 'kill -HUP $child; exit 1' INT; wait $child`;
+  const run = await interrupt(30_000, script, ['SIGINT']);
+  expect(run.code).toBe(130);
+  expect(readFileSync(state, 'utf8')).toBe('written\n');
+  expect(readFileSync(ints, 'utf8')).toBe('x\n');
+  expect(run.stderr).toMatch(/fixture: SIGINT: asked the child to stop \(SIGINT, once, to its terraform, pid \d+, as Ctrl-C in Terraform's terminal does\)/);
+  expect(run.stderr).toContain('fixture: child ended: SIGINT, exit 1, killed false');
+  expect(processesWith(run.marker)).toEqual([]);
 }, BOUND_MS + 10_000);

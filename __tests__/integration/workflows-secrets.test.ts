@@ -354,7 +354,8 @@ describe('interrupted workflow with real Terraform (issue #28, item 4)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('SIGTERM to with-secrets.sh mid-apply: terraform gets SIGINT, writes its state, releases its lock, nothing left running, exit 143', async () => {
+  /** Runs `command(apply)` through with-secrets.sh, SIGTERMs the script once the apply holds its lock mid-run, and checks what Terraform left. */
+  async function interruptMidApply(command: (apply: string[]) => string[]): Promise<string> {
     const stackDir = join(dir, 'stack');
     mkdirSync(stackDir);
     const holding = join(dir, 'holding');
@@ -375,7 +376,7 @@ describe('interrupted workflow with real Terraform (issue #28, item 4)', () => {
     const tfEnv = { PATH: process.env.PATH ?? '', HOME: dir, TMPDIR: dir, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
     const init = spawnSync(TERRAFORM_BIN, ['init', '-input=false', '-no-color'], { cwd: stackDir, env: tfEnv, encoding: 'utf8', timeout: STEP_MS });
     if (init.status !== 0) throw new Error(`terraform init failed or timed out (${STEP_MS / 1000} s):\n${init.stdout}${init.stderr}`);
-    const child = spawn(WITH_SECRETS, ['--stack-dir', stackDir, '--rerun', 'workflows/dev/deploy.sh --auto-approve', '--from-environment', '--', TERRAFORM_BIN, 'apply', '-auto-approve', '-input=false', '-no-color'], {
+    const child = spawn(WITH_SECRETS, ['--stack-dir', stackDir, '--rerun', 'workflows/dev/deploy.sh --auto-approve', '--from-environment', '--', ...command([TERRAFORM_BIN, 'apply', '-auto-approve', '-input=false', '-no-color'])], {
       cwd: stackDir,
       env: tfEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -412,5 +413,17 @@ describe('interrupted workflow with real Terraform (issue #28, item 4)', () => {
     expect(existsSync(`/proc/${terraformPid}`)).toBe(false);
     expect(out).toContain(`with-secrets: Terraform released its state lock; the state is in ${stackDir}/terraform.dev.tfstate`);
     expect(out).toContain('with-secrets: next: run `workflows/dev/deploy.sh --auto-approve` again');
+    return out;
+  }
+
+  it('SIGTERM to with-secrets.sh mid-apply: terraform gets SIGINT, writes its state, releases its lock, nothing left running, exit 143', async () => {
+    const out = await interruptMidApply((apply) => apply);
+    expect(out).toMatch(/with-secrets: SIGTERM: asked the command to stop \(SIGINT, once, to its terraform, pid \d+,/);
+  }, 4 * 120_000);
+
+  it('the same under cdktf\'s shape: Terraform in a session of its own under a parent that, given SIGINT, hangs it up and exits at once; Terraform itself gets the SIGINT and writes its state (before: the group\'s SIGINT reached only the parent, and the hangup killed Terraform mid-apply)', async () => {
+    // cdktf deploy runs terraform in a pty (node-pty: a new session) and, on SIGINT, types Ctrl-C into it and exits, hanging it up.
+    const out = await interruptMidApply((apply) => ['bash', '-c', `setsid "$@" & child=$!; trap 'kill -HUP $child; exit 1' INT; wait $child`, 'cdktf-shape', ...apply]);
+    expect(out).toMatch(/with-secrets: SIGTERM: asked the command to stop \(SIGINT, once, to its terraform, pid \d+,/);
   }, 4 * 120_000);
 });

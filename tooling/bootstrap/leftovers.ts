@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { carriesMarker, commandOf, markedProcesses, runsProgram, TERRAFORM_PROGRAMS } from '../toolkit/marked-processes';
 import { terminate } from '../toolkit/terminate';
 
 /**
@@ -10,30 +10,9 @@ import { terminate } from '../toolkit/terminate';
  */
 export const BOOTSTRAP_MARKER = 'BOOTSTRAP_STATE_FILE';
 
-/** Whether `pid` carries the marker for `localStateFile` (false when gone or not ours to read). */
-function carriesMarker(pid: number, localStateFile: string): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`${BOOTSTRAP_MARKER}=${localStateFile}`);
-  } catch {
-    return false;
-  }
-}
-
-/** Pids (not this process) whose environment carries the marker for `localStateFile` (Linux /proc; elsewhere none). */
+/** Pids (not this process) whose environment carries the marker for `localStateFile`. */
 export function leftoverProcesses(localStateFile: string): number[] {
-  if (!existsSync('/proc/self/environ')) return [];
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
-    .map(Number)
-    .filter((pid) => carriesMarker(pid, localStateFile));
-}
-
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean).map((part) => part.split('/').pop()).slice(0, 2).join(' ');
-  } catch {
-    return '?';
-  }
+  return markedProcesses(BOOTSTRAP_MARKER, localStateFile);
 }
 
 /** Stops what a killed run left (SIGTERM, then SIGKILL after `graceMs`), saying what and waiting with progress. Returns how many there were. */
@@ -44,11 +23,19 @@ export async function stopLeftovers(localStateFile: string, say: (line: string) 
     `bootstrap: a killed run left ${pids.length} process(es) running (${pids.map((pid) => `${pid} ${commandOf(pid)}`).join(', ')}); ` +
       'asked them to stop (SIGTERM) so Terraform writes and releases the local state before this run uses it',
   );
-  await terminate(pids, {
+  const options = {
     graceMs,
-    alive: (pid) => carriesMarker(pid, localStateFile),
-    onWaiting: (left, waitedMs) => say(`bootstrap: waiting for the left processes to stop (${left.join(', ')}; ${Math.round(waitedMs / 1000)} s of at most ${graceMs / 1000} s)`),
-    onKill: (left) => say(`bootstrap: ${left.length} of them did not stop within ${graceMs / 1000} s (${left.join(', ')}); killed them (SIGKILL)`),
-  });
+    alive: (pid: number) => carriesMarker(pid, BOOTSTRAP_MARKER, localStateFile),
+    onWaiting: (left: readonly number[], waitedMs: number) => say(`bootstrap: waiting for the left processes to stop (${left.join(', ')}; ${Math.round(waitedMs / 1000)} s of at most ${graceMs / 1000} s)`),
+    onKill: (left: readonly number[]) => say(`bootstrap: ${left.length} of them did not stop within ${graceMs / 1000} s (${left.join(', ')}); killed them (SIGKILL)`),
+  };
+  // Terraform first, on its own: a cdktf that is signalled too passes Ctrl-C on through its pty, and
+  // a second interrupt makes Terraform exit at once without writing its state.
+  const terraform = pids.filter((pid) => runsProgram(pid, TERRAFORM_PROGRAMS));
+  if (terraform.length > 0) await terminate(terraform, options);
+  await terminate(
+    pids.filter((pid) => !terraform.includes(pid)),
+    options,
+  );
   return pids.length;
 }

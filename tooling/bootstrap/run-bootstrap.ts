@@ -8,6 +8,7 @@ import { adoptHalfCreated } from './adopt';
 import { recordBootstrap } from '../sandbox/sandbox-project';
 import { accountSession, resolveTarget, type AccountSession, type Target } from '../sandbox/target';
 import { BootstrapError } from '../toolkit/errors';
+import { runInterruptible } from '../toolkit/interruptible';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { watchBackendReady } from './backend-watcher';
@@ -57,6 +58,9 @@ export interface BootstrapResult {
   /** Sandbox only: the file recording that the state-backend's state is in its bucket (every sandbox command reads it). */
   readonly recordFile?: string;
 }
+
+/** How long an interrupted phase 1 deploy gets to finish its current operations and write the local state. */
+const DEPLOY_INTERRUPT_GRACE_MS = 120_000;
 
 /**
  * Two-phase bootstrap of the state-backend stack (docs/bootstrap.md), resumable: every run first
@@ -170,14 +174,18 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
       }
     };
   };
-  const cdktf = (args: string[], migrated: boolean) =>
-    runCommand(CDKTF_BIN, [...args, '--output', target!.outDir], {
-      cwd: PROJECT_DIR,
-      // Each phase pins the setting: an exported STATE_BACKEND_MIGRATED must not leak into phase 1.
-      env: { ...account.env, STATE_BACKEND_MIGRATED: migrated ? 'true' : 'false', FORCE_COLOR: '0', [BOOTSTRAP_MARKER]: where.localStateFile },
-      timeoutMs,
-      onOutput,
-    });
+  const cdktfOptions = (migrated: boolean) => ({
+    cwd: PROJECT_DIR,
+    // Each phase pins the setting: an exported STATE_BACKEND_MIGRATED must not leak into phase 1.
+    env: { ...account.env, STATE_BACKEND_MIGRATED: migrated ? 'true' : 'false', FORCE_COLOR: '0', [BOOTSTRAP_MARKER]: where.localStateFile },
+    timeoutMs,
+    onOutput: (text: string) => onOutput?.(text),
+  });
+  const cdktf = (args: string[], migrated: boolean) => runCommand(CDKTF_BIN, [...args, '--output', target!.outDir], cdktfOptions(migrated));
+  // The deploy is interrupted through its Terraform (toolkit/interruptible.ts): a signal to cdktf
+  // makes it hang Terraform up before Terraform has written the local state.
+  const cdktfDeploy = (args: string[]) =>
+    runInterruptible(CDKTF_BIN, [...args, '--output', target!.outDir], { ...cdktfOptions(false), graceMs: DEPLOY_INTERRUPT_GRACE_MS, say: (line) => say(`bootstrap: ${line}`), label: `cdktf deploy ${where.stack}` });
   // Offline-friendly in the sandbox, whose output directory (and lock file) is thrown away with it.
   const lockFlags = target!.kind === 'sandbox' ? ['--skip-provider-lock'] : [];
 
@@ -228,7 +236,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
         let finished = false;
         const watcher = watchBackendReady(account.clientConfig, where, () => !finished, notifyReady);
         onOutput = resourceProgress();
-        const result = await cdktf(['deploy', where.stack, '--auto-approve', '--skip-synth', ...lockFlags], false).finally(() => {
+        const result = await cdktfDeploy(['deploy', where.stack, '--auto-approve', '--skip-synth', ...lockFlags]).finally(() => {
           finished = true;
           onOutput = undefined;
         });

@@ -20,10 +20,14 @@
 # with SIGKILL cannot clean up: the next run removes what it left and says so.
 #
 # COMMAND runs in a session (process group) of its own, so a signal to this script never leaves cdktf
-# and its terraform running detached: the first SIGINT or SIGTERM is passed to the whole group once,
-# as SIGINT (what Ctrl-C sends, and what Terraform answers by finishing the operations in flight,
-# writing its state and releasing its lock); the script waits for it (WORKFLOW_INTERRUPT_GRACE_SECONDS,
-# default 120, then SIGKILL to the group), says what happened and what to run next, and exits 130/143.
+# and its terraform running detached. The first SIGINT or SIGTERM becomes one SIGINT (what Ctrl-C
+# sends, and what Terraform answers by finishing the operations in flight, writing its state and
+# releasing its lock) to the run's Terraform itself, found by WITH_SECRETS_RUN in its environment
+# (Linux /proc): cdktf runs Terraform in a pty of its own, out of the group's reach, and cdktf given
+# the signal hangs that pty up and exits at once, which kills Terraform before it writes its state.
+# Without /proc, or before Terraform runs, the group gets the SIGINT. The script waits for it
+# (WORKFLOW_INTERRUPT_GRACE_SECONDS, default 120, then SIGKILL to the group and that Terraform), says
+# what happened and what to run next, and exits 130/143.
 set -euo pipefail
 
 say() { printf 'with-secrets: %s\n' "$*"; }
@@ -104,6 +108,21 @@ grace=${WORKFLOW_INTERRUPT_GRACE_SECONDS:-120}
 child_pid='' interrupted='' watchdog_pid='' killed_after_grace=''
 killed_marker=''
 
+# Every process of this run carries the marker; terraform_pids lists the run's Terraform (or OpenTofu).
+WITH_SECRETS_RUN="$$-$RANDOM$RANDOM"
+export WITH_SECRETS_RUN
+terraform_pids() {
+  local dir argv0
+  [ -r /proc/self/environ ] || return 0
+  for dir in /proc/[0-9]*; do
+    # grep reads to the end (no -q), so tr never gets SIGPIPE and pipefail sees grep's verdict.
+    tr '\0' '\n' < "$dir/environ" 2>/dev/null | grep -xF "WITH_SECRETS_RUN=$WITH_SECRETS_RUN" > /dev/null || continue
+    argv0=$(tr '\0' '\n' < "$dir/cmdline" 2>/dev/null | sed -n 1p) || continue
+    case ${argv0##*/} in terraform | tofu) printf '%s\n' "${dir#/proc/}" ;; esac
+  done
+  return 0
+}
+
 # A trapped SIGINT/SIGTERM. Before COMMAND starts (or after it ended), it ends the script at once.
 on_signal() {
   local signal=$1
@@ -116,8 +135,17 @@ on_signal() {
     return
   fi
   interrupted=$signal
-  say "SIG$signal: asked the command to stop (SIGINT to it and its terraform, once, as Ctrl-C does); waiting up to ${grace} s for Terraform to write its state and release its lock"
-  kill -INT -- "-$child_pid" 2>/dev/null || true
+  local pids
+  pids=$(terraform_pids | tr '\n' ' ')
+  pids=${pids% }
+  if [ -n "$pids" ]; then
+    say "SIG$signal: asked the command to stop (SIGINT, once, to its terraform, pid $pids, as Ctrl-C in Terraform's terminal does); waiting up to ${grace} s for Terraform to write its state and release its lock"
+    # shellcheck disable=SC2086 # one pid per word
+    kill -INT $pids 2>/dev/null || true
+  else
+    say "SIG$signal: asked the command to stop (SIGINT, once, to its process group, as Ctrl-C does); waiting up to ${grace} s for Terraform to write its state and release its lock"
+    kill -INT -- "-$child_pid" 2>/dev/null || true
+  fi
   killed_marker=$plan_dir/killed
   # The watchdog is a child of this script; it is ended, its sleep with it, as soon as the command
   # has stopped (a sleep left behind would keep this script's output open for the whole grace time).
@@ -129,7 +157,9 @@ on_signal() {
     wait "$sleeper"
     if kill -0 -- "-$child_pid" 2>/dev/null; then
       : > "$killed_marker"
-      say "the command did not stop within ${grace} s of SIG$signal: killing it (SIGKILL to its process group)"
+      say "the command did not stop within ${grace} s of SIG$signal: killing it (SIGKILL to its process group and its terraform)"
+      # shellcheck disable=SC2046 # one pid per word
+      kill -KILL $(terraform_pids) 2>/dev/null || true
       kill -KILL -- "-$child_pid" 2>/dev/null || true
     fi
   ) &
