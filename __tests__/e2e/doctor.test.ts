@@ -42,6 +42,14 @@ async function run(command: string, args: readonly string[], options: { cwd?: st
 const doctor = (args: readonly string[], env: Record<string, string> = {}) =>
   run(process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/doctor.ts', ...args], { env });
 
+/**
+ * `npm run doctor -- prod` (an unknown stack name): run once, shared by the two tests that need it (the
+ * refusal itself, and the start-up time the unreachable-endpoints test measures against): one doctor
+ * process fewer. Started by whichever test asks first, so each test also runs alone.
+ */
+let unknownStack: Promise<Run> | undefined;
+const doctorUnknownStack = () => (unknownStack ??= doctor(['prod']));
+
 const lines = (output: string, prefix: string) => output.split('\n').filter((line) => line.trimStart().startsWith(prefix));
 
 beforeAll(async () => {
@@ -122,7 +130,7 @@ describe('npm run doctor against local S3 and DynamoDB', () => {
 
   it('fails fast, without hanging, when the endpoints do not answer', async () => {
     // Against the doctor's own start-up time (tsx, the app), which a loaded machine stretches to 15 s.
-    const startup = (await doctor(['prod'])).ms;
+    const startup = (await doctorUnknownStack()).ms;
     const { status, stdout, ms } = await doctor(['staging'], {
       AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
       AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
@@ -133,7 +141,7 @@ describe('npm run doctor against local S3 and DynamoDB', () => {
   });
 
   it('rejects an unknown stack name with the list of names (exit 2)', async () => {
-    const { status, stderr } = await doctor(['prod']);
+    const { status, stderr } = await doctorUnknownStack();
     expect(status).toBe(2);
     expect(stderr).toContain('doctor: unknown stack "prod": choose from dev, staging, production, state-backend');
   });
