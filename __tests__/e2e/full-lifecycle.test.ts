@@ -7,6 +7,19 @@
  * Every aws_s3_bucket_lifecycle_configuration costs the AWS provider ~55 s of waiting (its own
  * waitLifecycleConfigEquals, on real AWS too), so each stack is deployed once, deploys that do not
  * depend on each other run at the same time, and the scenarios share that one sandbox, in order.
+ *
+ * A CLI is started where it is what a step proves (issue #27): bootstrap, the staging, production
+ * and dev workflows (deploy, production's refused destroy), `npm run drift`, both `cdktf deploy
+ * staging` of the lock contention, and terraform wherever its output or exit code is asserted.
+ * Elsewhere nothing is started for it:
+ * - the production migration synthesizes its backend-config steps in this process (the app's own
+ *   runSynth, SandboxWorld.synth) instead of `cdktf synth`: `cdktf synth --output` runs in every
+ *   workflow run of this file (their synth step), as well as in sandbox-state-backend.test.ts;
+ * - the second, refused deploy of the lock contention is `cdktf deploy staging --skip-synth` of the
+ *   directory the staging workflow synthesized, not a second `make -C workflows/staging deploy`:
+ *   that workflow runs in this file's first test;
+ * - the migration's plans right after an apply (which refreshed and wrote the state) use
+ *   -refresh=false; the first step's plan, with no apply before it, refreshes.
  */
 import { DescribeContinuousBackupsCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from '@aws-sdk/client-kms';
@@ -420,7 +433,14 @@ async function lockContention(): Promise<void> {
     const lock = JSON.parse(await (await stateS3.send(new GetObjectCommand({ Bucket: STATE_BUCKET, Key: `${stateKeyOf('staging')}.tflock` }))).Body!.transformToString()) as { ID: string; Operation: string };
     expect(lock.Operation).toBe('OperationTypeApply');
 
-    const second = await world.make('staging', 'deploy', workflowVars('staging'));
+    // `cdktf deploy staging` of what the workflow synthesized and deployed in the first test (the
+    // workflow itself, `make -C workflows/staging deploy`, runs there): no second synth.
+    const second = await runStep(
+      'staging: the second cdktf deploy staging',
+      CDKTF_BIN,
+      ['deploy', 'staging', '--skip-synth', '--output', world.outDir('staging'), '--auto-approve', '--skip-provider-lock'],
+      { cwd: PROJECT_DIR, env: { ...staging.env, TF_VAR_app_api_token: STAGING_TOKEN }, kind: 'deploy' },
+    );
     expect(second.code).not.toBe(0);
     expect(second.output).toMatch(/Error acquiring the state lock/);
     expect(second.output).toContain(lock.ID);
@@ -470,8 +490,11 @@ async function productionMigration(): Promise<void> {
     // Step 1 is what the workflow deployed (environments/production.ts says dynamodb); its directory is ready.
     const stackDir = mode === 'dynamodb' ? join(world.outDir('production'), 'stacks', 'production') : migrationDir;
     if (mode !== 'dynamodb') {
-      const synth = await runStep(`production (${mode}): cdktf synth`, CDKTF_BIN, ['synth', '--output', outDir], { cwd: PROJECT_DIR, env, kind: 'synth' });
-      expectExit(synth, 0, `cdktf synth with s3-backend-${mode}.yaml`);
+      // The app's own synth (main.ts's runSynth) in this process: what is proven is the backend block
+      // the file makes, not the cdktf CLI (which every workflow run above starts).
+      const started = Date.now();
+      world.synth(outDir, env);
+      progress(`production (${mode}): synthesized in-process with s3-backend-${mode}.yaml (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       const init = await runStep(`production (${mode}): terraform init`, TERRAFORM_BIN, ['init', '-reconfigure', '-input=false', '-no-color'], { cwd: stackDir, env, kind: 'synth' });
       expectExit(init, 0, `terraform init (${mode})`);
     }
@@ -485,7 +508,10 @@ async function productionMigration(): Promise<void> {
       expect(apply.output).toMatch(/Apply complete! Resources: 0 added, 0 changed, 0 destroyed/);
       expect(apply.output).toMatch(mode === 'both' ? /state_locking = "s3-lockfile\+dynamodb"/ : /state_locking = "s3-lockfile"\n/);
     }
-    const plan = await runStep(`production (${mode}): terraform plan`, TERRAFORM_BIN, ['plan', '-detailed-exitcode', '-input=false', '-no-color'], { cwd: stackDir, env, kind: 'plan' });
+    // After this step's apply, which refreshed every resource and wrote the state, the plan compares
+    // the configuration with that state (-refresh=false); step 1's plan refreshes (no apply before it).
+    const refresh = mode === 'dynamodb' ? [] : ['-refresh=false'];
+    const plan = await runStep(`production (${mode}): terraform plan`, TERRAFORM_BIN, ['plan', '-detailed-exitcode', ...refresh, '-input=false', '-no-color'], { cwd: stackDir, env, kind: 'plan' });
     expectExit(plan, 0, `terraform plan -detailed-exitcode (${mode})`);
     expect(plan.output).toContain('No changes.');
     // Same state throughout: lineage and resources unchanged (the serial only moves with the outputs).

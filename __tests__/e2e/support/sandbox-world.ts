@@ -1,6 +1,11 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { App } from 'cdktf';
+import { appDefinition } from '../../../environments';
+import { runSynth } from '../../../lib/app/synthesize-app';
+import { loadSettingSources } from '../../../lib/settings/setting-sources';
+import { sandboxExtension } from '../../../tooling/sandbox/sandbox-extension';
 import type { RunResult } from '../harness/step';
 import { accountSession, resolveTarget, type AccountSession, type Target } from '../../../tooling/sandbox/target';
 import { PROJECT_DIR } from '../../../tooling/sandbox/paths';
@@ -70,6 +75,16 @@ export class SandboxWorld {
     const session = await accountSession(this.target, ACCOUNTS[stack], REGION, this.env, stack);
     this.sessions.set(stack, session);
     return session;
+  }
+
+  /**
+   * The app synthesized in this process into `outDir`, as `cdktf synth --output <outDir>` runs it
+   * (main.ts: runSynth of environments/ with the sandbox extension, settings read from `env` and
+   * cdktf.json), without paying for the cdktf CLI where the synth is not what a step proves.
+   */
+  synth(outDir: string, env: NodeJS.ProcessEnv): void {
+    const outcome = runSynth(new App({ outdir: outDir, stackTraces: false }), appDefinition, loadSettingSources(PROJECT_DIR, env), [sandboxExtension]);
+    if (outcome.code !== 0) throw new Error(`in-process synth into ${outDir} failed:\n${outcome.message}`);
   }
 
   /** `make -C workflows/<stack> <goal>` as a user runs it, acting in the stack's account. */
