@@ -116,10 +116,11 @@ function terraform(stack: string, args: string[], credentials: Credentials, extr
   const env = { ...envFor(credentials, extra), AWS_SESSION_TOKEN: credentials.sessionToken };
   return runTerraform([...args], { cwd: dir, env, label: `sandbox ${stack}`, timeoutMs: STEP_TIMEOUT_MS.deploy });
 }
-async function deploy(stack: string, credentials: Credentials, extra: Record<string, string> = {}, dir?: string): Promise<RunResult> {
+/** `terraform init` then `apply` in a directory not initialized before (with its backend). */
+async function deploy(stack: string, credentials: Credentials, extra: Record<string, string> = {}, dir?: string, applyFlags: string[] = []): Promise<RunResult> {
   const init = await terraform(stack, ['init', '-input=false'], credentials, extra, dir);
   if (init.code !== 0) return init;
-  return terraform(stack, ['apply', '-auto-approve', '-input=false'], credentials, extra, dir);
+  return terraform(stack, ['apply', '-auto-approve', '-input=false', ...applyFlags], credentials, extra, dir);
 }
 const expectOk = (result: RunResult) =>
   expect({ code: result.code, output: result.code === 0 ? '' : `${failureDigest(result.output)}\nsandbox log:\n${sandboxLogDigest(harness.env)}` }).toEqual({ code: 0, output: '' });
@@ -279,8 +280,9 @@ const chain = {
 
       const before = (await assumedRoles()).filter((session) => session.role_arn === STAGING_STATE_ROLE).length;
       const serialBefore = (JSON.parse(await (await s3Of(stateAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).Body!.transformToString()) as { serial: number }).serial;
-      // A new token value: the apply changes the SSM parameter, so the state is written again.
-      expectOk(await deploy('staging', ci, { TF_VAR_app_api_token: 'sandbox-token-2' }));
+      // A new token value: the apply changes the SSM parameter, so the state is written again. Staging's
+      // directory was initialized by the staging step, with this backend: the apply alone.
+      expectOk(await terraform('staging', ['apply', '-auto-approve', '-input=false'], ci, { TF_VAR_app_api_token: 'sandbox-token-2' }));
       expect((await assumedRoles()).filter((session) => session.role_arn === STAGING_STATE_ROLE).length).toBeGreaterThan(before);
       const after = JSON.parse(await (await s3Of(stateAdmin).send(new GetObjectCommand({ Bucket: BUCKET, Key: STAGING_KEY }))).Body!.transformToString()) as { serial: number };
       expect(after.serial).toBeGreaterThan(serialBefore);
@@ -304,8 +306,10 @@ const chain = {
       const ciRole = await assume(stateAdmin, CI_PRODUCTION_STATE_ROLE, 'e2e-read');
       const object = await s3Of(ciRole).send(new GetObjectCommand({ Bucket: BUCKET, Key: CI_PRODUCTION_KEY }));
       expect({ body: await object.Body!.transformToString(), sse: object.ServerSideEncryption }).toEqual({ body: localBytes, sse: 'aws:kms' });
-      // Terraform, with the stack's S3 backend (DynamoDB lock, state key), sees everything deployed: no changes.
-      const plan = await terraform('ci-production', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], stateAdmin);
+      // Terraform, with the stack's S3 backend (DynamoDB lock, state key), sees everything deployed: no
+      // changes. (The move ran `terraform init -reconfigure` in the stack's directory: no init here.) The
+      // plan is kept for the deploy below, which applies it as it was inspected.
+      const plan = await terraform('ci-production', ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=ci-production.tfplan'], stateAdmin);
       expect({ code: plan.code, tail: plan.code === 0 ? '' : failureDigest(plan.output) }).toEqual({ code: 0, tail: '' });
       // Run again: nothing left to move, nothing touched.
       expect((await moveCiState({ appDefinition, stack: 'ci-production', sandbox: true, outDir: outdir, synthesize: false, env: harness.env })).outcome).toBe('remote-only');
@@ -318,7 +322,8 @@ const chain = {
       expect(existsSync(localFile)).toBe(true);
       expect(await (await s3Of(ciRole).send(new GetObjectCommand({ Bucket: BUCKET, Key: CI_PRODUCTION_KEY }))).Body!.transformToString()).toBe(localBytes);
       rmSync(localFile);
-      expectOk(await deploy('ci-production', stateAdmin));
+      // The deploy from the bucket's state: the plan above (the state is what it read; nothing wrote it since).
+      expectOk(await terraform('ci-production', ['apply', '-input=false', 'ci-production.tfplan'], stateAdmin));
       const ci = await webIdentity(PRODUCTION_CI_ROLE);
       expect(await new STSClient(clientConfig(ci)).send(new GetCallerIdentityCommand({}))).toMatchObject({
         Arn: `arn:aws:sts::${STATE_ACCOUNT}:assumed-role/acme-platform-production-ci-deploy/github-actions`,
@@ -654,10 +659,12 @@ describe('cross-account state through the state role (moto sandbox)', () => {
       // Terraform through staging's backend (assume_role with external_id) under the boundary: apply, then a clean plan.
       const viaRole = (await assumeRoleCredentials(clientConfig(stagingAdmin), STAGING_STATE_ROLE, 'e2e-read', EXTERNAL_ID)).credentials;
       const serialBefore = (await stateOf(viaRole, STAGING_KEY)).serial;
-      expectOk(await deploy('staging (bounded)', stagingAdmin, { TF_VAR_app_api_token: 'sandbox-token-3' }, stagingDir));
+      // No refresh: the backend is what is proven here, and the staging CI step's apply (the same
+      // resources) wrote this state and read back what it changed; staging's own deploys refresh.
+      expectOk(await deploy('staging (bounded)', stagingAdmin, { TF_VAR_app_api_token: 'sandbox-token-3' }, stagingDir, ['-refresh=false']));
       const applied = await stateOf(viaRole, STAGING_KEY);
       expect(applied.serial).toBeGreaterThan(serialBefore);
-      const plan = await terraform('staging (bounded)', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], stagingAdmin, { TF_VAR_app_api_token: 'sandbox-token-3' }, stagingDir);
+      const plan = await terraform('staging (bounded)', ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-refresh=false'], stagingAdmin, { TF_VAR_app_api_token: 'sandbox-token-3' }, stagingDir);
       expect({ code: plan.code, tail: plan.code === 0 ? '' : failureDigest(plan.output) }).toEqual({ code: 0, tail: '' });
 
       // A boundary without s3:PutObject: the role's own policy still allows it, the boundary does not,

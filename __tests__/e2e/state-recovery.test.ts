@@ -1,7 +1,15 @@
 /**
  * Recovery drills (docs/recovery.md), in ONE moto sandbox with its IAM enforcement on: a state
  * clobbered, deleted, locked, of another lineage, and left behind by an interrupted apply, each got
- * back with `npm run state -- history/restore/doctor` (tooling/bin/state.ts, run as users run it).
+ * back with `npm run state -- history/restore/doctor` (tooling/bin/state.ts).
+ *
+ * The command runs as users run it (a process, no terminal: stdin closed) where that is what is
+ * proven, and each of its verbs so at least once: drill (a)'s history, its restore refused without a
+ * terminal and then confirmed with --yes, and drill (g)'s doctor that reports without a terminal
+ * (no other test runs `npm run state`). Every other call runs the same verbs in this process
+ * (harness/state-tool.ts: the context tooling/bin/state.ts builds, the exit code its runCli gives),
+ * so no node start and tsx compile is paid per call; the Terraform commands the verbs run (init,
+ * state push, plan, force-unlock) are real processes in every case.
  *
  * Cheap on purpose: the state-backend is the app's own (its bucket policy, key policy and state
  * roles are what is proven); staging's and production's backends are exactly as synthesized (state
@@ -28,6 +36,7 @@ import { ensureTerraform, terraformEnv } from './harness/terraform';
 import { sandboxLogDigest, startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { withTestResources } from './harness/test-stack';
 import { waitFor } from './harness/wait';
+import { stateInProcess } from './harness/state-tool';
 
 const REGION = 'eu-west-1';
 const ACCOUNTS = { staging: '222222222222', production: '333333333333', state: '333333333333' } as const;
@@ -62,13 +71,16 @@ async function untilHolding(hold: string, running: { done: Promise<RunResult> },
 }
 
 /** `npm run state -- <args>` against this sandbox, as a user runs it (no terminal: stdin is closed). */
-function state(...args: string[]): Promise<RunResult> {
+function stateCommand(...args: string[]): Promise<RunResult> {
   return runStep(`npm run state -- ${args.join(' ')}`, process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/state.ts', ...args, '--sandbox', '--skip-synth', '--output', outdir], { cwd: PROJECT_DIR, env: harness.env, kind: 'plan' });
 }
 
 async function roleCredentials(env: Env, as: string = ACCOUNTS[env]): Promise<Credentials> {
   return (await assumeRoleCredentials(sandboxClientConfig(harness.state, REGION, await harness.credentials(as)), ROLES[env], `drill-${env}`)).credentials;
 }
+/** The same verb in this process (harness/state-tool.ts), where the process is not what is proven. */
+const state = (verb: 'history' | 'restore' | 'doctor', stack: Env, options: { version?: string; yes?: boolean; otherLineage?: boolean } = {}): Promise<RunResult> =>
+  stateInProcess({ verb, stack, outDir: outdir, env: harness.env, ...options });
 const s3As = (credentials: Credentials) => new S3Client(sandboxClientConfig(harness.state, REGION, credentials));
 async function currentState(env: Env): Promise<{ text: string; serial: number; lineage: string; resources: Array<{ type: string; name: string }> }> {
   const text = await (await s3As(await roleCredentials(env)).send(new GetObjectCommand({ Bucket: BUCKET, Key: KEYS[env] }))).Body!.transformToString();
@@ -152,7 +164,8 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
           expectOk(await terraform(env, ACCOUNTS[env], ['init', '-input=false'], 'synth'), `${env} init`);
           expectOk(await terraform(env, ACCOUNTS[env], ['apply', '-auto-approve', '-input=false']), `${env} apply`);
           // A second state version with the configuration unchanged (a plan against it stays clean): the payload replaced.
-          expectOk(await terraform(env, ACCOUNTS[env], ['apply', '-auto-approve', '-input=false', '-replace=terraform_data.payload']), `${env} second apply`);
+          // No refresh: the apply just above wrote this state and read back what it created.
+          expectOk(await terraform(env, ACCOUNTS[env], ['apply', '-auto-approve', '-input=false', '-refresh=false', '-replace=terraform_data.payload']), `${env} second apply`);
         }),
       );
     });
@@ -192,7 +205,7 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
     await s3As(await roleCredentials('staging')).send(new PutObjectCommand({ Bucket: BUCKET, Key: KEYS.staging, Body: JSON.stringify(empty), ServerSideEncryption: 'AES256' }));
     const versionsBefore = await versionsOf('staging');
 
-    const history = await state('history', 'staging');
+    const history = await stateCommand('history', 'staging');
     expect({ code: history.code, stderr: history.code === 0 ? '' : history.output }).toEqual({ code: 0, stderr: '' });
     const rows = historyRows(history.stdout);
     expect(rows.map((row) => row.VERSION)).toEqual(versionsBefore.map((v) => v.id));
@@ -201,14 +214,14 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
     expect(history.stderr).toContain(`read as state role ${ROLES.staging}`);
 
     // No terminal and no --yes: shown, refused, nothing changed.
-    const unconfirmed = await state('restore', 'staging', '--version', rows[1].VERSION);
+    const unconfirmed = await stateCommand('restore', 'staging', '--version', rows[1].VERSION);
     expect(unconfirmed.code).toBe(1);
     expect(unconfirmed.stdout).toContain('+ terraform_data.holder');
     expect(unconfirmed.stdout).toContain('+ terraform_data.payload');
     expect(unconfirmed.output).toContain('no terminal to confirm on, so nothing was changed');
     expect((await versionsOf('staging')).map((v) => v.id)).toEqual(versionsBefore.map((v) => v.id));
 
-    const restore = await state('restore', 'staging', '--version', rows[1].VERSION, '--yes');
+    const restore = await stateCommand('restore', 'staging', '--version', rows[1].VERSION, '--yes');
     expect({ code: restore.code, output: restore.code === 0 ? '' : restore.output }).toEqual({ code: 0, output: '' });
     expect(restore.stdout).toContain('plan: no changes: the restored state matches what is deployed');
     const restored = await currentState('staging');
@@ -228,12 +241,12 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
     await s3As(await roleCredentials('staging')).send(new PutObjectCommand({ Bucket: BUCKET, Key: KEYS.staging, Body: JSON.stringify(foreign), ServerSideEncryption: 'AES256' }));
     const before = await versionsOf('staging');
 
-    const refused = await state('restore', 'staging', '--version', ourVersion, '--yes');
+    const refused = await state('restore', 'staging', { version: ourVersion, yes: true });
     expect(refused.code).toBe(1);
     expect(refused.output).toContain(`belongs to another state (lineage ${ours.lineage}; the current state's is ${foreign.lineage}): nothing was changed`);
     expect((await versionsOf('staging')).map((v) => v.id)).toEqual(before.map((v) => v.id));
 
-    const forced = await state('restore', 'staging', '--version', ourVersion, '--yes', '--other-lineage');
+    const forced = await state('restore', 'staging', { version: ourVersion, yes: true, otherLineage: true });
     expect({ code: forced.code, output: forced.code === 0 ? '' : forced.output }).toEqual({ code: 0, output: '' });
     expect(forced.stdout).toContain('plan: no changes');
     expect((await currentState('staging')).lineage).toBe(ours.lineage);
@@ -251,7 +264,7 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
       await untilHolding(hold, deploy, 'the staging apply to take its lock and start applying');
       const before = await versionsOf('staging');
       const older = before.find((v) => !v.latest && !v.marker)!.id;
-      const refused = await state('restore', 'staging', '--version', older, '--yes');
+      const refused = await state('restore', 'staging', { version: older, yes: true });
       expect(refused.code).toBe(1);
       expect(refused.output).toMatch(new RegExp(`the state is locked: s3://${BUCKET}/${KEYS.staging}\\.tflock is held by \\S+@\\S+ for OperationTypeApply since .*, Terraform 1\\.11\\.4, lock ID [0-9a-f-]{36}; nothing was changed`));
       expect((await versionsOf('staging')).map((v) => v.id)).toEqual(before.map((v) => v.id));
@@ -275,7 +288,7 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
       expect(rows[0]).toMatchObject({ LINEAGE: '(delete marker)', CURRENT: 'current' });
       expect(rows[1]).toMatchObject({ VERSION: goodVersion, SERIAL: String(good.serial), RESOURCES: '3' });
 
-      const restore = await state('restore', 'production', '--version', goodVersion, '--yes');
+      const restore = await state('restore', 'production', { version: goodVersion, yes: true });
       expect({ code: restore.code, output: restore.code === 0 ? '' : restore.output }).toEqual({ code: 0, output: '' });
       expect(restore.stdout).toContain('from: nothing (the object was deleted');
       expect(restore.stdout).toContain('plan: no changes: the restored state matches what is deployed');
@@ -317,7 +330,7 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
     expect(blocked.output).toContain('Error acquiring the state lock');
 
     // The doctor without a terminal or --yes: says everything, changes nothing.
-    const look = await state('doctor', 'production');
+    const look = await stateCommand('doctor', 'production');
     expect(look.code).toBe(1);
     expect(look.stdout).toMatch(/lock: DynamoDB acme-platform-tflock item LockID = .* is held by \S+@\S+ for OperationTypeApply .*; no terraform process runs in production's directory on this machine/);
     expect(look.stdout).toMatch(/digest: acme-platform-tflock holds [0-9a-f]{32}, the stored state's MD5 is [0-9a-f]{32}/);
@@ -325,7 +338,7 @@ describe('state recovery drills (moto sandbox, IAM enforced)', () => {
     expect(look.output).toContain('no terminal to confirm on, so nothing was changed');
     expect(await lockItem('production')).toBe(lock);
 
-    const repair = await state('doctor', 'production', '--yes');
+    const repair = await state('doctor', 'production', { yes: true });
     // 3: the unrecorded resource is left for the import it printed.
     expect({ code: repair.code, output: repair.output }).toMatchObject({ code: 3 });
     expect(repair.stdout).toContain('released lock');
