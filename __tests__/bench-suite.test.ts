@@ -155,7 +155,7 @@ describe('the census, on a /proc of its own', () => {
   const gone = (pid: number) => rmSync(join(proc, String(pid)), { recursive: true, force: true });
   const ours = { [CENSUS_ENV]: 'run-1' };
 
-  it("counts this run's processes once each, by kind, with their test file or their parent's", () => {
+  it("counts this run's processes (marked, or children of counted ones) once each, by kind, with their test file or their parent's", () => {
     const census = new ProcessCensus('run-1', proc);
     put(10, { start: 100, argv: ['node', 'jest-worker/processChild.js'], env: ours });
     put(11, { ppid: 10, start: 101, ticks: 250, argv: ['terraform', 'plan'], env: { ...ours, [TEST_FILE_ENV]: '/p/a.test.ts' } });
@@ -165,6 +165,8 @@ describe('the census, on a /proc of its own', () => {
     put(15, { start: 105, argv: ['terraform', 'plan'] }); // environ unreadable
     put(16, { start: 106, argv: ['bash', '-c', 'terraform init'], env: { ...ours, [TEST_FILE_ENV]: '/p/b.test.ts' } });
     census.sample();
+    put(17, { ppid: 11, start: 107, argv: ['terraform', 'version'], env: { TF_IN_AUTOMATION: '1' } }); // an environment of its own
+    put(18, { ppid: 13, start: 108, argv: ['terraform', 'version'], env: {} }); // a child of another run's
     put(12, { ppid: 11, start: 102, ticks: 310, argv: ['.terraform/providers/terraform-provider-aws_v5'], env: ours }); // more CPU
     put(16, { start: 106, ticks: 50, argv: ['terraform', 'init'], env: { ...ours, [TEST_FILE_ENV]: '/p/b.test.ts' } }); // bash exec'd terraform
     census.sample();
@@ -177,6 +179,7 @@ describe('the census, on a /proc of its own', () => {
       { pid: 11, kind: 'terraform', cpu: 2.5, testFile: '/p/a.test.ts' },
       { pid: 12, kind: 'provider', cpu: 3.1, testFile: '/p/a.test.ts' },
       { pid: 16, kind: 'terraform', cpu: 0.5, testFile: '/p/b.test.ts' },
+      { pid: 17, kind: 'terraform', cpu: 0, testFile: '/p/a.test.ts' },
     ]);
     expect(census.samples).toBe(4);
   });

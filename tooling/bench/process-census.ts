@@ -6,11 +6,12 @@ import { basename, join } from 'node:path';
  * /proc/stat, so the sandbox's detached emulator and shim count, which GNU time misses), and the
  * processes the part started, by kind (AWS provider, terraform, cdktf CLI, tsx tooling, moto). The
  * census samples /proc every 100 ms and counts each distinct process (pid + start time) whose
- * environment carries the part's mark (`BENCH_CENSUS=<mark>`), so other work on the machine is not
- * counted. Processes living less than one interval can be missed (a `terraform version` of a few
- * milliseconds); a provider start lasts seconds. An e2e test file's processes carry `E2E_TEST_FILE`
- * (set by `__tests__/e2e/harness/bench-census-setup.ts` when `BENCH_CENSUS` is set), or inherit it
- * from the parent the census saw.
+ * environment carries the part's mark (`BENCH_CENSUS=<mark>`), or whose parent it counted, so other
+ * work on the machine is not counted. Processes living less than one interval can be missed (a
+ * `terraform version` of a few milliseconds; an unmarked child of one); a provider start lasts
+ * seconds. An e2e test file's processes carry `E2E_TEST_FILE` (set by
+ * `__tests__/e2e/harness/bench-census-setup.ts` when `BENCH_CENSUS` is set), or inherit it from the
+ * parent the census saw.
  */
 
 /** The environment variable that turns the census on and marks the processes of one run. */
@@ -160,7 +161,8 @@ interface Live {
 }
 
 /**
- * Counts the processes carrying `BENCH_CENSUS=<mark>`: `sample()` reads /proc once; `start()` does
+ * Counts the processes carrying `BENCH_CENSUS=<mark>`, and their children that do not (started with
+ * an environment of their own): `sample()` reads /proc once; `start()` does
  * so every `intervalMs` until `stop()`. A process not of this run costs one read of its stat and
  * environ when first seen, then nothing; one of this run a read of its stat per sample (and of its
  * command line until that is settled). `selfCpu` is the census's own CPU seconds.
@@ -219,13 +221,15 @@ export class ProcessCensus {
       }
       let entry = live && live.start === parsed.start ? live : undefined;
       if (!entry) {
-        // Unreadable (another user's, not dumpable) or unmarked: not of this run.
+        // Of this run: marked, or started by a process of this run with an environment of its own
+        // (doctor.test.ts runs terraform with three variables). Else, or unreadable, never read again.
         const environ = this.read(name, 'environ');
-        if (environ === undefined || environValue(environ, CENSUS_ENV) !== this.mark) {
+        const parent = this.live.get(String(parsed.ppid))?.record;
+        if (environ === undefined || (environValue(environ, CENSUS_ENV) !== this.mark && !parent)) {
           this.live.set(name, { start: parsed.start, record: undefined });
           continue;
         }
-        const testFile = environValue(environ, TEST_FILE_ENV) || this.live.get(String(parsed.ppid))?.record?.testFile;
+        const testFile = environValue(environ, TEST_FILE_ENV) || parent?.testFile;
         const record: CensusRecord = { pid: Number(name), start: parsed.start, kind: undefined, cpu: 0, testFile };
         this.records.push(record);
         entry = { start: parsed.start, record };
