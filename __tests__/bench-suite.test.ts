@@ -184,6 +184,27 @@ describe('the census, on a /proc of its own', () => {
     expect(census.samples).toBe(4);
   });
 
+  it("takes neither the kind nor the missing test file of the parent a child shows before it execs", () => {
+    const census = new ProcessCensus('run-1', proc);
+    const worker = ['node', 'node_modules/jest-worker/build/workers/processChild.js'];
+    put(30, { start: 300, argv: worker, env: ours });
+    census.sample();
+    put(31, { ppid: 30, start: 301, argv: worker, env: ours }); // forked, not yet exec'd: the worker's own
+    census.sample();
+    census.sample();
+    put(31, { ppid: 30, start: 301, argv: ['terraform', 'validate'], env: { ...ours, [TEST_FILE_ENV]: '/p/a.test.ts' } });
+    census.sample();
+    put(32, { ppid: 31, start: 302, argv: ['terraform', 'validate'], env: { ...ours, [TEST_FILE_ENV]: '/p/a.test.ts' } }); // terraform forking its provider
+    census.sample();
+    gone(32);
+    const records = census.stop();
+    expect(records.map(({ pid, kind, testFile }) => ({ pid, kind, testFile }))).toEqual([
+      { pid: 30, kind: undefined, testFile: undefined },
+      { pid: 31, kind: 'terraform', testFile: '/p/a.test.ts' },
+      { pid: 32, kind: undefined, testFile: '/p/a.test.ts' },
+    ]);
+  });
+
   it('counts a reused pid as a new process, and reads a command line again until it is settled', () => {
     const census = new ProcessCensus('run-1', proc);
     // Seen between fork and exec: still the parent's command line, then the command's own.

@@ -100,14 +100,15 @@ export interface CensusRecord {
   /** Start time, ticks since boot: with the pid, the process's identity. */
   readonly start: number;
   /**
-   * Its kind, from its command line once the same line was read twice in a row (a process seen
-   * between fork and exec still shows its parent's; a shell can exec what it runs under its pid).
+   * Its kind, from its command line until the same line was read twice in a row (a process seen
+   * between fork and exec still shows its parent's, and is not counted as its parent's kind; a shell
+   * can exec what it runs under its pid).
    */
   kind: ProcessKind | undefined;
   /** CPU seconds (utime + stime) when last seen. */
   cpu: number;
   /** E2E_TEST_FILE from its environment, or its parent's when the census saw the parent. */
-  readonly testFile: string | undefined;
+  testFile: string | undefined;
   /** Its command line when last read (arguments joined by spaces), for the record the bench writes. */
   command?: string;
 }
@@ -155,8 +156,11 @@ interface Live {
   readonly start: number;
   /** undefined: not of this run, never read again while the pid lives. */
   readonly record: CensusRecord | undefined;
-  /** The command line last read; settled once read twice the same and classified. */
+  /** The parent, when the census counted it. */
+  readonly parent?: CensusRecord;
+  /** The command line last read. */
   cmdline?: string;
+  /** Read twice the same, and not the parent's: the process has exec'd what it runs (or never will). */
   settled?: boolean;
 }
 
@@ -165,7 +169,7 @@ interface Live {
  * an environment of their own): `sample()` reads /proc once; `start()` does
  * so every `intervalMs` until `stop()`. A process not of this run costs one read of its stat and
  * environ when first seen, then nothing; one of this run a read of its stat per sample (and of its
- * command line until that is settled). `selfCpu` is the census's own CPU seconds.
+ * command line and environment until it has exec'd). `selfCpu` is the census's own CPU seconds.
  */
 export class ProcessCensus {
   readonly records: CensusRecord[] = [];
@@ -229,22 +233,31 @@ export class ProcessCensus {
           this.live.set(name, { start: parsed.start, record: undefined });
           continue;
         }
-        const testFile = environValue(environ, TEST_FILE_ENV) || parent?.testFile;
-        const record: CensusRecord = { pid: Number(name), start: parsed.start, kind: undefined, cpu: 0, testFile };
+        const record: CensusRecord = { pid: Number(name), start: parsed.start, kind: undefined, cpu: 0, testFile: environValue(environ, TEST_FILE_ENV) || parent?.testFile };
         this.records.push(record);
-        entry = { start: parsed.start, record };
+        entry = { start: parsed.start, record, parent };
         this.live.set(name, entry);
       }
       const record = entry.record!;
       record.cpu = parsed.cpu;
       if (!entry.settled) {
+        // Until the process has exec'd, /proc shows its parent's command line and environment (a
+        // jest worker's, without the test file; under load for longer than one interval): neither
+        // the parent's kind nor its missing test file is this process's.
         const cmdline = this.read(name, 'cmdline');
         if (cmdline) {
           const argv = cmdline.replace(/\0$/, '').split('\0');
-          record.kind = classify(argv);
-          record.command = argv.join(' ');
-          entry.settled = cmdline === entry.cmdline && record.kind !== undefined;
+          const command = argv.join(' ');
+          const forked = command === entry.parent?.command;
+          record.kind = forked ? undefined : classify(argv);
+          record.command = command;
+          entry.settled = cmdline === entry.cmdline && !forked;
           entry.cmdline = cmdline;
+          if (!forked) {
+            const environ = this.read(name, 'environ');
+            const testFile = environ && environValue(environ, TEST_FILE_ENV);
+            if (testFile) record.testFile = testFile;
+          }
         }
       }
     }
