@@ -26,6 +26,7 @@ describe('bench:suite parts', () => {
     expect(() => selection(parts, 'test:e2e,e2e', undefined)).toThrow('--only: "e2e" is not a part of npm test (typecheck, lint:architecture, test:unit, test:integration, test:e2e)');
     expect(() => selection(parts, undefined, 'doctor')).toThrow('--files applies to jest parts only (test:unit, test:integration, test:e2e), but typecheck, lint:architecture would run too: add --only');
     expect(() => selection(parts, 'test:e2e', '  ')).toThrow('--files needs at least one pattern');
+    expect(() => selection(parts, 'e2e', 'doctor')).toThrow(/^--only: "e2e" is not a part of npm test .*; nothing was done/);
   });
 });
 

@@ -65,7 +65,7 @@ export function selection(parts: readonly string[], only: string | undefined, fi
   const patterns = files === undefined ? [] : files.split(/\s+/).filter(Boolean);
   if (files !== undefined && patterns.length === 0) problems.push('--files needs at least one pattern, e.g. --files doctor-identity');
   if (patterns.length > 0) {
-    const notJest = chosen.filter((part) => !JEST_PARTS.has(part));
+    const notJest = chosen.filter((part) => parts.includes(part) && !JEST_PARTS.has(part));
     if (notJest.length > 0) problems.push(`--files applies to jest parts only (${[...JEST_PARTS].join(', ')}), but ${notJest.join(', ')} would run too: add --only`);
   }
   if (problems.length > 0) throw new UsageError(problems, USAGE);
