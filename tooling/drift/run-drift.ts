@@ -42,7 +42,10 @@ export interface DriftOptions {
   readonly skipSynth?: boolean;
   readonly env?: NodeJS.ProcessEnv;
   readonly say?: (line: string) => void;
-  /** Per terraform call. @default 5 minutes */
+  /**
+   * Per terraform call: a hung endpoint ends the run, named, instead of holding it. @default 10 minutes
+   * (5 minutes stopped the state-backend's refresh-only plan, 47 resources, at a load average of 50-60)
+   */
   readonly timeoutMs?: number;
 }
 
@@ -53,7 +56,7 @@ export interface DriftOptions {
 export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
   const env = options.env ?? process.env;
   const say = options.say ?? (() => undefined);
-  const timeoutMs = options.timeoutMs ?? 300_000;
+  const timeoutMs = options.timeoutMs ?? 600_000;
   const target: Target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir, say }, env);
   if (!options.skipSynth) {
     const started = Date.now();
