@@ -1,8 +1,7 @@
 import { appDefinition } from '../../environments';
 import type { AppDefinition } from '../../lib/app/build-app';
-import { DefinitionError } from '../../lib/definitions/errors';
 import type { EnvironmentDefinition } from '../../lib/definitions/environment';
-import { resourcesOf, sources, synthApp, type StackJson } from '../support/synth';
+import { definitionProblems, resourcesOf, sources, synthApp, synthWithOverrides, type StackJson } from '../support/synth';
 import { Testing } from 'cdktf';
 import { attachGuardrails, guardrailFindings } from '../../lib/guardrails';
 import { environmentIdentity } from '../../lib/identities/resolve';
@@ -252,15 +251,7 @@ describe('CI stacks keep their own state in the state bucket, through a role of 
       const staging = appDefinition.environments[1](blueprint);
       return { ...staging, name, state: { ...(staging.state as Extract<EnvironmentDefinition['state'], { kind: 's3' }>), ...(key ? { key } : {}) } } as EnvironmentDefinition;
     };
-    const problems = (extra: AppDefinition['environments'][number]) => {
-      try {
-        synthApp({ ...appDefinition, environments: [...appDefinition.environments, extra] });
-      } catch (error) {
-        if (error instanceof DefinitionError) return error.problems;
-        throw error;
-      }
-      throw new Error('expected a DefinitionError');
-    };
+    const problems = (extra: AppDefinition['environments'][number]) => definitionProblems(() => synthApp({ ...appDefinition, environments: [...appDefinition.environments, extra] }));
     expect(problems(qa('ci-staging'))).toContain(
       'ci-staging.name: "ci-staging" is the name of staging\'s CI stack (ci-<environment>, docs/cross-account.md): rename the environment',
     );
@@ -271,26 +262,8 @@ describe('CI stacks keep their own state in the state bucket, through a role of 
 });
 
 describe('state access definitions: every problem at once, as env.field: fix', () => {
-  const build = (overrides: Record<string, Partial<EnvironmentDefinition>>, settings = sources()) =>
-    synthApp(
-      {
-        ...appDefinition,
-        environments: appDefinition.environments.map((module) => (blueprint) => {
-          const environment = module(blueprint);
-          return { ...environment, ...(overrides[environment.name] ?? {}) } as EnvironmentDefinition;
-        }),
-      },
-      settings,
-    );
-  const problemsOf = (run: () => unknown) => {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof DefinitionError) return error.problems;
-      throw error;
-    }
-    throw new Error('expected a DefinitionError');
-  };
+  const build = synthWithOverrides;
+  const problemsOf = definitionProblems;
 
   it('rejects misspelt kinds, bad ARNs, a foreign assumeRole and a bad repository together', () => {
     const problems = problemsOf(() =>

@@ -1,5 +1,4 @@
 import { appDefinition } from '../../environments';
-import { DefinitionError } from '../../lib/definitions/errors';
 import type { EnvironmentDefinition } from '../../lib/definitions/environment';
 import { App } from 'cdktf';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../lib/app/build-app';
 import { stateLocation } from '../../tooling/state/state-location';
-import { resourcesOf, sources, synthApp } from '../support/synth';
+import { definitionProblems, resourcesOf, sources, synthApp, synthWithOverrides } from '../support/synth';
 
 /**
  * An external ID on a state role (`stateAccess: { via: 'role', externalId }`, docs/cross-account.md,
@@ -17,23 +16,8 @@ import { resourcesOf, sources, synthApp } from '../support/synth';
  */
 const EXTERNAL_ID = 'acme-staging-state:2026';
 
-const build = (overrides: Record<string, Partial<EnvironmentDefinition>>) =>
-  synthApp({
-    ...appDefinition,
-    environments: appDefinition.environments.map((module) => (blueprint) => {
-      const environment = module(blueprint);
-      return { ...environment, ...(overrides[environment.name] ?? {}) } as EnvironmentDefinition;
-    }),
-  });
-const problemsOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DefinitionError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a DefinitionError');
-};
+const build = synthWithOverrides;
+const problemsOf = definitionProblems;
 const trustOf = (stacks: ReturnType<typeof synthApp>['stacks'], name: string) =>
   JSON.parse(resourcesOf(stacks['state-backend'], 'aws_iam_role').find((resource) => resource.name === name)!.assume_role_policy as string) as unknown;
 

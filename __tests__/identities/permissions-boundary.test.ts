@@ -1,7 +1,5 @@
 import { appDefinition } from '../../environments';
-import { DefinitionError } from '../../lib/definitions/errors';
-import type { EnvironmentDefinition } from '../../lib/definitions/environment';
-import { resourcesOf, synthApp } from '../support/synth';
+import { definitionProblems, resourcesOf, synthApp, synthWithOverrides } from '../support/synth';
 
 /**
  * Permissions boundaries an organisation requires on every role (docs/cross-account.md,
@@ -12,23 +10,8 @@ import { resourcesOf, synthApp } from '../support/synth';
 const STATE_BOUNDARY = 'arn:aws:iam::333333333333:policy/org/terraform-state-boundary';
 const CI_BOUNDARY = 'arn:aws:iam::222222222222:policy/org/ci-boundary';
 
-const build = (overrides: Record<string, Partial<EnvironmentDefinition>>) =>
-  synthApp({
-    ...appDefinition,
-    environments: appDefinition.environments.map((module) => (blueprint) => {
-      const environment = module(blueprint);
-      return { ...environment, ...(overrides[environment.name] ?? {}) } as EnvironmentDefinition;
-    }),
-  });
-const problemsOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DefinitionError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a DefinitionError');
-};
+const build = synthWithOverrides;
+const problemsOf = definitionProblems;
 
 describe('with boundaries set', () => {
   const { stacks } = build({ staging: { stateAccess: { via: 'role', permissionsBoundary: STATE_BOUNDARY }, ciDeployRole: { permissionsBoundary: CI_BOUNDARY } } });

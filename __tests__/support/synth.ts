@@ -2,6 +2,9 @@ import { App, Testing, type TerraformStack } from 'cdktf';
 import type { SettingSources } from '../../lib/settings/blueprint';
 import type { AppExtension } from '../../lib/app/app-extension';
 import { buildApp, type AppDefinition, type BuiltApp } from '../../lib/app/build-app';
+import { DefinitionError } from '../../lib/definitions/errors';
+import type { EnvironmentDefinition } from '../../lib/definitions/environment';
+import { appDefinition } from '../../environments';
 
 /** Synthesized Terraform JSON of one stack, parsed. */
 export type StackJson = {
@@ -51,4 +54,29 @@ export function onlyResource(stack: StackJson, type: string): Record<string, unk
 
 export function resourcesOf(stack: StackJson, type: string): Array<Record<string, unknown>> {
   return Object.values(stack.resource?.[type] ?? {});
+}
+
+/** The app's own definition with some environments' fields replaced (`{ staging: { stateAccess: … } }`), synthesized. */
+export function synthWithOverrides(overrides: Record<string, Partial<EnvironmentDefinition>>, settings: SettingSources = sources()): ReturnType<typeof synthApp> {
+  return synthApp(
+    {
+      ...appDefinition,
+      environments: appDefinition.environments.map((module) => (blueprint) => {
+        const environment = module(blueprint);
+        return { ...environment, ...(overrides[environment.name] ?? {}) } as EnvironmentDefinition;
+      }),
+    },
+    settings,
+  );
+}
+
+/** The problems of the DefinitionError `run` throws (fails when it throws none, rethrows any other error). */
+export function definitionProblems(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DefinitionError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a DefinitionError');
 }

@@ -26,12 +26,13 @@ export function watchSandbox(state: SandboxState, what: string, say: (line: stri
   let reportedAt: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   const seconds = (ms: number) => Math.round(ms / 1000);
+  const answersAgain = (silentMs: number) => say(`${what}: the sandbox answers again (after ${seconds(silentMs)} s)`);
   const probe = async () => {
     const health = await sandboxHealth(state);
     if (stopped) return;
     const now = Date.now();
     if (health.ok) {
-      if (reportedAt !== undefined && silentSince !== undefined) say(`${what}: the sandbox answers again (after ${seconds(now - silentSince)} s)`);
+      if (reportedAt !== undefined && silentSince !== undefined) answersAgain(now - silentSince);
       silentSince = undefined;
       reportedAt = undefined;
     } else {
@@ -52,6 +53,6 @@ export function watchSandbox(state: SandboxState, what: string, say: (line: stri
     if (timer) clearTimeout(timer);
     if (reportedAt === undefined || silentSince === undefined) return;
     const health = await sandboxHealth(state);
-    if (health.ok) say(`${what}: the sandbox answers again (after ${seconds(Date.now() - silentSince)} s)`);
+    if (health.ok) answersAgain(Date.now() - silentSince);
   };
 }
