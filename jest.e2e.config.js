@@ -4,6 +4,12 @@
  * sandbox deploy is the AWS provider waiting (about 55 s per S3 lifecycle configuration, see
  * docs/sandbox.md), not CPU, so three files at once on 2 cores finish far sooner than one at a time.
  */
+// The Go runtime of every terraform and AWS provider process the suite starts (they inherit this
+// environment): collect garbage at 9x the live heap instead of 2x. Each terraform command's provider
+// builds its whole schema (about 4 s of CPU, most of it allocation); this cuts about a fifth of that
+// CPU for about 140 MB more memory per process, and changes nothing they do (docs/performance.md).
+process.env.GOGC ??= '800';
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__/e2e'],

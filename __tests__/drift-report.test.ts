@@ -1,4 +1,4 @@
-import { changedPaths, driftOf } from '../tooling/drift/drift-events';
+import { changedPaths, driftOf, resourcesInPulledState } from '../tooling/drift/drift-events';
 
 const plan = (drift: unknown[], resources: unknown[] = [{ address: 'x' }]) => JSON.stringify({ prior_state: { values: { root_module: { resources } } }, resource_drift: drift });
 
@@ -51,6 +51,20 @@ describe('drift report', () => {
 
   test('a state with no resources is reported as not deployed', () => {
     expect(driftOf(plan([], [])).empty).toBe(true);
+  });
+
+  test('resourcesInPulledState: no state at all, an empty state, a deployed one, and output that is not a state', () => {
+    expect(resourcesInPulledState('')).toBe(0);
+    expect(resourcesInPulledState('\n')).toBe(0);
+    expect(resourcesInPulledState(JSON.stringify({ version: 4, serial: 3, resources: [] }))).toBe(0);
+    const deployed = JSON.stringify({ version: 4, resources: [{ mode: 'managed', type: 'aws_s3_bucket', name: 'b', instances: [] }] }, null, 2);
+    expect(resourcesInPulledState(deployed)).toBe(1);
+    // A warning printed around the state (a future release's deprecation notice) does not hide it.
+    expect(resourcesInPulledState(`Warning: Deprecated Parameter\n\n${deployed}\n`)).toBe(1);
+    // Not a state: the plan decides, so none of these may read as "not deployed".
+    expect(resourcesInPulledState('Error: Failed to load state')).toBeUndefined();
+    expect(resourcesInPulledState('{"version": 4')).toBeUndefined();
+    expect(resourcesInPulledState('{"version": 4}')).toBeUndefined();
   });
 
   test('changedPaths: list length changes and scalar changes are reported at their path', () => {

@@ -1,11 +1,9 @@
 // First: it reports a problem while the other modules load (an environment file that does not compile).
 import { runCli } from '../toolkit/run-cli';
-import { appDefinition } from '../../environments';
 import { exportLines, sandboxCredentials } from '../sandbox/credentials';
 import { ensureEmulator } from '../sandbox/emulator';
 import { iamStatusLines, MODELLED_SERVICES, requireHealthySandbox, SandboxError, sandboxDown, sandboxHealth, sandboxIamStatus, sandboxReset, sandboxStatus, sandboxUp } from '../sandbox/lifecycle';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
-import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { sandboxSessionVariables } from '../sandbox/target';
 import { directoryFromEnv, integerFromEnv, parseArgs, UsageError, type CommandSpec, type EnvValue } from '../toolkit/cli-args';
 import { writeCredentialsFile } from '../sandbox/credentials';
@@ -38,19 +36,32 @@ enforcement); SANDBOX_IAM_UNMAPPED=allow (up: let requests enforcement cannot ma
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-/** The account and region of an environment (or the state-backend), by name or account ID. */
+/**
+ * The blueprint's stacks as synth resolves them, loaded only by the commands that name an account
+ * (credentials, scp, rcp): up, down and status start without the app and cdktf (80 modules instead
+ * of 657, about 0.4 s of CPU less each).
+ * An environment file that does not compile is reported by runCli all the same.
+ */
+function resolvedStacks() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that tsx's CommonJS mode resolves (a dynamic import() does not)
+  const { appDefinition } = require('../../environments') as typeof import('../../environments');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  const { definedStacks, projectDefinitions } = require('../toolkit/project-definitions') as typeof import('../toolkit/project-definitions');
+  const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
+  return { stateRegion: resolved.blueprint.stateRegion, definitions: definedStacks(resolved) };
+}
+
 /** The stacks whose allowed account is `accountId` (what a shell with that account's credentials can deploy). */
 function stacksOfAccount(accountId: string): string[] {
-  const definitions = definedStacks(projectDefinitions(appDefinition, process.env, PROJECT_DIR));
+  const { definitions } = resolvedStacks();
   return definitions.filter((definition) => definition.allowedAccountIds.includes(accountId)).map((definition) => definition.name);
 }
 
+/** The account and region of an environment (or the state-backend), by name or account ID. */
 function accountOf(target: string): { accountId: string; region: string } {
   // The same settings and definitions synth resolves, so the account is the one the stack guards.
-  const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
-  const { blueprint } = resolved;
-  const definitions = definedStacks(resolved);
-  if (/^\d{12}$/.test(target)) return { accountId: target, region: blueprint.stateRegion };
+  const { stateRegion, definitions } = resolvedStacks();
+  if (/^\d{12}$/.test(target)) return { accountId: target, region: stateRegion };
   const found = definitions.find((definition) => definition.name === target);
   if (!found) throw new SandboxError(`unknown environment "${target}": choose from ${definitions.map((d) => d.name).join(', ')}, or give a 12-digit account ID`);
   return { accountId: found.allowedAccountIds[0], region: found.region };
@@ -167,9 +178,9 @@ async function main(args: string[]): Promise<number> {
     case 'rcp': {
       const status = await sandboxStatus(sandboxPaths());
       if (!status.running) throw new SandboxError('the sandbox is not running: start it with `npm run sandbox -- up`');
-      const resolved = projectDefinitions(appDefinition, process.env, PROJECT_DIR);
-      const accounts = [...new Set(definedStacks(resolved).flatMap((definition) => definition.allowedAccountIds))].sort();
-      const credentials = await sandboxCredentials(status.state, management, resolved.blueprint.stateRegion);
+      const { stateRegion, definitions } = resolvedStacks();
+      const accounts = [...new Set(definitions.flatMap((definition) => definition.allowedAccountIds))].sort();
+      const credentials = await sandboxCredentials(status.state, management, stateRegion);
       const type = command === 'scp' ? 'SERVICE_CONTROL_POLICY' : 'RESOURCE_CONTROL_POLICY';
       const loaded = await loadControlPolicy(status.state, credentials, { file: rest[0], type, managementAccount: management, joinAccounts: accounts });
       say(`sandbox: ${loaded.createdOrganization ? 'created organization' : 'organization'} ${loaded.organizationId} (management account ${management}); members under its root: ${loaded.members.join(', ')}`);

@@ -76,3 +76,17 @@ export function driftOf(showJson: string): DriftReport {
   }
   return { empty, drifted };
 }
+
+/**
+ * How many resources `terraform state pull` printed: 0 for no state at all (it prints nothing), or
+ * undefined when the output is not a state (then the plan is what reports the problem).
+ */
+export function resourcesInPulledState(stdout: string): number | undefined {
+  if (stdout.trim() === '') return 0;
+  try {
+    const state = JSON.parse(stdout.slice(stdout.indexOf('{'), stdout.lastIndexOf('}') + 1)) as { resources?: unknown };
+    return Array.isArray(state.resources) ? state.resources.length : undefined;
+  } catch {
+    return undefined;
+  }
+}

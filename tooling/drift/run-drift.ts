@@ -7,7 +7,7 @@ import { BootstrapError } from '../toolkit/errors';
 import { accountSession, resolveTarget, synthEnv, type Target } from '../sandbox/target';
 import { PROJECT_DIR } from '../sandbox/paths';
 import { manifestStacks, readSynthesizedStack, secretVariables, type ManifestStack } from '../toolkit/synthesized-stacks';
-import { driftOf, type DriftedResource } from './drift-events';
+import { driftOf, resourcesInPulledState, type DriftedResource } from './drift-events';
 import { endpointFor } from '../toolkit/aws-clients';
 import { waitWithProgress, withHeartbeat } from '../toolkit/wait-progress';
 
@@ -108,6 +108,18 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
       const message = `terraform init failed (exit ${init.code}):\n${outputTail(init.output, 10)}`;
       say(`drift: ${stack.name}: could not check: ${message}`);
       return { stack: stack.name, status: 'error', message };
+    }
+    // A stack never deployed (ci-* until their first CI run) has nothing to compare: `state pull`
+    // says so without starting a provider, where a plan would start it three times and show once more.
+    // Its output is the state (secrets too): only counted, never shown.
+    const pulled = await terraform(['state', 'pull']);
+    if (pulled.timedOut) {
+      const message = `terraform state pull did not finish within ${timeoutMs / 1000} s waiting on ${endpoint}: ${unansweredFix(target)}`;
+      say(`drift: ${stack.name}: could not check: ${message}`);
+      return { stack: stack.name, status: 'error', message };
+    }
+    if (pulled.code === 0 && resourcesInPulledState(pulled.stdout) === 0) {
+      return { stack: stack.name, status: 'no-state', reason: 'its state holds no resources (not deployed; nothing to plan)' };
     }
     // The saved plan holds state values (a secret too): a private directory, removed whatever happens.
     const planDir = mkdtempSync(join(tmpdir(), 'drift-'));
