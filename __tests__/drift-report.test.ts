@@ -53,6 +53,12 @@ describe('drift report', () => {
     expect(driftOf(plan([], [])).empty).toBe(true);
   });
 
+  test('a stack whose every object was deleted out of band is drift, not "not deployed" (its refreshed state is empty)', () => {
+    const report = driftOf(plan([{ address: 'aws_ssm_parameter.p', change: { actions: ['delete'], before: { id: 'p' }, after: null } }], []));
+    expect(report.empty).toBe(false);
+    expect(report.drifted).toEqual([{ address: 'aws_ssm_parameter.p', action: 'delete', attributes: [] }]);
+  });
+
   test('resourcesInPulledState: no state at all, an empty state, a deployed one, and output that is not a state', () => {
     expect(resourcesInPulledState('')).toBe(0);
     expect(resourcesInPulledState('\n')).toBe(0);

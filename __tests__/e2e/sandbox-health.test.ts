@@ -157,6 +157,9 @@ describe('doctor/waits/safe-output against a running sandbox', () => {
   }, testBudget('deploy', 'synth'));
 
   test('credentials taken before a reset are refused by synth and the doctor, naming the fix (before: used, their keys now someone else\'s)', async () => {
+    // Its own credentials file, not the one the first test wrote: each test stands on its own.
+    const taken = await tool('sandbox -- credentials staging, before the reset', 'sandbox.ts', ['credentials', 'staging'], sandbox!.env);
+    expect(taken.code).toBe(0);
     const file = join(sandboxPaths(sandbox!.env).runDir, 'credentials', 'staging.sh');
     const before = sourced(file);
     expect(before.SANDBOX_INSTANCE).toMatch(/^[0-9a-f-]{36}$/);
@@ -173,7 +176,7 @@ describe('doctor/waits/safe-output against a running sandbox', () => {
       noTrace(run.output);
     }
     expect(existsSync(join(scratch, 'stale-out', 'stacks', 'staging', 'cdk.tf.json'))).toBe(false);
-  }, testBudget('synth', 'synth', 'synth'));
+  }, testBudget('synth', 'synth', 'synth', 'synth'));
 
   test('SANDBOX=1 npx cdktf deploy without the credentials file fails naming the fix, never asking a metadata service (before: it reached for the EC2 metadata endpoint)', async () => {
     const env: NodeJS.ProcessEnv = { ...sandbox!.env, SANDBOX: '1', CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0', TF_VAR_app_api_token: 'x' };

@@ -1,4 +1,4 @@
-// First: it reports a problem while the other modules load (an environment file that does not compile).
+// First: a problem while the other modules load is reported as runCli reports it, not as a trace.
 import { runCli } from '../toolkit/run-cli';
 import { exportLines, sandboxCredentials } from '../sandbox/credentials';
 import { ensureEmulator } from '../sandbox/emulator';
@@ -176,9 +176,10 @@ async function main(args: string[]): Promise<number> {
     }
     case 'scp':
     case 'rcp': {
+      // The blueprint first: an environment file that does not compile is reported before anything is touched.
+      const { stateRegion, definitions } = resolvedStacks();
       const status = await sandboxStatus(sandboxPaths());
       if (!status.running) throw new SandboxError('the sandbox is not running: start it with `npm run sandbox -- up`');
-      const { stateRegion, definitions } = resolvedStacks();
       const accounts = [...new Set(definitions.flatMap((definition) => definition.allowedAccountIds))].sort();
       const credentials = await sandboxCredentials(status.state, management, stateRegion);
       const type = command === 'scp' ? 'SERVICE_CONTROL_POLICY' : 'RESOURCE_CONTROL_POLICY';

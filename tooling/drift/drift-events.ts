@@ -62,7 +62,9 @@ export interface DriftReport {
 
 export function driftOf(showJson: string): DriftReport {
   const plan = JSON.parse(showJson) as ShowJson;
-  const empty = (plan.prior_state?.values?.root_module?.resources ?? []).length === 0;
+  // prior_state is the state after the refresh: a stack whose every object was deleted out of band
+  // refreshes to nothing, but its resource_drift still names what it held, so it is not "not deployed".
+  const empty = (plan.prior_state?.values?.root_module?.resources ?? []).length === 0 && (plan.resource_drift ?? []).length === 0;
   const drifted: DriftedResource[] = [];
   for (const drift of plan.resource_drift ?? []) {
     const actions = drift.change.actions;

@@ -97,7 +97,7 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
     const terraform = async (args: string[]) => {
       const result = await withHeartbeat(
         runCommand(terraformBinary(env), args, { cwd: stackDir, env: runEnv, timeoutMs }),
-        () => `drift: ${stack.name}: terraform ${args[0]} (requests to ${endpoint})`,
+        () => `drift: ${stack.name}: terraform ${args[0] === 'state' ? args.slice(0, 2).join(' ') : args[0]} (requests to ${endpoint})`,
         say,
       );
       if (!result.timedOut) return result;
