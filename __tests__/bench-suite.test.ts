@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTable, report, selection, TARGETS, testParts, verdict, type PartResult } from '../tooling/bin/bench-suite';
-import { CENSUS_ENV, classify, environValue, machineCpuSeconds, markTestFile, parsePidStat, ProcessCensus, tally, tallyByTestFile, TEST_FILE_ENV, type CensusRecord } from '../tooling/bench/process-census';
+import { CENSUS_ENV, classify, machineCpuSeconds, markTestFile, parsePidStat, ProcessCensus, tally, tallyByTestFile, TEST_FILE_ENV, type CensusRecord } from '../tooling/bench/process-census';
+import { environValue } from '../tooling/toolkit/marked-processes';
 
 // npm run bench:suite times the parts npm test chains: it reads them from package.json, never a copy.
 describe('bench:suite parts', () => {

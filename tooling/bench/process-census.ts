@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { environValue } from '../toolkit/marked-processes';
 
 /**
  * What `npm run bench:suite` counts while a part of `npm test` runs: the machine's CPU seconds (from
@@ -62,12 +63,6 @@ export function parsePidStat(text: string): PidStat {
   return { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / USER_HZ, start: Number(fields[19]) };
 }
 
-/** The value of `name` in a NUL-separated environment (/proc/<pid>/environ), or undefined. */
-export function environValue(environ: string, name: string): string | undefined {
-  const prefix = `${name}=`;
-  for (const entry of environ.split('\0')) if (entry.startsWith(prefix)) return entry.slice(prefix.length);
-  return undefined;
-}
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh']);
 

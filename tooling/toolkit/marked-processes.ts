@@ -9,10 +9,17 @@ import { basename } from 'node:path';
  */
 export function carriesMarker(pid: number, name: string, value: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`${name}=${value}`);
+    return environValue(readFileSync(`/proc/${pid}/environ`, 'latin1'), name) === value;
   } catch {
     return false;
   }
+}
+
+/** The value of `name` in a NUL-separated environment (/proc/<pid>/environ), or undefined. */
+export function environValue(environ: string, name: string): string | undefined {
+  const prefix = `${name}=`;
+  for (const entry of environ.split('\0')) if (entry.startsWith(prefix)) return entry.slice(prefix.length);
+  return undefined;
 }
 
 /** Pids (not this process) whose environment carries `name=value`. */
