@@ -1,9 +1,9 @@
-import { UserError } from '../../../lib/definitions/errors';
 import { resolveTarget } from '../../../tooling/sandbox/target';
 import { manifestStacks } from '../../../tooling/toolkit/synthesized-stacks';
 import { stateLocation } from '../../../tooling/state/state-location';
 import { stateDoctor, stateHistory, stateRestore } from '../../../tooling/state/run-state';
 import { UsageError } from '../../../tooling/toolkit/cli-args';
+import { userProblem } from '../../../tooling/toolkit/user-problem';
 import { progress } from './progress';
 import { STEP_TIMEOUT_MS, StepTimeoutError, type RunResult } from './step';
 
@@ -12,7 +12,7 @@ import { STEP_TIMEOUT_MS, StepTimeoutError, type RunResult } from './step';
  * process: the verbs of tooling/state/run-state.ts with the context tooling/bin/state.ts builds for
  * them (the sandbox target, the stack from the synthesized manifest, its state location), their
  * stdout and stderr lines captured, and the exit code tooling/toolkit/run-cli.ts would give (a
- * UserError: 1, or a usage error's code, its message on stderr after "state: ").
+ * problem the user can fix: 1, or a usage error's code, its message on stderr after "state: ").
  * The Terraform commands a verb runs (init, state push, plan, force-unlock) are still processes.
  *
  * For the calls of a drill where the process is not what is tested: no node start and no tsx
@@ -69,16 +69,18 @@ export async function stateInProcess(call: StateCall, timeoutMs: number = STEP_T
   const stdin = call.yes ? undefined : (process.stdin as { isTTY?: boolean });
   const wasTerminal = stdin?.isTTY;
   if (stdin && wasTerminal) stdin.isTTY = false;
-  // As runCli (tooling/toolkit/run-cli.ts, not imported: it installs a process-wide handler at load):
-  // a UserError is its message and exit 1 (a usage error: its own code); anything else a crash.
+  // As runCli (tooling/toolkit/run-cli.ts, not imported: it installs a process-wide handler at load),
+  // with its own classification (user-problem.ts): a problem the user can fix is its message and exit
+  // 1 (a usage error: its own code); anything else a crash.
   const exit = run().then(
     (code) => code,
     (error: unknown) => {
-      if (!(error instanceof UserError)) {
+      const problem = userProblem(error);
+      if (problem === undefined) {
         say(`state crashed: ${(error as Error).stack ?? error}`);
         return 2;
       }
-      say(`state: ${error.message}`);
+      say(`state: ${problem}`);
       return error instanceof UsageError ? error.exitCode : 1;
     },
   );
