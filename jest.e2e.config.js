@@ -5,9 +5,10 @@
  * docs/sandbox.md), not CPU, so three files at once on 2 cores finish far sooner than one at a time.
  */
 // The Go runtime of every terraform and AWS provider process the suite starts (they inherit this
-// environment): collect garbage at 9x the live heap instead of 2x. Each terraform command's provider
-// builds its whole schema (about 4 s of CPU, most of it allocation); this cuts about a fifth of that
-// CPU for about 140 MB more memory per process, and changes nothing they do (docs/performance.md).
+// environment): collect garbage at 9x the live heap instead of 2x. Each terraform command decodes the
+// provider's whole schema, which its first provider process builds (about 3 s of CPU together, most
+// of it allocation); this cuts about a fifth of that CPU for about 140 MB more memory per process,
+// and changes nothing they do (docs/performance.md).
 process.env.GOGC ??= '800';
 
 module.exports = {

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { decodeAwsChunked } from '../tooling/sandbox/shim/chunked-body';
 import { s3RequestOf } from '../tooling/sandbox/shim/s3-request';
 import { appDefinition } from '../environments';
@@ -29,6 +32,32 @@ describe('where SANDBOX=1 connects', () => {
   it('rejects an endpoint that is not an http(s) URL', () => {
     expect(resolveSandboxConnection({ SANDBOX_ENDPOINT: 'localhost:4566' })).toHaveProperty('problem', expect.stringContaining('SANDBOX_ENDPOINT'));
     expect(resolveSandboxConnection({ SANDBOX_ENDPOINT: 'ftp://127.0.0.1' })).toHaveProperty('problem', 'SANDBOX_ENDPOINT: "ftp://127.0.0.1" must be an http(s) URL');
+  });
+
+  describe('the CA the AWS provider trusts alone', () => {
+    const home = mkdtempSync(join(tmpdir(), 'sandbox-connection-'));
+    const caFile = join(home, 'run', 'tls', 'ca.pem');
+    mkdirSync(dirname(caFile), { recursive: true });
+    writeFileSync(caFile, 'ca\n');
+    writeFileSync(join(home, 'run', 'sandbox.json'), JSON.stringify({ pid: 1, endpoint: 'https://127.0.0.1:4566', caFile, instance: 'i-1' }));
+    afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+    it('is the running sandbox\'s own for its endpoint, whatever AWS_CA_BUNDLE says', () => {
+      expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_ENDPOINT: 'https://127.0.0.1:4566', AWS_CA_BUNDLE: '/elsewhere/ca.pem' })).toEqual({ endpoint: 'https://127.0.0.1:4566', caFile });
+      expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_INSTANCE: 'i-1' })).toEqual({ endpoint: 'https://127.0.0.1:4566', caFile });
+    });
+
+    it('is AWS_CA_BUNDLE for another endpoint, and none when that is unset (the provider then names its endpoints)', () => {
+      expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_ENDPOINT: 'https://127.0.0.1:9999', AWS_CA_BUNDLE: caFile })).toEqual({ endpoint: 'https://127.0.0.1:9999', caFile });
+      expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_ENDPOINT: 'https://127.0.0.1:9999' })).toStrictEqual({ endpoint: 'https://127.0.0.1:9999', caFile: undefined });
+    });
+
+    it('must be a file: Terraform would fail on it later, further from the cause', () => {
+      expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_ENDPOINT: 'https://127.0.0.1:9999', AWS_CA_BUNDLE: join(home, 'gone.pem') })).toEqual({
+        problem: expect.stringMatching(new RegExp(`^SANDBOX: AWS_CA_BUNDLE \\(${join(home, 'gone.pem')}\\) is not a file, so the AWS provider could not trust the sandbox at https://127\\.0\\.0\\.1:9999: take fresh credentials: \`npm run sandbox -- credentials <environment>\``)),
+      });
+      expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_ENDPOINT: 'https://127.0.0.1:9999', AWS_CA_BUNDLE: home })).toHaveProperty('problem', expect.stringContaining(`AWS_CA_BUNDLE (${home}) is not a file`));
+    });
   });
 
   it('says how to start a sandbox when none is running', () => {

@@ -96,7 +96,7 @@ const clientConfig = (credentials: Credentials) => sandboxClientConfig(sandbox, 
 const s3Of = (credentials: Credentials) => new S3Client(clientConfig(credentials));
 const dynamoOf = (credentials: Credentials) => new DynamoDBClient(clientConfig(credentials));
 
-/** A terraform process acting with `credentials`, trusting the sandbox CA, with the offline provider mirror. */
+/** A terraform process acting with `credentials`, at the sandbox's endpoint and trusting its CA (as a sandbox session does), with the offline provider mirror. */
 function envFor(credentials: Credentials, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return terraformEnv(
     {},
@@ -105,6 +105,7 @@ function envFor(credentials: Credentials, extra: Record<string, string> = {}): N
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_SESSION_TOKEN: credentials.sessionToken,
       AWS_REGION: REGION,
+      AWS_ENDPOINT_URL: sandbox.endpoint,
       AWS_CA_BUNDLE: sandbox.caFile,
       TF_VAR_app_api_token: 'sandbox-token-1',
       ...extra,
@@ -178,7 +179,7 @@ beforeAll(async () => {
   // The app as `SANDBOX=1 npx cdktf synth` writes it.
   outdir = join(home, 'cdktf.out');
   const app = new App({ outdir, stackTraces: false });
-  buildApp(app, withQa('both'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
+  buildApp(app, withQa('both'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint, AWS_CA_BUNDLE: sandbox.caFile }), [sandboxExtension]);
   app.synth();
 
   stateAdmin = await harness.credentials(STATE_ACCOUNT);
@@ -357,7 +358,7 @@ const chain = {
       // Step 2 of the documented migration: lockfile only, same bucket and key (init -reconfigure).
       const migratedOut = join(home, 'cdktf.out.qa-lockfile');
       const app = new App({ outdir: migratedOut, stackTraces: false });
-      buildApp(app, withQa('lockfile'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
+      buildApp(app, withQa('lockfile'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint, AWS_CA_BUNDLE: sandbox.caFile }), [sandboxExtension]);
       app.synth();
       const migrated = JSON.parse(readFileSync(join(migratedOut, 'stacks', 'qa', 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: Record<string, unknown> } } };
       expect(migrated.terraform.backend.s3).not.toHaveProperty('dynamodb_table');
@@ -408,7 +409,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     // The reader exactly as `npm run examples` synthesizes it, with the sandbox's connection settings added
     // to its remote-state configuration as the sandbox adds them to a backend (connection only), and its own
     // local state inside this test's home.
-    const definitions = buildApp(new App({ outdir: join(home, 'cdktf.out.definitions'), stackTraces: false }), withQa('both'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
+    const definitions = buildApp(new App({ outdir: join(home, 'cdktf.out.definitions'), stackTraces: false }), withQa('both'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint, AWS_CA_BUNDLE: sandbox.caFile }), [sandboxExtension]);
     const production = definitions.environmentStacks.find((stack) => stack.definition.name === 'production')!.definition;
     const readerOut = join(home, 'cdktf.out.reader');
     const readerApp = new App({ outdir: readerOut, stackTraces: false });
@@ -626,7 +627,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
       }),
     };
     const app = new App({ outdir: boundedOut, stackTraces: false });
-    buildApp(app, bounded, sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
+    buildApp(app, bounded, sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint, AWS_CA_BUNDLE: sandbox.caFile }), [sandboxExtension]);
     app.synth();
     type RoleJson = { name: string; assume_role_policy: string; permissions_boundary?: string };
     const stagingRoleIn = (dir: string) =>

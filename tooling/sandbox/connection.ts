@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { sandboxPaths } from './paths';
 import { readState } from './state-file';
 
@@ -9,6 +10,13 @@ import { readState } from './state-file';
 export interface SandboxConnection {
   /** HTTPS endpoint of the running sandbox, e.g. https://127.0.0.1:43123 */
   readonly endpoint: string;
+  /**
+   * The sandbox's CA certificate, when known: the running sandbox's own for its endpoint, else
+   * AWS_CA_BUNDLE. With it, the AWS provider trusts that CA alone and takes its endpoint from the
+   * session's AWS_ENDPOINT_URL variables (sandbox-extension.ts says why); without it (an endpoint
+   * of your own), the provider names its endpoints itself.
+   */
+  readonly caFile: string | undefined;
 }
 
 /** AWS provider services the stacks use; all of them are served by the one sandbox endpoint. */
@@ -60,7 +68,10 @@ export function resolveSandboxConnection(env: Readonly<Record<string, string | u
       return { problem: `SANDBOX_ENDPOINT: "${explicit}" is not a URL; use the endpoint \`npm run sandbox -- status\` prints, e.g. https://127.0.0.1:43123` };
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: `SANDBOX_ENDPOINT: "${explicit}" must be an http(s) URL` };
-    return { endpoint: explicit.replace(/\/+$/, '') };
+    const endpoint = explicit.replace(/\/+$/, '');
+    const running = readState(sandboxPaths(env).stateFile);
+    if (running?.endpoint === endpoint && running.caFile) return withCaFile(endpoint, running.caFile, 'the sandbox\'s CA');
+    return env.AWS_CA_BUNDLE ? withCaFile(endpoint, env.AWS_CA_BUNDLE, 'AWS_CA_BUNDLE') : { endpoint, caFile: undefined };
   }
   const paths = sandboxPaths(env);
   const state = readState(paths.stateFile);
@@ -68,5 +79,13 @@ export function resolveSandboxConnection(env: Readonly<Record<string, string | u
   if (!env.SANDBOX_INSTANCE) {
     return { problem: `SANDBOX: this shell has no sandbox credentials (no SANDBOX_INSTANCE), and without them Terraform would look for credentials outside the sandbox (a profile, the EC2 instance metadata service): ${TAKE_CREDENTIALS}` };
   }
-  return { endpoint: state.endpoint };
+  return state.caFile ? withCaFile(state.endpoint, state.caFile, 'the sandbox\'s CA') : { endpoint: state.endpoint, caFile: undefined };
+}
+
+/** The connection with its CA file, refused when the file is not there: Terraform would fail on it later, further from the cause. */
+function withCaFile(endpoint: string, caFile: string, what: string): SandboxConnection | { readonly problem: string } {
+  if (!existsSync(caFile) || !statSync(caFile).isFile()) {
+    return { problem: `SANDBOX: ${what} (${caFile}) is not a file, so the AWS provider could not trust the sandbox at ${endpoint}: ${TAKE_CREDENTIALS.replace('take them first', 'take fresh credentials')}` };
+  }
+  return { endpoint, caFile };
 }

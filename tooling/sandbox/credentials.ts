@@ -2,6 +2,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { clientConfig, type AwsCredentialIdentity, type ClientConfig } from '../toolkit/aws-clients';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROVIDER_SERVICES } from './connection';
 import type { SandboxPaths } from './paths';
 import type { SandboxState } from './state-file';
 
@@ -47,11 +48,18 @@ export async function sandboxCredentials(state: SandboxState, accountId: string,
   }
 }
 
+/**
+ * Variables of the user's shell that would take these credentials' calls elsewhere: a profile, the
+ * switch that makes the AWS SDKs and provider ignore AWS_ENDPOINT_URL, and the per-service endpoints
+ * (of every service the stacks use) that would take precedence over it.
+ */
+const UNSET_IN_SHELL = ['AWS_PROFILE', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', ...PROVIDER_SERVICES.map((service) => `AWS_ENDPOINT_URL_${service.toUpperCase()}`)];
+
 /** Shell `export` lines for a shell that should act in account `accountId` (tooling/sandbox/target.ts builds the variables). */
 export function exportLines(accountId: string, variables: Readonly<Record<string, string>>): string[] {
   const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
   const instance = variables.SANDBOX_INSTANCE ? ` (sandbox instance ${variables.SANDBOX_INSTANCE}: refused after a reset or restart)` : '';
-  return [`# sandbox credentials for account ${accountId}${instance}`, 'unset AWS_PROFILE', ...Object.entries(variables).map(([name, value]) => `export ${name}=${quote(value)}`)];
+  return [`# sandbox credentials for account ${accountId}${instance}`, `unset ${UNSET_IN_SHELL.join(' ')}`, ...Object.entries(variables).map(([name, value]) => `export ${name}=${quote(value)}`)];
 }
 
 /**

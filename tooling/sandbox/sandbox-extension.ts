@@ -14,20 +14,31 @@ export function sandboxEnabled(sources: SettingSources): boolean {
 }
 
 /**
- * Points every AWS provider and S3 backend of a stack at the sandbox: every service at its endpoint,
- * path-style S3, bounded retries, and no EC2 instance metadata lookup (the sandbox's credentials are
- * the only source; a shell without them must fail, not ask a metadata service outside the sandbox).
- * Connection settings only; the integration test sandbox-synth-diff
- * fails on any other difference from the real configuration. Credentials are still validated and
- * the account still requested: the sandbox answers STS for real.
+ * Points every AWS provider and S3 backend of a stack at the sandbox: path-style S3, bounded
+ * retries, and no EC2 instance metadata lookup (the sandbox's credentials are the only source; a
+ * shell without them must fail, not ask a metadata service outside the sandbox). Connection settings
+ * only; the integration test sandbox-synth-diff fails on any other difference from the real
+ * configuration. Credentials are still validated and the account still requested: the sandbox
+ * answers STS for real.
+ *
+ * The provider's endpoint: when the sandbox's CA is known, the provider trusts that CA alone
+ * (`custom_ca_bundle`) and takes the endpoint from the session's `AWS_ENDPOINT_URL` variables
+ * (sandboxSessionVariables), its documented environment variables. An `endpoints` block, even an
+ * empty one, costs every provider process about 2.5 s of CPU (measured: docs/performance.md), and
+ * Terraform starts several per command. The pinned CA keeps the guard the block gave: run without
+ * the session's variables, the provider's requests go to AWS's own endpoints and fail TLS
+ * verification before any is sent. An endpoint whose CA is not known (`SANDBOX_ENDPOINT` of an
+ * emulator of your own) keeps the `endpoints` block. The S3 backend always names its endpoints:
+ * Terraform reads that block itself, at no such cost.
  */
 export class SandboxConnectionAspect implements IAspect {
   constructor(readonly connection: SandboxConnection) {}
 
   visit(construct: IConstruct): void {
-    const { endpoint } = this.connection;
+    const { endpoint, caFile } = this.connection;
     if (construct instanceof AwsProvider) {
-      construct.endpoints = [Object.fromEntries(PROVIDER_SERVICES.map((service) => [service, endpoint]))];
+      if (caFile === undefined) construct.endpoints = [Object.fromEntries(PROVIDER_SERVICES.map((service) => [service, endpoint]))];
+      else construct.customCaBundle = caFile;
       construct.s3UsePathStyle = true;
       construct.maxRetries = SANDBOX_MAX_RETRIES;
       construct.skipMetadataApiCheck = 'true';

@@ -51,9 +51,10 @@ function commandLine(env: NodeJS.ProcessEnv): string {
 /**
  * The variables that make a process act as `credentials` in the sandbox, for every kind of process:
  * what `npm run sandbox -- credentials` exports, bootstrap's and drift's sessions, the tests'.
- * `AWS_ENDPOINT_URL` is the sandbox: the synthesized stacks carry their own endpoints, but the AWS
- * SDKs and CLI (npm run doctor, `aws s3 ls`, a workflow's script) would otherwise take these
- * credentials to real AWS.
+ * `AWS_ENDPOINT_URL` is the sandbox, for the AWS provider of the synthesized stacks (which trusts
+ * the sandbox's CA alone: sandbox-extension.ts) and for the AWS SDKs and CLI (npm run doctor,
+ * `aws s3 ls`, a workflow's script). A caller's `AWS_ENDPOINT_URL_<SERVICE>` would take precedence:
+ * the tooling's sessions drop them (withoutCallerIdentity), the credentials file unsets them.
  */
 export function sandboxSessionVariables(sandbox: { readonly state: SandboxState; readonly home: string }, credentials: Omit<SandboxCredentials, 'accountId'>, region: string): Record<string, string> {
   const { state, home } = sandbox;

@@ -21,10 +21,10 @@ export interface AccountSession {
 /** Variables no process acting in another identity may inherit from the caller: they would pick another identity or endpoint. */
 const IDENTITY_VARIABLES = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CA_BUNDLE'];
 
-/** `env` without any identity or endpoint of the caller's (every `AWS_ENDPOINT_URL*` too). */
+/** `env` without any identity or endpoint of the caller's (every `AWS_ENDPOINT_URL*` too, and the switch that ignores them). */
 export function withoutCallerIdentity(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean = { ...env };
-  for (const name of Object.keys(clean)) if (IDENTITY_VARIABLES.includes(name) || name.startsWith('AWS_ENDPOINT_URL')) delete clean[name];
+  for (const name of Object.keys(clean)) if (IDENTITY_VARIABLES.includes(name) || name.startsWith('AWS_ENDPOINT_URL') || name === 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS') delete clean[name];
   return clean;
 }
 
