@@ -25,8 +25,12 @@ describe('reading S3 requests', () => {
 });
 
 describe('where SANDBOX=1 connects', () => {
+  /** A home with no sandbox, so the developer's own `.sandbox` never answers. */
+  const empty = mkdtempSync(join(tmpdir(), 'sandbox-none-'));
+  afterAll(() => rmSync(empty, { recursive: true, force: true }));
+
   it('takes SANDBOX_ENDPOINT first, without a trailing slash', () => {
-    expect(resolveSandboxConnection({ SANDBOX_ENDPOINT: 'https://127.0.0.1:4566/' })).toEqual({ endpoint: 'https://127.0.0.1:4566' });
+    expect(resolveSandboxConnection({ SANDBOX_HOME: empty, SANDBOX_ENDPOINT: 'https://127.0.0.1:4566/' })).toStrictEqual({ endpoint: 'https://127.0.0.1:4566', caFile: undefined });
   });
 
   it('rejects an endpoint that is not an http(s) URL', () => {
@@ -34,29 +38,41 @@ describe('where SANDBOX=1 connects', () => {
     expect(resolveSandboxConnection({ SANDBOX_ENDPOINT: 'ftp://127.0.0.1' })).toHaveProperty('problem', 'SANDBOX_ENDPOINT: "ftp://127.0.0.1" must be an http(s) URL');
   });
 
-  describe('the CA the AWS provider trusts alone', () => {
+  describe('the CA the AWS provider trusts alone: the running sandbox\'s own, for its endpoint only', () => {
     const home = mkdtempSync(join(tmpdir(), 'sandbox-connection-'));
     const caFile = join(home, 'run', 'tls', 'ca.pem');
+    const stateFile = join(home, 'run', 'sandbox.json');
     mkdirSync(dirname(caFile), { recursive: true });
     writeFileSync(caFile, 'ca\n');
-    writeFileSync(join(home, 'run', 'sandbox.json'), JSON.stringify({ pid: 1, endpoint: 'https://127.0.0.1:4566', caFile, instance: 'i-1' }));
+    const record = (fields: Record<string, unknown>) => writeFileSync(stateFile, JSON.stringify({ pid: 1, endpoint: 'https://127.0.0.1:4566', instance: 'i-1', ...fields }));
+    beforeEach(() => record({ caFile }));
     afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-    it('is the running sandbox\'s own for its endpoint, whatever AWS_CA_BUNDLE says', () => {
-      expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_ENDPOINT: 'https://127.0.0.1:4566', AWS_CA_BUNDLE: '/elsewhere/ca.pem' })).toEqual({ endpoint: 'https://127.0.0.1:4566', caFile });
+    it('is the sandbox\'s CA for its endpoint, however spelled, and with its session', () => {
+      for (const spelled of ['https://127.0.0.1:4566', 'https://127.0.0.1:4566/', 'HTTPS://127.0.0.1:4566']) {
+        expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_ENDPOINT: spelled })).toEqual({ endpoint: 'https://127.0.0.1:4566', caFile });
+      }
       expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_INSTANCE: 'i-1' })).toEqual({ endpoint: 'https://127.0.0.1:4566', caFile });
     });
 
-    it('is AWS_CA_BUNDLE for another endpoint, and none when that is unset (the provider then names its endpoints)', () => {
-      expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_ENDPOINT: 'https://127.0.0.1:9999', AWS_CA_BUNDLE: caFile })).toEqual({ endpoint: 'https://127.0.0.1:9999', caFile });
-      expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_ENDPOINT: 'https://127.0.0.1:9999' })).toStrictEqual({ endpoint: 'https://127.0.0.1:9999', caFile: undefined });
+    it('is none for any other endpoint, whatever AWS_CA_BUNDLE names (a system bundle would trust AWS itself): the provider then names its endpoints', () => {
+      for (const other of ['https://localhost:4566', 'http://127.0.0.1:4567', 'https://127.0.0.1:9999']) {
+        expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_ENDPOINT: other, AWS_CA_BUNDLE: caFile })).toStrictEqual({ endpoint: other, caFile: undefined });
+      }
     });
 
-    it('must be a file: Terraform would fail on it later, further from the cause', () => {
-      expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_ENDPOINT: 'https://127.0.0.1:9999', AWS_CA_BUNDLE: join(home, 'gone.pem') })).toEqual({
-        problem: expect.stringMatching(new RegExp(`^SANDBOX: AWS_CA_BUNDLE \\(${join(home, 'gone.pem')}\\) is not a file, so the AWS provider could not trust the sandbox at https://127\\.0\\.0\\.1:9999: take fresh credentials: \`npm run sandbox -- credentials <environment>\``)),
-      });
-      expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_ENDPOINT: 'https://127.0.0.1:9999', AWS_CA_BUNDLE: home })).toHaveProperty('problem', expect.stringContaining(`AWS_CA_BUNDLE (${home}) is not a file`));
+    it('is none for a sandbox recorded before its CA was', () => {
+      record({ caFile: undefined });
+      expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_INSTANCE: 'i-1' })).toStrictEqual({ endpoint: 'https://127.0.0.1:4566', caFile: undefined });
+    });
+
+    it('must be a file: synth stops naming it and the fix, instead of Terraform failing later', () => {
+      for (const gone of [join(home, 'gone.pem'), home]) {
+        record({ caFile: gone });
+        expect(resolveSandboxConnection({ SANDBOX_HOME: home, SANDBOX_INSTANCE: 'i-1' })).toEqual({
+          problem: `SANDBOX: the sandbox's CA (${gone}, "caFile" in ${stateFile}) is not a file, so the AWS provider's custom_ca_bundle could not trust https://127.0.0.1:4566: restart the sandbox (\`npm run sandbox -- down\`, then \`npm run sandbox -- up\`; its resources are discarded)`,
+        });
+      }
     });
   });
 

@@ -8,6 +8,9 @@ import { sandboxFromEnv } from '../tooling/sandbox/sandbox-flag';
 import { BootstrapError } from '../tooling/toolkit/errors';
 import { SandboxError } from '../tooling/sandbox/lifecycle';
 import { EmulatorInstallError } from '../tooling/sandbox/emulator';
+import { withoutCallerIdentity } from '../tooling/toolkit/account-session';
+import { exportLines } from '../tooling/sandbox/credentials';
+import { PROVIDER_SERVICES } from '../tooling/sandbox/connection';
 
 describe('SANDBOX as the tooling reads it: the settings table\'s strict boolean', () => {
   it('reads yes/no values and unset as false', () => {
@@ -133,5 +136,34 @@ describe('shellQuote: printed paths are safe to paste', () => {
   });
   it('leaves a plain path bare', () => {
     expect(shellQuote('/home/me/project/.sandbox/run/credentials/staging.sh')).toBe('/home/me/project/.sandbox/run/credentials/staging.sh');
+  });
+});
+
+describe('sessions keep no endpoint of the caller\'s (the sandbox\'s AWS provider takes its endpoint from AWS_ENDPOINT_URL)', () => {
+  const caller = {
+    PATH: '/usr/bin',
+    AWS_PROFILE: 'prod',
+    AWS_ENDPOINT_URL: 'http://localhost:4566',
+    AWS_ENDPOINT_URL_S3: 'http://localhost:4566',
+    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true',
+    AWS_S3_ENDPOINT: 'http://minio:9000',
+    TF_AWS_STS_ENDPOINT: 'http://localhost:4566',
+    AWS_DYNAMODB_ENDPOINT: 'http://localhost:8000',
+    AWS_REGION: 'eu-west-1',
+  };
+
+  it('the tooling\'s sessions drop them all, and keep the rest', () => {
+    expect(withoutCallerIdentity(caller)).toEqual({ PATH: '/usr/bin', AWS_REGION: 'eu-west-1' });
+  });
+
+  it('the credentials file unsets them for every service the stacks use, before its exports', () => {
+    const [, unset, ...exports] = exportLines('222222222222', { AWS_ENDPOINT_URL: 'https://127.0.0.1:4566' });
+    const names = unset.split(' ').slice(1);
+    expect(unset.startsWith('unset ')).toBe(true);
+    for (const service of PROVIDER_SERVICES.map((name) => name.toUpperCase())) {
+      expect(names).toEqual(expect.arrayContaining([`AWS_ENDPOINT_URL_${service}`, `AWS_${service}_ENDPOINT`, `TF_AWS_${service}_ENDPOINT`]));
+    }
+    expect(names).toEqual(expect.arrayContaining(['AWS_PROFILE', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS']));
+    expect(exports).toEqual(["export AWS_ENDPOINT_URL='https://127.0.0.1:4566'"]);
   });
 });

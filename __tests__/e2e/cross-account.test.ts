@@ -179,7 +179,7 @@ beforeAll(async () => {
   // The app as `SANDBOX=1 npx cdktf synth` writes it.
   outdir = join(home, 'cdktf.out');
   const app = new App({ outdir, stackTraces: false });
-  buildApp(app, withQa('both'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint, AWS_CA_BUNDLE: sandbox.caFile }), [sandboxExtension]);
+  buildApp(app, withQa('both'), sources({ SANDBOX: '1', SANDBOX_HOME: home, SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
   app.synth();
 
   stateAdmin = await harness.credentials(STATE_ACCOUNT);
@@ -358,7 +358,7 @@ const chain = {
       // Step 2 of the documented migration: lockfile only, same bucket and key (init -reconfigure).
       const migratedOut = join(home, 'cdktf.out.qa-lockfile');
       const app = new App({ outdir: migratedOut, stackTraces: false });
-      buildApp(app, withQa('lockfile'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint, AWS_CA_BUNDLE: sandbox.caFile }), [sandboxExtension]);
+      buildApp(app, withQa('lockfile'), sources({ SANDBOX: '1', SANDBOX_HOME: home, SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
       app.synth();
       const migrated = JSON.parse(readFileSync(join(migratedOut, 'stacks', 'qa', 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { s3: Record<string, unknown> } } };
       expect(migrated.terraform.backend.s3).not.toHaveProperty('dynamodb_table');
@@ -409,7 +409,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
     // The reader exactly as `npm run examples` synthesizes it, with the sandbox's connection settings added
     // to its remote-state configuration as the sandbox adds them to a backend (connection only), and its own
     // local state inside this test's home.
-    const definitions = buildApp(new App({ outdir: join(home, 'cdktf.out.definitions'), stackTraces: false }), withQa('both'), sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint, AWS_CA_BUNDLE: sandbox.caFile }), [sandboxExtension]);
+    const definitions = buildApp(new App({ outdir: join(home, 'cdktf.out.definitions'), stackTraces: false }), withQa('both'), sources({ SANDBOX: '1', SANDBOX_HOME: home, SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
     const production = definitions.environmentStacks.find((stack) => stack.definition.name === 'production')!.definition;
     const readerOut = join(home, 'cdktf.out.reader');
     const readerApp = new App({ outdir: readerOut, stackTraces: false });
@@ -627,7 +627,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
       }),
     };
     const app = new App({ outdir: boundedOut, stackTraces: false });
-    buildApp(app, bounded, sources({ SANDBOX: '1', SANDBOX_ENDPOINT: sandbox.endpoint, AWS_CA_BUNDLE: sandbox.caFile }), [sandboxExtension]);
+    buildApp(app, bounded, sources({ SANDBOX: '1', SANDBOX_HOME: home, SANDBOX_ENDPOINT: sandbox.endpoint }), [sandboxExtension]);
     app.synth();
     type RoleJson = { name: string; assume_role_policy: string; permissions_boundary?: string };
     const stagingRoleIn = (dir: string) =>

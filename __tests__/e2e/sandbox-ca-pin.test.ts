@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -18,8 +18,12 @@ import { makeWorkdir, removeWorkdirs } from './harness/workdir';
  * request. The control run, the same configuration without `custom_ca_bundle`, does reach the
  * server: the server is trusted, so the first run's refusal is the pin's.
  */
-const root = join(makeWorkdir('sandbox-ca-pin', {}), 'tls');
-const sandboxCa = ensureSandboxTls(join(root, 'sandbox'));
+const root = makeWorkdir('sandbox-ca-pin', {});
+/** A sandbox home whose record names the sandbox's endpoint and CA, as a running sandbox's does. */
+const home = join(root, 'sandbox-home');
+const ENDPOINT = 'https://127.0.0.1:9';
+const sandboxCa = ensureSandboxTls(join(home, 'run', 'tls'));
+writeFileSync(join(home, 'run', 'sandbox.json'), JSON.stringify({ pid: 1, endpoint: ENDPOINT, caFile: sandboxCa.caFile }));
 /** Stands for AWS's own endpoints: another CA, which the machine trusts (SSL_CERT_FILE). */
 const elsewhere = ensureSandboxTls(join(root, 'elsewhere'));
 
@@ -35,14 +39,17 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 });
+beforeEach(() => {
+  requests.length = 0;
+});
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   removeWorkdirs();
 });
 
-/** dev as `SANDBOX=1` synthesizes it in a sandbox session (which names the sandbox's CA in AWS_CA_BUNDLE). */
+/** dev as `SANDBOX=1` synthesizes it for the sandbox of `home` (a session's SANDBOX_HOME and SANDBOX_ENDPOINT). */
 function sandboxDev(): StackJson {
-  const { stacks } = synthApp(appDefinition, sources({ SANDBOX: '1', SANDBOX_ENDPOINT: 'https://127.0.0.1:9', AWS_CA_BUNDLE: sandboxCa.caFile }), [sandboxExtension]);
+  const { stacks } = synthApp(appDefinition, sources({ SANDBOX: '1', SANDBOX_HOME: home, SANDBOX_ENDPOINT: ENDPOINT }), [sandboxExtension]);
   const dev = stacks.dev;
   // The state file beside the configuration: this test never writes state, and must not read the sandbox's.
   dev.terraform.backend = { local: { path: 'terraform.tfstate' } };
@@ -54,7 +61,7 @@ async function plan(stack: StackJson, label: string) {
   const { port } = server.address() as AddressInfo;
   // A shell without the sandbox's session: its endpoint is elsewhere, and the machine trusts elsewhere's CA.
   const env = terraformEnv({}, { AWS_ENDPOINT_URL: `https://127.0.0.1:${port}`, SSL_CERT_FILE: elsewhere.caFile, TF_VAR_app_api_token: 'unused' });
-  for (const name of Object.keys(env)) if (name.startsWith('AWS_ENDPOINT_URL_') || name === 'AWS_CA_BUNDLE' || name === 'SSL_CERT_DIR') delete env[name];
+  for (const name of Object.keys(env)) if (/^(AWS_ENDPOINT_URL_|(TF_)?AWS_[A-Z0-9_]+_ENDPOINT$)/.test(name) || name === 'AWS_CA_BUNDLE' || name === 'SSL_CERT_DIR') delete env[name];
   await runTerraformOk(['init', '-input=false'], { cwd: dir, env, label });
   return runTerraform(['plan', '-input=false', '-refresh=false'], { cwd: dir, env, label });
 }

@@ -142,7 +142,7 @@ beforeAll(async () => {
   harness = await startTestSandbox('recovery', { FORCE_COLOR: '0' }, base);
   outdir = join(harness.home, 'cdktf.out');
   const app = new App({ outdir, stackTraces: false });
-  buildApp(app, appDefinition, sources({ SANDBOX: '1', SANDBOX_ENDPOINT: harness.state.endpoint, AWS_CA_BUNDLE: harness.state.caFile }), [sandboxExtension]);
+  buildApp(app, appDefinition, sources({ SANDBOX: '1', SANDBOX_HOME: harness.home, SANDBOX_ENDPOINT: harness.state.endpoint }), [sandboxExtension]);
   app.synth();
   useTestResources('staging');
   useTestResources('production');

@@ -60,7 +60,7 @@ const scenario = new Scenario();
 /** The app as `SANDBOX=1 npx cdktf synth` writes it, for `definition`, into `dir`. */
 function synthesize(definition: AppDefinition, dir: string): void {
   const app = new App({ outdir: dir, stackTraces: false });
-  buildApp(app, definition, sources({ SANDBOX: '1', SANDBOX_ENDPOINT: harness.state.endpoint, AWS_CA_BUNDLE: harness.state.caFile }), [sandboxExtension]);
+  buildApp(app, definition, sources({ SANDBOX: '1', SANDBOX_HOME: harness.home, SANDBOX_ENDPOINT: harness.state.endpoint }), [sandboxExtension]);
   app.synth();
 }
 const stackJson = (dir: string, stack: string) => JSON.parse(readFileSync(join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
@@ -13,11 +13,15 @@ import { sources, synthApp, type StackJson } from '../support/synth';
  * a policy (the TLS-only statement included), an account ID, a backend key or lock.
  */
 const ENDPOINT = 'https://127.0.0.1:4566';
-/** The sandbox's CA, as every sandbox session names it (AWS_CA_BUNDLE); only its path is synthesized. */
-const caDir = mkdtempSync(join(tmpdir(), 'sandbox-ca-'));
-const CA_FILE = join(caDir, 'ca.pem');
+/** A sandbox home whose record names ENDPOINT and the sandbox's CA, as a running sandbox's does; only the CA's path is synthesized. */
+const sandboxHome = mkdtempSync(join(tmpdir(), 'sandbox-home-'));
+const CA_FILE = join(sandboxHome, 'run', 'tls', 'ca.pem');
+mkdirSync(join(sandboxHome, 'run', 'tls'), { recursive: true });
 writeFileSync(CA_FILE, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
-afterAll(() => rmSync(caDir, { recursive: true, force: true }));
+writeFileSync(join(sandboxHome, 'run', 'sandbox.json'), JSON.stringify({ pid: 1, endpoint: ENDPOINT, caFile: CA_FILE }));
+afterAll(() => rmSync(sandboxHome, { recursive: true, force: true }));
+/** An emulator of your own, whose CA the sandbox does not know. */
+const OWN_ENDPOINT = 'https://127.0.0.1:4567';
 
 /** Paths (with array indexes as `[]`) that SANDBOX=1 may add; nothing may change or disappear. */
 const CONNECTION_SETTINGS = [
@@ -57,12 +61,11 @@ function synthesize(env: Record<string, string>): Record<string, StackJson> {
 }
 
 const real = synthesize({});
-const sandbox = synthesize({ SANDBOX: '1', SANDBOX_ENDPOINT: ENDPOINT, AWS_CA_BUNDLE: CA_FILE });
-/** An endpoint of the user's own whose CA the sandbox does not know. */
-const ownEndpoint = synthesize({ SANDBOX: '1', SANDBOX_ENDPOINT: ENDPOINT });
+const sandbox = synthesize({ SANDBOX: '1', SANDBOX_HOME: sandboxHome, SANDBOX_ENDPOINT: ENDPOINT });
+const ownEndpoint = synthesize({ SANDBOX: '1', SANDBOX_HOME: sandboxHome, SANDBOX_ENDPOINT: OWN_ENDPOINT, AWS_CA_BUNDLE: CA_FILE });
 // The state-backend's phase 2 (state in its own bucket) has an S3 backend too.
 const migratedReal = synthesize({ STATE_BACKEND_MIGRATED: 'true' });
-const migratedSandbox = synthesize({ STATE_BACKEND_MIGRATED: 'true', SANDBOX: '1', SANDBOX_ENDPOINT: ENDPOINT, AWS_CA_BUNDLE: CA_FILE });
+const migratedSandbox = synthesize({ STATE_BACKEND_MIGRATED: 'true', SANDBOX: '1', SANDBOX_HOME: sandboxHome, SANDBOX_ENDPOINT: ENDPOINT });
 
 describe('SANDBOX=1 changes connection settings and nothing else', () => {
   it('synthesizes the same stacks', () => {
@@ -97,10 +100,10 @@ describe('SANDBOX=1 changes connection settings and nothing else', () => {
     }
   });
 
-  it('names every service the stacks use at an endpoint whose CA it does not know', () => {
+  it('names every service the stacks use at an endpoint that is not the sandbox\'s, whatever AWS_CA_BUNDLE names', () => {
     for (const [name, stack] of Object.entries(ownEndpoint)) {
       for (const provider of stack.provider!.aws) {
-        expect({ name, endpoints: provider.endpoints, ca: provider.custom_ca_bundle }).toEqual({ name, endpoints: [Object.fromEntries(PROVIDER_SERVICES.map((service) => [service, ENDPOINT]))], ca: undefined });
+        expect({ name, endpoints: provider.endpoints, ca: provider.custom_ca_bundle }).toEqual({ name, endpoints: [Object.fromEntries(PROVIDER_SERVICES.map((service) => [service, OWN_ENDPOINT]))], ca: undefined });
       }
     }
   });

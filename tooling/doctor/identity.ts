@@ -101,8 +101,9 @@ export function classifyIdentityError(error: unknown, endpoint: string | undefin
 }
 
 /**
- * Asks STS who the credentials are, trusting exactly what Terraform will trust (AWS_CA_BUNDLE when
- * set). Read-only. A missing AWS_CA_BUNDLE file fails before any request, as it fails the backend.
+ * Asks STS who the credentials are, trusting exactly what Terraform's S3 backend will trust
+ * (AWS_CA_BUNDLE when set). Read-only. A missing AWS_CA_BUNDLE file fails before any request, as it
+ * fails the backend.
  */
 export async function checkIdentity(region: string, env: NodeJS.ProcessEnv): Promise<IdentityResult> {
   const name = 'caller identity';

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { sandboxPaths } from './paths';
-import { readState } from './state-file';
+import { readState, type SandboxState } from './state-file';
 
 /**
  * Where `SANDBOX=1` points the synthesized stacks. Only connection settings come from here
@@ -11,10 +11,10 @@ export interface SandboxConnection {
   /** HTTPS endpoint of the running sandbox, e.g. https://127.0.0.1:43123 */
   readonly endpoint: string;
   /**
-   * The sandbox's CA certificate, when known: the running sandbox's own for its endpoint, else
-   * AWS_CA_BUNDLE. With it, the AWS provider trusts that CA alone and takes its endpoint from the
-   * session's AWS_ENDPOINT_URL variables (sandbox-extension.ts says why); without it (an endpoint
-   * of your own), the provider names its endpoints itself.
+   * The running sandbox's own CA, when the endpoint is that sandbox's: then the AWS provider trusts
+   * that CA alone and takes its endpoint from the session's AWS_ENDPOINT_URL (sandbox-extension.ts
+   * says why). Any other endpoint (your own emulator, the sandbox's plain-HTTP port, another
+   * spelling of its address) has none: the provider then names its endpoints itself, as before.
    */
   readonly caFile: string | undefined;
 }
@@ -70,8 +70,7 @@ export function resolveSandboxConnection(env: Readonly<Record<string, string | u
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: `SANDBOX_ENDPOINT: "${explicit}" must be an http(s) URL` };
     const endpoint = explicit.replace(/\/+$/, '');
     const running = readState(sandboxPaths(env).stateFile);
-    if (running?.endpoint === endpoint && running.caFile) return withCaFile(endpoint, running.caFile, 'the sandbox\'s CA');
-    return env.AWS_CA_BUNDLE ? withCaFile(endpoint, env.AWS_CA_BUNDLE, 'AWS_CA_BUNDLE') : { endpoint, caFile: undefined };
+    return running && sameEndpoint(running.endpoint, endpoint) ? withOwnCa(running, sandboxPaths(env).stateFile) : { endpoint, caFile: undefined };
   }
   const paths = sandboxPaths(env);
   const state = readState(paths.stateFile);
@@ -79,13 +78,27 @@ export function resolveSandboxConnection(env: Readonly<Record<string, string | u
   if (!env.SANDBOX_INSTANCE) {
     return { problem: `SANDBOX: this shell has no sandbox credentials (no SANDBOX_INSTANCE), and without them Terraform would look for credentials outside the sandbox (a profile, the EC2 instance metadata service): ${TAKE_CREDENTIALS}` };
   }
-  return state.caFile ? withCaFile(state.endpoint, state.caFile, 'the sandbox\'s CA') : { endpoint: state.endpoint, caFile: undefined };
+  return withOwnCa(state, paths.stateFile);
 }
 
-/** The connection with its CA file, refused when the file is not there: Terraform would fail on it later, further from the cause. */
-function withCaFile(endpoint: string, caFile: string, what: string): SandboxConnection | { readonly problem: string } {
+/** The same endpoint however spelled: scheme and host case, a trailing slash. */
+function sameEndpoint(a: string, b: string): boolean {
+  try {
+    return new URL(a).href.replace(/\/+$/, '') === new URL(b).href.replace(/\/+$/, '');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The running sandbox's endpoint with its own CA; refused when that file is gone (Terraform would
+ * fail on it later, further from the cause). A state file from before the CA was recorded: none.
+ */
+function withOwnCa(state: SandboxState, stateFile: string): SandboxConnection | { readonly problem: string } {
+  const { endpoint, caFile } = state;
+  if (!caFile) return { endpoint, caFile: undefined };
   if (!existsSync(caFile) || !statSync(caFile).isFile()) {
-    return { problem: `SANDBOX: ${what} (${caFile}) is not a file, so the AWS provider could not trust the sandbox at ${endpoint}: ${TAKE_CREDENTIALS.replace('take them first', 'take fresh credentials')}` };
+    return { problem: `SANDBOX: the sandbox's CA (${caFile}, "caFile" in ${stateFile}) is not a file, so the AWS provider's custom_ca_bundle could not trust ${endpoint}: restart the sandbox (\`npm run sandbox -- down\`, then \`npm run sandbox -- up\`; its resources are discarded)` };
   }
   return { endpoint, caFile };
 }

@@ -51,9 +51,14 @@ export async function sandboxCredentials(state: SandboxState, accountId: string,
 /**
  * Variables of the user's shell that would take these credentials' calls elsewhere: a profile, the
  * switch that makes the AWS SDKs and provider ignore AWS_ENDPOINT_URL, and the per-service endpoints
- * (of every service the stacks use) that would take precedence over it.
+ * of every service the stacks use that would take precedence over it: `AWS_ENDPOINT_URL_<SERVICE>`
+ * and the AWS provider's older `AWS_<SERVICE>_ENDPOINT` / `TF_AWS_<SERVICE>_ENDPOINT`.
  */
-const UNSET_IN_SHELL = ['AWS_PROFILE', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', ...PROVIDER_SERVICES.map((service) => `AWS_ENDPOINT_URL_${service.toUpperCase()}`)];
+const UNSET_IN_SHELL = [
+  'AWS_PROFILE',
+  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+  ...PROVIDER_SERVICES.flatMap((service) => [`AWS_ENDPOINT_URL_${service.toUpperCase()}`, `AWS_${service.toUpperCase()}_ENDPOINT`, `TF_AWS_${service.toUpperCase()}_ENDPOINT`]),
+];
 
 /** Shell `export` lines for a shell that should act in account `accountId` (tooling/sandbox/target.ts builds the variables). */
 export function exportLines(accountId: string, variables: Readonly<Record<string, string>>): string[] {

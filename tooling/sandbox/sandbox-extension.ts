@@ -27,9 +27,10 @@ export function sandboxEnabled(sources: SettingSources): boolean {
  * empty one, costs every provider process about 2.5 s of CPU (measured: docs/performance.md), and
  * Terraform starts several per command. The pinned CA keeps the guard the block gave: run without
  * the session's variables, the provider's requests go to AWS's own endpoints and fail TLS
- * verification before any is sent. An endpoint whose CA is not known (`SANDBOX_ENDPOINT` of an
- * emulator of your own) keeps the `endpoints` block. The S3 backend always names its endpoints:
- * Terraform reads that block itself, at no such cost.
+ * verification before any is sent. Only the running sandbox's own endpoint is pinned that way; any
+ * other (`SANDBOX_ENDPOINT` of an emulator of your own, the sandbox's plain-HTTP port) keeps the
+ * `endpoints` block. The S3 backend always names its endpoints: Terraform reads that block itself,
+ * at no such cost.
  */
 export class SandboxConnectionAspect implements IAspect {
   constructor(readonly connection: SandboxConnection) {}

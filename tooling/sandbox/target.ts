@@ -70,8 +70,9 @@ export function sandboxSessionVariables(sandbox: { readonly state: SandboxState;
     AWS_SESSION_TOKEN: credentials.sessionToken,
     AWS_REGION: region,
     AWS_ENDPOINT_URL: state.endpoint,
-    // Trust the sandbox's own CA: AWS_CA_BUNDLE for Terraform's S3 backend and AWS provider (their
-    // documented custom_ca_bundle variable), NODE_EXTRA_CA_CERTS for Node (cdktf, npm run doctor).
+    // Trust the sandbox's own CA: AWS_CA_BUNDLE for Terraform's S3 backend (its documented
+    // custom_ca_bundle variable; the AWS provider names the file in its synthesized custom_ca_bundle),
+    // NODE_EXTRA_CA_CERTS for Node (cdktf, npm run doctor).
     AWS_CA_BUNDLE: state.caFile,
     NODE_EXTRA_CA_CERTS: state.caFile,
     // These credentials are the only source: no SDK or provider may ask an EC2 instance metadata

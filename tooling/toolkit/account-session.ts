@@ -21,10 +21,17 @@ export interface AccountSession {
 /** Variables no process acting in another identity may inherit from the caller: they would pick another identity or endpoint. */
 const IDENTITY_VARIABLES = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CA_BUNDLE'];
 
-/** `env` without any identity or endpoint of the caller's (every `AWS_ENDPOINT_URL*` too, and the switch that ignores them). */
+/**
+ * Endpoint variables of the caller's: `AWS_ENDPOINT_URL*`, the switch that ignores them, and the AWS
+ * provider's older per-service `AWS_<SERVICE>_ENDPOINT` / `TF_AWS_<SERVICE>_ENDPOINT`, which it still
+ * reads and which would take precedence over AWS_ENDPOINT_URL.
+ */
+const isEndpointVariable = (name: string) => name.startsWith('AWS_ENDPOINT_URL') || name === 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS' || /^(TF_)?AWS_[A-Z0-9_]+_ENDPOINT$/.test(name);
+
+/** `env` without any identity or endpoint of the caller's. */
 export function withoutCallerIdentity(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean = { ...env };
-  for (const name of Object.keys(clean)) if (IDENTITY_VARIABLES.includes(name) || name.startsWith('AWS_ENDPOINT_URL') || name === 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS') delete clean[name];
+  for (const name of Object.keys(clean)) if (IDENTITY_VARIABLES.includes(name) || isEndpointVariable(name)) delete clean[name];
   return clean;
 }
 

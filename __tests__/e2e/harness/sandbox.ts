@@ -8,6 +8,7 @@ import { sandboxDown, sandboxUp } from '../../../tooling/sandbox/lifecycle';
 import { sandboxPaths } from '../../../tooling/sandbox/paths';
 import { processMatches, type SandboxState } from '../../../tooling/sandbox/state-file';
 import { sandboxSessionVariables } from '../../../tooling/sandbox/target';
+import { withoutCallerIdentity } from '../../../tooling/toolkit/account-session';
 import { progress } from './progress';
 import { terraformEnv } from './terraform';
 
@@ -73,8 +74,9 @@ export async function startTestSandbox(label: string, extraEnv: Record<string, s
     env,
     credentials,
     async terraformEnv(accountId) {
-      // The harness CLI config, then the tooling's own sandbox session variables for that account.
-      return { ...terraformEnv(), ...sandboxSessionVariables({ state, home }, await credentials(accountId), SANDBOX_REGION) };
+      // The harness CLI config without the caller's identity or endpoints (as the tooling's sessions),
+      // then the tooling's own sandbox session variables for that account.
+      return { ...withoutCallerIdentity(terraformEnv()), ...sandboxSessionVariables({ state, home }, await credentials(accountId), SANDBOX_REGION) };
     },
     async s3(accountId, secure = true) {
       const { accessKeyId, secretAccessKey, sessionToken } = await credentials(accountId);
