@@ -7,6 +7,7 @@ import { appDefinition } from '../environments';
 import { settingProblems } from '../lib/settings/blueprint';
 import { DefinitionError } from '../lib/definitions/errors';
 import { resolveSandboxConnection } from '../tooling/sandbox/connection';
+import { recordSandbox } from './support/sandbox-record';
 import { buildApp } from '../lib/app/build-app';
 import { App } from 'cdktf';
 import { SANDBOX_SETTING, sandboxEnabled, sandboxExtension } from '../tooling/sandbox/sandbox-extension';
@@ -41,10 +42,10 @@ describe('where SANDBOX=1 connects', () => {
   describe('the CA the AWS provider trusts alone: the running sandbox\'s own, for its endpoint only', () => {
     const home = mkdtempSync(join(tmpdir(), 'sandbox-connection-'));
     const caFile = join(home, 'run', 'tls', 'ca.pem');
-    const stateFile = join(home, 'run', 'sandbox.json');
     mkdirSync(dirname(caFile), { recursive: true });
     writeFileSync(caFile, 'ca\n');
-    const record = (fields: Record<string, unknown>) => writeFileSync(stateFile, JSON.stringify({ pid: 1, endpoint: 'https://127.0.0.1:4566', instance: 'i-1', ...fields }));
+    const record = (fields: { caFile?: string }) => recordSandbox(home, { endpoint: 'https://127.0.0.1:4566', instance: 'i-1', ...fields });
+    const stateFile = record({ caFile });
     beforeEach(() => record({ caFile }));
     afterAll(() => rmSync(home, { recursive: true, force: true }));
 

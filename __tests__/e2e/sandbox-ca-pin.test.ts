@@ -1,11 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
 import { ensureSandboxTls } from '../../tooling/sandbox/tls';
+import { recordSandbox } from '../support/sandbox-record';
 import { sources, synthApp, type StackJson } from '../support/synth';
+import { withoutCallerIdentity } from '../../tooling/toolkit/account-session';
 import { runTerraform, runTerraformOk, terraformEnv } from './harness/terraform';
 import { makeWorkdir, removeWorkdirs } from './harness/workdir';
 
@@ -23,7 +25,7 @@ const root = makeWorkdir('sandbox-ca-pin', {});
 const home = join(root, 'sandbox-home');
 const ENDPOINT = 'https://127.0.0.1:9';
 const sandboxCa = ensureSandboxTls(join(home, 'run', 'tls'));
-writeFileSync(join(home, 'run', 'sandbox.json'), JSON.stringify({ pid: 1, endpoint: ENDPOINT, caFile: sandboxCa.caFile }));
+recordSandbox(home, { endpoint: ENDPOINT, caFile: sandboxCa.caFile });
 /** Stands for AWS's own endpoints: another CA, which the machine trusts (SSL_CERT_FILE). */
 const elsewhere = ensureSandboxTls(join(root, 'elsewhere'));
 
@@ -59,9 +61,17 @@ function sandboxDev(): StackJson {
 async function plan(stack: StackJson, label: string) {
   const dir = makeWorkdir(label, stack);
   const { port } = server.address() as AddressInfo;
-  // A shell without the sandbox's session: its endpoint is elsewhere, and the machine trusts elsewhere's CA.
-  const env = terraformEnv({}, { AWS_ENDPOINT_URL: `https://127.0.0.1:${port}`, SSL_CERT_FILE: elsewhere.caFile, TF_VAR_app_api_token: 'unused' });
-  for (const name of Object.keys(env)) if (/^(AWS_ENDPOINT_URL_|(TF_)?AWS_[A-Z0-9_]+_ENDPOINT$)/.test(name) || name === 'AWS_CA_BUNDLE' || name === 'SSL_CERT_DIR') delete env[name];
+  // A shell without the sandbox's session (no endpoint, CA or identity of the caller's, as the tooling's
+  // sessions clear them): its endpoint is elsewhere, and the machine trusts elsewhere's CA alone.
+  const env: NodeJS.ProcessEnv = {
+    ...withoutCallerIdentity(terraformEnv()),
+    AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000',
+    AWS_SECRET_ACCESS_KEY: 'not-a-secret',
+    AWS_ENDPOINT_URL: `https://127.0.0.1:${port}`,
+    SSL_CERT_FILE: elsewhere.caFile,
+    TF_VAR_app_api_token: 'unused',
+  };
+  delete env.SSL_CERT_DIR;
   await runTerraformOk(['init', '-input=false'], { cwd: dir, env, label });
   return runTerraform(['plan', '-input=false', '-refresh=false'], { cwd: dir, env, label });
 }

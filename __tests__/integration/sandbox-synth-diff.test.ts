@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { appDefinition } from '../../environments';
 import { BACKEND_SERVICES, PROVIDER_SERVICES } from '../../tooling/sandbox/connection';
 import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
+import { recordSandbox } from '../support/sandbox-record';
 import { sources, synthApp, type StackJson } from '../support/synth';
 
 /**
@@ -18,7 +19,7 @@ const sandboxHome = mkdtempSync(join(tmpdir(), 'sandbox-home-'));
 const CA_FILE = join(sandboxHome, 'run', 'tls', 'ca.pem');
 mkdirSync(join(sandboxHome, 'run', 'tls'), { recursive: true });
 writeFileSync(CA_FILE, '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n');
-writeFileSync(join(sandboxHome, 'run', 'sandbox.json'), JSON.stringify({ pid: 1, endpoint: ENDPOINT, caFile: CA_FILE }));
+recordSandbox(sandboxHome, { endpoint: ENDPOINT, caFile: CA_FILE });
 afterAll(() => rmSync(sandboxHome, { recursive: true, force: true }));
 /** An emulator of your own, whose CA the sandbox does not know. */
 const OWN_ENDPOINT = 'https://127.0.0.1:4567';

@@ -59,6 +59,7 @@ export function staleCredentialsProblem(env: Readonly<Record<string, string | un
 export function resolveSandboxConnection(env: Readonly<Record<string, string | undefined>>): SandboxConnection | { readonly problem: string } {
   const stale = staleCredentialsProblem(env);
   if (stale) return { problem: stale };
+  const paths = sandboxPaths(env);
   const explicit = env.SANDBOX_ENDPOINT;
   if (explicit) {
     let url: URL;
@@ -68,11 +69,9 @@ export function resolveSandboxConnection(env: Readonly<Record<string, string | u
       return { problem: `SANDBOX_ENDPOINT: "${explicit}" is not a URL; use the endpoint \`npm run sandbox -- status\` prints, e.g. https://127.0.0.1:43123` };
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: `SANDBOX_ENDPOINT: "${explicit}" must be an http(s) URL` };
-    const endpoint = explicit.replace(/\/+$/, '');
-    const running = readState(sandboxPaths(env).stateFile);
-    return running && sameEndpoint(running.endpoint, endpoint) ? withOwnCa(running, sandboxPaths(env).stateFile) : { endpoint, caFile: undefined };
+    const running = readState(paths.stateFile);
+    return running && sameEndpoint(running.endpoint, url) ? withOwnCa(running, paths.stateFile) : { endpoint: explicit.replace(/\/+$/, ''), caFile: undefined };
   }
-  const paths = sandboxPaths(env);
   const state = readState(paths.stateFile);
   if (!state) return { problem: `SANDBOX: no sandbox is running (no ${paths.stateFile}); start it with \`npm run sandbox -- up\`, or set SANDBOX_ENDPOINT` };
   if (!env.SANDBOX_INSTANCE) {
@@ -81,10 +80,11 @@ export function resolveSandboxConnection(env: Readonly<Record<string, string | u
   return withOwnCa(state, paths.stateFile);
 }
 
-/** The same endpoint however spelled: scheme and host case, a trailing slash. */
-function sameEndpoint(a: string, b: string): boolean {
+/** Whether `recorded` is the endpoint `url` names, however spelled: scheme and host case, a trailing slash. */
+function sameEndpoint(recorded: string, url: URL): boolean {
+  const normal = (href: string) => href.replace(/\/+$/, '');
   try {
-    return new URL(a).href.replace(/\/+$/, '') === new URL(b).href.replace(/\/+$/, '');
+    return normal(new URL(recorded).href) === normal(url.href);
   } catch {
     return false;
   }
