@@ -3,9 +3,11 @@
  * template setup (root "barrel" provider imports, `npx ts-node main.ts`), measured side by side in
  * one run. See docs/performance.md for what each row means and the numbers on the reference machine.
  *
- * BENCH_RUNS (default 5) sets the timed repetitions per row; each row gets one untimed warm-up run.
- * BENCH_SCALE (default 50) sets the environments of the scale row; `BENCH_RUNS=1 BENCH_SCALE=4` is
- * the short mode the integration suite runs (__tests__/integration/bench.test.ts).
+ * BENCH_RUNS (default 5) sets the timed repetitions per row; each row first gets one untimed, checked
+ * warm-up run, unless BENCH_WARMUP=0: then the first round's runs are the checked ones and its times
+ * include cold caches. BENCH_SCALE (default 50) sets the environments of the scale row;
+ * `BENCH_RUNS=1 BENCH_WARMUP=0 BENCH_SCALE=4` is the short mode the integration suite runs
+ * (__tests__/integration/bench.test.ts), whose rows are checked, not timed.
  * Peak memory needs GNU time at /usr/bin/time (Debian/Ubuntu: `apt-get install time`).
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +25,8 @@ import { manifestStacks } from '../toolkit/synthesized-stacks';
 const PROJECT = join(__dirname, '..', '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`BENCH_RUNS must be a whole number >= 1, got "${process.env.BENCH_RUNS}"`);
+const WARMUP = process.env.BENCH_WARMUP ?? '1';
+if (WARMUP !== '0' && WARMUP !== '1') throw new Error(`BENCH_WARMUP must be 1 (one untimed warm-up run per row, the default) or 0 (none: the first round is checked), got "${process.env.BENCH_WARMUP}"`);
 const SCALE_ENVIRONMENTS = Number(process.env.BENCH_SCALE ?? 50);
 if (!Number.isInteger(SCALE_ENVIRONMENTS) || SCALE_ENVIRONMENTS < 1) throw new Error(`BENCH_SCALE must be a whole number >= 1, got "${process.env.BENCH_SCALE}"`);
 const GNU_TIME = '/usr/bin/time';
@@ -94,6 +98,7 @@ function runAndDiscard(spec: RowSpec, onOutput?: (outdir: string) => void): Samp
   const { seconds, maxRssKb, outdir } = runOnce(spec.command, spec.cwd, spec.env);
   try {
     onOutput?.(outdir);
+    if (onOutput && onOutput === spec.check) log(`  output checked: ${spec.label}`);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -101,21 +106,26 @@ function runAndDiscard(spec: RowSpec, onOutput?: (outdir: string) => void): Samp
 }
 
 /**
- * One untimed, checked warm-up run per row (fills OS and transpiler caches), then RUNS rounds that
- * run every row once, one process at a time. Interleaving the rows spreads any background load
- * over all of them instead of skewing one, so their ratios stay fair.
+ * One untimed, checked warm-up run per row (fills OS and transpiler caches; none with BENCH_WARMUP=0,
+ * when the first round's runs are checked instead), then RUNS rounds that run every row once, one
+ * process at a time. Interleaving the rows spreads any background load over all of them instead of
+ * skewing one, so their ratios stay fair.
  */
 function measureInterleaved(specs: readonly RowSpec[]): Row[] {
-  log('[2/3] warm-up and output check of each row');
-  for (const spec of specs) {
-    const { seconds } = runAndDiscard(spec, spec.check);
-    log(`  warm-up ${spec.label}: ${seconds.toFixed(2)} s`);
+  if (WARMUP === '1') {
+    log('[2/3] warm-up and output check of each row');
+    for (const spec of specs) {
+      const { seconds } = runAndDiscard(spec, spec.check);
+      log(`  warm-up ${spec.label}: ${seconds.toFixed(2)} s`);
+    }
+  } else {
+    log('[2/3] no warm-up (BENCH_WARMUP=0): the first round checks each row\'s output');
   }
   const samples: Sample[][] = specs.map(() => []);
   log(`[3/3] ${RUNS} rounds, each row once per round, times in row order`);
   for (let round = 1; round <= RUNS; round++) {
     const times = specs.map((spec, index) => {
-      const sample = runAndDiscard(spec);
+      const sample = runAndDiscard(spec, WARMUP === '0' && round === 1 ? spec.check : undefined);
       samples[index].push(sample);
       return sample.seconds.toFixed(2);
     });
@@ -197,7 +207,7 @@ function main(): void {
   const app = projectAppCommand();
   if (!app.includes('main.ts')) throw new Error(`cdktf.json app "${app}" does not run main.ts; the bench derives its runner from it`);
   const benchApp = app.replace('main.ts', join('tooling', 'bin', 'bench-app.ts'));
-  log(`cdktf synth benchmark: ${RUNS} timed runs per row (after one warm-up), one process at a time, rows interleaved${HAS_GNU_TIME ? '' : '; no /usr/bin/time, so no peak memory'}`);
+  log(`cdktf synth benchmark: ${RUNS} timed runs per row (${WARMUP === '1' ? 'after one warm-up' : 'no warm-up: the first round is checked'}), one process at a time, rows interleaved${HAS_GNU_TIME ? '' : '; no /usr/bin/time, so no peak memory'}`);
   log(`  ours: cdktf.json app "${app}"`);
 
   const synth = `'${CDKTF}' synth --output '{out}'`;
@@ -261,7 +271,7 @@ function main(): void {
   const min = ratios(minSeconds);
   const lines = [
     '',
-    `cdktf synth benchmark, ${new Date().toISOString()}, ${RUNS} runs per row, node ${process.version}, ${cpus().length} CPUs,`,
+    `cdktf synth benchmark, ${new Date().toISOString()}, ${RUNS} runs per row${WARMUP === '1' ? '' : ' (no warm-up)'}, node ${process.version}, ${cpus().length} CPUs,`,
     `1-minute load average ${loadBefore.toFixed(2)} before the timed runs, ${loadavg()[0].toFixed(2)} after (the bench keeps one core busy; more means other work adding noise)`,
     '',
     table([oursRow, baseline, appAlone, cliOverhead, small, large]),
