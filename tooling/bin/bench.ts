@@ -20,15 +20,35 @@ import { buildApp } from '../../lib/app/build-app';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
 import { rewriteToRootImports } from '../bench/baseline-imports';
 import { scaledDefinition } from '../bench/scaled-definition';
+import { booleanFromEnv, integerFromEnv, parseArgs, requireEnv } from '../toolkit/cli-args';
+import { runCli } from '../toolkit/run-cli';
 import { manifestStacks } from '../toolkit/synthesized-stacks';
 
 const PROJECT = join(__dirname, '..', '..');
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`BENCH_RUNS must be a whole number >= 1, got "${process.env.BENCH_RUNS}"`);
-const WARMUP = process.env.BENCH_WARMUP ?? '1';
-if (WARMUP !== '0' && WARMUP !== '1') throw new Error(`BENCH_WARMUP must be 1 (one untimed warm-up run per row, the default) or 0 (none: the first round is checked), got "${process.env.BENCH_WARMUP}"`);
-const SCALE_ENVIRONMENTS = Number(process.env.BENCH_SCALE ?? 50);
-if (!Number.isInteger(SCALE_ENVIRONMENTS) || SCALE_ENVIRONMENTS < 1) throw new Error(`BENCH_SCALE must be a whole number >= 1, got "${process.env.BENCH_SCALE}"`);
+const USAGE = `usage: [BENCH_RUNS=5] [BENCH_WARMUP=1] [BENCH_SCALE=50] npm run bench
+Times \`cdktf synth\` of this project against the stock template's setup, row by row (docs/performance.md).
+  BENCH_RUNS    timed rounds, each row once per round (default 5)
+  BENCH_WARMUP  1: one untimed, checked warm-up run per row first (default); 0: none, the first round is checked
+  BENCH_SCALE   environments of the large scale row (default 50)`;
+
+/** What the environment asks of this run. */
+interface BenchOptions {
+  readonly runs: number;
+  readonly warmUp: boolean;
+  readonly scale: number;
+}
+
+/** The options from the environment and the command line (none but --help: undefined): every problem at once, as a UsageError. */
+function benchOptions(args: readonly string[], env: NodeJS.ProcessEnv): BenchOptions | undefined {
+  const values = [
+    integerFromEnv(env, 'BENCH_RUNS', { min: 1, max: 1000 }, 'unset it for 5 rounds'),
+    booleanFromEnv(env, 'BENCH_WARMUP', 'set it to 0 for no warm-up (the first round is checked), or unset it for one'),
+    integerFromEnv(env, 'BENCH_SCALE', { min: 1, max: 10000 }, 'unset it for 50 environments'),
+  ] as const;
+  if (parseArgs({ usage: USAGE, options: {}, positionals: { name: 'argument', min: 0, max: 0 } }, args, values).help) return undefined;
+  const [runs, warmUp, scale] = requireEnv(USAGE, ...values);
+  return { runs: runs ?? 5, warmUp: warmUp ?? true, scale: scale ?? 50 };
+}
 const GNU_TIME = '/usr/bin/time';
 const HAS_GNU_TIME = existsSync(GNU_TIME);
 const CDKTF = join(PROJECT, 'node_modules', '.bin', 'cdktf');
@@ -98,38 +118,41 @@ function runAndDiscard(spec: RowSpec, onOutput?: (outdir: string) => void): Samp
   const { seconds, maxRssKb, outdir } = runOnce(spec.command, spec.cwd, spec.env);
   try {
     onOutput?.(outdir);
-    if (onOutput && onOutput === spec.check) log(`  output checked: ${spec.label}`);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
   return { seconds, maxRssKb };
 }
 
+/** A run of `spec` whose output is checked (the warm-up, or the first round without one), saying so. */
+function runAndCheck(spec: RowSpec): Sample {
+  const sample = runAndDiscard(spec, spec.check);
+  if (spec.check) log(`  output checked: ${spec.label}`);
+  return sample;
+}
+
 /**
  * One untimed, checked warm-up run per row (fills OS and transpiler caches; none with BENCH_WARMUP=0,
- * when the first round's runs are checked instead), then RUNS rounds that run every row once, one
+ * when the first round's runs are checked instead), then `runs` rounds that run every row once, one
  * process at a time. Interleaving the rows spreads any background load over all of them instead of
  * skewing one, so their ratios stay fair.
  */
-function measureInterleaved(specs: readonly RowSpec[]): Row[] {
-  if (WARMUP === '1') {
+function measureInterleaved(specs: readonly RowSpec[], { runs, warmUp }: BenchOptions): Row[] {
+  if (warmUp) {
     log('[2/3] warm-up and output check of each row');
-    for (const spec of specs) {
-      const { seconds } = runAndDiscard(spec, spec.check);
-      log(`  warm-up ${spec.label}: ${seconds.toFixed(2)} s`);
-    }
+    for (const spec of specs) log(`  warm-up ${spec.label}: ${runAndCheck(spec).seconds.toFixed(2)} s`);
   } else {
-    log('[2/3] no warm-up (BENCH_WARMUP=0): the first round checks each row\'s output');
+    log('[2/3] no warm-up (BENCH_WARMUP off): the first round checks each row\'s output');
   }
   const samples: Sample[][] = specs.map(() => []);
-  log(`[3/3] ${RUNS} rounds, each row once per round, times in row order`);
-  for (let round = 1; round <= RUNS; round++) {
+  log(`[3/3] ${runs} rounds, each row once per round, times in row order`);
+  for (let round = 1; round <= runs; round++) {
     const times = specs.map((spec, index) => {
-      const sample = runAndDiscard(spec, WARMUP === '0' && round === 1 ? spec.check : undefined);
+      const sample = !warmUp && round === 1 ? runAndCheck(spec) : runAndDiscard(spec);
       samples[index].push(sample);
       return sample.seconds.toFixed(2);
     });
-    log(`  round ${round}/${RUNS}: ${times.join(' / ')} s`);
+    log(`  round ${round}/${runs}: ${times.join(' / ')} s`);
   }
   return specs.map((spec, index) => ({ label: spec.label, samples: samples[index] }));
 }
@@ -203,11 +226,12 @@ function stacksBuiltFor(count: number): number {
   return built.environmentStacks.length + 1 + built.ciStacks.length;
 }
 
-function main(): void {
+function main(options: BenchOptions): void {
+  const { runs, warmUp, scale } = options;
   const app = projectAppCommand();
   if (!app.includes('main.ts')) throw new Error(`cdktf.json app "${app}" does not run main.ts; the bench derives its runner from it`);
   const benchApp = app.replace('main.ts', join('tooling', 'bin', 'bench-app.ts'));
-  log(`cdktf synth benchmark: ${RUNS} timed runs per row (${WARMUP === '1' ? 'after one warm-up' : 'no warm-up: the first round is checked'}), one process at a time, rows interleaved${HAS_GNU_TIME ? '' : '; no /usr/bin/time, so no peak memory'}`);
+  log(`cdktf synth benchmark: ${runs} timed runs per row (${warmUp ? 'after one warm-up' : 'no warm-up: the first round is checked'}), one process at a time, rows interleaved${HAS_GNU_TIME ? '' : '; no /usr/bin/time, so no peak memory'}`);
   log(`  ours: cdktf.json app "${app}"`);
 
   const synth = `'${CDKTF}' synth --output '{out}'`;
@@ -233,7 +257,7 @@ function main(): void {
   const ours: RowSpec = { label: 'ours: cdktf synth', command: synth, cwd: PROJECT };
   runAndDiscard(ours, keepReference);
   const environments = appDefinition.environments.length;
-  const scaleStacks = stacksBuiltFor(SCALE_ENVIRONMENTS);
+  const scaleStacks = stacksBuiltFor(scale);
   const specs: RowSpec[] = [
     ours,
     { label: 'baseline: cdktf synth (barrel + npx ts-node)', command: synth, cwd: buildBaseline(), check: sameAsOurs('the baseline') },
@@ -252,15 +276,15 @@ function main(): void {
       check: sameAsOurs(`the ${environments}-environment bench app`),
     },
     {
-      label: `scale: app alone, ${SCALE_ENVIRONMENTS} environments (${scaleStacks} stacks)`,
+      label: `scale: app alone, ${scale} environments (${scaleStacks} stacks)`,
       command: benchApp,
       cwd: PROJECT,
-      env: { BENCH_ENVIRONMENTS: String(SCALE_ENVIRONMENTS) },
+      env: { BENCH_ENVIRONMENTS: String(scale) },
       check: stackCount(scaleStacks),
     },
   ];
   const loadBefore = loadavg()[0];
-  const [oursRow, baseline, appAlone, cliOverhead, small, large] = measureInterleaved(specs);
+  const [oursRow, baseline, appAlone, cliOverhead, small, large] = measureInterleaved(specs, options);
 
   const ratios = (stat: (row: Row) => number) => ({
     speedup: stat(baseline) / stat(oursRow),
@@ -271,21 +295,26 @@ function main(): void {
   const min = ratios(minSeconds);
   const lines = [
     '',
-    `cdktf synth benchmark, ${new Date().toISOString()}, ${RUNS} runs per row${WARMUP === '1' ? '' : ' (no warm-up)'}, node ${process.version}, ${cpus().length} CPUs,`,
+    `cdktf synth benchmark, ${new Date().toISOString()}, ${runs} runs per row${warmUp ? '' : ' (no warm-up)'}, node ${process.version}, ${cpus().length} CPUs,`,
     `1-minute load average ${loadBefore.toFixed(2)} before the timed runs, ${loadavg()[0].toFixed(2)} after (the bench keeps one core busy; more means other work adding noise)`,
     '',
     table([oursRow, baseline, appAlone, cliOverhead, small, large]),
     '',
     ratio('baseline / ours', med.speedup, min.speedup, '>= 4', med.speedup >= 4),
     ratio('ours / (CLI overhead + app alone)', med.overhead, min.overhead, '<= 1.2', med.overhead <= 1.2),
-    ratio(`${SCALE_ENVIRONMENTS} environments / ${environments} (app alone)`, med.scale, min.scale, '<= 2', med.scale <= 2),
+    ratio(`${scale} environments / ${environments} (app alone)`, med.scale, min.scale, '<= 2', med.scale <= 2),
     '',
   ];
   process.stdout.write(lines.join('\n'));
 }
 
-try {
-  main();
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
-}
+runCli('bench', async (args) => {
+  try {
+    const options = benchOptions(args, process.env);
+    if (options === undefined) log(USAGE);
+    else main(options);
+    return 0;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+});
