@@ -92,16 +92,18 @@ describe('a process, by its command line', () => {
     ['terraform init -backend-config=use_path_style=true', 'terraform'],
     ['node /tmp/readme-try-it-9ESkdX/clone/node_modules/.bin/cdktf synth --output /tmp/x/cdktf.out', 'cdktf-cli'],
     ['/usr/bin/node /work/main/node_modules/cdktf-cli/bundle/bin/cdktf deploy staging', 'cdktf-cli'],
-    ['node --require tsx/cjs main.ts', 'tsx'],
-    ['/usr/bin/node --require tsx/cjs /work/ci-A/tooling/sandbox/supervisor.ts sandbox-supervisor 8ef8cb11', 'tsx'],
-    ['node /work/main/node_modules/tsx/dist/cli.mjs tooling/bin/doctor.ts', 'tsx'],
+    ['node --require ./tooling/toolkit/typescript-hook.cjs main.ts', 'ts'],
+    ['/usr/bin/node --require /work/ci-A/tooling/toolkit/typescript-hook.cjs /work/ci-A/tooling/sandbox/supervisor.ts sandbox-supervisor 8ef8cb11', 'ts'],
+    ['node --require tsx/cjs main.ts', 'ts'],
+    ['node /work/main/node_modules/tsx/dist/cli.mjs tooling/bin/doctor.ts', 'ts'],
     ['/root/.pyenv/versions/3.11.7/bin/python /root/.pyenv/versions/3.11.7/bin/moto_server -H 127.0.0.1 -p 40167', 'moto'],
   ])('%s is %s', (line, kind) => {
     expect(classify(line.split(' '))).toBe(kind);
   });
 
   it.each([
-    '/bin/sh -c node --require tsx/cjs main.ts',
+    '/bin/sh -c node --require ./tooling/toolkit/typescript-hook.cjs main.ts',
+    'node /work/main/tooling/bin/not-typescript.js',
     'bash -c terraform plan',
     'sh -c cdktf synth',
     '/usr/bin/node /work/ci-A/node_modules/jest-worker/build/workers/processChild.js',
@@ -123,16 +125,16 @@ const record = (kind: CensusRecord['kind'], cpu: number, testFile?: string, pid 
 describe('tallies', () => {
   it('count starts and sampled CPU by kind; CPU of uncounted processes only in the total', () => {
     const t = tally([record('provider', 2.5), record('provider', 2), record('terraform', 1), record(undefined, 0.5)]);
-    expect(t.starts).toEqual({ provider: 2, terraform: 1, 'cdktf-cli': 0, tsx: 0, moto: 0 });
-    expect(t.cpuByKind).toEqual({ provider: 4.5, terraform: 1, 'cdktf-cli': 0, tsx: 0, moto: 0 });
+    expect(t.starts).toEqual({ provider: 2, terraform: 1, 'cdktf-cli': 0, ts: 0, moto: 0 });
+    expect(t.cpuByKind).toEqual({ provider: 4.5, terraform: 1, 'cdktf-cli': 0, ts: 0, moto: 0 });
     expect(t.cpu).toBe(6);
     expect(t.processes).toBe(4);
   });
 
   it('group by test file, processes of none under undefined', () => {
-    const byFile = tallyByTestFile([record('provider', 1, '/a.test.ts'), record('cdktf-cli', 4, '/b.test.ts'), record('tsx', 2, '/a.test.ts'), record(undefined, 3)]);
+    const byFile = tallyByTestFile([record('provider', 1, '/a.test.ts'), record('cdktf-cli', 4, '/b.test.ts'), record('ts', 2, '/a.test.ts'), record(undefined, 3)]);
     expect([...byFile.keys()]).toEqual(['/a.test.ts', '/b.test.ts', undefined]);
-    expect(byFile.get('/a.test.ts')!.starts).toEqual({ provider: 1, terraform: 0, 'cdktf-cli': 0, tsx: 1, moto: 0 });
+    expect(byFile.get('/a.test.ts')!.starts).toEqual({ provider: 1, terraform: 0, 'cdktf-cli': 0, ts: 1, moto: 0 });
     expect(byFile.get('/a.test.ts')!.cpu).toBe(3);
     expect(byFile.get(undefined)!.processes).toBe(1);
   });
@@ -210,7 +212,7 @@ describe('the census, on a /proc of its own', () => {
   it('counts a reused pid as a new process, and reads a command line again until it is settled', () => {
     const census = new ProcessCensus('run-1', proc);
     // Seen between fork and exec: still the parent's command line, then the command's own.
-    put(20, { start: 200, argv: ['node', '--require', 'tsx/cjs', 'main.ts'], env: ours });
+    put(20, { start: 200, argv: ['node', '--require', './tooling/toolkit/typescript-hook.cjs', 'main.ts'], env: ours });
     census.sample();
     put(20, { start: 200, argv: ['terraform', 'version'], env: ours });
     census.sample();
@@ -219,7 +221,7 @@ describe('the census, on a /proc of its own', () => {
     census.sample();
     put(20, { start: 900, argv: ['terraform', 'apply'], env: ours });
     census.sample();
-    expect(tally(census.stop()).starts).toEqual({ provider: 0, terraform: 2, 'cdktf-cli': 0, tsx: 0, moto: 0 });
+    expect(tally(census.stop()).starts).toEqual({ provider: 0, terraform: 2, 'cdktf-cli': 0, ts: 0, moto: 0 });
   });
 });
 

@@ -6,6 +6,7 @@ import { sandboxPaths } from '../../tooling/sandbox/paths';
 import { fingerprint, projectCopy, projectRootFingerprint } from '../hostile/run-tooling-case';
 import { SANDBOX_REGION, startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { expectExit, runStep, STEP_TIMEOUT_MS } from './harness/step';
+import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * Bootstrap refusals that need a running sandbox (issue #19): a state bucket name another account
@@ -21,7 +22,7 @@ let sandbox: TestSandbox | undefined;
 const scratch = mkdtempSync(join(tmpdir(), 'e2e-bootstrap-refusals-'));
 
 const bootstrap = (name: string, cwd = PROJECT_DIR) =>
-  runStep(name, process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', 'bootstrap.ts'), '--sandbox'], { cwd, env: sandbox!.env, kind: 'synth' });
+  runStep(name, process.execPath, ['--require', TYPESCRIPT_HOOK, join('tooling', 'bin', 'bootstrap.ts'), '--sandbox'], { cwd, env: sandbox!.env, kind: 'synth' });
 
 const noTrace = (output: string) => expect(output).not.toMatch(/\n\s+at .+:\d+:\d+\)?|crashed:/);
 
@@ -46,7 +47,7 @@ afterAll(async () => {
 
 describe('bootstrap refuses what it must not build on', () => {
   test('a non-boolean stateBackendMigrated in cdktf.json: refused as synth refuses it, nothing created (before: accepted, bootstrap pinned its own value)', async () => {
-    const copy = projectCopy(scratch, JSON.stringify({ language: 'typescript', app: 'node --require tsx/cjs main.ts', context: { stateBackendMigrated: 'maybe' } }));
+    const copy = projectCopy(scratch, JSON.stringify({ language: 'typescript', app: 'node --require ./tooling/toolkit/typescript-hook.cjs main.ts', context: { stateBackendMigrated: 'maybe' } }));
     const stateS3 = await sandbox!.s3(STATE_ACCOUNT);
     const before = await snapshot(stateS3);
     const result = await bootstrap('bootstrap --sandbox with "stateBackendMigrated": "maybe"', copy);

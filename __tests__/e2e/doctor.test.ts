@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { terraformBinary } from '../../tooling/toolkit/terraform-binary';
 import { startStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { startLocalAws, type LocalAws } from './support/local-aws';
+import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
 
 const ROOT = join(__dirname, '..', '..');
 const BUCKET = 'acme-platform-tfstate';
@@ -40,7 +41,7 @@ async function run(command: string, args: readonly string[], options: { cwd?: st
 
 /** `npm run doctor -- <args>` as a user runs it (the same node command the npm script runs). */
 const doctor = (args: readonly string[], env: Record<string, string> = {}) =>
-  run(process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/doctor.ts', ...args], { env });
+  run(process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/doctor.ts', ...args], { env });
 
 /**
  * `npm run doctor -- prod` (an unknown stack name): run once, shared by the two tests that need it (the
@@ -129,7 +130,7 @@ describe('npm run doctor against local S3 and DynamoDB', () => {
   });
 
   it('fails fast, without hanging, when the endpoints do not answer', async () => {
-    // Against the doctor's own start-up time (tsx, the app), which a loaded machine stretches to 15 s.
+    // Against the doctor's own start-up time (node, the TypeScript hook, the app), which a loaded machine stretches to 15 s.
     const startup = (await doctorUnknownStack()).ms;
     const { status, stdout, ms } = await doctor(['staging'], {
       AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',

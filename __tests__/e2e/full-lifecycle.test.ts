@@ -57,6 +57,7 @@ import { expectExit, failureDigest, runStep, STEP_TIMEOUT_MS, testBudget, type R
 import { ensureTerraform } from './harness/terraform';
 import { waitFor } from './harness/wait';
 import { ACCOUNTS, REGION, SandboxWorld, type StackName } from './support/sandbox-world';
+import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
 
 // Every command below has its own bound (harness/step.ts); jest's limit sits above the longest chain
 // of them in one test (the first: bootstrap's five commands, then a workflow deploy), so on a slow
@@ -417,7 +418,7 @@ async function lockContention(): Promise<void> {
   const holder = runStep(
     'staging: the lock-holding cdktf deploy',
     CDKTF_BIN,
-    ['deploy', 'staging', '--app', 'node --require tsx/cjs __tests__/fixtures/lock-holder-main.ts', '--output', holderOut, '--auto-approve', '--skip-provider-lock'],
+    ['deploy', 'staging', '--app', 'node --require ./tooling/toolkit/typescript-hook.cjs __tests__/fixtures/lock-holder-main.ts', '--output', holderOut, '--auto-approve', '--skip-provider-lock'],
     { cwd: PROJECT_DIR, env: { ...staging.env, TF_VAR_app_api_token: STAGING_TOKEN, LOCK_HOLDER_HOLDING: holding, LOCK_HOLDER_RELEASE: release }, kind: 'deploy' },
   );
   // A holder that ends early ends the wait with its own output instead of the wait's deadline.
@@ -542,7 +543,7 @@ async function driftScenario(): Promise<void> {
         kind: 'plan',
       }),
       // Plans every stack (synth, then one plan per stack).
-      runStep('npm run drift --sandbox', process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/drift.ts', '--sandbox', '--output', world.outDir('drift')], {
+      runStep('npm run drift --sandbox', process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/drift.ts', '--sandbox', '--output', world.outDir('drift')], {
         cwd: PROJECT_DIR,
         env: { ...world.env, STATE_BACKEND_MIGRATED: 'true' },
         kind: 'workflow',

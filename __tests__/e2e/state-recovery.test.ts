@@ -8,7 +8,7 @@
  * terminal and then confirmed with --yes, and drill (g)'s doctor that reports without a terminal
  * (no other test runs `npm run state`). Every other call runs the same verbs in this process
  * (harness/state-tool.ts: the context tooling/bin/state.ts builds, the exit code its runCli gives),
- * so no node start and tsx compile is paid per call; the Terraform commands the verbs run (init,
+ * so no node start and module loading is paid per call; the Terraform commands the verbs run (init,
  * state push, plan, force-unlock) are real processes in every case.
  *
  * Cheap on purpose: the state-backend is the app's own (its bucket policy, key policy and state
@@ -37,6 +37,7 @@ import { sandboxLogDigest, startTestSandbox, type TestSandbox } from './harness/
 import { withTestResources } from './harness/test-stack';
 import { waitFor } from './harness/wait';
 import { stateInProcess } from './harness/state-tool';
+import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
 
 const REGION = 'eu-west-1';
 const ACCOUNTS = { staging: '222222222222', production: '333333333333', state: '333333333333' } as const;
@@ -72,7 +73,7 @@ async function untilHolding(hold: string, running: { done: Promise<RunResult> },
 
 /** `npm run state -- <args>` against this sandbox, as a user runs it (no terminal: stdin is closed). */
 function stateCommand(...args: string[]): Promise<RunResult> {
-  return runStep(`npm run state -- ${args.join(' ')}`, process.execPath, ['--require', 'tsx/cjs', 'tooling/bin/state.ts', ...args, '--sandbox', '--skip-synth', '--output', outdir], { cwd: PROJECT_DIR, env: harness.env, kind: 'plan' });
+  return runStep(`npm run state -- ${args.join(' ')}`, process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/state.ts', ...args, '--sandbox', '--skip-synth', '--output', outdir], { cwd: PROJECT_DIR, env: harness.env, kind: 'plan' });
 }
 
 async function roleCredentials(env: Env, as: string = ACCOUNTS[env]): Promise<Credentials> {

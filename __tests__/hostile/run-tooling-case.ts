@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../tooling/toolkit/run-command';
 import type { ToolingCase } from './tooling-cases';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /** The project whose tooling runs (HOSTILE_TOOLING_ROOT: another checkout, to measure a commit before a fix). */
 export const TOOLING_ROOT = process.env.HOSTILE_TOOLING_ROOT ?? join(__dirname, '..', '..');
@@ -110,14 +111,13 @@ export function projectCopy(dir: string, cdktfJson: string | undefined, files: R
 /**
  * Runs one case's command (in `root`: the project, or a copy of it) through the project's one
  * process runner (run-command.ts): its own process group, killed whole (and reported as a hang)
- * after `timeoutMs`. A node case runs `node --require tsx/cjs tooling/bin/<script>` as npm does, or
- * with `bundle` that entry point's bundle (tooling-bundle.ts) with the same arguments.
+ * after `timeoutMs`. A node case runs `node --require ./tooling/toolkit/typescript-hook.cjs
+ * tooling/bin/<script>` as npm does.
  */
-export async function runToolingCommand(testCase: ToolingCase, env: Record<string, string>, timeoutMs: number, root: string = TOOLING_ROOT, bundle?: string): Promise<ToolingRun> {
-  // `bundle`: the entry point compiled into one file (tooling-bundle.ts), started with plain node.
+export async function runToolingCommand(testCase: ToolingCase, env: Record<string, string>, timeoutMs: number, root: string = TOOLING_ROOT): Promise<ToolingRun> {
   const [command, args] =
     'node' in testCase.run
-      ? [process.execPath, bundle ? [bundle, ...testCase.run.args] : ['--require', 'tsx/cjs', join('tooling', 'bin', testCase.run.node), ...testCase.run.args]]
+      ? [process.execPath, typescriptNodeArgs(join('tooling', 'bin', testCase.run.node), ...testCase.run.args)]
       : ['bash', [testCase.run.bash, ...testCase.run.args]];
   // Tests run cases side by side: no signal forwarding, each ends through its own group.
   const result = await runCommand(command, args, { cwd: root, env, timeoutMs, forwardSignals: false });

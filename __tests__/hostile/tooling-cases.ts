@@ -19,7 +19,7 @@ export type Before = 'clear' | 'silent' | 'crash' | 'hang' | 'loss' | 'unclear' 
 export interface ToolingCase {
   readonly id: string;
   readonly area: ToolingArea;
-  /** `node --require tsx/cjs tooling/bin/<script>` or `bash workflows/dev/<script>`. */
+  /** `node --require ./tooling/toolkit/typescript-hook.cjs tooling/bin/<script>` or `bash workflows/dev/<script>`. */
   readonly run: { readonly node: string; readonly args: readonly string[] } | { readonly bash: string; readonly args: readonly string[] };
   /** Prepares the case's own directory (`dir`, SANDBOX_HOME is `dir/home` unless the env says otherwise); returns env additions. */
   readonly setup?: (dir: string) => Record<string, string> | void;
@@ -268,7 +268,7 @@ const ISSUE_28_CASES: readonly ToolingCase[] = (
       setup: (dir) => ({ OUTDIR: join(dir, 'out'), TMPDIR: privateTmp(dir), TF_VAR_app_api_token: 'x', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x' }),
       code: 2,
       says: ['dev: no terminal to approve the plan on (stdin is not a TTY', 'add --auto-approve: workflows/dev/deploy.sh --auto-approve', NOTHING_DONE],
-      // Terraform's preflight (`terraform version`) makes its plugin cache under HOME; tsx caches under TMPDIR.
+      // Terraform's preflight (`terraform version`) makes its plugin cache under HOME; TMPDIR is the case's own.
       mayChange: ['out', '.terraform.d', 'tmp'],
       before: 'hang',
     },
@@ -280,12 +280,12 @@ const ISSUE_28_CASES: readonly ToolingCase[] = (
       setup: (dir) => ({ OUTDIR: join(dir, 'out'), TMPDIR: privateTmp(dir), AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEY000000', AWS_SECRET_ACCESS_KEY: 'x' }),
       code: 2,
       says: ['staging: no terminal to approve the plan on', 'make -C workflows/staging destroy DESTROY_FLAGS=--auto-approve', NOTHING_DONE],
-      // Terraform's preflight (`terraform version`) makes its plugin cache under HOME; tsx caches under TMPDIR.
+      // Terraform's preflight (`terraform version`) makes its plugin cache under HOME; TMPDIR is the case's own.
       mayChange: ['out', '.terraform.d', 'tmp'],
       before: 'unclear',
     },
     // secrets on Terraform's failure path: the filter the workflows pipe cdktf through
-    { kind: 'state printed on a failed write', id: 'withhold-state-no-directory', area: 'workflows', run: { node: 'withhold-state.ts', args: [] }, code: 2, says: ['usage: COMMAND 2>&1 | node --require tsx/cjs tooling/bin/withhold-state.ts DIR'], before: 'crash' },
+    { kind: 'state printed on a failed write', id: 'withhold-state-no-directory', area: 'workflows', run: { node: 'withhold-state.ts', args: [] }, code: 2, says: ['usage: COMMAND 2>&1 | node --require ./tooling/toolkit/typescript-hook.cjs tooling/bin/withhold-state.ts DIR'], before: 'crash' },
   ] satisfies (Omit<ToolingCase, 'issue'> & { kind: string })[]
 ).map((c) => ({ ...c, issue: 28 as const }));
 
@@ -418,7 +418,7 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
     id: 'bootstrap-migrated-maybe',
     area: 'bootstrap',
     run: bootstrap('--sandbox'),
-    cdktfJson: JSON.stringify({ language: 'typescript', app: 'node --require tsx/cjs main.ts', context: { stateBackendMigrated: 'maybe' } }),
+    cdktfJson: JSON.stringify({ language: 'typescript', app: 'node --require ./tooling/toolkit/typescript-hook.cjs main.ts', context: { stateBackendMigrated: 'maybe' } }),
     code: 1,
     says: ['cdktf.json context "stateBackendMigrated": "maybe" is not a boolean: use true or false', 'nothing was done'],
     before: 'unclear',
@@ -427,7 +427,7 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
     id: 'bootstrap-migrated-maybe-shadowed',
     area: 'bootstrap',
     run: bootstrap('--sandbox'),
-    cdktfJson: JSON.stringify({ language: 'typescript', app: 'node --require tsx/cjs main.ts', context: { stateBackendMigrated: 'maybe' } }),
+    cdktfJson: JSON.stringify({ language: 'typescript', app: 'node --require ./tooling/toolkit/typescript-hook.cjs main.ts', context: { stateBackendMigrated: 'maybe' } }),
     env: { STATE_BACKEND_MIGRATED: 'false' },
     code: 1,
     says: ['cdktf.json context "stateBackendMigrated": "maybe" is not a boolean: use true or false', 'nothing was done'],
@@ -437,7 +437,7 @@ export const TOOLING_CASES: readonly ToolingCase[] = [
     id: 'bootstrap-migrated-number',
     area: 'bootstrap',
     run: bootstrap('--sandbox'),
-    cdktfJson: JSON.stringify({ language: 'typescript', app: 'node --require tsx/cjs main.ts', context: { stateBackendMigrated: 2 } }),
+    cdktfJson: JSON.stringify({ language: 'typescript', app: 'node --require ./tooling/toolkit/typescript-hook.cjs main.ts', context: { stateBackendMigrated: 2 } }),
     code: 1,
     says: ['cdktf.json context "stateBackendMigrated": 2 is not a boolean: use true or false', 'nothing was done'],
     before: 'unclear',

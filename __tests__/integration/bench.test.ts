@@ -23,7 +23,7 @@ test(
     const rows = [
       /\| ours: cdktf synth +\| +[\d.]+ s \|/,
       /\| baseline: cdktf synth \(barrel \+ npx ts-node\) +\| +[\d.]+ s \|/,
-      /\| app alone: node --require tsx\/cjs main\.ts +\| +[\d.]+ s \|/,
+      /\| app alone: node --require \.\/tooling\/toolkit\/typescript-hook\.cjs main\.ts +\| +[\d.]+ s \|/,
       /\| CLI overhead: cdktf synth, app = copy output +\| +[\d.]+ s \|/,
       /\| scale: app alone, 3 environments +\| +[\d.]+ s \|/,
       // Every stack kind counted from the synthesized manifest: 4 environments, the state-backend, and a ci-* stack per environment in the state bucket.

@@ -2,33 +2,22 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildToolingBundles, type ToolingBundles } from '../hostile/tooling-bundle';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
- * Each command is a process of its own with the arguments and environment npm would give it, started
- * from its entry point compiled once for this file into one file (../hostile/tooling-bundle.ts,
- * `node <bundle> args`: the same code, exit code and output, about 0.75 s of CPU instead of 1.9 s under
- * tsx). Each of these entry points (bootstrap.ts, drift.ts, sandbox-stack.ts) is started as npm starts
- * it (`node --require tsx/cjs tooling/bin/<script>`) by __tests__/integration/hostile-tooling.test.ts
- * (the first case of each script there, and every case in a copy of the project).
+ * Each command is a process of its own, started as npm starts it (`node --require
+ * ./tooling/toolkit/typescript-hook.cjs tooling/bin/<script>`) with the environment npm would give it.
  */
 const PROJECT_DIR = join(__dirname, '..', '..');
 const home = mkdtempSync(join(tmpdir(), 'bootstrap-cli-'));
-let bundles: ToolingBundles | undefined;
-beforeAll(async () => {
-  bundles = await buildToolingBundles(PROJECT_DIR, ['bootstrap.ts', 'drift.ts', 'sandbox-stack.ts']);
-});
-afterAll(() => {
-  bundles?.cleanup();
-  rmSync(home, { recursive: true, force: true });
-});
+afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 /** The scripts as npm runs them, with nothing from the developer's AWS setup and no sandbox running. */
 function run(script: string, args: string[], env: Record<string, string> = {}) {
   const clean: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, SANDBOX_HOME: join(home, 'sandbox'), AWS_EC2_METADATA_DISABLED: 'true', ...env };
   // drift synthesizes first (25-40 s under load): a bound of its own, and a timeout says so instead of
   // passing for a refusal (the tooling ends quietly with exit 1 on the SIGTERM that spawnSync sends).
-  const result = spawnSync(process.execPath, [bundles!.path(script), ...args], { cwd: PROJECT_DIR, env: clean, encoding: 'utf8', timeout: RUN_BOUND_MS });
+  const result = spawnSync(process.execPath, typescriptNodeArgs(join('tooling', 'bin', script), ...args), { cwd: PROJECT_DIR, env: clean, encoding: 'utf8', timeout: RUN_BOUND_MS });
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') throw new Error(`${script} ${args.join(' ')} did not finish within ${RUN_BOUND_MS / 1000} s (a slow machine, not a refusal)`);
   return result;
 }

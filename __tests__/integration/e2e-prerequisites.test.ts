@@ -3,7 +3,7 @@
  * (state-servers.ts, cross-account and sandbox-state-backend call ensureTerraform() in jest). The
  * harness module is loaded afresh for each case with TERRAFORM_BINARY_NAME as the case sets it (the
  * module reads it once, when loaded); what it writes to stderr is captured. No process of node is
- * started for this any more (each cost about 1.5 s of CPU under tsx); the real `terraform version
+ * started for this any more (each cost about 1.5 s of CPU, under tsx then); the real `terraform version
  * -json` still runs.
  */
 type Harness = typeof import('../e2e/harness/terraform');

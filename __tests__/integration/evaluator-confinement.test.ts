@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * The sandbox's IAM evaluator, @cloud-copilot/iam-simulate, is AGPL-3.0-or-later; this project is
@@ -19,12 +20,12 @@ function sourceFiles(directory: string): string[] {
   });
 }
 
-/** The modules a node process loads running `args` (tsx, as cdktf.json runs main.ts). */
+/** The modules a node process loads running `args` (with the TypeScript hook, as cdktf.json runs main.ts). */
 function loadedModules(args: string[], env: NodeJS.ProcessEnv = {}): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'confinement-'));
   try {
     const file = join(dir, 'loaded.txt');
-    const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', '--require', hook, ...args], {
+    const result = spawnSync(process.execPath, ['--require', TYPESCRIPT_HOOK, '--require', hook, ...args], {
       cwd: root,
       env: { ...process.env, CDKTF_OUTDIR: join(dir, 'cdktf.out'), CHECKPOINT_DISABLE: '1', LOADED_MODULES_FILE: file, ...env },
       encoding: 'utf8',

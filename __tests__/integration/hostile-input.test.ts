@@ -8,7 +8,7 @@ import { PROCESS_CASES, SECRETS_CASES, SYNTH_CASES, type HostileCase } from '../
 import { caseEnv, outputProblems, treeDigest, uniqueSecret } from '../hostile/run-case';
 import { PROJECT_DIR, synthMain, WorkflowSandbox } from '../support/workflow-sandbox';
 import { startStsServer, type LocalSts } from '../e2e/harness/sts-server';
-import { buildBundles, type ToolingBundles } from '../hostile/tooling-bundle';
+import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * The hostile cases as real processes: main.ts (through a fixture that applies one case), the
@@ -16,11 +16,9 @@ import { buildBundles, type ToolingBundles } from '../hostile/tooling-bundle';
  * that no secret reaches any output, and that an existing cdktf.out is byte-for-byte unchanged.
  *
  * The fixture (../hostile/hostile-main.ts: main.ts's synthesizeMain with one case applied) runs as
- * its own process, compiled once for this file into one file (../hostile/tooling-bundle.ts) and started
- * with plain node: the same code, exit code and output, about 0.5 s of CPU instead of 1.3 s (tsx's hook
- * on every module loaded). main.ts itself still runs as `cdktf synth` runs it (`node --require tsx/cjs
- * main.ts`) here: the good synth every case starts from (once for the file, shared read-only by both
- * describes that need it) and 'outdir-is-a-file'.
+ * its own process, as cdktf.json runs main.ts (`node --require ./tooling/toolkit/typescript-hook.cjs
+ * <file>`). main.ts itself runs here for the good synth every case starts from (once for the file,
+ * shared read-only by both describes that need it) and 'outdir-is-a-file'.
  */
 interface Run {
   readonly code: number | null;
@@ -85,24 +83,19 @@ describe('hostile synth input as real processes (main.ts)', () => {
   const root = mkdtempSync(join(tmpdir(), 'hostile-int-'));
   const cases = SYNTH_CASES.filter((c) => c.process);
   const results = new Map<string, { run: Run; secrets: string[]; unchanged: boolean }>();
-  let bundles: ToolingBundles | undefined;
 
   beforeAll(async () => {
-    bundles = await buildBundles(PROJECT_DIR, { 'hostile-main.ts': join(PROJECT_DIR, '__tests__', 'hostile', 'hostile-main.ts') });
     const digest = JSON.stringify(treeDigest(good));
     await inPairs(cases, async (testCase) => {
       const outdir = join(root, testCase.id);
       cpSync(good, outdir, { recursive: true });
       const { env, secrets } = caseEnv({ CDKTF_OUTDIR: outdir, HOSTILE_CASE: testCase.id });
-      const result = await run(process.execPath, [bundles!.path('hostile-main.ts')], baseEnv(env));
+      const result = await run(process.execPath, ['--require', TYPESCRIPT_HOOK, join('__tests__', 'hostile', 'hostile-main.ts')], baseEnv(env));
       results.set(testCase.id, { run: result, secrets, unchanged: JSON.stringify(treeDigest(outdir)) === digest });
     });
     // The cases two at a time, each within its own bound.
   }, PROCESS_BOUND_MS * Math.ceil(cases.length / 2) + 60_000);
-  afterAll(() => {
-    bundles?.cleanup();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('runs a representative set of at least 10 cases as processes', () => {
     expect(cases.length).toBeGreaterThanOrEqual(10);
@@ -129,7 +122,7 @@ describe('hostile synth input as real processes (main.ts)', () => {
     const file = join(root, 'not-a-dir');
     writeFileSync(file, 'keep me\n');
     const { env, secrets } = caseEnv({ CDKTF_OUTDIR: file });
-    const result = await run(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], baseEnv(env));
+    const result = await run(process.execPath, ['--require', TYPESCRIPT_HOOK, 'main.ts'], baseEnv(env));
     expect(judged(byId('outdir-is-a-file'), result, secrets)).toEqual([]);
     expect(require('node:fs').readFileSync(file, 'utf8')).toBe('keep me\n');
   });
@@ -161,7 +154,7 @@ describe('hostile secrets and workflows (with-secrets.sh)', () => {
     expect(JSON.stringify(treeDigest(sandbox.outdir))).toBe(before);
   });
 
-  /** Saved-plan directories under the sandbox's TMPDIR (tsx keeps its cache there too). */
+  /** Saved-plan directories under the sandbox's TMPDIR. */
   const planDirs = () => readdirSync(sandbox.tmp).filter((name) => name.startsWith('cdktf-plan.'));
 
   function secretsFile(): { file: string; token: string } {
@@ -268,7 +261,7 @@ describe('hostile endpoints and settings for the doctor (tooling/bin/doctor.ts)'
       AWS_ENDPOINT_URL_STS: sts.endpoint,
       ...extra,
     });
-    return run(process.execPath, ['--require', 'tsx/cjs', join('tooling', 'bin', 'doctor.ts'), ...stacks], baseEnv(env)).then((result) => ({ result, secrets }));
+    return run(process.execPath, ['--require', TYPESCRIPT_HOOK, join('tooling', 'bin', 'doctor.ts'), ...stacks], baseEnv(env)).then((result) => ({ result, secrets }));
   };
 
   it('doctor-404-s3 and doctor-404-dynamodb: an endpoint that is not AWS is named as such', async () => {

@@ -86,7 +86,7 @@ function cdktfJsonAsTheCliReadsIt(text: string, problems: string[]): unknown {
     return undefined;
   }
   if (!isObject(config)) {
-    problems.push('cdktf.json: must be a JSON object such as { "language": "typescript", "app": "node --require tsx/cjs main.ts" }');
+    problems.push('cdktf.json: must be a JSON object such as { "language": "typescript", "app": "node --require ./tooling/toolkit/typescript-hook.cjs main.ts" }');
     return undefined;
   }
   if (config.language !== undefined && config.language !== 'typescript') problems.push(`cdktf.json: "language" is ${JSON.stringify(config.language)}; this app is TypeScript: "language": "typescript"`);

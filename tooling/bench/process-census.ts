@@ -5,7 +5,8 @@ import { environValue } from '../toolkit/marked-processes';
 /**
  * What `npm run bench:suite` counts while a part of `npm test` runs: the machine's CPU seconds (from
  * /proc/stat, so the sandbox's detached emulator and shim count, which GNU time misses), and the
- * processes the part started, by kind (AWS provider, terraform, cdktf CLI, tsx tooling, moto). The
+ * processes the part started, by kind (AWS provider, terraform, cdktf CLI, a TypeScript entry point
+ * under node (`ts`: the app or a tool), moto). The
  * census samples /proc every 100 ms and counts each distinct process (pid + start time) whose
  * environment carries the part's mark (`BENCH_CENSUS=<mark>`), or whose parent it counted, so other
  * work on the machine is not counted. Processes living less than one interval can be missed (a
@@ -23,7 +24,7 @@ export const TEST_FILE_ENV = 'E2E_TEST_FILE';
 export const USER_HZ = 100;
 
 /** The kinds counted, in the order bench:suite prints them. */
-export const KINDS = ['provider', 'terraform', 'cdktf-cli', 'tsx', 'moto'] as const;
+export const KINDS = ['provider', 'terraform', 'cdktf-cli', 'ts', 'moto'] as const;
 export type ProcessKind = (typeof KINDS)[number];
 
 /**
@@ -65,11 +66,15 @@ export function parsePidStat(text: string): PidStat {
 
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh']);
+/** What node preloads or runs to start TypeScript: the project's hook, or tsx. */
+const TYPESCRIPT_RUNNER = /(^|\/)(typescript-hook\.cjs$|tsx(\/|$))/;
 
 /**
  * The kind of a process by its argument vector (/proc/<pid>/cmdline split at NULs); undefined for
- * what is not counted. A shell is never a start of what it runs (`sh -c "node --require tsx/cjs
- * main.ts"` forks the node it names, which is counted), nor is a `grep terraform`.
+ * what is not counted. A shell is never a start of what it runs (`sh -c "node --require
+ * ./tooling/toolkit/typescript-hook.cjs main.ts"` forks the node it names, which is counted), nor is
+ * a `grep terraform`. `ts` is node with the project's TypeScript hook, or with tsx (what the project
+ * used before issue #27's fifth round).
  */
 export function classify(argv: readonly string[]): ProcessKind | undefined {
   if (argv.length === 0) return undefined;
@@ -80,12 +85,12 @@ export function classify(argv: readonly string[]): ProcessKind | undefined {
   const line = argv.join(' ');
   if (line.includes('moto_server')) return 'moto';
   if (program === 'node' || program === 'nodejs') {
-    const script = argv.slice(1).find((arg) => !arg.startsWith('-') && !/^tsx(\/|$)/.test(arg));
+    const script = argv.slice(1).find((arg) => !arg.startsWith('-') && !TYPESCRIPT_RUNNER.test(arg));
     if (script && (/\/\.bin\/cdktf$/.test(script) || script.includes('/cdktf-cli/') || script.includes('node_modules/cdktf/'))) return 'cdktf-cli';
-    if (argv.some((arg) => /(^|\/)tsx(\/|$)/.test(arg))) return 'tsx';
+    if (argv.some((arg) => TYPESCRIPT_RUNNER.test(arg))) return 'ts';
     return undefined;
   }
-  if (program === 'tsx') return 'tsx';
+  if (program === 'tsx') return 'ts';
   return undefined;
 }
 

@@ -5,7 +5,7 @@
  * order, as `npm test` runs it, and prints one row per part: wall seconds; the machine's CPU seconds
  * (/proc/stat, so the sandbox's detached emulator and shim count: GNU time, also printed, sees only
  * the processes it waited for); the CPU the part's own processes were seen to use; how many times
- * the part started the AWS provider, terraform, the cdktf CLI, tsx tooling and moto
+ * the part started the AWS provider, terraform, the cdktf CLI, TypeScript entry points (ts) and moto
  * (tooling/bench/process-census.ts, which samples /proc every 100 ms and counts only this run's
  * processes); the census's own CPU; and the load average before and after, so a figure from a busy
  * machine says so (the machine's CPU includes everything else running). For test:e2e it adds the same
@@ -28,7 +28,7 @@ import { PROJECT_DIR } from '../sandbox/paths';
 
 const USAGE = `usage: npm run bench:suite [-- [--only <part>[,<part>...]] [--files "<pattern> [<pattern>...]"]]
 Runs each part of \`npm test\` in turn and prints, per part, its wall seconds, the machine's CPU
-seconds, and how many times it started the AWS provider, terraform, the cdktf CLI, tsx tooling and
+seconds, and how many times it started the AWS provider, terraform, the cdktf CLI, TypeScript entry points (ts) and
 moto, against the suite's targets; for test:e2e also per test file.
   --only <parts>      only these parts of npm test (comma-separated), e.g. --only test:e2e
   --files <patterns>  jest test path patterns (space-separated) for the jest parts run, e.g.
@@ -105,7 +105,7 @@ export interface PartResult {
 }
 
 const seconds = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(0));
-const COUNT_HEADERS = ['provider', 'terraform', 'cdktf', 'tsx', 'moto'];
+const COUNT_HEADERS = ['provider', 'terraform', 'cdktf', 'ts', 'moto'];
 const counts = (t: Tally) => KINDS.map((kind) => String(t.starts[kind]));
 
 /** The report: one row per part and the total; for test:e2e, a row per test file. */

@@ -15,6 +15,7 @@ import { sandboxFromEnv } from '../sandbox/sandbox-flag';
 import { staleCredentialsProblem } from '../sandbox/connection';
 import { requireHealthySandbox, SandboxError, sandboxStatus } from '../sandbox/lifecycle';
 import { sandboxPaths } from '../sandbox/paths';
+import { TYPESCRIPT_HOOK } from '../toolkit/typescript-entry';
 
 const PROJECT_DIR = join(__dirname, '..', '..');
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -27,7 +28,7 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
  */
 async function sandboxDoctor(names: string[]): Promise<number> {
   // Loaded only here: the plain doctor must start fast (tests give it 30 s on a busy machine).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that tsx's CommonJS mode resolves (a dynamic import() does not)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that the TypeScript hook resolves (CommonJS: a dynamic import() is not compiled)
   const { accountSession, resolveTarget } = require('../sandbox/target') as typeof import('../sandbox/target');
   // The sandbox session sets SANDBOX=1, which would hide a context value synth refuses.
   requireValidSandboxContext(PROJECT_DIR);
@@ -49,7 +50,7 @@ async function sandboxDoctor(names: string[]): Promise<number> {
   for (const [account, { region, stacks }] of byAccount) {
     const session = await accountSession(target, account, region, process.env, stacks[0]);
     say(`doctor: sandbox account ${account} (${stacks.join(', ')})`);
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', __filename, ...stacks], { cwd: PROJECT_DIR, env: session.env, stdio: 'inherit' });
+    const child = spawn(process.execPath, ['--require', TYPESCRIPT_HOOK, __filename, ...stacks], { cwd: PROJECT_DIR, env: session.env, stdio: 'inherit' });
     const code = await new Promise<number>((resolve) => child.on('close', (exit) => resolve(exit ?? 1)));
     worst = Math.max(worst, code);
   }

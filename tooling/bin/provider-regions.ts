@@ -1,5 +1,5 @@
 /**
- * `node --require tsx/cjs tooling/bin/provider-regions.ts [--write]`: the AWS regions the pinned
+ * `node --require ./tooling/toolkit/typescript-hook.cjs tooling/bin/provider-regions.ts [--write]`: the AWS regions the pinned
  * hashicorp/aws provider knows, read from the provider binary in the Terraform plugin mirror (its
  * embedded endpoint tables). `--write` regenerates lib/validation/provider-regions.ts; without it,
  * prints the list and exits 1 when the committed file differs (the e2e suite runs that check).

@@ -43,7 +43,7 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
  * An environment file that does not compile is reported by runCli all the same.
  */
 function resolvedStacks() {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that tsx's CommonJS mode resolves (a dynamic import() does not)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that the TypeScript hook resolves (CommonJS: a dynamic import() is not compiled)
   const { appDefinition } = require('../../environments') as typeof import('../../environments');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
   const { definedStacks, projectDefinitions } = require('../toolkit/project-definitions') as typeof import('../toolkit/project-definitions');

@@ -216,7 +216,7 @@ run_command() {
   else
     local stack_abs
     stack_abs=$(cd "$stack_dir" && pwd)
-    exec 3> >(cd "$project_dir" && exec node --require tsx/cjs tooling/bin/withhold-state.ts "$stack_abs" "$plan_root")
+    exec 3> >(cd "$project_dir" && exec node --require ./tooling/toolkit/typescript-hook.cjs tooling/bin/withhold-state.ts "$stack_abs" "$plan_root")
     filter_pid=$!
     "${own_group[@]}" "$@" <&0 >&3 2>&1 3>&- &
     child_pid=$!
@@ -289,8 +289,8 @@ fi
 parse_env_file() {
   local file=$1
   [[ $file == /* ]] || file=$PWD/$file
-  # From the project directory, where node finds tsx; the file is shown as given.
-  (cd "$project_dir" && SECRETS_FILE_LABEL=$1 node --require tsx/cjs tooling/bin/secrets-env.ts "$file")
+  # From the project directory, where node finds the TypeScript hook; the file is shown as given.
+  (cd "$project_dir" && SECRETS_FILE_LABEL=$1 node --require ./tooling/toolkit/typescript-hook.cjs tooling/bin/secrets-env.ts "$file")
 }
 
 # One parse per file; `wait $!` gives the parser's exit status (a process substitution hides it otherwise).

@@ -15,8 +15,8 @@ import { STEP_TIMEOUT_MS, StepTimeoutError, type RunResult } from './step';
  * problem the user can fix: 1, or a usage error's code, its message on stderr after "state: ").
  * The Terraform commands a verb runs (init, state push, plan, force-unlock) are still processes.
  *
- * For the calls of a drill where the process is not what is tested: no node start and no tsx
- * compile per call. A restore only with `yes`: "no terminal, nothing changed" is the command's
+ * For the calls of a drill where the process is not what is tested: no node start and no
+ * module loading per call. A restore only with `yes`: "no terminal, nothing changed" is the command's
  * behaviour without it, which a drill proves with the real command. A doctor without `yes` sees no
  * terminal, as the drills' commands do (their stdin is closed): should it find something to repair,
  * it refuses instead of asking on the terminal jest may run in. Bounded like a step: at the bound it

@@ -1,0 +1,153 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+
+/**
+ * tooling/toolkit/typescript-hook.cjs, the way node runs every TypeScript entry point of the project
+ * (cdktf.json's app, the package.json scripts), run as node runs it: `node --require <hook> file.ts`.
+ * Each test works in a project of its own (the hook copied to tooling/toolkit/, esbuild linked into
+ * node_modules/), so its cache is that project's node_modules/.cache/typescript-hook and the
+ * project's own cache is never touched.
+ */
+const roots: string[] = [];
+afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+const ESBUILD_DIR = dirname(require.resolve('esbuild/package.json'));
+
+function project(files: Record<string, string>): { root: string; cache: string } {
+  const root = mkdtempSync(join(tmpdir(), 'typescript-hook-'));
+  roots.push(root);
+  mkdirSync(join(root, 'tooling', 'toolkit'), { recursive: true });
+  copyFileSync(TYPESCRIPT_HOOK, join(root, 'tooling', 'toolkit', 'typescript-hook.cjs'));
+  mkdirSync(join(root, 'node_modules'));
+  symlinkSync(ESBUILD_DIR, join(root, 'node_modules', 'esbuild'));
+  writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', esModuleInterop: true } }));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return { root, cache: join(root, 'node_modules', '.cache', 'typescript-hook') };
+}
+
+function run(root: string, file: string) {
+  const result = spawnSync(process.execPath, ['--require', join(root, 'tooling', 'toolkit', 'typescript-hook.cjs'), file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  if (result.error) throw new Error(`node ${file}: ${result.error.message}`);
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const cacheFiles = (cache: string) => readdirSync(cache).sort();
+
+describe('the TypeScript hook (node --require tooling/toolkit/typescript-hook.cjs)', () => {
+  test('runs a .ts file that imports another without an extension, and keeps one compiled file per source', () => {
+    const { root, cache } = project({
+      'main.ts': "import { greet } from './lib/greet';\nconst name: string = 'state';\nconsole.log(greet(name));\n",
+      'lib/greet.ts': 'export function greet(who: string): string {\n  return `hello ${who}`;\n}\n',
+    });
+    expect(run(root, 'main.ts')).toEqual({ code: 0, stdout: 'hello state\n', stderr: '' });
+    expect(cacheFiles(cache)).toHaveLength(2);
+    expect(run(root, 'main.ts').stdout).toBe('hello state\n');
+    expect(cacheFiles(cache)).toHaveLength(2);
+  });
+
+  test('uses the compiled file while source, tsconfig.json and esbuild are unchanged, and compiles again when one changes', () => {
+    const { root, cache } = project({ 'main.ts': "console.log('from source' as string);\n" });
+    expect(run(root, 'main.ts').stdout).toBe('from source\n');
+    const [entry] = cacheFiles(cache);
+    // Proof that the second start runs the cached file: edit its code under the same header.
+    const cached = readFileSync(join(cache, entry), 'utf8');
+    writeFileSync(join(cache, entry), cached.replace('from source', 'from cache'));
+    expect(run(root, 'main.ts').stdout).toBe('from cache\n');
+    // A changed source is compiled again.
+    writeFileSync(join(root, 'main.ts'), "console.log('edited' as string);\n");
+    expect(run(root, 'main.ts').stdout).toBe('edited\n');
+    // So is an unchanged source under a changed tsconfig.json.
+    writeFileSync(join(cache, entry), readFileSync(join(cache, entry), 'utf8').replace('edited', 'stale'));
+    expect(run(root, 'main.ts').stdout).toBe('stale\n');
+    writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', strict: true } }));
+    expect(run(root, 'main.ts').stdout).toBe('edited\n');
+    expect(cacheFiles(cache)).toEqual([entry]);
+  });
+
+  test('a cache file without the header, or cut short, is compiled again', () => {
+    const { root, cache } = project({ 'main.ts': "console.log('whole' as string);\n" });
+    run(root, 'main.ts');
+    const [entry] = cacheFiles(cache);
+    writeFileSync(join(cache, entry), "console.log('half");
+    expect(run(root, 'main.ts')).toEqual({ code: 0, stdout: 'whole\n', stderr: '' });
+  });
+
+  test("a stack trace points at the TypeScript file's own line; node_modules' files keep their own names", () => {
+    const { root } = project({
+      // The interface and the comments are gone from the compiled file, so its lines differ.
+      'main.ts': [
+        "import { fail } from 'mapped-package';",
+        'interface Settings {',
+        '  readonly name: string;',
+        '  readonly region: string;',
+        '}',
+        '// a comment',
+        'function check(settings: Settings): void {',
+        "  if (settings.region === '') throw new Error(`no region for ${settings.name}`);",
+        '}',
+        "if (process.argv[2] === 'package') fail();",
+        "check({ name: 'staging', region: '' });",
+        '',
+      ].join('\n'),
+      // A package file whose inline source map claims another source: node must not read it.
+      'node_modules/mapped-package/index.js': `exports.fail = () => {\n  throw new Error('from the package');\n};\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(
+        JSON.stringify({ version: 3, sources: ['claimed-source.ts'], names: [], mappings: 'AAAA;AACA;AACA' }),
+      ).toString('base64')}\n`,
+    });
+    const own = run(root, 'main.ts');
+    expect(own.code).toBe(1);
+    expect(own.stderr).toContain('Error: no region for staging');
+    expect(own.stderr).toMatch(new RegExp(`at check \\(${join(root, 'main.ts').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:8:\\d+\\)`));
+    const result = spawnSync(process.execPath, ['--require', join(root, 'tooling', 'toolkit', 'typescript-hook.cjs'), 'main.ts', 'package'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(result.stderr).toContain('Error: from the package');
+    expect(result.stderr).toContain(join(root, 'node_modules', 'mapped-package', 'index.js:2:'));
+    expect(result.stderr).not.toContain('claimed-source.ts');
+  });
+
+  test("a file that does not compile throws esbuild's error with its file, line and column", () => {
+    const { root, cache } = project({ 'main.ts': "import './broken';\n", 'broken.ts': 'export const x = (;\n' });
+    const result = run(root, 'main.ts');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Transform failed with 1 error:');
+    expect(result.stderr).toContain(`${join(root, 'broken.ts')}:1:18: ERROR: Unexpected ";"`);
+    // Nothing is kept for the broken file: the next start meets the same error.
+    expect(cacheFiles(cache)).toHaveLength(1);
+  });
+
+  test('where the cache cannot be written, each start compiles again and nothing is left behind', () => {
+    const { root } = project({ 'main.ts': "console.log('no cache' as string);\n" });
+    // A file where the cache directory would go (a read-only checkout has the same effect; root ignores chmod).
+    mkdirSync(join(root, 'node_modules', '.cache'));
+    writeFileSync(join(root, 'node_modules', '.cache', 'typescript-hook'), 'not a directory');
+    expect(run(root, 'main.ts')).toEqual({ code: 0, stdout: 'no cache\n', stderr: '' });
+    expect(run(root, 'main.ts')).toEqual({ code: 0, stdout: 'no cache\n', stderr: '' });
+    expect(readdirSync(join(root, 'node_modules', '.cache'))).toEqual(['typescript-hook']);
+  });
+
+  test('starts at once with an empty cache all run, and leave one whole compiled file per source', async () => {
+    const { root, cache } = project({
+      'main.ts': "import { value } from './value';\nconsole.log(value);\n",
+      'value.ts': `export const value: number = ${'1 + '.repeat(2000)}1;\n`,
+    });
+    const starts = Array.from(
+      { length: 6 },
+      () =>
+        new Promise<{ code: number | null; stdout: string }>((resolve) => {
+          const child = spawn(process.execPath, ['--require', join(root, 'tooling', 'toolkit', 'typescript-hook.cjs'), 'main.ts'], { cwd: root });
+          let stdout = '';
+          child.stdout.on('data', (chunk) => (stdout += chunk));
+          child.on('close', (code) => resolve({ code, stdout }));
+        }),
+    );
+    expect(await Promise.all(starts)).toEqual(Array.from({ length: 6 }, () => ({ code: 0, stdout: '2001\n' })));
+    expect(cacheFiles(cache).filter((name) => name.endsWith('.js'))).toHaveLength(2);
+    expect(cacheFiles(cache).filter((name) => !name.endsWith('.js'))).toEqual([]);
+    expect(run(root, 'main.ts').stdout).toBe('2001\n');
+  }, 120_000);
+});
