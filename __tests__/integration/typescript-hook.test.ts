@@ -55,27 +55,42 @@ describe('the TypeScript hook (node --require tooling/toolkit/typescript-hook.cj
     const { root, cache } = project({ 'main.ts': "console.log('from source' as string);\n" });
     expect(run(root, 'main.ts').stdout).toBe('from source\n');
     const [entry] = cacheFiles(cache);
-    // Proof that the second start runs the cached file: edit its code under the same header.
+    // Proof that the second start runs the cached file: edit its code (same length) under the same header.
     const cached = readFileSync(join(cache, entry), 'utf8');
-    writeFileSync(join(cache, entry), cached.replace('from source', 'from cache'));
-    expect(run(root, 'main.ts').stdout).toBe('from cache\n');
+    writeFileSync(join(cache, entry), cached.replace('from source', 'from cached'));
+    expect(run(root, 'main.ts').stdout).toBe('from cached\n');
     // A changed source is compiled again.
     writeFileSync(join(root, 'main.ts'), "console.log('edited' as string);\n");
     expect(run(root, 'main.ts').stdout).toBe('edited\n');
     // So is an unchanged source under a changed tsconfig.json.
-    writeFileSync(join(cache, entry), readFileSync(join(cache, entry), 'utf8').replace('edited', 'stale'));
-    expect(run(root, 'main.ts').stdout).toBe('stale\n');
+    writeFileSync(join(cache, entry), readFileSync(join(cache, entry), 'utf8').replace('edited', 'cached'));
+    expect(run(root, 'main.ts').stdout).toBe('cached\n');
     writeFileSync(join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', strict: true } }));
     expect(run(root, 'main.ts').stdout).toBe('edited\n');
     expect(cacheFiles(cache)).toEqual([entry]);
   });
 
-  test('a cache file without the header, or cut short, is compiled again', () => {
+  test('a cache file without its header, or cut short after it, is compiled again', () => {
     const { root, cache } = project({ 'main.ts': "console.log('whole' as string);\n" });
     run(root, 'main.ts');
     const [entry] = cacheFiles(cache);
+    const whole = readFileSync(join(cache, entry), 'utf8');
     writeFileSync(join(cache, entry), "console.log('half");
     expect(run(root, 'main.ts')).toEqual({ code: 0, stdout: 'whole\n', stderr: '' });
+    // A crash mid-write: the header whole, the code after it not.
+    writeFileSync(join(cache, entry), whole.slice(0, whole.indexOf('"whole"') + 3));
+    expect(run(root, 'main.ts')).toEqual({ code: 0, stdout: 'whole\n', stderr: '' });
+    expect(readFileSync(join(cache, entry), 'utf8')).toBe(whole);
+  });
+
+  test('a tsconfig.json with comments and trailing commas is read as tsc reads it (strict mode stays on)', () => {
+    const probe = "function mode(this: unknown): string {\n  return this === undefined ? 'strict' : 'sloppy';\n}\nconsole.log(mode());\n";
+    const { root } = project({ 'main.ts': probe });
+    writeFileSync(join(root, 'tsconfig.json'), '{\n  // as tsc allows\n  "compilerOptions": { "strict": true, "module": "commonjs", },\n}\n');
+    expect(run(root, 'main.ts').stdout).toBe('strict\n');
+    const bare = project({ 'main.ts': probe });
+    rmSync(join(bare.root, 'tsconfig.json'));
+    expect(run(bare.root, 'main.ts').stdout).toBe('strict\n');
   });
 
   test("a stack trace points at the TypeScript file's own line; node_modules' files keep their own names", () => {
@@ -108,6 +123,17 @@ describe('the TypeScript hook (node --require tooling/toolkit/typescript-hook.cj
     expect(result.stderr).toContain('Error: from the package');
     expect(result.stderr).toContain(join(root, 'node_modules', 'mapped-package', 'index.js:2:'));
     expect(result.stderr).not.toContain('claimed-source.ts');
+  });
+
+  test('a .ts file that a node_modules file loads still has its own lines in a stack trace', () => {
+    const { root } = project({
+      'main.ts': "require('plugin-loader').plugin.run();\n",
+      'node_modules/plugin-loader/index.js': "exports.plugin = require(process.cwd() + '/plugin.ts');\n",
+      'plugin.ts': "interface Options {\n  readonly name: string;\n}\n// a comment\nexport function run(options?: Options): never {\n  throw new Error(`plugin failed ${options?.name ?? ''}`);\n}\n",
+    });
+    const result = run(root, 'main.ts');
+    expect(result.stderr).toContain('Error: plugin failed');
+    expect(result.stderr).toMatch(new RegExp(`at Object\\.run \\(${join(root, 'plugin.ts').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:6:\\d+\\)`));
   });
 
   test("a file that does not compile throws esbuild's error with its file, line and column", () => {

@@ -10,18 +10,22 @@
  *
  * Why not tsx, which did this before: tsx hooks every module node loads, and turns on source maps
  * for all of them, so the ~1,800 modules of cdktf, the AWS provider bindings and the AWS SDK each
- * pay for its resolver and for decoding their inline source maps. That was about 0.9 of the 1.8 CPU
- * seconds of `node --require tsx/cjs main.ts` (docs/performance.md, issue #27's fifth round); this
- * hook touches only `.ts` files. Stack traces still point at the TypeScript lines: source maps are
+ * pay for its resolver and for decoding their inline source maps: 0.6-0.9 CPU s of every start
+ * (`main.ts` 1.65 -> 1.07, `doctor.ts --help` 1.65 -> 0.71; docs/performance.md, issue #27's fifth
+ * round). This hook touches only `.ts` files. Stack traces still point at the TypeScript lines: source maps are
  * on for this project's files and off while node_modules' files load (node maps only files loaded
  * while they are on).
  *
  * A file that does not compile throws esbuild's "Transform failed with N error(s)" error, which
  * lib/app/load-errors.ts reports with its file and line. Where the cache cannot be written (a
  * read-only checkout), each file is compiled again at every start; nothing else changes.
+ *
+ * CommonJS only, as before: `require` and static imports of `.ts` files work; a dynamic `import()`
+ * of one does not (node's ESM loader does not know `.ts`; tooling/bin/doctor.ts and sandbox.ts load
+ * lazily with require). `.mts`, `.cts` and `.tsx` files are not handled; the project has none.
  */
 const Module = require('node:module');
-const { createHash } = require('node:crypto');
+const { createHash, randomBytes } = require('node:crypto');
 const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { join, sep } = require('node:path');
 
@@ -34,11 +38,13 @@ const CACHE_DIR = join(PROJECT_DIR, 'node_modules', '.cache', 'typescript-hook')
  */
 function compilerIdentity() {
   const esbuildVersion = JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')).version;
-  let tsconfig = '';
+  // esbuild reads tsconfig.json's text itself (comments and trailing commas, as tsc does). Without
+  // one, modules stay strict, as tsc compiles them.
+  let tsconfig = '{ "compilerOptions": { "alwaysStrict": true } }';
   try {
     tsconfig = readFileSync(join(PROJECT_DIR, 'tsconfig.json'), 'utf8');
   } catch {
-    // No tsconfig.json: esbuild's defaults for the target below.
+    // No tsconfig.json.
   }
   const digest = createHash('sha256').update(readFileSync(__filename)).update('\0').update(process.versions.node.split('.')[0]).update('\0').update(esbuildVersion).update('\0').update(tsconfig).digest();
   return { digest, tsconfig };
@@ -46,45 +52,39 @@ function compilerIdentity() {
 
 const identity = compilerIdentity();
 let esbuild;
-let tsconfigRaw;
 
 function compile(source, filename) {
   esbuild ??= require('esbuild');
-  if (tsconfigRaw === undefined) {
-    try {
-      tsconfigRaw = JSON.parse(identity.tsconfig || '{}');
-    } catch {
-      // A tsconfig.json with comments: esbuild reads none of it (`npm run typecheck` still does).
-      tsconfigRaw = {};
-    }
-  }
   return esbuild.transformSync(source, {
     loader: 'ts',
     format: 'cjs',
     target: `node${process.versions.node.split('.')[0]}`,
     sourcemap: 'inline',
     sourcefile: filename,
-    tsconfigRaw,
+    tsconfigRaw: identity.tsconfig,
   }).code;
 }
 
 function compiled(source, filename) {
+  // The header: what the file was compiled from, and the length of what follows it (a file cut short
+  // by a crash mid-write is compiled again, not run).
   const digest = createHash('sha256').update(identity.digest).update(source).digest('hex');
-  const header = `//typescript-hook ${digest}\n`;
+  const prefix = `//typescript-hook ${digest} `;
   const cacheFile = join(CACHE_DIR, `${createHash('sha256').update(filename).digest('hex').slice(0, 32)}.js`);
   try {
     const cached = readFileSync(cacheFile, 'utf8');
-    if (cached.startsWith(header)) return cached.slice(header.length);
+    const end = cached.indexOf('\n');
+    if (cached.startsWith(prefix) && end > 0 && Number(cached.slice(prefix.length, end)) === cached.length - end - 1) return cached.slice(end + 1);
   } catch {
     // Not compiled yet.
   }
   const code = compile(source, filename);
-  // Written whole under a temporary name, then renamed: a process reading it meanwhile sees the old
+  // Written whole under a name of its own, then renamed: a process reading it meanwhile sees the old
   // file or the new one, never half of one.
-  const temporary = `${cacheFile}.${process.pid}.tmp`;
+  const temporary = `${cacheFile}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
-    writeFileSync(temporary, header + code);
+    writeFileSync(temporary, `${prefix}${code.length}\n${code}`);
     renameSync(temporary, cacheFile);
   } catch {
     try {
@@ -111,7 +111,14 @@ Module._extensions['.js'] = function loadWithoutSourceMaps(module, filename) {
 };
 
 Module._extensions['.ts'] = function loadTypeScript(module, filename) {
-  module._compile(compiled(readFileSync(filename, 'utf8'), filename), filename);
+  // On even while a node_modules file loads this one (a plugin, say), so its stack traces map too.
+  const wasEnabled = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(true);
+  try {
+    module._compile(compiled(readFileSync(filename, 'utf8'), filename), filename);
+  } finally {
+    process.setSourceMapsEnabled(wasEnabled);
+  }
 };
 
 process.setSourceMapsEnabled(true);
