@@ -6,7 +6,7 @@ import { sandboxPaths } from '../../tooling/sandbox/paths';
 import { fingerprint, projectCopy, projectRootFingerprint } from '../hostile/run-tooling-case';
 import { SANDBOX_REGION, startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { expectExit, runStep, STEP_TIMEOUT_MS } from './harness/step';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * Bootstrap refusals that need a running sandbox (issue #19): a state bucket name another account
@@ -22,7 +22,7 @@ let sandbox: TestSandbox | undefined;
 const scratch = mkdtempSync(join(tmpdir(), 'e2e-bootstrap-refusals-'));
 
 const bootstrap = (name: string, cwd = PROJECT_DIR) =>
-  runStep(name, process.execPath, ['--require', TYPESCRIPT_HOOK, join('tooling', 'bin', 'bootstrap.ts'), '--sandbox'], { cwd, env: sandbox!.env, kind: 'synth' });
+  runStep(name, process.execPath, typescriptNodeArgs(join('tooling', 'bin', 'bootstrap.ts'), '--sandbox'), { cwd, env: sandbox!.env, kind: 'synth' });
 
 const noTrace = (output: string) => expect(output).not.toMatch(/\n\s+at .+:\d+:\d+\)?|crashed:/);
 

@@ -12,7 +12,7 @@ import { outputTail } from '../../tooling/toolkit/run-command';
 import { progress } from './harness/progress';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { STEP_TIMEOUT_MS } from './harness/step';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * A real signal replay of `npm run bootstrap -- --sandbox` (issue #19) in a sandbox of its own: the
@@ -49,7 +49,7 @@ interface Run {
 /** One bootstrap run, a real process, bounded: killed at its line when `kill` is given. */
 function bootstrap(name: string, kill?: Kill, boundMs = STEP_TIMEOUT_MS.workflow): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', TYPESCRIPT_HOOK, join('tooling', 'bin', 'bootstrap.ts'), '--sandbox'], {
+    const child = spawn(process.execPath, typescriptNodeArgs(join('tooling', 'bin', 'bootstrap.ts'), '--sandbox'), {
       cwd: PROJECT_DIR,
       env: { ...sandbox!.env, CHECKPOINT_DISABLE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -46,7 +46,7 @@ import { failureDigest, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { ensureTerraform, runTerraform, terraformEnv, type RunResult } from './harness/terraform';
 import { sandboxLogDigest, startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { withTestResources } from './harness/test-stack';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 const REGION = 'eu-west-1';
 const STATE_ACCOUNT = '333333333333';
@@ -578,7 +578,7 @@ describe('cross-account state through the state role (moto sandbox)', () => {
   it('doctor: IAM\'s simulator (answered by the sandbox\'s evaluator) finds every backend request allowed, and names the one a stale state-backend lacks', async () => {
     scenario.requires('state-backend');
     const doctor = () =>
-      spawnSync(process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/doctor.ts', 'production'], {
+      spawnSync(process.execPath, typescriptNodeArgs('tooling/bin/doctor.ts', 'production'), {
         cwd: join(__dirname, '..', '..'),
         encoding: 'utf8',
         timeout: 120_000,

@@ -8,7 +8,7 @@ import { projectRootFingerprint } from '../hostile/run-tooling-case';
 import { processesWith } from '../hostile/run-tooling-case';
 import { SANDBOX_REGION, startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { runStep, STEP_TIMEOUT_MS } from './harness/step';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * `npm run doctor` verifies who it runs as (issue #19) against a sandbox of its own: it prints the
@@ -26,7 +26,7 @@ let sandbox: TestSandbox | undefined;
 async function doctor(name: string, env: NodeJS.ProcessEnv) {
   const marker = `doctor-identity-${Math.random().toString(36).slice(2)}`;
   const root = projectRootFingerprint();
-  const result = await runStep(`doctor state-backend: ${name}`, process.execPath, ['--require', TYPESCRIPT_HOOK, join('tooling', 'bin', 'doctor.ts'), 'state-backend'], {
+  const result = await runStep(`doctor state-backend: ${name}`, process.execPath, typescriptNodeArgs(join('tooling', 'bin', 'doctor.ts'), 'state-backend'), {
     cwd: PROJECT_DIR,
     env: { ...env, STATE_BACKEND_MIGRATED: 'true', DOCTOR_IDENTITY_MARKER: marker },
     kind: 'synth',

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { terraformBinary } from '../../tooling/toolkit/terraform-binary';
 import { startStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { startLocalAws, type LocalAws } from './support/local-aws';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 const ROOT = join(__dirname, '..', '..');
 const BUCKET = 'acme-platform-tfstate';
@@ -41,7 +41,7 @@ async function run(command: string, args: readonly string[], options: { cwd?: st
 
 /** `npm run doctor -- <args>` as a user runs it (the same node command the npm script runs). */
 const doctor = (args: readonly string[], env: Record<string, string> = {}) =>
-  run(process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/doctor.ts', ...args], { env });
+  run(process.execPath, typescriptNodeArgs('tooling/bin/doctor.ts', ...args), { env });
 
 /**
  * `npm run doctor -- prod` (an unknown stack name): run once, shared by the two tests that need it (the

@@ -57,7 +57,7 @@ import { expectExit, failureDigest, runStep, STEP_TIMEOUT_MS, testBudget, type R
 import { ensureTerraform } from './harness/terraform';
 import { waitFor } from './harness/wait';
 import { ACCOUNTS, REGION, SandboxWorld, type StackName } from './support/sandbox-world';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 // Every command below has its own bound (harness/step.ts); jest's limit sits above the longest chain
 // of them in one test (the first: bootstrap's five commands, then a workflow deploy), so on a slow
@@ -543,7 +543,7 @@ async function driftScenario(): Promise<void> {
         kind: 'plan',
       }),
       // Plans every stack (synth, then one plan per stack).
-      runStep('npm run drift --sandbox', process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/drift.ts', '--sandbox', '--output', world.outDir('drift')], {
+      runStep('npm run drift --sandbox', process.execPath, typescriptNodeArgs('tooling/bin/drift.ts', '--sandbox', '--output', world.outDir('drift')), {
         cwd: PROJECT_DIR,
         env: { ...world.env, STATE_BACKEND_MIGRATED: 'true' },
         kind: 'workflow',

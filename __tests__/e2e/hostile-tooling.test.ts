@@ -8,7 +8,7 @@ import { processStartTime } from '../../tooling/toolkit/process-lock';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { runStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { fingerprint, projectRootFingerprint } from '../hostile/run-tooling-case';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * The hostile tooling cases that need a running sandbox (docs/hostile-input.md; the rest are in
@@ -23,7 +23,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'e2e-hostile-tooling-'));
 
 /** A tooling command as users run it, as one named step with the synth bound (harness/step.ts). */
 function tool(name: string, script: string, args: string[], env: NodeJS.ProcessEnv) {
-  return runStep(`hostile-tooling: ${name}`, process.execPath, ['--require', TYPESCRIPT_HOOK, join('tooling', 'bin', script), ...args], { cwd: PROJECT_DIR, env, kind: 'synth' });
+  return runStep(`hostile-tooling: ${name}`, process.execPath, typescriptNodeArgs(join('tooling', 'bin', script), ...args), { cwd: PROJECT_DIR, env, kind: 'synth' });
 }
 const TEST_BUDGET = testBudget('synth');
 

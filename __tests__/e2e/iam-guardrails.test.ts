@@ -19,7 +19,7 @@ import { sandboxLogDigest, startTestSandbox, type TestSandbox } from './harness/
 import { runStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { progress } from './harness/progress';
 import { runCases } from './harness/case-runner';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * Guardrails (docs/sandbox.md, "Guardrails: boundaries, session policies, SCPs and RCPs"): every case
@@ -247,7 +247,7 @@ describe('npm run sandbox -- scp <file>: a company\'s SCP loaded into the sandbo
     async () => {
       const file = join(dir, 'broken.json');
       writeFileSync(file, '{ "Version": "2012-10-17", ');
-      const run = await runStep('sandbox scp (broken file)', process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/sandbox.ts', 'scp', file], { cwd: PROJECT_DIR, env: sandbox.env, kind: 'synth' });
+      const run = await runStep('sandbox scp (broken file)', process.execPath, typescriptNodeArgs('tooling/bin/sandbox.ts', 'scp', file), { cwd: PROJECT_DIR, env: sandbox.env, kind: 'synth' });
       expect(run.code).not.toBe(0);
       expect(run.output).toContain(`${file} is not JSON`);
       expect(run.output).not.toMatch(/\n\s+at /);
@@ -260,7 +260,7 @@ describe('npm run sandbox -- scp <file>: a company\'s SCP loaded into the sandbo
     async () => {
       const file = join(dir, 'deny-bucket-creation.json');
       writeFileSync(file, JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'NoNewBuckets', Effect: 'Deny', Action: 's3:CreateBucket', Resource: '*' }] }, null, 2));
-      const run = await runStep('sandbox scp deny-bucket-creation.json', process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/sandbox.ts', 'scp', file], { cwd: PROJECT_DIR, env: sandbox.env, kind: 'synth' });
+      const run = await runStep('sandbox scp deny-bucket-creation.json', process.execPath, typescriptNodeArgs('tooling/bin/sandbox.ts', 'scp', file), { cwd: PROJECT_DIR, env: sandbox.env, kind: 'synth' });
       expect(run.code).toBe(0);
       // Created now: the broken file before created nothing.
       expect(run.output).toMatch(/created organization o-\w+ \(management account 123456789012\); members under its root: 111111111111, 222222222222, 333333333333/);

@@ -8,7 +8,7 @@ import { CDKTF_BIN, startCommand, type RunningCommand } from '../../tooling/tool
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { runStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 import { waitFor } from './harness/wait';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * The sandbox when moto stops answering, credentials that outlive their sandbox, and a printed path
@@ -27,7 +27,7 @@ let deploy: RunningCommand | undefined;
 
 /** A tooling command as users run it (`npm run <script>` runs this node command), one bounded step. */
 const tool = (name: string, script: string, args: string[], env: NodeJS.ProcessEnv) =>
-  runStep(`sandbox-health: ${name}`, process.execPath, ['--require', TYPESCRIPT_HOOK, join('tooling', 'bin', script), ...args], { cwd: PROJECT_DIR, env, kind: 'synth' });
+  runStep(`sandbox-health: ${name}`, process.execPath, typescriptNodeArgs(join('tooling', 'bin', script), ...args), { cwd: PROJECT_DIR, env, kind: 'synth' });
 const noTrace = (output: string) => expect(output).not.toMatch(/\n\s+at .+:\d+:\d+\)?|crashed:/);
 
 function resumeAll(): void {
@@ -129,7 +129,7 @@ describe('doctor/waits/safe-output against a running sandbox', () => {
 
   test('sandbox:deploy: moto stopped mid-apply is named within seconds, and the deploy finishes once it resumes (before: no output for minutes)', async () => {
     let output = '';
-    deploy = startCommand(process.execPath, ['--require', TYPESCRIPT_HOOK, join('tooling', 'bin', 'sandbox-stack.ts'), 'deploy', 'dev'], {
+    deploy = startCommand(process.execPath, typescriptNodeArgs(join('tooling', 'bin', 'sandbox-stack.ts'), 'deploy', 'dev'), {
       cwd: PROJECT_DIR,
       env: { ...sandbox!.env, FORCE_COLOR: '0' },
       timeoutMs: STEP_TIMEOUT_MS.deploy,
@@ -168,7 +168,7 @@ describe('doctor/waits/safe-output against a running sandbox', () => {
     expect(reset.code).toBe(0);
     expect(readState(sandboxPaths(sandbox!.env).stateFile)!.instance).not.toBe(before.SANDBOX_INSTANCE);
     const env = { ...process.env, ...before, CDKTF_OUTDIR: join(scratch, 'stale-out') };
-    const synth = await runStep('sandbox-health: synth with credentials from before the reset', process.execPath, ['--require', TYPESCRIPT_HOOK, 'main.ts'], { cwd: PROJECT_DIR, env, kind: 'synth' });
+    const synth = await runStep('sandbox-health: synth with credentials from before the reset', process.execPath, typescriptNodeArgs('main.ts'), { cwd: PROJECT_DIR, env, kind: 'synth' });
     const doctor = await tool('doctor with credentials from before the reset', 'doctor.ts', ['staging'], env);
     for (const run of [synth, doctor]) {
       expect(run.code).not.toBe(0);

@@ -13,7 +13,7 @@ import { ensureSandboxEmulator, SANDBOX_REGION } from './harness/sandbox';
 import { progress } from './harness/progress';
 import { STEP_TIMEOUT_MS } from './harness/step';
 import { waitFor } from './harness/wait';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * `npm run sandbox -- up|status|down|reset|credentials` as users run it: real processes, a real moto,
@@ -28,7 +28,7 @@ const started = new Set<number>();
 
 function sandbox(args: string[], extraEnv: Record<string, string> = {}) {
   const begin = Date.now();
-  const result = spawnSync(process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/sandbox.ts', ...args], {
+  const result = spawnSync(process.execPath, typescriptNodeArgs('tooling/bin/sandbox.ts', ...args), {
     cwd: PROJECT_DIR,
     env: { ...env, ...extraEnv },
     encoding: 'utf8',
@@ -239,7 +239,7 @@ describe('a sandbox that did not end cleanly', () => {
   it('two `up` at once start one sandbox: both print its endpoint, one supervisor runs', async () => {
     const upInBackground = () =>
       new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/sandbox.ts', 'up'], { cwd: PROJECT_DIR, env });
+        const child = spawn(process.execPath, typescriptNodeArgs('tooling/bin/sandbox.ts', 'up'), { cwd: PROJECT_DIR, env });
         let stdout = '';
         child.stdout.on('data', (chunk) => (stdout += chunk));
         child.on('close', (code) => resolve({ code, stdout }));

@@ -4,7 +4,7 @@ import { CDKTF_BIN } from './harness/cdktf';
 import { startTestSandbox, type TestSandbox } from './harness/sandbox';
 import { expectExit, runStep, testBudget } from './harness/step';
 import { LOCK_FILE } from '../../tooling/sandbox/provider-lock';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * docs/sandbox.md's offline command without `--skip-provider-lock`: `npm run sandbox -- credentials <env>`
@@ -40,7 +40,7 @@ describe('offline `SANDBOX=1 npx cdktf deploy` without --skip-provider-lock', ()
   it(
     'fails at providers lock without a lock file, and deploys once `sandbox credentials` has seeded one from the mirror',
     async () => {
-      const credentials = await runStep('sandbox credentials dev', process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/sandbox.ts', 'credentials', 'dev'], {
+      const credentials = await runStep('sandbox credentials dev', process.execPath, typescriptNodeArgs('tooling/bin/sandbox.ts', 'credentials', 'dev'), {
         cwd: PROJECT_DIR,
         env: sandbox.env,
         kind: 'synth',

@@ -16,7 +16,7 @@ import { exportLines, sandboxClientConfig } from '../../tooling/sandbox/credenti
 import { assumeRoleCredentials } from '../../tooling/toolkit/account-session';
 import { sandboxSessionVariables } from '../../tooling/sandbox/target';
 import { PROJECT_DIR } from '../../tooling/sandbox/paths';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * The proof the sandbox owes: the synthesized state-backend stack (TLS-only policy and lifecycle rule
@@ -134,7 +134,7 @@ describe('the state-backend stack in the sandbox', () => {
     );
     const doctorEnv: NodeJS.ProcessEnv = { ...sandbox.env, ...exported, SANDBOX_HOME: sandbox.home };
     delete doctorEnv.AWS_PROFILE;
-    const doctor = await runStep('npm run doctor staging', process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/doctor.ts', 'staging'], { cwd: PROJECT_DIR, env: doctorEnv, kind: 'synth' });
+    const doctor = await runStep('npm run doctor staging', process.execPath, typescriptNodeArgs('tooling/bin/doctor.ts', 'staging'), { cwd: PROJECT_DIR, env: doctorEnv, kind: 'synth' });
     expect(doctor.output).toContain(`PASS  state role: assumed arn:aws:iam::${STATE_ACCOUNT}:role/`);
     expect(doctor.output).toContain(
       `WARN  state-backend version: cannot read the stamp with these credentials (needs ssm:GetParameter on ${stateBackendVersionParameterArn(project, 'eu-west-1', STATE_ACCOUNT)})`,

@@ -37,7 +37,7 @@ import { sandboxLogDigest, startTestSandbox, type TestSandbox } from './harness/
 import { withTestResources } from './harness/test-stack';
 import { waitFor } from './harness/wait';
 import { stateInProcess } from './harness/state-tool';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 const REGION = 'eu-west-1';
 const ACCOUNTS = { staging: '222222222222', production: '333333333333', state: '333333333333' } as const;
@@ -73,7 +73,7 @@ async function untilHolding(hold: string, running: { done: Promise<RunResult> },
 
 /** `npm run state -- <args>` against this sandbox, as a user runs it (no terminal: stdin is closed). */
 function stateCommand(...args: string[]): Promise<RunResult> {
-  return runStep(`npm run state -- ${args.join(' ')}`, process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/state.ts', ...args, '--sandbox', '--skip-synth', '--output', outdir], { cwd: PROJECT_DIR, env: harness.env, kind: 'plan' });
+  return runStep(`npm run state -- ${args.join(' ')}`, process.execPath, typescriptNodeArgs('tooling/bin/state.ts', ...args, '--sandbox', '--skip-synth', '--output', outdir), { cwd: PROJECT_DIR, env: harness.env, kind: 'plan' });
 }
 
 async function roleCredentials(env: Env, as: string = ACCOUNTS[env]): Promise<Credentials> {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { processesWith, projectRootFingerprint } from '../hostile/run-tooling-case';
 import { runCommand } from '../../tooling/toolkit/run-command';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * The doctor against an STS that does not know the access key (what AWS answers for a deleted or
@@ -38,7 +38,7 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 /** The doctor as a real process, through the project's one process runner (killed with its group after `timeoutMs`). */
 function doctor(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string; timedOut: boolean }> {
-  return runCommand(process.execPath, ['--require', TYPESCRIPT_HOOK, join('tooling', 'bin', 'doctor.ts'), 'staging'], { cwd: PROJECT_DIR, env, timeoutMs, forwardSignals: false });
+  return runCommand(process.execPath, typescriptNodeArgs(join('tooling', 'bin', 'doctor.ts'), 'staging'), { cwd: PROJECT_DIR, env, timeoutMs, forwardSignals: false });
 }
 
 it('an access key STS does not know: exit 1, "unknown access key" named as the cause with the fix, nothing changed, nothing left running', async () => {

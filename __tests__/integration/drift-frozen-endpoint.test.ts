@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SESSION_BOUND_MS } from '../../tooling/drift/run-drift';
 import { processesWith, projectRootFingerprint } from '../hostile/run-tooling-case';
 import { runCommand } from '../../tooling/toolkit/run-command';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * `npm run drift` against an endpoint that accepts connections and never answers (what a SIGSTOPped
@@ -46,7 +46,7 @@ interface Line {
 async function drift(env: Record<string, string>, boundMs: number): Promise<{ code: number | null; lines: Line[]; output: string; timedOut: boolean; ms: number }> {
   const started = Date.now();
   const lines: Line[] = [];
-  const result = await runCommand(process.execPath, ['--require', TYPESCRIPT_HOOK, join('tooling', 'bin', 'drift.ts'), 'staging', '--output', join(work, 'out')], {
+  const result = await runCommand(process.execPath, typescriptNodeArgs(join('tooling', 'bin', 'drift.ts'), 'staging', '--output', join(work, 'out')), {
     cwd: PROJECT_DIR,
     env,
     timeoutMs: boundMs,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 describe('a guardrail violation at synth (same entry code as main.ts)', () => {
   it('exits 1, names rule and construct path, and writes no stack', () => {
@@ -10,7 +10,7 @@ describe('a guardrail violation at synth (same entry code as main.ts)', () => {
     try {
       const { status, stderr } = spawnSync(
         process.execPath,
-        ['--require', TYPESCRIPT_HOOK, join('__tests__', 'fixtures', 'guardrail-violation-main.ts')],
+        typescriptNodeArgs(join('__tests__', 'fixtures', 'guardrail-violation-main.ts')),
         {
           cwd: join(__dirname, '..', '..'),
           // The cdktf CLI sets CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS; the check must not depend on it.

@@ -8,7 +8,7 @@ import { PROCESS_CASES, SECRETS_CASES, SYNTH_CASES, type HostileCase } from '../
 import { caseEnv, outputProblems, treeDigest, uniqueSecret } from '../hostile/run-case';
 import { PROJECT_DIR, synthMain, WorkflowSandbox } from '../support/workflow-sandbox';
 import { startStsServer, type LocalSts } from '../e2e/harness/sts-server';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * The hostile cases as real processes: main.ts (through a fixture that applies one case), the
@@ -90,7 +90,7 @@ describe('hostile synth input as real processes (main.ts)', () => {
       const outdir = join(root, testCase.id);
       cpSync(good, outdir, { recursive: true });
       const { env, secrets } = caseEnv({ CDKTF_OUTDIR: outdir, HOSTILE_CASE: testCase.id });
-      const result = await run(process.execPath, ['--require', TYPESCRIPT_HOOK, join('__tests__', 'hostile', 'hostile-main.ts')], baseEnv(env));
+      const result = await run(process.execPath, typescriptNodeArgs(join('__tests__', 'hostile', 'hostile-main.ts')), baseEnv(env));
       results.set(testCase.id, { run: result, secrets, unchanged: JSON.stringify(treeDigest(outdir)) === digest });
     });
     // The cases two at a time, each within its own bound.
@@ -122,7 +122,7 @@ describe('hostile synth input as real processes (main.ts)', () => {
     const file = join(root, 'not-a-dir');
     writeFileSync(file, 'keep me\n');
     const { env, secrets } = caseEnv({ CDKTF_OUTDIR: file });
-    const result = await run(process.execPath, ['--require', TYPESCRIPT_HOOK, 'main.ts'], baseEnv(env));
+    const result = await run(process.execPath, typescriptNodeArgs('main.ts'), baseEnv(env));
     expect(judged(byId('outdir-is-a-file'), result, secrets)).toEqual([]);
     expect(require('node:fs').readFileSync(file, 'utf8')).toBe('keep me\n');
   });
@@ -261,7 +261,7 @@ describe('hostile endpoints and settings for the doctor (tooling/bin/doctor.ts)'
       AWS_ENDPOINT_URL_STS: sts.endpoint,
       ...extra,
     });
-    return run(process.execPath, ['--require', TYPESCRIPT_HOOK, join('tooling', 'bin', 'doctor.ts'), ...stacks], baseEnv(env)).then((result) => ({ result, secrets }));
+    return run(process.execPath, typescriptNodeArgs(join('tooling', 'bin', 'doctor.ts'), ...stacks), baseEnv(env)).then((result) => ({ result, secrets }));
   };
 
   it('doctor-404-s3 and doctor-404-dynamodb: an endpoint that is not AWS is named as such', async () => {

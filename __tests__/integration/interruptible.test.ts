@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processesWith, newMarker } from '../hostile/run-tooling-case';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * Issue #28, item 4: a signal to a tooling command ends the whole run the way Terraform survives it.
@@ -24,7 +24,7 @@ interface Run {
 /** Starts the fixture, waits for `ready` on its stdout, sends `signals` to the node process (not its group), waits for the end. */
 function interrupt(graceMs: number, script: string, signals: NodeJS.Signals[]): Promise<Run> {
   const marker = newMarker();
-  const child = spawn(process.execPath, ['--require', TYPESCRIPT_HOOK, FIXTURE, String(graceMs), script], { cwd: join(__dirname, '..', '..'), env: { ...process.env, HOSTILE_TOOLING_MARKER: marker }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, typescriptNodeArgs(FIXTURE, String(graceMs), script), { cwd: join(__dirname, '..', '..'), env: { ...process.env, HOSTILE_TOOLING_MARKER: marker }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let sent = false;

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INSTALL_SCRIPT, PROJECT_DIR } from '../../tooling/sandbox/paths';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * When the emulator cannot be installed, the installer (and with it `.ci/run`, `sandbox up` and the
@@ -64,7 +64,7 @@ it('no moto on PATH and no Debian tools: fails with the pip instructions', () =>
 });
 
 it('sandbox up reports the installer failure instead of starting anything', () => {
-  const result = spawnSync(process.execPath, ['--require', TYPESCRIPT_HOOK, 'tooling/bin/sandbox.ts', 'up'], {
+  const result = spawnSync(process.execPath, typescriptNodeArgs('tooling/bin/sandbox.ts', 'up'), {
     cwd: PROJECT_DIR,
     env: { ...process.env, SANDBOX_HOME: home, SANDBOX_EMULATOR: 'path', PATH: `${join(process.execPath, '..')}:/usr/bin:/bin` },
     encoding: 'utf8',

@@ -7,7 +7,7 @@ import { BACKEND_SERVICES, PROVIDER_SERVICES } from '../../tooling/sandbox/conne
 import { sandboxExtension } from '../../tooling/sandbox/sandbox-extension';
 import { recordSandbox } from '../support/sandbox-record';
 import { sources, synthApp, type StackJson } from '../support/synth';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
  * The sandbox proves the real configuration only if the two differ in connection settings alone.
@@ -145,7 +145,7 @@ describe('SANDBOX=1 without a sandbox', () => {
 
   it('stops synth with the command that starts one, and writes nothing', () => {
     const out = join(home, 'cdktf.out');
-    const result = spawnSync(process.execPath, ['--require', TYPESCRIPT_HOOK, 'main.ts'], {
+    const result = spawnSync(process.execPath, typescriptNodeArgs('main.ts'), {
       cwd: join(__dirname, '..', '..'),
       env: { ...process.env, SANDBOX: '1', SANDBOX_HOME: home, SANDBOX_ENDPOINT: '', CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: '1' },
       encoding: 'utf8',

@@ -31,8 +31,11 @@ function project(files: Record<string, string>): { root: string; cache: string }
   return { root, cache: join(root, 'node_modules', '.cache', 'typescript-hook') };
 }
 
-function run(root: string, file: string) {
-  const result = spawnSync(process.execPath, ['--require', join(root, 'tooling', 'toolkit', 'typescript-hook.cjs'), file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+/** node's arguments that run `file` with the project's copy of the hook. */
+const hookArgs = (root: string, file: string, ...args: string[]) => ['--require', join(root, 'tooling', 'toolkit', 'typescript-hook.cjs'), file, ...args];
+
+function run(root: string, file: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, hookArgs(root, file, ...args), { cwd: root, encoding: 'utf8', timeout: 60_000 });
   if (result.error) throw new Error(`node ${file}: ${result.error.message}`);
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -119,7 +122,7 @@ describe('the TypeScript hook (node --require tooling/toolkit/typescript-hook.cj
     expect(own.code).toBe(1);
     expect(own.stderr).toContain('Error: no region for staging');
     expect(own.stderr).toMatch(new RegExp(`at check \\(${join(root, 'main.ts').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:8:\\d+\\)`));
-    const result = spawnSync(process.execPath, ['--require', join(root, 'tooling', 'toolkit', 'typescript-hook.cjs'), 'main.ts', 'package'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const result = run(root, 'main.ts', 'package');
     expect(result.stderr).toContain('Error: from the package');
     expect(result.stderr).toContain(join(root, 'node_modules', 'mapped-package', 'index.js:2:'));
     expect(result.stderr).not.toContain('claimed-source.ts');
@@ -165,7 +168,7 @@ describe('the TypeScript hook (node --require tooling/toolkit/typescript-hook.cj
       { length: 6 },
       () =>
         new Promise<{ code: number | null; stdout: string }>((resolve) => {
-          const child = spawn(process.execPath, ['--require', join(root, 'tooling', 'toolkit', 'typescript-hook.cjs'), 'main.ts'], { cwd: root });
+          const child = spawn(process.execPath, hookArgs(root, 'main.ts'), { cwd: root });
           let stdout = '';
           child.stdout.on('data', (chunk) => (stdout += chunk));
           child.on('close', (code) => resolve({ code, stdout }));

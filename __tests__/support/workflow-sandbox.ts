@@ -2,7 +2,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 export const PROJECT_DIR = join(__dirname, '..', '..');
 const YAML_MODULE = require.resolve('yaml');
@@ -182,7 +182,7 @@ export function synthesizedForFile(prefix: string): string {
 }
 
 export function synthMain(outdir: string, env: Record<string, string> = {}, timeoutMs?: number): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--require', TYPESCRIPT_HOOK, 'main.ts'], {
+  return spawnSync(process.execPath, typescriptNodeArgs('main.ts'), {
     cwd: PROJECT_DIR,
     env: { ...process.env, CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: '{}', ...env },
     encoding: 'utf8',

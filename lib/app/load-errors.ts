@@ -4,10 +4,10 @@ import { relative, resolve } from 'node:path';
 const PROJECT_DIR = resolve(__dirname, '..', '..');
 
 /**
- * esbuild's TransformError (tooling/toolkit/typescript-hook.cjs compiles each TypeScript file as it is loaded, e.g. an environment
- * file): "Transform failed with 1 error:\n<file>:<line>:<col>: ERROR: <message>". Returned as
- * `<file>:<line>:<col>: <message>` lines under what to do, without the bundler's frames; undefined
- * for any other error.
+ * esbuild's TransformError (tooling/toolkit/typescript-hook.cjs compiles each TypeScript file as it
+ * is loaded, e.g. an environment file): "Transform failed with 1 error:\n<file>:<line>:<col>: ERROR:
+ * <message>". Returned as `<file>:<line>:<col>: <message>` lines under what to do, without the
+ * bundler's frames; undefined for any other error.
  */
 export function compileProblem(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;

@@ -15,7 +15,7 @@ import { sandboxFromEnv } from '../sandbox/sandbox-flag';
 import { staleCredentialsProblem } from '../sandbox/connection';
 import { requireHealthySandbox, SandboxError, sandboxStatus } from '../sandbox/lifecycle';
 import { sandboxPaths } from '../sandbox/paths';
-import { TYPESCRIPT_HOOK } from '../toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../toolkit/typescript-entry';
 
 const PROJECT_DIR = join(__dirname, '..', '..');
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -50,7 +50,7 @@ async function sandboxDoctor(names: string[]): Promise<number> {
   for (const [account, { region, stacks }] of byAccount) {
     const session = await accountSession(target, account, region, process.env, stacks[0]);
     say(`doctor: sandbox account ${account} (${stacks.join(', ')})`);
-    const child = spawn(process.execPath, ['--require', TYPESCRIPT_HOOK, __filename, ...stacks], { cwd: PROJECT_DIR, env: session.env, stdio: 'inherit' });
+    const child = spawn(process.execPath, typescriptNodeArgs(__filename, ...stacks), { cwd: PROJECT_DIR, env: session.env, stdio: 'inherit' });
     const code = await new Promise<number>((resolve) => child.on('close', (exit) => resolve(exit ?? 1)));
     worst = Math.max(worst, code);
   }

@@ -10,7 +10,7 @@ import { ensureEmulator } from './emulator';
 import { PROJECT_DIR, sandboxPaths, type SandboxPaths } from './paths';
 import type { IamStatus } from './iam/enforcement';
 import { MODELLED_SERVICES } from './iam/modelled-services';
-import { TYPESCRIPT_HOOK } from '../toolkit/typescript-entry';
+import { typescriptNodeArgs } from '../toolkit/typescript-entry';
 
 /** For the CLI (which may not import the IAM modules themselves): the services enforcement judges. */
 export { MODELLED_SERVICES };
@@ -193,7 +193,7 @@ async function startSandbox(paths: SandboxPaths, env: NodeJS.ProcessEnv, say: Sa
   const ownerId = claimRunDir(paths);
   const logFd = openSync(paths.logFile, 'a');
   const started = Date.now();
-  const supervisor = spawn(process.execPath, ['--require', TYPESCRIPT_HOOK, join(PROJECT_DIR, 'tooling', 'sandbox', 'supervisor.ts'), SUPERVISOR_MARKER, ownerId], {
+  const supervisor = spawn(process.execPath, typescriptNodeArgs(join(PROJECT_DIR, 'tooling', 'sandbox', 'supervisor.ts'), SUPERVISOR_MARKER, ownerId), {
     cwd: PROJECT_DIR,
     // The identity travels in the environment, so moto (started by the supervisor) carries it too.
     // The port asked for (SANDBOX_PORT), else the one used last when free, else '' (a free one).

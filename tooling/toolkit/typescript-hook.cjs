@@ -12,9 +12,9 @@
  * for all of them, so the ~1,800 modules of cdktf, the AWS provider bindings and the AWS SDK each
  * pay for its resolver and for decoding their inline source maps: 0.6-0.9 CPU s of every start
  * (`main.ts` 1.65 -> 1.07, `doctor.ts --help` 1.65 -> 0.71; docs/performance.md, issue #27's fifth
- * round). This hook touches only `.ts` files. Stack traces still point at the TypeScript lines: source maps are
- * on for this project's files and off while node_modules' files load (node maps only files loaded
- * while they are on).
+ * round). This hook touches only `.ts` files. Stack traces still point at the TypeScript lines:
+ * source maps are on for this project's files and off while node_modules' files load (node maps only
+ * files loaded while they are on).
  *
  * A file that does not compile throws esbuild's "Transform failed with N error(s)" error, which
  * lib/app/load-errors.ts reports with its file and line. Where the cache cannot be written (a
@@ -31,6 +31,8 @@ const { join, sep } = require('node:path');
 
 const PROJECT_DIR = join(__dirname, '..', '..');
 const CACHE_DIR = join(PROJECT_DIR, 'node_modules', '.cache', 'typescript-hook');
+/** The compile target; part of every compiled file's identity. */
+const NODE_MAJOR = process.versions.node.split('.')[0];
 
 /**
  * What every compiled file depends on besides its own source: this hook (its compile options),
@@ -46,7 +48,7 @@ function compilerIdentity() {
   } catch {
     // No tsconfig.json.
   }
-  const digest = createHash('sha256').update(readFileSync(__filename)).update('\0').update(process.versions.node.split('.')[0]).update('\0').update(esbuildVersion).update('\0').update(tsconfig).digest();
+  const digest = createHash('sha256').update(readFileSync(__filename)).update('\0').update(NODE_MAJOR).update('\0').update(esbuildVersion).update('\0').update(tsconfig).digest();
   return { digest, tsconfig };
 }
 
@@ -58,7 +60,7 @@ function compile(source, filename) {
   return esbuild.transformSync(source, {
     loader: 'ts',
     format: 'cjs',
-    target: `node${process.versions.node.split('.')[0]}`,
+    target: `node${NODE_MAJOR}`,
     sourcemap: 'inline',
     sourcefile: filename,
     tsconfigRaw: identity.tsconfig,
@@ -99,26 +101,25 @@ function compiled(source, filename) {
 const NODE_MODULES = `${sep}node_modules${sep}`;
 const loadJavaScript = Module._extensions['.js'];
 
-Module._extensions['.js'] = function loadWithoutSourceMaps(module, filename) {
-  if (!filename.includes(NODE_MODULES)) return loadJavaScript(module, filename);
+/** Runs `load` with node's source maps on or off (node maps only files compiled while they are on), then as they were. */
+function withSourceMaps(enabled, load) {
   const wasEnabled = process.sourceMapsEnabled;
-  process.setSourceMapsEnabled(false);
+  process.setSourceMapsEnabled(enabled);
   try {
-    return loadJavaScript(module, filename);
+    return load();
   } finally {
     process.setSourceMapsEnabled(wasEnabled);
   }
+}
+
+Module._extensions['.js'] = function loadWithoutSourceMaps(module, filename) {
+  if (!filename.includes(NODE_MODULES)) return loadJavaScript(module, filename);
+  return withSourceMaps(false, () => loadJavaScript(module, filename));
 };
 
 Module._extensions['.ts'] = function loadTypeScript(module, filename) {
   // On even while a node_modules file loads this one (a plugin, say), so its stack traces map too.
-  const wasEnabled = process.sourceMapsEnabled;
-  process.setSourceMapsEnabled(true);
-  try {
-    module._compile(compiled(readFileSync(filename, 'utf8'), filename), filename);
-  } finally {
-    process.setSourceMapsEnabled(wasEnabled);
-  }
+  withSourceMaps(true, () => module._compile(compiled(readFileSync(filename, 'utf8'), filename), filename));
 };
 
 process.setSourceMapsEnabled(true);
