@@ -23,6 +23,8 @@
  * CommonJS only, as before: `require` and static imports of `.ts` files work; a dynamic `import()`
  * of one does not (node's ESM loader does not know `.ts`; tooling/bin/doctor.ts and sandbox.ts load
  * lazily with require). `.mts`, `.cts` and `.tsx` files are not handled; the project has none.
+ * esbuild reads tsconfig.json's own compilerOptions and does not follow its `extends` (the project's
+ * has none); a tsconfig.json that does not parse fails every compile with esbuild's error naming it.
  */
 const Module = require('node:module');
 const { createHash, randomBytes } = require('node:crypto');
