@@ -6,10 +6,10 @@ import { runCli } from '../toolkit/run-cli';
 import { parseArgs, UsageError } from '../toolkit/cli-args';
 import { sandboxFromEnv } from '../sandbox/sandbox-flag';
 import { resolveTarget, synthEnv } from '../sandbox/target';
-import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
+import { synthesizeApp } from '../toolkit/app-synth';
+import { outputTail } from '../toolkit/run-command';
 import { BootstrapError } from '../toolkit/errors';
 import { manifestStacks } from '../toolkit/synthesized-stacks';
-import { PROJECT_DIR } from '../sandbox/paths';
 import { stateLocation } from '../state/state-location';
 import { stateDoctor, stateHistory, stateRestore, type RestoreChoice } from '../state/run-state';
 
@@ -82,9 +82,9 @@ async function main(args: string[]): Promise<number> {
   const target = await resolveTarget({ sandbox, outDir: parsed.directories['--output'], say }, process.env);
   if (!parsed.flags.has('--skip-synth')) {
     const started = Date.now();
-    say(`state: cdktf synth into ${target.outDir}`);
-    const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env: synthEnv(target, process.env), timeoutMs: 300_000 });
-    if (synth.code !== 0) throw new BootstrapError(`cdktf synth failed (exit ${synth.code}); nothing was read or changed:\n${outputTail(synth.output)}`);
+    say(`state: synthesizing into ${target.outDir}`);
+    const synth = await synthesizeApp(target.outDir, { env: synthEnv(target, process.env), timeoutMs: 300_000 });
+    if (synth.code !== 0) throw new BootstrapError(`synth failed (exit ${synth.code}); nothing was read or changed:\n${outputTail(synth.output)}`);
     say(`state: synthesized (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
   const stacks = manifestStacks(target.outDir);

@@ -13,7 +13,8 @@ import { UserError } from '../../lib/definitions/errors';
 import type { S3AssumeRole } from '../../lib/definitions/state-definition';
 import { BootstrapError } from '../toolkit/errors';
 import { projectDefinitions } from '../toolkit/project-definitions';
-import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
+import { synthesizeApp } from '../toolkit/app-synth';
+import { outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { readLocalState, readRemoteState } from './inspect';
 import { moveStateIntoBucket, retireLocalState, verifyRemoteState } from './move-state';
@@ -115,9 +116,9 @@ export async function moveCiState(options: CiStateMoveOptions): Promise<CiStateM
 
     if (!remote) {
       if (options.synthesize ?? true) {
-        say(`bootstrap: ${options.stack}: cdktf synth into ${target.outDir}`);
-        const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env: { ...session.env, FORCE_COLOR: '0' }, timeoutMs });
-        if (synth.code !== 0) throw new BootstrapError(`cdktf synth failed (exit ${synth.code}); fix the app first:\n${outputTail(synth.output)}`);
+        say(`bootstrap: ${options.stack}: synthesizing into ${target.outDir}`);
+        const synth = await synthesizeApp(target.outDir, { env: { ...session.env, FORCE_COLOR: '0' }, timeoutMs });
+        if (synth.code !== 0) throw new BootstrapError(`synth failed (exit ${synth.code}); fix the app first:\n${outputTail(synth.output)}`);
       }
       const backend = synthesizedBackend(stackDir);
       if (backend !== 's3') throw new BootstrapError(`${stackDir} has ${backend ? `a "${backend}" backend` : 'no synthesized stack'} where the move needs its S3 backend: synthesize the app (npx cdktf synth) and re-run`);

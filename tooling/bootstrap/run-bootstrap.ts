@@ -9,6 +9,7 @@ import { recordBootstrap } from '../sandbox/sandbox-project';
 import { accountSession, resolveTarget, type AccountSession, type Target } from '../sandbox/target';
 import { BootstrapError } from '../toolkit/errors';
 import { runInterruptible } from '../toolkit/interruptible';
+import { synthesizeApp } from '../toolkit/app-synth';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { watchBackendReady } from './backend-watcher';
@@ -181,7 +182,6 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     timeoutMs,
     onOutput: (text: string) => onOutput?.(text),
   });
-  const cdktf = (args: string[], migrated: boolean) => runCommand(CDKTF_BIN, [...args, '--output', target!.outDir], cdktfOptions(migrated));
   // The deploy is interrupted through its Terraform (toolkit/interruptible.ts): a signal to cdktf
   // makes it hang Terraform up before Terraform has written the local state.
   const cdktfDeploy = (args: string[]) =>
@@ -191,8 +191,8 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
 
   const synth = async (migrated: boolean) => {
     const expected = migrated ? 's3' : 'local';
-    const result = await cdktf(['synth'], migrated);
-    if (result.code !== 0) throw new BootstrapError(`cdktf synth failed (exit ${result.code}); fix the app first:\n${outputTail(result.output)}`);
+    const result = await synthesizeApp(target!.outDir, cdktfOptions(migrated));
+    if (result.code !== 0) throw new BootstrapError(`synth failed (exit ${result.code}); fix the app first:\n${outputTail(result.output)}`);
     const backend = synthesizedBackend(where.stackDir);
     if (backend !== expected) {
       throw new BootstrapError(

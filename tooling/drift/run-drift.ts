@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
+import { synthesizeApp } from '../toolkit/app-synth';
+import { outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
 import { accountSession, resolveTarget, synthEnv, type Target } from '../sandbox/target';
-import { PROJECT_DIR } from '../sandbox/paths';
 import { manifestStacks, readSynthesizedStack, secretVariables, type ManifestStack } from '../toolkit/synthesized-stacks';
 import { driftOf, resourcesInPulledState, type DriftedResource } from './drift-events';
 import { endpointFor } from '../toolkit/aws-clients';
@@ -60,8 +60,8 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
   const target: Target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir, say }, env);
   if (!options.skipSynth) {
     const started = Date.now();
-    const synth = await runCommand(CDKTF_BIN, ['synth', '--output', target.outDir], { cwd: PROJECT_DIR, env: synthEnv(target, env), timeoutMs });
-    if (synth.code !== 0) throw new BootstrapError(`cdktf synth failed (exit ${synth.code}):\n${outputTail(synth.output)}`);
+    const synth = await synthesizeApp(target.outDir, { env: synthEnv(target, env), timeoutMs });
+    if (synth.code !== 0) throw new BootstrapError(`synth failed (exit ${synth.code}):\n${outputTail(synth.output)}`);
     say(`drift: synthesized into ${target.outDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
   // The stacks as synthesized: every one the app has, ci-* included.

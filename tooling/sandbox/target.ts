@@ -83,7 +83,7 @@ export function sandboxSessionVariables(sandbox: { readonly state: SandboxState;
   };
 }
 
-/** Environment for `cdktf synth` against the target: synthesizing needs the sandbox's endpoint, no account. */
+/** Environment for synthesizing the app against the target (toolkit/app-synth.ts): it needs the sandbox's endpoint, no account. */
 export function synthEnv(target: Target, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   if (target.kind === 'aws') return toolingEnv(env);
   return {
