@@ -150,10 +150,13 @@ test('SIGINT, SIGKILL and SIGTERM at distinct steps, a rerun after each: bootstr
     ssm.destroy();
   }
 
-  // 2. Rerun: phase 1 completes (the one lifecycle wait), then SIGKILL while phase 2 is synthesized.
-  const second = await bootstrap('SIGKILL during "synthesize phase 2"', { signal: 'SIGKILL', at: /bootstrap: … synthesize phase 2/, afterMs: 1500 });
+  // 2. Rerun: phase 1 completes (the one lifecycle wait), then SIGKILL while phase 2 is synthesized:
+  // 300 ms after the step begins, the app is running (it takes about a second of CPU to load cdktf and
+  // synthesize; longer on a slow machine) and the state move has not begun.
+  const second = await bootstrap('SIGKILL during "synthesize phase 2"', { signal: 'SIGKILL', at: /bootstrap: … synthesize phase 2/, afterMs: 300 });
   expectOutcome(second, { killed: true, signal: 'SIGKILL' });
   expect(second.output).toMatch(/bootstrap: ✔ phase 1: deploy state-backend on local state: \d+ resources/);
+  expect(second.output).not.toContain('phase 2: move the state');
   // The parameter among what was created but not recorded (the interrupt may have cut off other creates too: measured, the replica bucket).
   expect(second.output).toMatch(new RegExp(`bootstrap: an interrupted run created [^\\n]*aws_ssm_parameter\\.[^ ]+ \\(${parameter}\\)[^\\n]* without recording (it|them); imported into ${localState}`));
   noTrace(second.output);
