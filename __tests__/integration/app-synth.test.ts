@@ -28,7 +28,7 @@ fs.writeFileSync(out + '/env.json', JSON.stringify(process.env));
 const annotations = JSON.parse(process.env.APP_ANNOTATIONS || '[]');
 const writeManifest = process.env.APP_NO_MANIFEST !== '1';
 if (writeManifest) fs.writeFileSync(out + '/manifest.json', JSON.stringify({ version: '0.21.0', stacks: { a: { name: 'a', constructPath: 'a', workingDirectory: 'stacks/a', synthesizedStackPath: 'stacks/a/cdk.tf.json', annotations, dependencies: [] } } }));
-fs.writeFileSync(out + '/stacks/a/cdk.tf.json', '{"//":{"metadata":{}},"terraform":{}}');
+if (process.env.APP_NO_STACK_FILE !== '1') fs.writeFileSync(out + '/stacks/a/cdk.tf.json', '{"//":{"metadata":{}},"terraform":{}}');
 process.exit(Number(process.env.APP_EXIT || 0));
 `;
 
@@ -109,11 +109,20 @@ describe('what the stand-in refuses, as the CLI does', () => {
   const run = (name: string, env: Record<string, string>, extra: Record<string, unknown> = {}) =>
     synthesizeApp(join(work, `${name}-out`), { env: { ...baseEnv, ...env }, timeoutMs: STEP_MS, projectDir: project(name, extra) });
 
-  test('an error annotation fails the synth and is printed', async () => {
-    const result = await run('error-annotation', { APP_ANNOTATIONS: JSON.stringify([{ constructPath: 'a/role', level: '@cdktf/error', message: 'wildcard action' }]) });
+  test('an error annotation fails the synth and is printed with its stack trace (orphaned stacks removed first, as the CLI does)', async () => {
+    const out = outWithOrphan('error-annotation-out');
+    const annotations = [{ constructPath: 'a/role', level: '@cdktf/error', message: 'wildcard action', stacktrace: ['at Role (lib/iam/role.ts:12:3)'] }];
+    const result = await synthesizeApp(out, { env: { ...baseEnv, APP_ANNOTATIONS: JSON.stringify(annotations) }, timeoutMs: STEP_MS, projectDir: project('error-annotation') });
     expect(result.code).toBe(1);
-    expect(result.output).toContain('ERROR [a/role]: wildcard action');
+    expect(result.output).toContain('ERROR [a/role]: wildcard action\nat Role (lib/iam/role.ts:12:3)\n');
     expect(result.output).toContain('error annotations have been encountered');
+    expect(readdirSync(join(out, 'stacks'))).toEqual(['a']);
+  });
+
+  test('a stack the manifest names but the app did not write fails, naming its file', async () => {
+    const result = await run('no-stack-file', { APP_NO_STACK_FILE: '1' });
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/the manifest names stack "a", and .*no-stack-file-out\/stacks\/a\/cdk\.tf\.json could not be read as JSON/);
   });
 
   test('an app that exits 0 without a manifest fails, naming it', async () => {
@@ -139,6 +148,13 @@ describe('what the stand-in refuses, as the CLI does', () => {
     const result = await run('bad-context', { CDKTF_CONTEXT_JSON: '{not json' });
     expect(result.code).toBe(0);
     expect(recorded(out).CDKTF_CONTEXT_JSON).toBe('{not json');
+  });
+
+  test('cdktf.json fields of the wrong kind: a BootstrapError naming each, nothing run', async () => {
+    const dir = project('bad-fields', { app: 123, terraformModules: ['./ok', { name: 'no-source' }] });
+    const attempt = synthesizeApp(join(work, 'bad-fields-out'), { env: baseEnv, timeoutMs: STEP_MS, projectDir: dir });
+    await expect(attempt).rejects.toThrow(/bad-fields\/cdktf\.json: app: .*; terraformModules\.1.*nothing was synthesized/);
+    expect(existsSync(join(work, 'bad-fields-out'))).toBe(false);
   });
 
   test('cdktf.json that is not JSON: a BootstrapError naming the file, nothing run', async () => {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { BootstrapError } from './errors';
 import { PROJECT_DIR } from './project-dir';
 import { runCommand, type CommandResult } from './run-command';
@@ -21,39 +22,51 @@ import { runCommand, type CommandResult } from './run-command';
  * `.gen`) first. After the app, the manifest must exist, an error annotation fails the synth (its
  * lines are printed, as the CLI prints them), and the directories of stacks the app no longer has
  * are removed from `<outDir>/stacks`. Not kept: the CLI's `TF_PLUGIN_CACHE_DIR` (for the terraform
- * it runs; the app runs none), its progress display and its telemetry.
+ * it runs; the app runs none), its `--hcl` output (`SYNTH_HCL_OUTPUT` is always false here: the tooling
+ * reads `cdk.tf.json`), its progress display and its telemetry.
  * `__tests__/integration/app-synth.test.ts` runs both on the same project and compares.
  */
 
-/** The parts of cdktf.json the synth reads. */
-interface CdktfJson {
-  readonly app?: string;
-  readonly codeMakerOutput?: string;
-  readonly terraformProviders?: readonly unknown[];
-  readonly context?: Record<string, unknown>;
-  readonly terraformModules?: ReadonlyArray<string | { readonly source: string }>;
-}
+/** The parts of cdktf.json the synth reads; anything else in it is the CLI's or the app's. */
+const CdktfJsonSchema = z.looseObject({
+  app: z.string().min(1, 'must name the command that synthesizes the app').optional(),
+  codeMakerOutput: z.string().optional(),
+  terraformProviders: z.array(z.unknown()).optional(),
+  terraformModules: z.array(z.union([z.string(), z.looseObject({ source: z.string() })])).optional(),
+  context: z.unknown().optional(),
+});
+type CdktfJson = z.infer<typeof CdktfJsonSchema>;
 
-interface ManifestAnnotation {
-  readonly constructPath: string;
-  readonly level: string;
-  readonly message: string;
-}
-
-interface Manifest {
-  readonly stacks?: Readonly<Record<string, { readonly name: string; readonly annotations?: readonly ManifestAnnotation[] }>>;
-}
+/** What the synth reads of the manifest the app writes (cdktf's Manifest). */
+const ManifestSchema = z.looseObject({
+  stacks: z.record(
+    z.string(),
+    z.looseObject({
+      name: z.string(),
+      synthesizedStackPath: z.string(),
+      annotations: z.array(z.looseObject({ constructPath: z.string(), level: z.string(), message: z.string(), stacktrace: z.array(z.string()).optional() })).optional(),
+    }),
+  ),
+});
 
 /** cdktf's AnnotationMetadataEntryType values, and the word the CLI prints for each. */
 const LEVELS: Readonly<Record<string, string>> = { '@cdktf/info': 'INFO', '@cdktf/warn': 'WARN', '@cdktf/error': 'ERROR' };
 
+/** Each problem of a zod result as `path: message`. */
+const problems = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join('.') || '(the whole file)'}: ${issue.message}`).join('; ');
+
 function readCdktfJson(projectDir: string): CdktfJson {
   const file = join(projectDir, 'cdktf.json');
+  let json: unknown;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as CdktfJson;
+    json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new BootstrapError(`${file} could not be read as JSON (${(error as Error).message}); nothing was synthesized: fix it (npx cdktf synth reads the same file)`);
   }
+  const parsed = CdktfJsonSchema.safeParse(json);
+  if (!parsed.success) throw new BootstrapError(`${file}: ${problems(parsed.error)}; nothing was synthesized: fix it (npx cdktf synth reads the same file)`);
+  // The file as written (zod's copy orders each object's known keys first; the app gets them in the file's order).
+  return json as CdktfJson;
 }
 
 /** The environment the CLI gives the app. */
@@ -68,10 +81,10 @@ export function appSynthEnv(outDir: string, env: NodeJS.ProcessEnv, config: Cdkt
   if (!result.NODE_ENV) result.NODE_ENV = 'production';
   // cdktf.json's context replaces the caller's CDKTF_CONTEXT_JSON (commons' parseConfig sets it). A
   // caller's value that is not JSON goes to the app as it is: the app reports it as the setting problem it is.
-  let context = config.context ?? {};
+  let context: unknown = config.context || {};
   if (!config.context && env.CDKTF_CONTEXT_JSON) {
     try {
-      context = JSON.parse(env.CDKTF_CONTEXT_JSON) as Record<string, unknown>;
+      context = JSON.parse(env.CDKTF_CONTEXT_JSON);
     } catch {
       return result;
     }
@@ -80,7 +93,8 @@ export function appSynthEnv(outDir: string, env: NodeJS.ProcessEnv, config: Cdkt
     const source = typeof module === 'string' ? module : module.source;
     return source.startsWith('./') || source.startsWith('../');
   });
-  return { ...result, CDKTF_CONTEXT_JSON: JSON.stringify({ ...context, cdktfRelativeModules: relativeModules }) };
+  // Spread as the CLI spreads it, whatever it is (a string spreads into its characters, as there).
+  return { ...result, CDKTF_CONTEXT_JSON: JSON.stringify({ ...(context as object), cdktfRelativeModules: relativeModules }) };
 }
 
 /** A synth that never started the app, for `line`. */
@@ -117,20 +131,35 @@ export async function synthesizeApp(outDir: string, options: AppSynthOptions): P
   if (result.code !== 0) return result;
 
   const fail = (line: string): CommandResult => ({ ...result, code: 1, output: `${result.output}${line}\n`, stderr: `${result.stderr}${line}\n` });
-  let manifest: Manifest;
+  const manifestFile = join(outDir, 'manifest.json');
+  let manifest: z.infer<typeof ManifestSchema>;
   try {
-    manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as Manifest;
+    const parsed = ManifestSchema.safeParse(JSON.parse(readFileSync(manifestFile, 'utf8')));
+    if (!parsed.success) return fail(`synthesis failed: ${manifestFile} is not a cdktf manifest (${problems(parsed.error)})`);
+    manifest = parsed.data;
   } catch (error) {
-    return fail(`synthesis failed: the app (${config.app}) exited 0 but wrote no readable ${join(outDir, 'manifest.json')} (${(error as Error).message}): it must call app.synth()`);
+    return fail(`synthesis failed: the app (${config.app}) exited 0 but wrote no readable ${manifestFile} (${(error as Error).message}): it must call app.synth()`);
   }
-  const stacks = Object.values(manifest.stacks ?? {});
+  const stacks = Object.values(manifest.stacks);
+  // Every stack the manifest names must have been written, as JSON (the CLI reads each).
+  for (const stack of stacks) {
+    const file = join(outDir, stack.synthesizedStackPath);
+    try {
+      JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      return fail(`synthesis failed: the manifest names stack ${JSON.stringify(stack.name)}, and ${file} could not be read as JSON (${(error as Error).message})`);
+    }
+  }
+  // Directories of stacks the app no longer has, as the CLI removes them (before it looks at annotations).
+  const names = new Set(stacks.map((stack) => stack.name));
+  for (const name of before) if (!names.has(name)) rmSync(join(stacksDir, name), { recursive: true, force: true });
   const annotations = stacks.flatMap((stack) => stack.annotations ?? []).map((note) => ({ ...note, word: LEVELS[note.level] ?? note.level }));
-  const printed = annotations.map((note) => `${note.word} [${note.constructPath}]: ${note.message}\n`).join('');
+  // An error's stack trace too, as the CLI prints it.
+  const printed = annotations
+    .map((note) => `${note.word} [${note.constructPath}]: ${note.message}\n${note.word === 'ERROR' && note.stacktrace ? `${note.stacktrace.join('\n')}\n` : ''}`)
+    .join('');
   if (annotations.some((note) => note.word === 'ERROR')) {
     return fail(`${printed}While synthesizing one or more error annotations have been encountered. Please check the log output above.`);
   }
-  // Directories of stacks the app no longer has, as the CLI removes them.
-  const names = new Set(stacks.map((stack) => stack.name));
-  for (const name of before) if (!names.has(name)) rmSync(join(stacksDir, name), { recursive: true, force: true });
   return { ...result, output: result.output + printed, stdout: result.stdout + printed };
 }
