@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TYPESCRIPT_HOOK } from '../../tooling/toolkit/typescript-entry';
@@ -149,14 +150,15 @@ describe('the TypeScript hook (node --require tooling/toolkit/typescript-hook.cj
     expect(cacheFiles(cache)).toHaveLength(1);
   });
 
-  test('where the cache cannot be written, each start compiles again and nothing is left behind', () => {
-    const { root } = project({ 'main.ts': "console.log('no cache' as string);\n" });
-    // A file where the cache directory would go (a read-only checkout has the same effect; root ignores chmod).
-    mkdirSync(join(root, 'node_modules', '.cache'));
-    writeFileSync(join(root, 'node_modules', '.cache', 'typescript-hook'), 'not a directory');
+  test('where the caches cannot be written, each start compiles again and nothing is left behind', () => {
+    const { root } = project({ 'main.ts': "console.log('no cache' as string);\n", 'node_modules/plain/index.js': "exports.word = 'cache';\n" });
+    writeFileSync(join(root, 'main.ts'), "console.log('no', require('plain').word as string);\n");
+    // A file where the cache directories would go (a read-only checkout has the same effect; root ignores chmod).
+    writeFileSync(join(root, 'node_modules', '.cache'), 'not a directory');
     expect(run(root, 'main.ts')).toEqual({ code: 0, stdout: 'no cache\n', stderr: '' });
     expect(run(root, 'main.ts')).toEqual({ code: 0, stdout: 'no cache\n', stderr: '' });
-    expect(readdirSync(join(root, 'node_modules', '.cache'))).toEqual(['typescript-hook']);
+    expect(readdirSync(join(root, 'node_modules')).sort()).toEqual(['.cache', 'esbuild', 'plain']);
+    expect(readFileSync(join(root, 'node_modules', '.cache'), 'utf8')).toBe('not a directory');
   });
 
   test('starts at once with an empty cache all run, and leave one whole compiled file per source', async () => {
@@ -179,4 +181,102 @@ describe('the TypeScript hook (node --require tooling/toolkit/typescript-hook.cj
     expect(cacheFiles(cache).filter((name) => !name.endsWith('.js'))).toEqual([]);
     expect(run(root, 'main.ts').stdout).toBe('2001\n');
   }, 120_000);
+  test("node_modules' CommonJS files run as node runs them, and from V8's code cache on the next start", async () => {
+    const { root } = project({
+      'main.ts': [
+        "const lib = require('cjs-lib');",
+        "lib.load().then((esm: { kind: string }) => console.log(JSON.stringify({ ...lib.describe(), required: require('esm-lib').kind, imported: esm.kind })));",
+        '',
+      ].join('\n'),
+      'node_modules/cjs-lib/package.json': JSON.stringify({ name: 'cjs-lib', main: 'index.js' }),
+      'node_modules/cjs-lib/index.js': [
+        '#!/usr/bin/env node',
+        "'use strict';",
+        "const path = require('path');",
+        'const self = this;',
+        'exports.describe = () => ({',
+        '  filename: path.basename(__filename),',
+        '  dirname: path.basename(__dirname),',
+        "  resolved: path.relative(__dirname, require.resolve('./helper')),",
+        "  paths: require.resolve.paths('x').includes(path.join(__dirname, 'node_modules')),",
+        '  main: require.main === process.mainModule && require.main !== undefined,',
+        "  helper: require('./helper').value,",
+        "  cached: Object.keys(require.cache).some((key) => key.endsWith('helper.js')),",
+        '  thisIsExports: self === module.exports,',
+        '});',
+        "exports.load = require('./loader').load;",
+        '',
+      ].join('\n'),
+      'node_modules/cjs-lib/helper.js': "exports.value = 'helper';\n",
+      // A dynamic import() is node's to compile (vm's loader for it warns on node 20): not cached.
+      'node_modules/cjs-lib/loader.js': "exports.load = () => import('esm-lib');\n",
+      'node_modules/esm-lib/package.json': JSON.stringify({ name: 'esm-lib', type: 'module', exports: './index.js' }),
+      'node_modules/esm-lib/index.js': "export const kind = 'esm';\n",
+    });
+    const expected = { code: 0, stdout: `${JSON.stringify({ filename: 'index.js', dirname: 'cjs-lib', resolved: 'helper.js', paths: true, main: true, helper: 'helper', cached: true, thisIsExports: true, required: 'esm', imported: 'esm' })}\n`, stderr: '' };
+    expect(run(root, 'main.ts')).toEqual(expected);
+    const codeCache = join(root, 'node_modules', '.cache', 'typescript-hook-code');
+    const [tag] = readdirSync(codeCache);
+    const entries = () => readdirSync(join(codeCache, tag)).map((name) => ({ name, inode: statSync(join(codeCache, tag, name)).ino }));
+    const first = entries();
+    // Each cached file is named for its path and text.
+    const key = (file: string) => createHash('sha1').update(join(root, 'node_modules', 'cjs-lib', file)).update('\0').update(readFileSync(join(root, 'node_modules', 'cjs-lib', file))).digest('hex');
+    const names = first.map(({ name }) => name);
+    expect({ index: names.includes(key('index.js')), helper: names.includes(key('helper.js')), loader: names.includes(key('loader.js')) }).toEqual({ index: true, helper: true, loader: false });
+    expect(first.every(({ name }) => /^[0-9a-f]{40}$/.test(name))).toBe(true);
+    // The next start takes every file from the cache: a missing or rejected one would be written again (a new file).
+    expect(run(root, 'main.ts')).toEqual(expected);
+    expect(entries()).toEqual(first);
+    // A cache V8 rejects (here: garbage) is compiled as usual and written again.
+    const ours = [key('index.js'), key('helper.js')];
+    for (const name of ours) writeFileSync(join(codeCache, tag, name), 'not a code cache');
+    expect(run(root, 'main.ts')).toEqual(expected);
+    expect(entries().map(({ name }) => name).sort()).toEqual(names.sort());
+    for (const name of ours) expect({ name, text: readFileSync(join(codeCache, tag, name), 'latin1').slice(0, 16) }).not.toEqual({ name, text: 'not a code cache' });
+    // A damaged one (V8 does not check a code cache's bytes; given one, it can crash): its digest no
+    // longer matches, so it is compiled as usual and written again.
+    const damaged = ours.map((name) => {
+      const bytes = Buffer.from(readFileSync(join(codeCache, tag, name)));
+      for (let at = 20 + 64; at < bytes.length; at += 7) bytes[at] ^= 0x5a;
+      writeFileSync(join(codeCache, tag, name), bytes);
+      return bytes;
+    });
+    expect(run(root, 'main.ts')).toEqual(expected);
+    const digestHolds = (bytes: Buffer) => createHash('sha1').update(bytes.subarray(20)).digest().equals(bytes.subarray(0, 20));
+    ours.forEach((name, index) => {
+      const now = readFileSync(join(codeCache, tag, name));
+      expect({ name, rewritten: !now.equals(damaged[index]), digestHolds: digestHolds(now) }).toEqual({ name, rewritten: true, digestHolds: true });
+    });
+  });
+
+  test("another hook's compile of a node_modules file (pirates, @babel/register, nyc) is left to run", () => {
+    const { root } = project({
+      'main.ts': "console.log(require('plain').word);\n",
+      'node_modules/plain/index.js': "exports.word = 'original';\n",
+      // Registered after the project's hook, the way pirates does: its own _compile on the module.
+      'other-hook.js': [
+        "const Module = require('module');",
+        "const previous = Module._extensions['.js'];",
+        "Module._extensions['.js'] = function (module, filename) {",
+        '  const compile = module._compile;',
+        "  module._compile = function (code, file) { return compile.call(this, code.replace('original', 'transformed'), file); };",
+        '  try { return previous(module, filename); } finally { delete module._compile; }',
+        '};',
+        '',
+      ].join('\n'),
+    });
+    const result = spawnSync(process.execPath, [...hookArgs(root, '--require'), join(root, 'other-hook.js'), 'main.ts'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect({ code: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ code: 0, stdout: 'transformed\n', stderr: '' });
+  });
+
+  test("a node_modules file that does not parse fails with node's own SyntaxError, naming the file", () => {
+    const { root } = project({
+      'main.ts': "require('broken-lib');\n",
+      'node_modules/broken-lib/index.js': 'exports.x = (;\n',
+    });
+    const result = run(root, 'main.ts');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${join(root, 'node_modules', 'broken-lib', 'index.js')}:1`);
+    expect(result.stderr).toContain('SyntaxError: Unexpected token');
+  });
 });

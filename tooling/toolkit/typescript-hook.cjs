@@ -29,10 +29,15 @@
 const Module = require('node:module');
 const { createHash, randomBytes } = require('node:crypto');
 const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
-const { join, sep } = require('node:path');
+const { dirname, join, sep } = require('node:path');
+const { cachedDataVersionTag } = require('node:v8');
+const vm = require('node:vm');
 
 const PROJECT_DIR = join(__dirname, '..', '..');
 const CACHE_DIR = join(PROJECT_DIR, 'node_modules', '.cache', 'typescript-hook');
+// V8's compiled code of node_modules' files, per V8 version, flags and CPU features (the tag): a
+// cache made under other flags would be rejected at every load.
+const CODE_CACHE_DIR = join(PROJECT_DIR, 'node_modules', '.cache', 'typescript-hook-code', String(cachedDataVersionTag()));
 /** The compile target; part of every compiled file's identity. */
 const NODE_MAJOR = process.versions.node.split('.')[0];
 
@@ -83,13 +88,18 @@ function compiled(source, filename) {
     // Not compiled yet.
   }
   const code = compile(source, filename);
-  // Written whole under a name of its own, then renamed: a process reading it meanwhile sees the old
-  // file or the new one, never half of one.
-  const temporary = `${cacheFile}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  // Written whole: a process reading it meanwhile sees the old file or the new one, never half of one.
+  writeWhole(cacheFile, `${prefix}${code.length}\n${code}`);
+  return code;
+}
+
+/** Writes `data` to `file` whole (a temporary name, then renamed), or not at all. */
+function writeWhole(file, data) {
+  const temporary = `${file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
   try {
-    mkdirSync(CACHE_DIR, { recursive: true });
-    writeFileSync(temporary, `${prefix}${code.length}\n${code}`);
-    renameSync(temporary, cacheFile);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(temporary, data);
+    renameSync(temporary, file);
   } catch {
     try {
       rmSync(temporary, { force: true });
@@ -97,7 +107,89 @@ function compiled(source, filename) {
       // Never written (no directory to write it in).
     }
   }
-  return code;
+}
+
+/**
+ * node_modules' CommonJS files compiled with V8's code cache: node 20 has no compile cache of its own
+ * (node 22's module.enableCompileCache), and compiling cdktf, the provider bindings and the AWS SDK
+ * again is about a fifth of each start (docs/performance.md, issue #27's sixth round). Each file's
+ * cache is keyed on its path and text, read before it is compiled and written when the process
+ * exits, with the functions it compiled while running, behind a digest of its bytes. What node's own
+ * loader decides stays node's: ES modules (require(esm)), files with a dynamic import() and a file V8
+ * does not parse as a script go to node's own compile. Differences from node's compile, none of them
+ * met by the project's dependencies: columns on a file's first line are 62 more in stack traces (the
+ * CommonJS wrapper is on that line), and a CommonJS -> ES module -> same CommonJS cycle returns the
+ * partial exports where node throws ERR_REQUIRE_CYCLE_MODULE.
+ */
+const scriptsToSave = [];
+process.once('exit', () => {
+  for (const { script, file } of scriptsToSave) {
+    try {
+      const data = script.createCachedData();
+      writeWhole(file, Buffer.concat([createHash('sha1').update(data).digest(), data]));
+    } catch {
+      // A script V8 cannot cache (asm.js): compiled again next time.
+    }
+  }
+});
+
+/**
+ * A cache file's data, when its digest (the first 20 bytes) matches: V8 checks a code cache's
+ * version, flags and source length but not its bytes, and a damaged one crashes the process
+ * (measured: SIGSEGV) before it could be written again.
+ */
+function readCodeCache(file) {
+  let stored;
+  try {
+    stored = readFileSync(file);
+  } catch {
+    return undefined; // Not cached yet.
+  }
+  const data = stored.subarray(20);
+  return stored.length > 20 && createHash('sha1').update(data).digest().equals(stored.subarray(0, 20)) ? data : undefined;
+}
+
+/** The `require` node gives a CommonJS module (lib/internal/modules/helpers.js makeRequireFunction). */
+function requireFor(module) {
+  const require = function require(id) {
+    return module.require(id);
+  };
+  const resolve = (request, options) => Module._resolveFilename(request, module, false, options);
+  resolve.paths = (request) => Module._resolveLookupPaths(request, module);
+  require.resolve = resolve;
+  require.main = process.mainModule;
+  require.extensions = Module._extensions;
+  require.cache = Module._cache;
+  return require;
+}
+
+/** Node's own compile; a tool that replaces it later (coverage, say) turns the code cache off. */
+const nodeCompile = Module.prototype._compile;
+
+/**
+ * A dynamic `import()` in a script compiled here would go through vm's main-context loader, which
+ * node 20 marks experimental with a warning on stderr: such files (and files that only mention it,
+ * in a string or comment) are node's to compile, without the cache.
+ */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+
+function compileWithCodeCache(content, filename, format) {
+  if (format === 'module' || DYNAMIC_IMPORT.test(content)) return nodeCompile.call(this, content, filename, format);
+  const file = join(CODE_CACHE_DIR, createHash('sha1').update(filename).update('\0').update(content).digest('hex'));
+  const cachedData = readCodeCache(file);
+  let script;
+  try {
+    // A hashbang is a comment only at a script's start: '//' keeps the columns.
+    const body = content.startsWith('#!') ? `//${content.slice(2)}` : content;
+    script = new vm.Script(Module.wrap(body), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  } catch (error) {
+    // Node decides: an ES module's syntax is loaded as one, a real syntax error is reported its way.
+    if (error instanceof SyntaxError) return nodeCompile.call(this, content, filename, format);
+    throw error;
+  }
+  if (cachedData === undefined || script.cachedDataRejected) scriptsToSave.push({ script, file });
+  const wrapper = script.runInThisContext({ displayErrors: true });
+  return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, dirname(filename));
 }
 
 const NODE_MODULES = `${sep}node_modules${sep}`;
@@ -116,7 +208,16 @@ function withSourceMaps(enabled, load) {
 
 Module._extensions['.js'] = function loadWithoutSourceMaps(module, filename) {
   if (!filename.includes(NODE_MODULES)) return loadJavaScript(module, filename);
-  return withSourceMaps(false, () => loadJavaScript(module, filename));
+  // Node's own loader reads the file and decides its format; only the compile is replaced, for this
+  // module, and only where no other hook has replaced it (pirates, @babel/register, nyc set their own
+  // on the module, or on Module.prototype).
+  const cached = Module.prototype._compile === nodeCompile && !Object.prototype.hasOwnProperty.call(module, '_compile');
+  if (cached) module._compile = compileWithCodeCache;
+  try {
+    return withSourceMaps(false, () => loadJavaScript(module, filename));
+  } finally {
+    if (cached) delete module._compile;
+  }
 };
 
 Module._extensions['.ts'] = function loadTypeScript(module, filename) {
