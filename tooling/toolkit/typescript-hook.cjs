@@ -12,9 +12,10 @@
  * for all of them, so the ~1,800 modules of cdktf, the AWS provider bindings and the AWS SDK each
  * pay for its resolver and for decoding their inline source maps: 0.6-0.9 CPU s of every start
  * (`main.ts` 1.65 -> 1.07, `doctor.ts --help` 1.65 -> 0.71; docs/performance.md, issue #27's fifth
- * round). This hook touches only `.ts` files. Stack traces still point at the TypeScript lines:
- * source maps are on for this project's files and off while node_modules' files load (node maps only
- * files loaded while they are on).
+ * round). This hook compiles `.ts` files; node_modules' CommonJS files keep node's own loading and
+ * only their compile goes through V8's code cache (below). Stack traces still point at the TypeScript
+ * lines: source maps are on for this project's files and off while node_modules' files load (node
+ * maps only files loaded while they are on).
  *
  * A file that does not compile throws esbuild's "Transform failed with N error(s)" error, which
  * lib/app/load-errors.ts reports with its file and line. Where the cache cannot be written (a
