@@ -151,9 +151,10 @@ test('SIGINT, SIGKILL and SIGTERM at distinct steps, a rerun after each: bootstr
   }
 
   // 2. Rerun: phase 1 completes (the one lifecycle wait), then SIGKILL while phase 2 is synthesized:
-  // 300 ms after the step begins, the app is running (it takes about a second of CPU to load cdktf and
-  // synthesize; longer on a slow machine) and the state move has not begun.
-  const second = await bootstrap('SIGKILL during "synthesize phase 2"', { signal: 'SIGKILL', at: /bootstrap: … synthesize phase 2/, afterMs: 300 });
+  // 150 ms after the step begins, the app has started and is still loading cdktf (the step takes
+  // 0.7-1 s here, longer on a slower machine, and well over 150 ms on one a few times faster), so the
+  // state move has not begun.
+  const second = await bootstrap('SIGKILL during "synthesize phase 2"', { signal: 'SIGKILL', at: /bootstrap: … synthesize phase 2/, afterMs: 150 });
   expectOutcome(second, { killed: true, signal: 'SIGKILL' });
   expect(second.output).toMatch(/bootstrap: ✔ phase 1: deploy state-backend on local state: \d+ resources/);
   expect(second.output).not.toContain('phase 2: move the state');
