@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synthesizeApp } from '../../tooling/toolkit/app-synth';
+import { synthesizeApp, synthesizeOrThrow } from '../../tooling/toolkit/app-synth';
 import { CDKTF_BIN, runCommand } from '../../tooling/toolkit/run-command';
 import { PROJECT_DIR } from '../../tooling/toolkit/project-dir';
 
@@ -148,6 +148,14 @@ describe('what the stand-in refuses, as the CLI does', () => {
     const result = await run('bad-context', { CDKTF_CONTEXT_JSON: '{not json' });
     expect(result.code).toBe(0);
     expect(recorded(out).CDKTF_CONTEXT_JSON).toBe('{not json');
+  });
+
+  test('synthesizeOrThrow: a BootstrapError saying how the synth failed, what that left undone, and the last lines', async () => {
+    const failing = synthesizeOrThrow(join(work, 'throw-exit-out'), { env: { ...baseEnv, APP_EXIT: '3' }, timeoutMs: STEP_MS, projectDir: project('throw-exit') }, '; fix the app first');
+    await expect(failing).rejects.toThrow(/^synth failed \(exit 3\); fix the app first:/);
+    const slow = project('throw-slow', { app: 'echo started; sleep 30' });
+    const timedOut = synthesizeOrThrow(join(work, 'throw-slow-out'), { env: baseEnv, timeoutMs: 500, projectDir: slow });
+    await expect(timedOut).rejects.toThrow(/^synth did not finish within 0\.5 s:\nstarted\n/);
   });
 
   test('cdktf.json fields of the wrong kind: a BootstrapError naming each, nothing run', async () => {

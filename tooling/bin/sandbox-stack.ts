@@ -12,7 +12,7 @@ import { S3Client, HeadObjectCommand, GetObjectCommand } from '@aws-sdk/client-s
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { s3StateKey } from '../../lib/backends/s3-backend';
-import { synthesizeApp } from '../toolkit/app-synth';
+import { synthesizeOrThrow } from '../toolkit/app-synth';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
 import { runInterruptible, signalExitCode, type InterruptibleResult } from '../toolkit/interruptible';
 import { registerSandboxUse } from '../sandbox/sandbox-users';
@@ -63,8 +63,7 @@ async function main([command, ...args]: string[]): Promise<number> {
     say(`sandbox: cdktf deploy ${stack} as account ${session.accountId} into ${target.outDir}`);
     // Synthesized first, so the stack's own sensitive variables (whatever the workload declares)
     // get a throw-away value when none is set.
-    const synth = await synthesizeApp(target.outDir, { env, timeoutMs: 300_000 });
-    if (synth.code !== 0) throw new BootstrapError(`synth failed (exit ${synth.code}):\n${outputTail(synth.output)}`);
+    await synthesizeOrThrow(target.outDir, { env, timeoutMs: 300_000 });
     const secrets = secretVariables(readSynthesizedStack(stack, stackDir), process.env, 'sandbox-throw-away-token');
     // No lock file: the output directory is discarded with the sandbox, and locking needs the registry.
     const args = ['deploy', stack, '--skip-synth', '--auto-approve', '--skip-provider-lock', '--output', target.outDir];

@@ -6,9 +6,7 @@ import { runCli } from '../toolkit/run-cli';
 import { parseArgs, UsageError } from '../toolkit/cli-args';
 import { sandboxFromEnv } from '../sandbox/sandbox-flag';
 import { resolveTarget, synthEnv } from '../sandbox/target';
-import { synthesizeApp } from '../toolkit/app-synth';
-import { outputTail } from '../toolkit/run-command';
-import { BootstrapError } from '../toolkit/errors';
+import { synthesizeOrThrow } from '../toolkit/app-synth';
 import { manifestStacks } from '../toolkit/synthesized-stacks';
 import { stateLocation } from '../state/state-location';
 import { stateDoctor, stateHistory, stateRestore, type RestoreChoice } from '../state/run-state';
@@ -83,8 +81,7 @@ async function main(args: string[]): Promise<number> {
   if (!parsed.flags.has('--skip-synth')) {
     const started = Date.now();
     say(`state: synthesizing into ${target.outDir}`);
-    const synth = await synthesizeApp(target.outDir, { env: synthEnv(target, process.env), timeoutMs: 300_000 });
-    if (synth.code !== 0) throw new BootstrapError(`synth failed (exit ${synth.code}); nothing was read or changed:\n${outputTail(synth.output)}`);
+    await synthesizeOrThrow(target.outDir, { env: synthEnv(target, process.env), timeoutMs: 300_000 }, '; nothing was read or changed');
     say(`state: synthesized (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
   const stacks = manifestStacks(target.outDir);

@@ -13,8 +13,8 @@ import { UserError } from '../../lib/definitions/errors';
 import type { S3AssumeRole } from '../../lib/definitions/state-definition';
 import { BootstrapError } from '../toolkit/errors';
 import { projectDefinitions } from '../toolkit/project-definitions';
-import { synthesizeApp } from '../toolkit/app-synth';
-import { outputTail, runCommand } from '../toolkit/run-command';
+import { synthesizeOrThrow } from '../toolkit/app-synth';
+import { runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { readLocalState, readRemoteState } from './inspect';
 import { moveStateIntoBucket, retireLocalState, verifyRemoteState } from './move-state';
@@ -117,8 +117,7 @@ export async function moveCiState(options: CiStateMoveOptions): Promise<CiStateM
     if (!remote) {
       if (options.synthesize ?? true) {
         say(`bootstrap: ${options.stack}: synthesizing into ${target.outDir}`);
-        const synth = await synthesizeApp(target.outDir, { env: { ...session.env, FORCE_COLOR: '0' }, timeoutMs });
-        if (synth.code !== 0) throw new BootstrapError(`synth failed (exit ${synth.code}); fix the app first:\n${outputTail(synth.output)}`);
+        await synthesizeOrThrow(target.outDir, { env: { ...session.env, FORCE_COLOR: '0' }, timeoutMs }, '; fix the app first');
       }
       const backend = synthesizedBackend(stackDir);
       if (backend !== 's3') throw new BootstrapError(`${stackDir} has ${backend ? `a "${backend}" backend` : 'no synthesized stack'} where the move needs its S3 backend: synthesize the app (npx cdktf synth) and re-run`);

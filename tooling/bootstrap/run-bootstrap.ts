@@ -9,7 +9,7 @@ import { recordBootstrap } from '../sandbox/sandbox-project';
 import { accountSession, resolveTarget, type AccountSession, type Target } from '../sandbox/target';
 import { BootstrapError } from '../toolkit/errors';
 import { runInterruptible } from '../toolkit/interruptible';
-import { synthesizeApp } from '../toolkit/app-synth';
+import { synthesizeOrThrow } from '../toolkit/app-synth';
 import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { watchBackendReady } from './backend-watcher';
@@ -191,8 +191,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
 
   const synth = async (migrated: boolean) => {
     const expected = migrated ? 's3' : 'local';
-    const result = await synthesizeApp(target!.outDir, cdktfOptions(migrated));
-    if (result.code !== 0) throw new BootstrapError(`synth failed (exit ${result.code}); fix the app first:\n${outputTail(result.output)}`);
+    await synthesizeOrThrow(target!.outDir, cdktfOptions(migrated), '; fix the app first');
     const backend = synthesizedBackend(where.stackDir);
     if (backend !== expected) {
       throw new BootstrapError(

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synthesizeApp } from '../toolkit/app-synth';
+import { synthesizeOrThrow } from '../toolkit/app-synth';
 import { outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { BootstrapError } from '../toolkit/errors';
@@ -60,8 +60,7 @@ export async function runDrift(options: DriftOptions): Promise<StackDrift[]> {
   const target: Target = await resolveTarget({ sandbox: options.sandbox, outDir: options.outDir, say }, env);
   if (!options.skipSynth) {
     const started = Date.now();
-    const synth = await synthesizeApp(target.outDir, { env: synthEnv(target, env), timeoutMs });
-    if (synth.code !== 0) throw new BootstrapError(`synth failed (exit ${synth.code}):\n${outputTail(synth.output)}`);
+    await synthesizeOrThrow(target.outDir, { env: synthEnv(target, env), timeoutMs });
     say(`drift: synthesized into ${target.outDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
   // The stacks as synthesized: every one the app has, ci-* included.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { BootstrapError } from './errors';
 import { PROJECT_DIR } from './project-dir';
-import { runCommand, type CommandResult } from './run-command';
+import { outputTail, runCommand, type CommandResult } from './run-command';
 
 /**
  * The app synthesized into `outDir` as `cdktf synth --output <outDir>` writes it, without starting
@@ -162,4 +162,15 @@ export async function synthesizeApp(outDir: string, options: AppSynthOptions): P
     return fail(`${printed}While synthesizing one or more error annotations have been encountered. Please check the log output above.`);
   }
   return { ...result, output: result.output + printed, stdout: result.stdout + printed };
+}
+
+/**
+ * `synthesizeApp`, for callers that cannot go on without the output: a failed synth throws a
+ * BootstrapError with the app's last lines; `consequence` says what the failure left undone.
+ */
+export async function synthesizeOrThrow(outDir: string, options: AppSynthOptions, consequence = ''): Promise<CommandResult> {
+  const result = await synthesizeApp(outDir, options);
+  if (result.code === 0) return result;
+  const how = result.timedOut ? `did not finish within ${options.timeoutMs / 1000} s` : result.code === null ? 'was stopped by a signal' : `failed (exit ${result.code})`;
+  throw new BootstrapError(`synth ${how}${consequence}:\n${outputTail(result.output)}`);
 }
