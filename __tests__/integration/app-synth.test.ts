@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,6 +164,15 @@ describe('what the stand-in refuses, as the CLI does', () => {
     const attempt = synthesizeApp(join(work, 'bad-fields-out'), { env: baseEnv, timeoutMs: STEP_MS, projectDir: dir });
     await expect(attempt).rejects.toThrow(/bad-fields\/cdktf\.json: app: .*; terraformModules\.1.*nothing was synthesized/);
     expect(existsSync(join(work, 'bad-fields-out'))).toBe(false);
+  });
+
+  test('cdktf.json that is a named pipe: refused at once, never waited on, nothing run', async () => {
+    const dir = project('fifo-cdktf-json');
+    rmSync(join(dir, 'cdktf.json'));
+    execFileSync('mkfifo', [join(dir, 'cdktf.json')]);
+    await expect(synthesizeApp(join(work, 'fifo-cdktf-json-out'), { env: baseEnv, timeoutMs: STEP_MS, projectDir: dir })).rejects.toThrow(
+      /fifo-cdktf-json\/cdktf\.json is a named pipe \(FIFO\), not a regular file: give the path of a file; nothing was synthesized/,
+    );
   });
 
   test('cdktf.json that is not JSON: a BootstrapError naming the file, nothing run', async () => {

@@ -3,7 +3,7 @@ import { SETTINGS, type SettingSources } from './blueprint';
 import { readRegularFile } from '../io/read-regular-file';
 
 /** cdktf.json is a few hundred bytes; anything near this is not a cdktf.json. */
-const CDKTF_JSON_LIMIT = 256 * 1024;
+export const CDKTF_JSON_LIMIT = 256 * 1024;
 /** Keys the cdktf CLI adds to CDKTF_CONTEXT_JSON itself. */
 const CLI_CONTEXT_KEYS = new Set(['cdktfRelativeModules', 'cdktfStaticModuleAssetHash']);
 

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readRegularFile } from '../../lib/io/read-regular-file';
+import { CDKTF_JSON_LIMIT } from '../../lib/settings/setting-sources';
 import { BootstrapError } from './errors';
 import { PROJECT_DIR } from './project-dir';
 import { outputTail, runCommand, type CommandResult } from './run-command';
@@ -57,9 +59,13 @@ const problems = (error: z.ZodError) => error.issues.map((issue) => `${issue.pat
 
 function readCdktfJson(projectDir: string): CdktfJson {
   const file = join(projectDir, 'cdktf.json');
+  // Read as the settings read it (lib/settings/setting-sources.ts): a FIFO, a device or a huge file
+  // is refused, never waited on; a byte order mark is kept, so JSON.parse refuses it as the CLI does.
+  const read = readRegularFile(file, CDKTF_JSON_LIMIT, { keepBom: true });
+  if ('problem' in read) throw new BootstrapError(`${file} ${read.problem}; nothing was synthesized`);
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(read.text);
   } catch (error) {
     throw new BootstrapError(`${file} could not be read as JSON (${(error as Error).message}); nothing was synthesized: fix it (npx cdktf synth reads the same file)`);
   }
