@@ -29,7 +29,7 @@ async function main(args: string[]): Promise<number> {
   const sandbox = parsed.flags.has('--sandbox') || sandboxFromEnv(process.env);
   const outDir = parsed.directories['--output'];
   if (sandbox) requireValidSandboxContext(PROJECT_DIR);
-  requireTerraformBinary(process.env, 'bootstrap runs cdktf deploy and terraform');
+  requireTerraformBinary(process.env, 'bootstrap runs terraform');
   const started = Date.now();
   const [ciStack] = parsed.positionals;
   if (ciStack !== undefined) {

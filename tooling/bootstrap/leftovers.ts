@@ -2,8 +2,8 @@ import { carriesMarker, commandOf, markedProcesses, runsProgram, TERRAFORM_PROGR
 import { terminate } from '../toolkit/terminate';
 
 /**
- * Processes a killed bootstrap left running. Every command bootstrap starts (cdktf, terraform, the
- * provider) carries `BOOTSTRAP_STATE_FILE=<local state file>` in its environment and runs in its own
+ * Processes a killed bootstrap left running. Every command bootstrap starts (the app's synth, terraform,
+ * the provider) carries `BOOTSTRAP_STATE_FILE=<local state file>` in its environment and runs in its own
  * process group, so a SIGKILL of bootstrap leaves them running, still writing (and locking) the local
  * state. The next run holds the bootstrap lock, so any process carrying the marker is a leftover: it is
  * asked to stop (SIGTERM: terraform then writes and releases its state) before anything else runs.
@@ -29,8 +29,9 @@ export async function stopLeftovers(localStateFile: string, say: (line: string) 
     onWaiting: (left: readonly number[], waitedMs: number) => say(`bootstrap: waiting for the left processes to stop (${left.join(', ')}; ${Math.round(waitedMs / 1000)} s of at most ${graceMs / 1000} s)`),
     onKill: (left: readonly number[]) => say(`bootstrap: ${left.length} of them did not stop within ${graceMs / 1000} s (${left.join(', ')}); killed them (SIGKILL)`),
   };
-  // Terraform first, on its own: a cdktf that is signalled too passes Ctrl-C on through its pty, and
-  // a second interrupt makes Terraform exit at once without writing its state.
+  // Terraform first, on its own: a parent signalled with it may pass the interrupt on (cdktf, which
+  // earlier versions of bootstrap ran, types Ctrl-C into Terraform's pty), and a second interrupt
+  // makes Terraform exit at once without writing its state.
   const terraform = pids.filter((pid) => runsProgram(pid, TERRAFORM_PROGRAMS));
   if (terraform.length > 0) await terminate(terraform, options);
   await terminate(

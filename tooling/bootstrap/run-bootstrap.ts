@@ -10,7 +10,7 @@ import { accountSession, resolveTarget, type AccountSession, type Target } from 
 import { BootstrapError } from '../toolkit/errors';
 import { runInterruptible } from '../toolkit/interruptible';
 import { synthesizeOrThrow } from '../toolkit/app-synth';
-import { CDKTF_BIN, outputTail, runCommand } from '../toolkit/run-command';
+import { outputTail, runCommand } from '../toolkit/run-command';
 import { terraformBinary } from '../toolkit/terraform-binary';
 import { watchBackendReady } from './backend-watcher';
 import { inspectPosition, readLocalState } from './inspect';
@@ -41,7 +41,7 @@ export interface BootstrapOptions {
    * slower sub-resources (the lifecycle rule alone keeps the AWS provider waiting ~55 s).
    */
   readonly onBackendReady?: () => void;
-  /** Per cdktf call. @default 10 minutes */
+  /** Per synth and per terraform call. @default 10 minutes */
   readonly timeoutMs?: number;
 }
 
@@ -175,23 +175,32 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
       }
     };
   };
-  const cdktfOptions = (migrated: boolean) => ({
+  const synthOptions = (migrated: boolean) => ({
     cwd: PROJECT_DIR,
     // Each phase pins the setting: an exported STATE_BACKEND_MIGRATED must not leak into phase 1.
     env: { ...account.env, STATE_BACKEND_MIGRATED: migrated ? 'true' : 'false', FORCE_COLOR: '0', [BOOTSTRAP_MARKER]: where.localStateFile },
     timeoutMs,
-    onOutput: (text: string) => onOutput?.(text),
   });
-  // The deploy is interrupted through its Terraform (toolkit/interruptible.ts): a signal to cdktf
-  // makes it hang Terraform up before Terraform has written the local state.
-  const cdktfDeploy = (args: string[]) =>
-    runInterruptible(CDKTF_BIN, [...args, '--output', target!.outDir], { ...cdktfOptions(false), graceMs: DEPLOY_INTERRUPT_GRACE_MS, say: (line) => say(`bootstrap: ${line}`), label: `cdktf deploy ${where.stack}` });
-  // Offline-friendly in the sandbox, whose output directory (and lock file) is thrown away with it.
-  const lockFlags = target!.kind === 'sandbox' ? ['--skip-provider-lock'] : [];
+  // Terraform in the synthesized stack's directory, marked as this bootstrap's (leftovers.ts).
+  const terraformOptions = { cwd: where.stackDir, env: { ...account.env, TF_INPUT: '0', [BOOTSTRAP_MARKER]: where.localStateFile }, timeoutMs };
+  const terraformRun = (args: string[]) => runCommand(terraformBinary(env), args, terraformOptions);
+  // Phase 1 is `terraform init` and `terraform apply` of what was synthesized, which is what `cdktf
+  // deploy state-backend --skip-synth` runs (its CLI cost 3.5-5 CPU s on top, and put Terraform in a
+  // pty that a signal to cdktf hangs up). The apply runs in its own process group: the first
+  // SIGINT/SIGTERM becomes one SIGINT to Terraform, which finishes its current operations and
+  // writes the local state (toolkit/interruptible.ts).
+  const terraformApply = () =>
+    runInterruptible(terraformBinary(env), ['apply', '-auto-approve', '-input=false', '-no-color'], {
+      ...terraformOptions,
+      onOutput: (text: string) => onOutput?.(text),
+      graceMs: DEPLOY_INTERRUPT_GRACE_MS,
+      say: (line) => say(`bootstrap: ${line}`),
+      label: `terraform apply of ${where.stack}`,
+    });
 
   const synth = async (migrated: boolean) => {
     const expected = migrated ? 's3' : 'local';
-    await synthesizeOrThrow(target!.outDir, cdktfOptions(migrated), '; fix the app first');
+    await synthesizeOrThrow(target!.outDir, synthOptions(migrated), '; fix the app first');
     const backend = synthesizedBackend(where.stackDir);
     if (backend !== expected) {
       throw new BootstrapError(
@@ -216,37 +225,26 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
       `phase 1: deploy ${where.stack} on local state`,
       async () => {
         forgetRemoteInit(where.stackDir);
-        if (position.local) {
-          // A rerun: what an interrupted apply created without recording it is imported first.
-          const run = (args: string[]) =>
-            runCommand(terraformBinary(env), args, { cwd: where.stackDir, env: { ...account.env, TF_INPUT: '0', [BOOTSTRAP_MARKER]: where.localStateFile }, timeoutMs });
-          let initialised = false;
-          // Initialised (local backend) only when there is something to import.
-          const terraform = async (args: string[]) => {
-            if (!initialised) {
-              const init = await run(['init', '-input=false', '-no-color']);
-              if (init.code !== 0) throw new BootstrapError(`terraform init in ${where.stackDir} failed (exit ${init.code}); the local state is untouched.\n${outputTail(init.output)}`);
-              initialised = true;
-            }
-            return run(args);
-          };
-          await adoptHalfCreated(account, where, terraform, say);
-        }
+        const init = await terraformRun(['init', '-input=false', '-no-color']);
+        if (init.code !== 0) throw new BootstrapError(`terraform init in ${where.stackDir} failed (exit ${init.code}); the local state is untouched.\n${outputTail(init.output)}`);
+        // A rerun: what an interrupted apply created without recording it is imported first.
+        if (position.local) await adoptHalfCreated(account, where, terraformRun, say);
         let finished = false;
         const watcher = watchBackendReady(account.clientConfig, where, () => !finished, notifyReady);
         onOutput = resourceProgress();
-        const result = await cdktfDeploy(['deploy', where.stack, '--auto-approve', '--skip-synth', ...lockFlags]).finally(() => {
+        const result = await terraformApply().finally(() => {
           finished = true;
           onOutput = undefined;
         });
         await watcher;
         if (result.code !== 0) {
+          const how = result.interrupted ? `stopped on ${result.interrupted}${result.killedAfterGrace ? ' (killed after its grace period)' : ''} (exit ${result.code})` : `failed (exit ${result.code})`;
           throw new BootstrapError(
-            `cdktf deploy ${where.stack} failed (exit ${result.code}). Its state so far is in ${where.localStateFile}; fix the cause and re-run \`npm run bootstrap\` to continue.\n${outputTail(result.output)}`,
+            `terraform apply of ${where.stack} in ${where.stackDir} ${how}. Its state so far is in ${where.localStateFile}; ${result.interrupted ? '' : 'fix the cause and '}re-run \`npm run bootstrap\` to continue.\n${outputTail(result.output)}`,
           );
         }
         const local = readLocalState(where.localStateFile);
-        if (!local || local.instances.length === 0) throw new BootstrapError(`cdktf deploy ${where.stack} succeeded but ${where.localStateFile} holds no resources; look at the output above`);
+        if (!local || local.instances.length === 0) throw new BootstrapError(`terraform apply of ${where.stack} succeeded but ${where.localStateFile} holds no resources; look at the output above`);
         return local;
       },
       (local) => `${local.instances.length} resources, state in ${where.localStateFile}`,
@@ -256,7 +254,7 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
     say(`bootstrap: version stamp: ${describeStamp(versionStamp, stampLocation)}`);
     await step('synthesize phase 2 (S3 state)', () => synth(true));
     await step(`phase 2: move the state into ${stateUri}`, () =>
-      moveStateIntoBucket(account, where, stateUri, (args) => runCommand(terraformBinary(env), args, { cwd: where.stackDir, env: { ...account.env, TF_INPUT: '0', [BOOTSTRAP_MARKER]: where.localStateFile }, timeoutMs })),
+      moveStateIntoBucket(account, where, stateUri, terraformRun),
     );
   } else {
     notifyReady();
