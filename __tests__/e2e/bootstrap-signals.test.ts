@@ -24,6 +24,11 @@ import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
  * configuration is paid once: SIGINT while phase 1 creates the KMS key (before the lifecycle rule
  * starts), SIGKILL during "synthesize phase 2" (after phase 1 completed, so the reruns' phase 1 is a
  * no-op), SIGTERM during phase 2's state move.
+ *
+ * Phase 1 is `terraform init` and `terraform apply` in the synthesized directory (bootstrap stopped
+ * running `cdktf deploy state-backend --skip-synth` for it in issue #27): `cdktf deploy state-backend`
+ * runs in sandbox-state-backend.test.ts, and an interrupt of a Terraform that cdktf holds in its pty
+ * in __tests__/integration/workflows-secrets.test.ts.
  */
 const STATE_ACCOUNT = '333333333333';
 const PROJECT_DIR = join(__dirname, '..', '..');
