@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PROVIDER_SERVICES } from './connection';
 import type { SandboxPaths } from './paths';
 import type { SandboxState } from './state-file';
+import { SANDBOX_ROLE } from './sandbox-role';
 
 /**
  * Credentials acting in one account of the sandbox. moto keeps resources per account and answers
@@ -19,8 +20,7 @@ export interface SandboxCredentials {
   readonly sessionToken: string;
 }
 
-/** The role name assumed in each account (moto accepts any; the name says where it came from). */
-export const SANDBOX_ROLE = 'sandbox-admin';
+export { SANDBOX_ROLE };
 /** moto's default identity; any key pair is accepted as the caller of AssumeRole. */
 const BOOTSTRAP_KEYS = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
 

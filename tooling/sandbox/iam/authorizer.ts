@@ -1,4 +1,4 @@
-import { SANDBOX_ROLE } from '../credentials';
+import { SANDBOX_ROLE } from '../sandbox-role';
 import { deepFreeze, isDeepFrozen, type DecisionCache } from './decision-cache';
 import { evaluate, type Evaluation, type EvaluationResult } from './evaluator';
 import type { Guardrails } from './guardrails';
