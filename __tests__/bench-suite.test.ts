@@ -97,6 +97,8 @@ describe('a process, by its command line', () => {
     ['node --require tsx/cjs main.ts', 'ts'],
     ['node /work/main/node_modules/tsx/dist/cli.mjs tooling/bin/doctor.ts', 'ts'],
     ['/root/.pyenv/versions/3.11.7/bin/python /root/.pyenv/versions/3.11.7/bin/moto_server -H 127.0.0.1 -p 40167', 'moto'],
+    ['/root/.pyenv/versions/3.11.7/bin/python /work/main/tooling/sandbox/moto-launcher.py -H 127.0.0.1 -p 40167', 'moto'],
+    ['/usr/bin/python3 -s -m moto.server -H 127.0.0.1 -p 40167', 'moto'],
   ])('%s is %s', (line, kind) => {
     expect(classify(line.split(' '))).toBe(kind);
   });

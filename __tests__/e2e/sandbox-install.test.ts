@@ -1,11 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installedEmulator } from '../../tooling/sandbox/emulator';
-import { INSTALL_SCRIPT, sandboxPaths } from '../../tooling/sandbox/paths';
-import { runStep, testBudget } from './harness/step';
+import { INSTALL_SCRIPT, MOTO_LAUNCHER, sandboxPaths } from '../../tooling/sandbox/paths';
+import { runStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 
 /**
  * The Debian route of tooling/sandbox/install-emulator.sh, exercised for real even where moto is on
@@ -80,3 +81,57 @@ it('is idempotent: a second run recognises the install and changes nothing', asy
   expect(fingerprint(join(home, 'emulator', 'debian'))).toBe(before);
   expect(installedEmulator(paths)?.source).toBe('debian');
 }, testBudget('workflow'));
+
+/** A loopback port free right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+it('moto-launcher.py: the Debian moto serves through it, and its module list is moto\'s own, taken once', async () => {
+  const paths = sandboxPaths({ SANDBOX_HOME: home });
+  const emulator = installedEmulator(paths)!;
+  expect(emulator.launcher).toBe(true);
+  expect(emulator.args).toEqual(['-s', MOTO_LAUNCHER]);
+  const env = { ...process.env, ...emulator.env };
+
+  // Loaded without running the server: the patched function answers what moto's own listing does, from one tuple.
+  const check = [
+    'import runpy, moto.backends as b',
+    'own = list(b.list_of_moto_modules())',
+    `runpy.run_path(${JSON.stringify(MOTO_LAUNCHER)}, run_name="check")`,
+    'first, second = b.list_of_moto_modules(), b.list_of_moto_modules()',
+    'print(list(first) == own, first is second, "s3" in first, len(own) > 100)',
+  ].join('\n');
+  const patched = spawnSync(emulator.command, ['-s', '-c', check], { env, encoding: 'utf8' });
+  expect(patched.stderr).toBe('');
+  expect(patched.stdout.trim()).toBe('True True True True');
+
+  // Started as the supervisor starts it: moto answers, and stops on SIGTERM.
+  const port = await freePort();
+  const moto = spawn(emulator.command, [...emulator.args, '-H', '127.0.0.1', '-p', String(port)], { env, stdio: 'ignore' });
+  try {
+    // Bounded as `sandbox up` waits for moto (a loaded machine can take a minute to start it).
+    const deadline = Date.now() + STEP_TIMEOUT_MS.sandbox;
+    let status = 0;
+    while (status !== 200) {
+      if (moto.exitCode !== null || moto.signalCode !== null) throw new Error(`moto through moto-launcher.py exited (${moto.exitCode ?? moto.signalCode}) before it answered`);
+      if (Date.now() > deadline) throw new Error(`moto through moto-launcher.py did not answer on port ${port} within ${STEP_TIMEOUT_MS.sandbox / 1000} s`);
+      status = await fetch(`http://127.0.0.1:${port}/moto-api/`).then((response) => response.status, () => 0);
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const listed = await fetch(`http://127.0.0.1:${port}/`, { headers: { Authorization: 'AWS4-HMAC-SHA256 Credential=a/20261207/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=0' } });
+    expect(listed.status).toBe(200);
+    expect(await listed.text()).toContain('ListAllMyBucketsResult');
+  } finally {
+    const exited = new Promise((resolve) => moto.once('exit', resolve));
+    moto.kill('SIGTERM');
+    await exited;
+  }
+}, testBudget('sandbox'));

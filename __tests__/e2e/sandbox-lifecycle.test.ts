@@ -251,7 +251,7 @@ describe('a sandbox that did not end cleanly', () => {
     expect(a.stdout.trim()).toBe(state.endpoint);
     expect(b.stdout.trim()).toBe(state.endpoint);
     expect(ourProcesses('sandbox-supervisor')).toEqual([state.pid]);
-    expect(ourProcesses('moto.server').length + ourProcesses('moto_server').length).toBe(1);
+    expect(ourProcesses('moto-launcher.py').length + ourProcesses('moto.server').length + ourProcesses('moto_server').length).toBe(1);
     expect(sandbox(['down']).status).toBe(0);
   });
 

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INSTALL_SCRIPT, PROJECT_DIR } from '../../tooling/sandbox/paths';
+import { installedEmulator } from '../../tooling/sandbox/emulator';
+import { INSTALL_SCRIPT, MOTO_LAUNCHER, PROJECT_DIR, sandboxPaths } from '../../tooling/sandbox/paths';
 import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /**
@@ -134,6 +135,65 @@ describe("the Debian route reads the machine's own sources", () => {
       expect(result.stderr).toContain(`found no Debian 'main' source for this release in ${machine.env.SANDBOX_APT_ETC}/sources.list.d/*.sources or ${machine.env.SANDBOX_APT_ETC}/sources.list. Install moto yourself`);
     } finally {
       rmSync(machine.dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the path route records the interpreter moto_server runs on, and the sandbox starts moto through moto-launcher.py with it', () => {
+  /** A PATH whose moto_server is a script with `shebang`, and a stand-in Python that imports moto when `withMoto`. */
+  const fakeInstall = (shebang: (python: string) => string, withMoto = true) => {
+    const bin = mkdtempSync(join(tmpdir(), 'sandbox-install-path-'));
+    const python = join(bin, 'python3.11');
+    // Answers what the installer asks: `-c 'import moto.server'`, the version, and running the script (`--help`).
+    writeFileSync(python, `#!/bin/bash\ncase "$*" in\n  *'print(moto.__version__)'*) ${withMoto ? 'echo 9.8.7' : 'exit 1'} ;;\n  *'import moto.server'*) exit ${withMoto ? 0 : 1} ;;\n  *) exit 0 ;;\nesac\n`, { mode: 0o755 });
+    writeFileSync(join(bin, 'moto_server'), `${shebang(python)}\nimport sys\n`, { mode: 0o755 });
+    return { bin, python };
+  };
+  const install = (bin: string, sandboxHome: string) =>
+    spawnSync('bash', [INSTALL_SCRIPT], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: home, SANDBOX_HOME: sandboxHome, SANDBOX_EMULATOR: 'path' }, encoding: 'utf8' });
+
+  it.each([
+    ['an absolute interpreter (pip\'s console scripts)', 'its own', (python: string) => `#!${python}`, true],
+    ['`#!/usr/bin/env python3`', 'no', () => '#!/usr/bin/env python3', true],
+    ['an interpreter without moto', 'no', (python: string) => `#!${python}`, false],
+  ] as const)('moto_server naming %s: %s interpreter recorded', (_what, recorded, shebang, withMoto) => {
+    const { bin, python } = fakeInstall(shebang, withMoto);
+    const sandboxHome = mkdtempSync(join(tmpdir(), 'sandbox-install-path-home-'));
+    try {
+      const result = install(bin, sandboxHome);
+      expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
+      const paths = sandboxPaths({ SANDBOX_HOME: sandboxHome });
+      const descriptor = JSON.parse(readFileSync(paths.emulatorDescriptor, 'utf8')) as Record<string, string>;
+      const emulator = installedEmulator(paths)!;
+      if (recorded === 'its own') {
+        expect(descriptor).toEqual({ source: 'path', command: join(bin, 'moto_server'), version: '9.8.7', python });
+        expect(result.stderr).toContain(`started with ${python} through tooling/sandbox/moto-launcher.py`);
+        expect(emulator).toMatchObject({ launcher: true, command: python, args: [MOTO_LAUNCHER] });
+      } else {
+        expect(descriptor).toMatchObject({ source: 'path', command: join(bin, 'moto_server'), python: '' });
+        expect(emulator).toMatchObject({ launcher: false, command: join(bin, 'moto_server'), args: [] });
+      }
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+      rmSync(sandboxHome, { recursive: true, force: true });
+    }
+  });
+
+  it('an install recorded before the launcher (no "python") is looked at again; then the fast path holds', () => {
+    const { bin, python } = fakeInstall((interpreter) => `#!${interpreter}`);
+    const sandboxHome = mkdtempSync(join(tmpdir(), 'sandbox-install-path-home-'));
+    try {
+      const paths = sandboxPaths({ SANDBOX_HOME: sandboxHome });
+      mkdirSync(join(sandboxHome, 'emulator'), { recursive: true });
+      writeFileSync(paths.emulatorDescriptor, `{"source":"path","command":"${join(bin, 'moto_server')}","version":"9.8.7"}\n`);
+      const upgraded = install(bin, sandboxHome);
+      expect(upgraded.stderr).not.toContain('already installed');
+      expect(JSON.parse(readFileSync(paths.emulatorDescriptor, 'utf8'))).toMatchObject({ python });
+      const again = install(bin, sandboxHome);
+      expect(again.stderr).toContain('already installed: moto_server on PATH');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+      rmSync(sandboxHome, { recursive: true, force: true });
     }
   });
 });

@@ -83,7 +83,7 @@ export function classify(argv: readonly string[]): ProcessKind | undefined {
   if (program.startsWith('terraform-provider-aws')) return 'provider';
   if (program === 'terraform' || program === 'tofu') return 'terraform';
   const line = argv.join(' ');
-  if (line.includes('moto_server')) return 'moto';
+  if (line.includes('moto_server') || line.includes('moto-launcher.py') || /(^| )moto\.server( |$)/.test(line)) return 'moto';
   if (program === 'node' || program === 'nodejs') {
     const script = argv.slice(1).find((arg) => !arg.startsWith('-') && !TYPESCRIPT_RUNNER.test(arg));
     if (script && (/\/\.bin\/cdktf$/.test(script) || script.includes('/cdktf-cli/') || script.includes('node_modules/cdktf/'))) return 'cdktf-cli';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../lib/definitions/errors';
-import { INSTALL_SCRIPT, type SandboxPaths } from './paths';
+import { INSTALL_SCRIPT, MOTO_LAUNCHER, type SandboxPaths } from './paths';
 
 /** How moto was installed (written by tooling/sandbox/install-emulator.sh). */
 export type EmulatorSource = 'path' | 'debian';
@@ -10,6 +10,8 @@ export type EmulatorSource = 'path' | 'debian';
 export interface Emulator {
   readonly source: EmulatorSource;
   readonly version: string;
+  /** Whether moto starts through tooling/sandbox/moto-launcher.py (its Python interpreter is known). */
+  readonly launcher: boolean;
   /** Executable and arguments before `-H <host> -p <port>`. */
   readonly command: string;
   readonly args: readonly string[];
@@ -21,26 +23,34 @@ interface Descriptor {
   readonly source: EmulatorSource;
   readonly command: string;
   readonly version: string;
+  /** Path route: the Python interpreter `command` runs on, when its script names one ("" when it does not). */
+  readonly python?: string;
+}
+
+function readDescriptor(paths: SandboxPaths): Descriptor | undefined {
+  if (!existsSync(paths.emulatorDescriptor)) return undefined;
+  try {
+    return JSON.parse(readFileSync(paths.emulatorDescriptor, 'utf8')) as Descriptor;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The installed emulator, or undefined when nothing (usable) is installed. */
 export function installedEmulator(paths: SandboxPaths): Emulator | undefined {
-  if (!existsSync(paths.emulatorDescriptor)) return undefined;
-  let descriptor: Descriptor;
-  try {
-    descriptor = JSON.parse(readFileSync(paths.emulatorDescriptor, 'utf8')) as Descriptor;
-  } catch {
-    return undefined;
-  }
+  const descriptor = readDescriptor(paths);
+  if (!descriptor) return undefined;
   if (descriptor.source === 'path') {
     if (!existsSync(descriptor.command)) return undefined;
-    return { source: 'path', version: descriptor.version, command: descriptor.command, args: [], env: {} };
+    // Through the launcher when the install found moto_server's interpreter; else moto_server itself.
+    if (descriptor.python && existsSync(descriptor.python)) return { source: 'path', version: descriptor.version, launcher: true, command: descriptor.python, args: [MOTO_LAUNCHER], env: {} };
+    return { source: 'path', version: descriptor.version, launcher: false, command: descriptor.command, args: [], env: {} };
   }
   if (descriptor.source === 'debian') {
     const sitePackages = join(paths.emulatorDir, 'debian', 'usr', 'lib', 'python3', 'dist-packages');
     if (!existsSync(join(sitePackages, 'moto', '__init__.py')) || !existsSync(descriptor.command)) return undefined;
     // -s: no user site-packages, so only Debian's modules and the unpacked moto are imported.
-    return { source: 'debian', version: descriptor.version, command: descriptor.command, args: ['-s', '-m', 'moto.server'], env: { PYTHONPATH: sitePackages } };
+    return { source: 'debian', version: descriptor.version, launcher: true, command: descriptor.command, args: ['-s', MOTO_LAUNCHER], env: { PYTHONPATH: sitePackages } };
   }
   return undefined;
 }
@@ -55,7 +65,9 @@ export class EmulatorInstallError extends UserError {}
 export function ensureEmulator(paths: SandboxPaths, env: NodeJS.ProcessEnv = process.env): Emulator {
   const installed = installedEmulator(paths);
   const wanted = env.SANDBOX_EMULATOR || 'auto';
-  if (installed && (wanted === 'auto' || wanted === installed.source)) return installed;
+  // A path install recorded before moto-launcher.py has no "python": the script looks for it once (about 1 s).
+  const recordedBeforeLauncher = installed?.source === 'path' && readDescriptor(paths)?.python === undefined;
+  if (installed && (wanted === 'auto' || wanted === installed.source) && !recordedBeforeLauncher) return installed;
   const result = spawnSync('bash', [INSTALL_SCRIPT], { env: { ...env, SANDBOX_HOME: paths.home }, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
   process.stderr.write(result.stderr ?? '');
   const emulator = installedEmulator(paths);

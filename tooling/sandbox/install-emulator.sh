@@ -42,11 +42,32 @@ if command -v flock >/dev/null 2>&1; then
   flock 9
 fi
 
-write_descriptor() { # source command version
+write_descriptor() { # source command version [python: the path route's interpreter, "" for none found]
   local tmp=$DESCRIPTOR.tmp.$$
-  printf '{"source":"%s","command":"%s","version":"%s"}\n' "$1" "$2" "$3" >"$tmp"
+  if [ $# -ge 4 ]; then
+    printf '{"source":"%s","command":"%s","version":"%s","python":"%s"}\n' "$1" "$2" "$3" "$4" >"$tmp"
+  else
+    printf '{"source":"%s","command":"%s","version":"%s"}\n' "$1" "$2" "$3" >"$tmp"
+  fi
   mv -f "$tmp" "$DESCRIPTOR"
-  say "moto $3 ready ($1: $2)"
+  say "moto $3 ready ($1: $2${4:+, started with $4 through tooling/sandbox/moto-launcher.py})"
+}
+
+# The Python interpreter a moto_server script runs on, when the script names one absolute path on its
+# first line (pip's console scripts do; a pyenv shim is followed with `pyenv which`); nothing
+# otherwise, and then the sandbox starts moto_server itself. With it, the sandbox starts moto through
+# tooling/sandbox/moto-launcher.py (see its header).
+moto_python() { # script
+  local script=$1 line interp
+  if command -v pyenv >/dev/null 2>&1 && grep -q 'pyenv' "$script" 2>/dev/null; then
+    script=$(pyenv which moto_server 2>/dev/null) || return 0
+  fi
+  IFS= read -r line <"$script" 2>/dev/null || return 0
+  case $line in '#!'/*python*) ;; *) return 0 ;; esac
+  interp=${line#'#!'}
+  case $interp in *[[:space:]]*) return 0 ;; esac
+  [ -x "$interp" ] && "$interp" -c 'import moto.server' >/dev/null 2>&1 && printf '%s' "$interp"
+  return 0
 }
 
 debian_moto_version() {
@@ -62,7 +83,8 @@ if [ -f "$DESCRIPTOR" ]; then
       say "already installed: $(sed -n 's/.*"version":"\([^"]*\)".*/\1/p' "$DESCRIPTOR") (debian, $EMULATOR_DIR/debian)"
       exit 0
     fi
-    if [ "$recorded" = path ] && [ -x "$recorded_command" ]; then
+    # A path install recorded before the launcher existed has no "python": it is looked for again below.
+    if [ "$recorded" = path ] && [ -x "$recorded_command" ] && grep -q '"python":' "$DESCRIPTOR"; then
       say "already installed: moto_server on PATH ($recorded_command)"
       exit 0
     fi
@@ -73,9 +95,10 @@ fi
 if [ "$ROUTE" != debian ] && command -v moto_server >/dev/null 2>&1; then
   moto=$(command -v moto_server)
   if timeout 60 "$moto" --help >/dev/null 2>&1; then
-    # Its version, when the python3 on PATH is the one moto was installed into (the usual pip case).
-    version=$(python3 -c 'import moto; print(moto.__version__)' 2>/dev/null || echo unknown)
-    write_descriptor path "$moto" "$version"
+    python=$(moto_python "$moto")
+    # Its version from its own interpreter, else from the python3 on PATH (the usual pip case).
+    version=$("${python:-python3}" -c 'import moto; print(moto.__version__)' 2>/dev/null || echo unknown)
+    write_descriptor path "$moto" "$version" "$python"
     exit 0
   fi
   say "moto_server on PATH ($moto) does not run; trying Debian's package"

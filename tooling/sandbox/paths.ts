@@ -36,3 +36,5 @@ export function sandboxPaths(env: Readonly<Record<string, string | undefined>> =
 
 /** The installer (bash: it drives apt), also run by `.ci/run` and documented for users. */
 export const INSTALL_SCRIPT = join(PROJECT_DIR, 'tooling', 'sandbox', 'install-emulator.sh');
+/** Starts moto's server with its per-request package listing taken once (moto-launcher.py's header). */
+export const MOTO_LAUNCHER = join(PROJECT_DIR, 'tooling', 'sandbox', 'moto-launcher.py');

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
 
   const motoPort = await freePort();
   const motoEndpoint = `http://127.0.0.1:${motoPort}`;
-  log(`starting moto ${emulator.version} (${emulator.source}) on ${motoEndpoint}`);
+  log(`starting moto ${emulator.version} (${emulator.source}${emulator.launcher ? ', through tooling/sandbox/moto-launcher.py' : ''}) on ${motoEndpoint}`);
   const moto: ChildProcess = spawn(emulator.command, [...emulator.args, '-H', '127.0.0.1', '-p', `${motoPort}`], {
     env: { ...process.env, ...emulator.env },
     stdio: ['ignore', 'inherit', 'inherit'],
