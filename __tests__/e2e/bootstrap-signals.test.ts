@@ -22,13 +22,16 @@ import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
  *
  * The kills are placed so the AWS provider's >= 55 s wait after creating the S3 lifecycle
  * configuration is paid once: SIGINT while phase 1 creates the KMS key (before the lifecycle rule
- * starts), SIGKILL during "synthesize phase 2" (after phase 1 completed, so the reruns' phase 1 is a
- * no-op), SIGTERM during phase 2's state move.
+ * starts), SIGINT during the rerun's `terraform init` (no apply may follow), SIGKILL during
+ * "synthesize phase 2" (after phase 1 completed, so the reruns' phase 1 is a no-op; that rerun also
+ * meets a lock file naming another provider version, as after a dependency update), SIGTERM during
+ * phase 2's state move.
  *
  * Phase 1 is `terraform init` and `terraform apply` in the synthesized directory (bootstrap stopped
  * running `cdktf deploy state-backend --skip-synth` for it in issue #27): `cdktf deploy state-backend`
- * runs in sandbox-state-backend.test.ts, and an interrupt of a Terraform that cdktf holds in its pty
- * in __tests__/integration/workflows-secrets.test.ts.
+ * runs in sandbox-state-backend.test.ts; an interrupt of a Terraform held in a pty by a parent that
+ * hangs it up on SIGINT (cdktf's shape, with a stand-in parent) in
+ * __tests__/integration/workflows-secrets.test.ts, and no e2e file now interrupts a real cdktf.
  */
 const STATE_ACCOUNT = '333333333333';
 const PROJECT_DIR = join(__dirname, '..', '..');
@@ -138,6 +141,22 @@ test('SIGINT, SIGKILL and SIGTERM at distinct steps, a rerun after each: bootstr
   noTrace(first.output);
   expect(await nothingLeft(localState)).toEqual([]);
 
+  // 1b. SIGINT 100 ms into phase 1, while `terraform init` runs (a rerun's init hashes the provider
+  // package at least once: well over 100 ms): no apply may start after it.
+  const during = await bootstrap('SIGINT during phase 1\'s terraform init', { signal: 'SIGINT', at: /bootstrap: … phase 1: deploy/, afterMs: 100 });
+  expectOutcome(during, { killed: true, code: 1 });
+  expect(during.output).toContain('bootstrap: interrupted by SIGINT before the terraform apply of state-backend; nothing is lost: re-run `npm run bootstrap`');
+  expect(during.output).not.toMatch(/: Creating\.\.\.|: Refreshing state\.\.\./);
+  noTrace(during.output);
+  expect(await nothingLeft(localState)).toEqual([]);
+
+  // A dependency updated between two runs: the lock file names another provider version than the
+  // stack requires, so the rerun's init must upgrade (as `cdktf deploy` does) instead of failing.
+  const lockFile = join(runDir, 'cdktf.out', 'stacks', 'state-backend', '.terraform.lock.hcl');
+  const lock = readFileSync(lockFile, 'utf8');
+  const locked = /version\s+=\s+"[^"]+"/.exec(lock)!;
+  writeFileSync(lockFile, lock.replace(locked[0], 'version     = "0.0.1"'));
+
   // A create the interrupt cut off after AWS had done it: the version parameter exists in the account
   // but not in the local state (what run 1 left once, measured: the rerun then failed with
   // ParameterAlreadyExists). Made certain here, whatever run 1's timing: the rerun must import it.
@@ -162,6 +181,8 @@ test('SIGINT, SIGKILL and SIGTERM at distinct steps, a rerun after each: bootstr
   const second = await bootstrap('SIGKILL during "synthesize phase 2"', { signal: 'SIGKILL', at: /bootstrap: … synthesize phase 2/, afterMs: 150 });
   expectOutcome(second, { killed: true, signal: 'SIGKILL' });
   expect(second.output).toMatch(/bootstrap: ✔ phase 1: deploy state-backend on local state: \d+ resources/);
+  expect(second.output).toContain(`bootstrap: ${lockFile} names other provider versions than state-backend requires: terraform init -upgrade`);
+  expect(readFileSync(lockFile, 'utf8')).toContain(locked[0]);
   expect(second.output).not.toContain('phase 2: move the state');
   // The parameter among what was created but not recorded (the interrupt may have cut off other creates too: measured, the replica bucket).
   expect(second.output).toMatch(new RegExp(`bootstrap: an interrupted run created [^\\n]*aws_ssm_parameter\\.[^ ]+ \\(${parameter}\\)[^\\n]* without recording (it|them); imported into ${localState}`));
@@ -198,7 +219,7 @@ test('SIGINT, SIGKILL and SIGTERM at distinct steps, a rerun after each: bootstr
   expect(existsSync(localState)).toBe(false);
   expect(last.output).toContain(`kept as ${backup}`);
   expect(JSON.parse(readFileSync(backup, 'utf8')).lineage).toBe(remote.lineage);
-  const all = `${first.output}\n${second.output}\n${third.output}\n${last.output}`;
+  const all = `${first.output}\n${during.output}\n${second.output}\n${third.output}\n${last.output}`;
   const localFiles = readdirSync(runDir).filter((name) => name.startsWith('terraform.state-backend.tfstate'));
   for (const name of localFiles) {
     // Terraform's own previous copy (`.backup`) aside, every file left is one a message named.

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processesWith, newMarker } from '../hostile/run-tooling-case';
 import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
+import { CDKTF_BIN } from '../../tooling/toolkit/run-command';
+import { App, DataResource, LocalBackend, TerraformStack } from 'cdktf';
 
 /**
  * Issue #28, item 4: a signal to a tooling command ends the whole run the way Terraform survives it.
@@ -95,5 +97,26 @@ test('cdktf deploy\'s shape: Terraform in a session of its own under a parent th
   expect(readFileSync(ints, 'utf8')).toBe('x\n');
   expect(run.stderr).toMatch(/fixture: SIGINT: asked the child to stop \(SIGINT, once, to its terraform, pid \d+, as Ctrl-C in Terraform's terminal does\)/);
   expect(run.stderr).toContain('fixture: child ended: SIGINT, exit 1, killed false');
+  expect(processesWith(run.marker)).toEqual([]);
+}, BOUND_MS + 10_000);
+
+test('the real cdktf deploy (Terraform in its pty): one SIGINT reaches Terraform itself, which stops its apply and writes its state; the command exits 130 and leaves nothing running', async () => {
+  // A one-resource stack on local state: the built-in terraform_data provider, so no provider to install.
+  const statePath = join(dir, 'interrupt.tfstate');
+  const app = new App({ outdir: join(dir, 'cdktf.out') });
+  const stack = new TerraformStack(app, 'interrupt');
+  new LocalBackend(stack, { path: statePath });
+  // `re''ady` so that Terraform's own "Executing: ..." line does not say ready before the command runs.
+  new DataResource(stack, 'hold', { provisioners: [{ type: 'local-exec', command: "echo re''ady; sleep 120" }] });
+  app.synth();
+  writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'false', output: 'cdktf.out' }));
+  const script = `cd ${JSON.stringify(dir)} && CHECKPOINT_DISABLE=1 FORCE_COLOR=0 exec ${JSON.stringify(CDKTF_BIN)} deploy interrupt --auto-approve --skip-synth --skip-provider-lock`;
+  const run = await interrupt(60_000, script, ['SIGINT']);
+  expect(run.stderr).toMatch(/fixture: SIGINT: asked the child to stop \(SIGINT, once, to its terraform, pid \d+, as Ctrl-C in Terraform's terminal does\)/);
+  expect(run.stdout).toMatch(/Interrupt received/);
+  expect(run.code).toBe(130);
+  // Terraform wrote its state before it exited: the resource whose provisioner was cut off, tainted.
+  const state = JSON.parse(readFileSync(statePath, 'utf8')) as { resources: Array<{ type: string; instances: Array<{ status?: string }> }> };
+  expect(state.resources.map((resource) => [resource.type, resource.instances.map((instance) => instance.status)])).toEqual([['terraform_data', ['tainted']]]);
   expect(processesWith(run.marker)).toEqual([]);
 }, BOUND_MS + 10_000);

@@ -179,18 +179,42 @@ describe('the path route records the interpreter moto_server runs on, and the sa
     }
   });
 
-  it('an install recorded before the launcher (no "python") is looked at again; then the fast path holds', () => {
+  it('a pyenv shim is followed to the script it runs, with the shim\'s PYENV_ROOT', () => {
+    const { bin, python } = fakeInstall((interpreter) => `#!${interpreter}`);
+    const root = mkdtempSync(join(tmpdir(), 'sandbox-install-pyenv-'));
+    const sandboxHome = mkdtempSync(join(tmpdir(), 'sandbox-install-path-home-'));
+    try {
+      // pyenv's own layout: <root>/libexec/pyenv, and shims that exec it (what `pyenv rehash` writes).
+      mkdirSync(join(root, 'libexec'));
+      mkdirSync(join(root, 'shims'));
+      writeFileSync(join(root, 'libexec', 'pyenv'), `#!/bin/bash\n[ "$1 $2" = "which moto_server" ] && [ "$PYENV_ROOT" = ${JSON.stringify(root)} ] && echo ${join(bin, 'moto_server')}\n`, { mode: 0o755 });
+      writeFileSync(join(root, 'shims', 'moto_server'), `#!/usr/bin/env bash\nset -e\nprogram="\${0##*/}"\n\nexport PYENV_ROOT="${root}"\nexec "${root}/libexec/pyenv" exec "$program" "$@"\n`, { mode: 0o755 });
+      // The shim's own `exec` would need a real pyenv: the stand-in answers --help through the script.
+      writeFileSync(join(root, 'libexec', 'pyenv'), `${readFileSync(join(root, 'libexec', 'pyenv'), 'utf8')}exit 0\n`);
+      const result = spawnSync('bash', [INSTALL_SCRIPT], { env: { PATH: `${join(root, 'shims')}:/usr/bin:/bin`, HOME: home, SANDBOX_HOME: sandboxHome, SANDBOX_EMULATOR: 'path' }, encoding: 'utf8' });
+      expect({ status: result.status, stderr: result.stderr }).toMatchObject({ status: 0 });
+      expect(JSON.parse(readFileSync(sandboxPaths({ SANDBOX_HOME: sandboxHome }).emulatorDescriptor, 'utf8'))).toEqual({ source: 'path', command: join(root, 'shims', 'moto_server'), version: '9.8.7', python });
+    } finally {
+      for (const dir of [bin, root, sandboxHome]) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an install recorded before the launcher (no "python"): the same moto_server, its interpreter looked for once in place, even when moto_server is no longer on PATH', () => {
     const { bin, python } = fakeInstall((interpreter) => `#!${interpreter}`);
     const sandboxHome = mkdtempSync(join(tmpdir(), 'sandbox-install-path-home-'));
     try {
       const paths = sandboxPaths({ SANDBOX_HOME: sandboxHome });
       mkdirSync(join(sandboxHome, 'emulator'), { recursive: true });
       writeFileSync(paths.emulatorDescriptor, `{"source":"path","command":"${join(bin, 'moto_server')}","version":"9.8.7"}\n`);
-      const upgraded = install(bin, sandboxHome);
-      expect(upgraded.stderr).not.toContain('already installed');
-      expect(JSON.parse(readFileSync(paths.emulatorDescriptor, 'utf8'))).toMatchObject({ python });
-      const again = install(bin, sandboxHome);
+      // A venv no longer active: moto_server is not on PATH, the recorded one still runs.
+      const elsewhere = () => spawnSync('bash', [INSTALL_SCRIPT], { env: { PATH: '/usr/bin:/bin', HOME: home, SANDBOX_HOME: sandboxHome }, encoding: 'utf8' });
+      const upgraded = elsewhere();
+      expect({ status: upgraded.status, stderr: upgraded.stderr }).toMatchObject({ status: 0 });
+      expect(upgraded.stderr).toContain(`moto 9.8.7 ready (path: ${join(bin, 'moto_server')}, started with ${python} through tooling/sandbox/moto-launcher.py)`);
+      expect(JSON.parse(readFileSync(paths.emulatorDescriptor, 'utf8'))).toEqual({ source: 'path', command: join(bin, 'moto_server'), version: '9.8.7', python });
+      const again = elsewhere();
       expect(again.stderr).toContain('already installed: moto_server on PATH');
+      expect(installedEmulator(paths)).toMatchObject({ launcher: true, command: python });
     } finally {
       rmSync(bin, { recursive: true, force: true });
       rmSync(sandboxHome, { recursive: true, force: true });

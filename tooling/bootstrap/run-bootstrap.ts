@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AppDefinition } from '../../lib/app/build-app';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
 import { PROJECT_DIR, sandboxPaths } from '../sandbox/paths';
@@ -225,10 +226,25 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
       `phase 1: deploy ${where.stack} on local state`,
       async () => {
         forgetRemoteInit(where.stackDir);
-        const init = await terraformRun(['init', '-input=false', '-no-color']);
+        const apply = `terraform apply of ${where.stack}`;
+        // A signal during init or the imports may reach no command (Terraform's init ignores SIGINT
+        // once its providers are installed): the apply must then not start.
+        const stopIfInterrupted = () => {
+          if (interrupted) throw new BootstrapError(`interrupted by ${interrupted} before the ${apply}; nothing is lost: re-run \`npm run bootstrap\` and it continues from here`);
+        };
+        let init = await terraformRun(['init', '-input=false', '-no-color']);
+        stopIfInterrupted();
+        // The lock file of an earlier run names other provider versions than the stack now requires
+        // (a dependency was updated between two runs): what `cdktf deploy` does then, `init -upgrade`.
+        if (init.code !== 0 && /must use terraform init\s+-upgrade/.test(init.output)) {
+          say(`bootstrap: ${join(where.stackDir, '.terraform.lock.hcl')} names other provider versions than ${where.stack} requires: terraform init -upgrade`);
+          init = await terraformRun(['init', '-upgrade', '-input=false', '-no-color']);
+          stopIfInterrupted();
+        }
         if (init.code !== 0) throw new BootstrapError(`terraform init in ${where.stackDir} failed (exit ${init.code}); the local state is untouched.\n${outputTail(init.output)}`);
         // A rerun: what an interrupted apply created without recording it is imported first.
         if (position.local) await adoptHalfCreated(account, where, terraformRun, say);
+        stopIfInterrupted();
         let finished = false;
         const watcher = watchBackendReady(account.clientConfig, where, () => !finished, notifyReady);
         onOutput = resourceProgress();

@@ -65,12 +65,15 @@ export class EmulatorInstallError extends UserError {}
 export function ensureEmulator(paths: SandboxPaths, env: NodeJS.ProcessEnv = process.env): Emulator {
   const installed = installedEmulator(paths);
   const wanted = env.SANDBOX_EMULATOR || 'auto';
-  // A path install recorded before moto-launcher.py has no "python": the script looks for it once (about 1 s).
+  // A path install recorded before moto-launcher.py has no "python": the script's fast path looks for
+  // it once, in place (moto_server's first line; milliseconds, a pyenv shim followed).
   const recordedBeforeLauncher = installed?.source === 'path' && readDescriptor(paths)?.python === undefined;
   if (installed && (wanted === 'auto' || wanted === installed.source) && !recordedBeforeLauncher) return installed;
   const result = spawnSync('bash', [INSTALL_SCRIPT], { env: { ...env, SANDBOX_HOME: paths.home }, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
   process.stderr.write(result.stderr ?? '');
   const emulator = installedEmulator(paths);
+  // Looking for the interpreter never costs a working install: it runs as before, without the launcher.
+  if ((result.status !== 0 || !emulator) && recordedBeforeLauncher && installed) return installed;
   if (result.status !== 0 || !emulator) {
     const reason = (result.stderr ?? '').split('\n').filter((line) => line.includes('FAILED')).join('\n') || `exit ${result.status}`;
     throw new EmulatorInstallError(`the sandbox emulator (moto) could not be installed:\n${reason}`);

@@ -54,19 +54,23 @@ write_descriptor() { # source command version [python: the path route's interpre
 }
 
 # The Python interpreter a moto_server script runs on, when the script names one absolute path on its
-# first line (pip's console scripts do; a pyenv shim is followed with `pyenv which`); nothing
+# first line (pip's console scripts do; a pyenv shim is followed to the script it runs); nothing
 # otherwise, and then the sandbox starts moto_server itself. With it, the sandbox starts moto through
 # tooling/sandbox/moto-launcher.py (see its header).
 moto_python() { # script
-  local script=$1 line interp
-  if command -v pyenv >/dev/null 2>&1 && grep -q 'pyenv' "$script" 2>/dev/null; then
-    script=$(pyenv which moto_server 2>/dev/null) || return 0
+  local script=$1 line interp pyenv root
+  # A pyenv shim: `exec "<root>/libexec/pyenv" exec "$program"`, after `export PYENV_ROOT="<root>"`.
+  pyenv=$(sed -n 's/^exec "\(.*\/libexec\/pyenv\)" exec .*/\1/p' "$script" 2>/dev/null | head -n 1)
+  if [ -n "$pyenv" ] && [ -x "$pyenv" ]; then
+    root=$(sed -n 's/^export PYENV_ROOT="\(.*\)"$/\1/p' "$script" | head -n 1)
+    script=$(PYENV_ROOT=${root:-${PYENV_ROOT:-}} timeout 30 "$pyenv" which moto_server 2>/dev/null) || return 0
   fi
-  IFS= read -r line <"$script" 2>/dev/null || return 0
+  { IFS= read -r line || [ -n "$line" ]; } 2>/dev/null <"$script" || return 0
   case $line in '#!'/*python*) ;; *) return 0 ;; esac
   interp=${line#'#!'}
-  case $interp in *[[:space:]]*) return 0 ;; esac
-  [ -x "$interp" ] && "$interp" -c 'import moto.server' >/dev/null 2>&1 && printf '%s' "$interp"
+  # One absolute path, and nothing emulator.json would have to escape.
+  case $interp in *[[:space:]\"\\]*) return 0 ;; esac
+  [ -x "$interp" ] && timeout 60 "$interp" -c 'import moto.server' >/dev/null 2>&1 && printf '%s' "$interp"
   return 0
 }
 
@@ -83,8 +87,12 @@ if [ -f "$DESCRIPTOR" ]; then
       say "already installed: $(sed -n 's/.*"version":"\([^"]*\)".*/\1/p' "$DESCRIPTOR") (debian, $EMULATOR_DIR/debian)"
       exit 0
     fi
-    # A path install recorded before the launcher existed has no "python": it is looked for again below.
-    if [ "$recorded" = path ] && [ -x "$recorded_command" ] && grep -q '"python":' "$DESCRIPTOR"; then
+    if [ "$recorded" = path ] && [ -x "$recorded_command" ]; then
+      if ! grep -q '"python":' "$DESCRIPTOR"; then
+        # Recorded before the launcher existed: the same moto_server, with its interpreter looked for once.
+        write_descriptor path "$recorded_command" "$(sed -n 's/.*"version":"\([^"]*\)".*/\1/p' "$DESCRIPTOR")" "$(moto_python "$recorded_command")"
+        exit 0
+      fi
       say "already installed: moto_server on PATH ($recorded_command)"
       exit 0
     fi
