@@ -29,9 +29,8 @@ import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
  *
  * Phase 1 is `terraform init` and `terraform apply` in the synthesized directory (bootstrap stopped
  * running `cdktf deploy state-backend --skip-synth` for it in issue #27): `cdktf deploy state-backend`
- * runs in sandbox-state-backend.test.ts; an interrupt of a Terraform held in a pty by a parent that
- * hangs it up on SIGINT (cdktf's shape, with a stand-in parent) in
- * __tests__/integration/workflows-secrets.test.ts, and no e2e file now interrupts a real cdktf.
+ * runs in sandbox-state-backend.test.ts, and a real `cdktf deploy` (Terraform in its pty) is
+ * interrupted through toolkit/interruptible.ts in __tests__/integration/interruptible.test.ts.
  */
 const STATE_ACCOUNT = '333333333333';
 const PROJECT_DIR = join(__dirname, '..', '..');
