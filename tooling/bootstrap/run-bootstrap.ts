@@ -76,9 +76,11 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
   // stops as Terraform stops; bootstrap then starts no further step and says how to continue. A
   // second signal exits at once.
   let interrupted: NodeJS.Signals | undefined;
-  const reporter = new StepReporter(say, (name) => {
-    if (interrupted) throw new BootstrapError(`interrupted by ${interrupted} before "${name}"; nothing is lost: re-run \`npm run bootstrap\` and it continues from here`);
-  });
+  /** Before each step, and inside phase 1 before its apply: after a signal, nothing further starts. */
+  const stopIfInterrupted = (before: string) => {
+    if (interrupted) throw new BootstrapError(`interrupted by ${interrupted} before ${before}; nothing is lost: re-run \`npm run bootstrap\` and it continues from here`);
+  };
+  const reporter = new StepReporter(say, (name) => stopIfInterrupted(`"${name}"`));
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) {
       say(`bootstrap: second ${signal}: exiting now; re-run \`npm run bootstrap\` to continue`);
@@ -226,25 +228,22 @@ export async function runBootstrap(options: BootstrapOptions): Promise<Bootstrap
       `phase 1: deploy ${where.stack} on local state`,
       async () => {
         forgetRemoteInit(where.stackDir);
-        const apply = `terraform apply of ${where.stack}`;
         // A signal during init or the imports may reach no command (Terraform's init ignores SIGINT
         // once its providers are installed): the apply must then not start.
-        const stopIfInterrupted = () => {
-          if (interrupted) throw new BootstrapError(`interrupted by ${interrupted} before the ${apply}; nothing is lost: re-run \`npm run bootstrap\` and it continues from here`);
-        };
+        const beforeApply = `the terraform apply of ${where.stack}`;
         let init = await terraformRun(['init', '-input=false', '-no-color']);
-        stopIfInterrupted();
+        stopIfInterrupted(beforeApply);
         // The lock file of an earlier run names other provider versions than the stack now requires
         // (a dependency was updated between two runs): what `cdktf deploy` does then, `init -upgrade`.
         if (init.code !== 0 && /must use terraform init\s+-upgrade/.test(init.output)) {
           say(`bootstrap: ${join(where.stackDir, '.terraform.lock.hcl')} names other provider versions than ${where.stack} requires: terraform init -upgrade`);
           init = await terraformRun(['init', '-upgrade', '-input=false', '-no-color']);
-          stopIfInterrupted();
+          stopIfInterrupted(beforeApply);
         }
         if (init.code !== 0) throw new BootstrapError(`terraform init in ${where.stackDir} failed (exit ${init.code}); the local state is untouched.\n${outputTail(init.output)}`);
         // A rerun: what an interrupted apply created without recording it is imported first.
         if (position.local) await adoptHalfCreated(account, where, terraformRun, say);
-        stopIfInterrupted();
+        stopIfInterrupted(beforeApply);
         let finished = false;
         const watcher = watchBackendReady(account.clientConfig, where, () => !finished, notifyReady);
         onOutput = resourceProgress();

@@ -38,7 +38,11 @@ function readDescriptor(paths: SandboxPaths): Descriptor | undefined {
 
 /** The installed emulator, or undefined when nothing (usable) is installed. */
 export function installedEmulator(paths: SandboxPaths): Emulator | undefined {
-  const descriptor = readDescriptor(paths);
+  return emulatorOf(paths, readDescriptor(paths));
+}
+
+/** What `descriptor` (read from `paths`) records, when it is still usable. */
+function emulatorOf(paths: SandboxPaths, descriptor: Descriptor | undefined): Emulator | undefined {
   if (!descriptor) return undefined;
   if (descriptor.source === 'path') {
     if (!existsSync(descriptor.command)) return undefined;
@@ -63,11 +67,12 @@ export class EmulatorInstallError extends UserError {}
  * progress on stderr; this passes it through).
  */
 export function ensureEmulator(paths: SandboxPaths, env: NodeJS.ProcessEnv = process.env): Emulator {
-  const installed = installedEmulator(paths);
+  const descriptor = readDescriptor(paths);
+  const installed = emulatorOf(paths, descriptor);
   const wanted = env.SANDBOX_EMULATOR || 'auto';
   // A path install recorded before moto-launcher.py has no "python": the script's fast path looks for
   // it once, in place (moto_server's first line; milliseconds, a pyenv shim followed).
-  const recordedBeforeLauncher = installed?.source === 'path' && readDescriptor(paths)?.python === undefined;
+  const recordedBeforeLauncher = installed?.source === 'path' && descriptor?.python === undefined;
   if (installed && (wanted === 'auto' || wanted === installed.source) && !recordedBeforeLauncher) return installed;
   const result = spawnSync('bash', [INSTALL_SCRIPT], { env: { ...env, SANDBOX_HOME: paths.home }, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
   process.stderr.write(result.stderr ?? '');
