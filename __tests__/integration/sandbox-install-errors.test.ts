@@ -179,6 +179,24 @@ describe('the path route records the interpreter moto_server runs on, and the sa
     }
   });
 
+  it('an interpreter recorded that can no longer be executed (a directory, a file without its x bit): moto_server itself, never a spawn the supervisor fails on', () => {
+    const { bin } = fakeInstall((interpreter) => `#!${interpreter}`);
+    const sandboxHome = mkdtempSync(join(tmpdir(), 'sandbox-install-path-home-'));
+    try {
+      const paths = sandboxPaths({ SANDBOX_HOME: sandboxHome });
+      mkdirSync(join(sandboxHome, 'emulator'), { recursive: true });
+      const notExecutable = join(bin, 'python-copy');
+      writeFileSync(notExecutable, '', { mode: 0o644 });
+      for (const python of [bin, notExecutable]) {
+        writeFileSync(paths.emulatorDescriptor, JSON.stringify({ source: 'path', command: join(bin, 'moto_server'), version: '9.8.7', python }));
+        expect(installedEmulator(paths)).toMatchObject({ launcher: false, command: join(bin, 'moto_server'), args: [] });
+      }
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+      rmSync(sandboxHome, { recursive: true, force: true });
+    }
+  });
+
   it('a pyenv shim is followed to the script it runs, with the shim\'s PYENV_ROOT', () => {
     const { bin, python } = fakeInstall((interpreter) => `#!${interpreter}`);
     const root = mkdtempSync(join(tmpdir(), 'sandbox-install-pyenv-'));

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../lib/definitions/errors';
+import { existsExecutable } from '../toolkit/terraform-binary';
 import { INSTALL_SCRIPT, MOTO_LAUNCHER, type SandboxPaths } from './paths';
 
 /** How moto was installed (written by tooling/sandbox/install-emulator.sh). */
@@ -45,14 +46,15 @@ export function installedEmulator(paths: SandboxPaths): Emulator | undefined {
 function emulatorOf(paths: SandboxPaths, descriptor: Descriptor | undefined): Emulator | undefined {
   if (!descriptor) return undefined;
   if (descriptor.source === 'path') {
-    if (!existsSync(descriptor.command)) return undefined;
+    // Programs the supervisor spawns: one it cannot execute would fail there, with a stack trace.
+    if (!existsExecutable(descriptor.command)) return undefined;
     // Through the launcher when the install found moto_server's interpreter; else moto_server itself.
-    if (descriptor.python && existsSync(descriptor.python)) return { source: 'path', version: descriptor.version, launcher: true, command: descriptor.python, args: [MOTO_LAUNCHER], env: {} };
+    if (descriptor.python && existsExecutable(descriptor.python)) return { source: 'path', version: descriptor.version, launcher: true, command: descriptor.python, args: [MOTO_LAUNCHER], env: {} };
     return { source: 'path', version: descriptor.version, launcher: false, command: descriptor.command, args: [], env: {} };
   }
   if (descriptor.source === 'debian') {
     const sitePackages = join(paths.emulatorDir, 'debian', 'usr', 'lib', 'python3', 'dist-packages');
-    if (!existsSync(join(sitePackages, 'moto', '__init__.py')) || !existsSync(descriptor.command)) return undefined;
+    if (!existsSync(join(sitePackages, 'moto', '__init__.py')) || !existsExecutable(descriptor.command)) return undefined;
     // -s: no user site-packages, so only Debian's modules and the unpacked moto are imported.
     return { source: 'debian', version: descriptor.version, launcher: true, command: descriptor.command, args: ['-s', MOTO_LAUNCHER], env: { PYTHONPATH: sitePackages } };
   }

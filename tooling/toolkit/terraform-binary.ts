@@ -32,7 +32,8 @@ export function binaryOnPath(name: string, env: NodeJS.ProcessEnv): string | und
   return undefined;
 }
 
-function existsExecutable(path: string): boolean {
+/** Whether `path` is a regular file this process may execute (a directory or a non-executable file is not). */
+export function existsExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return statSync(path).isFile();
