@@ -14,6 +14,8 @@ module.exports = {
   // jest's 5 s default failed an evaluator test at a load average of 60 (its first simulation loads
   // the IAM data); a slow machine must stretch the run, not fail it.
   testTimeout: 60000,
+  // cdktf's token creation stacks formatted without jest's source maps (the file says why).
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/plain-object-stacks.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },

@@ -22,7 +22,7 @@ module.exports = {
   testSequencer: '<rootDir>/__tests__/e2e/harness/longest-first-sequencer.js',
   // Under `npm run bench:suite` only (BENCH_CENSUS set): names the test file in E2E_TEST_FILE for the
   // processes it starts, so the bench counts them per file; otherwise it does nothing.
-  setupFilesAfterEnv: ['<rootDir>/__tests__/e2e/harness/bench-census-setup.ts'],
+  setupFilesAfterEnv: [...require('./jest.config.js').setupFilesAfterEnv, '<rootDir>/__tests__/e2e/harness/bench-census-setup.ts'],
   // Above the sum of the step bounds of any test (harness/step.ts): a slow machine fails a step by its
   // name, never jest's clock. Files with long chains set their own (testBudget).
   testTimeout: 900000,

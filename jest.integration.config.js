@@ -7,6 +7,7 @@ module.exports = {
   roots: ['<rootDir>/__tests__/integration'],
   testMatch: ['**/*.test.ts'],
   transform: require('./jest.config.js').transform,
+  setupFilesAfterEnv: require('./jest.config.js').setupFilesAfterEnv,
   testTimeout: 60000,
   // Two files at a time (jest's default is cores - 1, one here): most of a file's time is its child
   // processes, and the files keep to their own temporary directories. Measured on 2 cores (loaded):

@@ -242,7 +242,7 @@ describe('the e2e setup file (jest.e2e.config.js setupFilesAfterEnv)', () => {
 
   it('is the e2e suite setup file', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    expect(require('../jest.e2e.config.js').setupFilesAfterEnv).toEqual([setupFile]);
+    expect(require('../jest.e2e.config.js').setupFilesAfterEnv).toEqual(['<rootDir>/__tests__/support/plain-object-stacks.ts', setupFile]);
   });
 
   it('does nothing without BENCH_CENSUS', () => {
