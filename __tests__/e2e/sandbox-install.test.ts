@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installedEmulator } from '../../tooling/sandbox/emulator';
+import { ensureEmulator, installedEmulator } from '../../tooling/sandbox/emulator';
 import { INSTALL_SCRIPT, MOTO_LAUNCHER, sandboxPaths } from '../../tooling/sandbox/paths';
 import { runStep, STEP_TIMEOUT_MS, testBudget } from './harness/step';
 
@@ -35,6 +35,33 @@ function fingerprint(dir: string): string {
   };
   walk(dir);
   return lines.sort().join('\n');
+}
+
+/**
+ * moto-launcher.py's changes other than the module list, loaded into `python`'s moto without running
+ * the server: each applied, each answering as moto's own code does (what a moto without the replaced
+ * function prints instead: "absent").
+ */
+function launcherChanges(python: string, env: NodeJS.ProcessEnv) {
+  const script = [
+    'import runpy',
+    'from moto.moto_server import werkzeug_app as w',
+    'from moto.core import responses as r, utils as u',
+    'from moto.kms import utils as k, responses as kr',
+    'from cryptography.hazmat.primitives.asymmetric import rsa',
+    'own_host, own_names, own_loader = w.DomainDispatcherApplication.get_backend_for_host, r.method_names_from_class, getattr(u, "create_loader", None)',
+    `runpy.run_path(${JSON.stringify(MOTO_LAUNCHER)}, run_name="check")`,
+    'app = w.DomainDispatcherApplication(None)',
+    'hosts = ["s3.amazonaws.com", "sts.amazonaws.com", "kms.eu-west-1.amazonaws.com", "nowhere.example"]',
+    'print("host", w.DomainDispatcherApplication.get_backend_for_host is not own_host, [app.get_backend_for_host(h) for h in hosts] == [own_host(app, h) for h in hosts])',
+    'print("names", r.method_names_from_class is not own_names, list(r.method_names_from_class(kr.KmsResponse)) == own_names(kr.KmsResponse))',
+    'print("loader", "absent" if own_loader is None else (u.create_loader() is u.create_loader() and own_loader() is not own_loader()))',
+    'key = k.RSAPrivateKey(2048)',
+    'print("rsa", "private_key" not in vars(key), isinstance(key.private_key, rsa.RSAPrivateKey) and key.private_key is key.private_key, key.private_key.key_size)',
+    'try:\n    k.RSAPrivateKey(1000)\nexcept Exception as e:\n    print(type(e).__name__)',
+  ].join('\n');
+  const result = spawnSync(python, ['-s', '-c', script], { env, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout.trim().split('\n'), stderr: result.status === 0 ? '' : result.stderr };
 }
 
 /** The install script as a bounded step: a download from Debian took 295 s under load (docs/performance.md). */
@@ -113,6 +140,13 @@ it('moto-launcher.py: the Debian moto serves through it, and its module list is 
   const patched = spawnSync(emulator.command, ['-s', '-c', check], { env, encoding: 'utf8' });
   expect({ status: patched.status, stdout: patched.stdout.trim(), stderr: patched.status === 0 ? '' : patched.stderr }).toEqual({ status: 0, stdout: 'True True True True', stderr: '' });
 
+  expect(launcherChanges(emulator.command, env)).toEqual({
+    status: 0,
+    // Debian's moto 5.1.1 builds no botocore loader of its own (moto.core.loaders came later): nothing to share.
+    stdout: ['host True True', 'names True True', 'loader absent', 'rsa True True 2048', 'ValidationException'],
+    stderr: '',
+  });
+
   // Started as the supervisor starts it: moto answers, and stops on SIGTERM.
   const port = await freePort();
   const moto = spawn(emulator.command, [...emulator.args, '-H', '127.0.0.1', '-p', String(port)], { env, stdio: 'ignore' });
@@ -136,4 +170,16 @@ it('moto-launcher.py: the Debian moto serves through it, and its module list is 
       await exited;
     }
   }
+}, testBudget('sandbox'));
+
+it("moto-launcher.py's changes on the suite's own emulator (the moto every sandbox test runs on)", () => {
+  const emulator = ensureEmulator(sandboxPaths({}));
+  if (!emulator.launcher) {
+    expect(emulator.args).not.toContain(MOTO_LAUNCHER); // moto_server itself: nothing of the launcher's runs
+    return;
+  }
+  const python = emulator.command;
+  const result = launcherChanges(python, { ...process.env, ...emulator.env });
+  expect(result).toMatchObject({ status: 0, stderr: '' });
+  expect(result.stdout).toEqual(['host True True', 'names True True', expect.stringMatching(/^loader (absent|True)$/), 'rsa True True 2048', 'ValidationException']);
 }, testBudget('sandbox'));
