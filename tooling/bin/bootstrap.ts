@@ -1,11 +1,23 @@
 import { runCli } from '../toolkit/run-cli';
 import { requireTerraformBinary } from '../toolkit/terraform-binary';
 import { parseArgs, UsageError } from '../toolkit/cli-args';
-import { ciStacksOf, moveCiState } from '../bootstrap/ci-state';
 import { requireValidSandboxContext, sandboxFromEnv } from '../sandbox/sandbox-flag';
 import { PROJECT_DIR } from '../sandbox/paths';
-import { runBootstrap } from '../bootstrap/run-bootstrap';
-import { appDefinition } from '../../environments';
+
+/**
+ * The blueprint, and through it the engine and cdktf (about 0.45 CPU s), loaded only once the command
+ * line and the cheap checks have passed: `--help` and a refused argument answer at once. An
+ * environment file that does not compile is still reported before anything runs.
+ */
+function blueprint() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that the TypeScript hook resolves (CommonJS: a dynamic import() is not compiled)
+  const { appDefinition } = require('../../environments') as typeof import('../../environments');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that the TypeScript hook resolves (CommonJS: a dynamic import() is not compiled)
+  const { ciStacksOf, moveCiState } = require('../bootstrap/ci-state') as typeof import('../bootstrap/ci-state');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that the TypeScript hook resolves (CommonJS: a dynamic import() is not compiled)
+  const { runBootstrap } = require('../bootstrap/run-bootstrap') as typeof import('../bootstrap/run-bootstrap');
+  return { appDefinition, ciStacksOf, moveCiState, runBootstrap };
+}
 
 const USAGE = `usage: npm run bootstrap [-- --sandbox] [-- --output DIR] [-- ci-<env>]
 Creates the state-backend stack (bucket, lock table, key) on local state, moves its state into the
@@ -30,6 +42,7 @@ async function main(args: string[]): Promise<number> {
   const outDir = parsed.directories['--output'];
   if (sandbox) requireValidSandboxContext(PROJECT_DIR);
   requireTerraformBinary(process.env, 'bootstrap runs terraform');
+  const { appDefinition, ciStacksOf, moveCiState, runBootstrap } = blueprint();
   const started = Date.now();
   const [ciStack] = parsed.positionals;
   if (ciStack !== undefined) {

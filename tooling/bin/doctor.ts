@@ -3,12 +3,8 @@ import { runCli } from '../toolkit/run-cli';
 import { requireValidSandboxContext } from '../sandbox/sandbox-flag';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { appDefinition } from '../../environments';
 import { formatReport } from '../doctor/report';
-import { runDoctor } from '../doctor/run-doctor';
-import { allTargets, selectTargets } from '../doctor/targets';
 import { parseArgs } from '../toolkit/cli-args';
-import { definedStacks, projectDefinitions } from '../toolkit/project-definitions';
 import { sandboxProjectVariables } from '../sandbox/sandbox-project';
 import { loadSettingSources } from '../../lib/settings/setting-sources';
 import { sandboxFromEnv } from '../sandbox/sandbox-flag';
@@ -18,6 +14,22 @@ import { sandboxPaths } from '../sandbox/paths';
 import { typescriptNodeArgs } from '../toolkit/typescript-entry';
 
 const PROJECT_DIR = join(__dirname, '..', '..');
+
+/**
+ * The blueprint, and through it the engine and cdktf (about 0.45 CPU s), loaded once the command line
+ * has passed: `--help` and a refused argument answer at once.
+ */
+function blueprint() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that the TypeScript hook resolves (CommonJS: a dynamic import() is not compiled)
+  const { appDefinition } = require('../../environments') as typeof import('../../environments');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that the TypeScript hook resolves (CommonJS: a dynamic import() is not compiled)
+  const { runDoctor } = require('../doctor/run-doctor') as typeof import('../doctor/run-doctor');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that the TypeScript hook resolves (CommonJS: a dynamic import() is not compiled)
+  const { allTargets, selectTargets } = require('../doctor/targets') as typeof import('../doctor/targets');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that the TypeScript hook resolves (CommonJS: a dynamic import() is not compiled)
+  const { definedStacks, projectDefinitions } = require('../toolkit/project-definitions') as typeof import('../toolkit/project-definitions');
+  return { appDefinition, runDoctor, allTargets, selectTargets, definedStacks, projectDefinitions };
+}
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /**
@@ -36,6 +48,7 @@ async function sandboxDoctor(names: string[]): Promise<number> {
   if (target.kind !== 'sandbox') throw new Error('unreachable: the sandbox target is not a sandbox');
   // The stacks as the sandbox has them: the state-backend's S3 state once bootstrap recorded it.
   const env = { ...process.env, ...sandboxProjectVariables(target.project) };
+  const { appDefinition, allTargets, selectTargets, definedStacks, projectDefinitions } = blueprint();
   const resolved = projectDefinitions(appDefinition, env, PROJECT_DIR);
   const targets = selectTargets(allTargets(appDefinition, loadSettingSources(PROJECT_DIR, env)), names);
   const byAccount = new Map<string, { region: string; stacks: string[] }>();
@@ -82,6 +95,7 @@ async function main(args: string[]): Promise<number> {
     if (status.running) await requireHealthySandbox(status.state);
   }
   // Definition problems and unknown stacks (UserError) read exactly as synth prints them: exit 2.
+  const { appDefinition, runDoctor, allTargets, selectTargets } = blueprint();
   const targets = selectTargets(allTargets(appDefinition, loadSettingSources(PROJECT_DIR, process.env)), names);
   const report = await runDoctor(targets, process.env);
   process.stdout.write(formatReport(report, process.env));

@@ -3,11 +3,22 @@ import { requireTerraformBinary } from '../toolkit/terraform-binary';
 import { parseArgs, UsageError } from '../toolkit/cli-args';
 import { requireValidSandboxContext, sandboxFromEnv } from '../sandbox/sandbox-flag';
 import { PROJECT_DIR } from '../sandbox/paths';
-import { runDrift } from '../drift/run-drift';
-// Loaded here, not only in synth's child: an environment file that does not compile, or a cdktf.json
-// synth would refuse, is reported before anything runs.
-import { appDefinition } from '../../environments';
-import { projectDefinitions } from '../toolkit/project-definitions';
+
+/**
+ * The blueprint, and through it the engine and cdktf (about 0.45 CPU s), loaded once the command line
+ * has passed (`--help` and a refused argument answer at once), and here, not only in synth's child:
+ * an environment file that does not compile, or a cdktf.json synth would refuse, is reported before
+ * anything runs.
+ */
+function blueprint() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that the TypeScript hook resolves (CommonJS: a dynamic import() is not compiled)
+  const { appDefinition } = require('../../environments') as typeof import('../../environments');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that the TypeScript hook resolves (CommonJS: a dynamic import() is not compiled)
+  const { projectDefinitions } = require('../toolkit/project-definitions') as typeof import('../toolkit/project-definitions');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that the TypeScript hook resolves (CommonJS: a dynamic import() is not compiled)
+  const { runDrift } = require('../drift/run-drift') as typeof import('../drift/run-drift');
+  return { appDefinition, projectDefinitions, runDrift };
+}
 
 const USAGE = `usage: npm run drift [-- [STACK...] [--sandbox] [--output DIR] [--skip-synth]]
 Refresh-only plan of every deployed stack (no lock, nothing written), each with its own account's
@@ -31,6 +42,7 @@ async function main(args: string[]): Promise<number> {
   const sandbox = parsed.flags.has('--sandbox') || sandboxFromEnv(process.env);
   const skipSynth = parsed.flags.has('--skip-synth');
   const outDir = parsed.directories['--output'];
+  const { appDefinition, projectDefinitions, runDrift } = blueprint();
   projectDefinitions(appDefinition, process.env, PROJECT_DIR);
   if (sandbox) requireValidSandboxContext(PROJECT_DIR);
   requireTerraformBinary(process.env, 'drift runs terraform plan');
