@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../tooling/toolkit/run-command';
 import type { ToolingCase } from './tooling-cases';
-import { typescriptNodeArgs } from '../../tooling/toolkit/typescript-entry';
 
 /** The project whose tooling runs (HOSTILE_TOOLING_ROOT: another checkout, to measure a commit before a fix). */
 export const TOOLING_ROOT = process.env.HOSTILE_TOOLING_ROOT ?? join(__dirname, '..', '..');
@@ -117,7 +116,8 @@ export function projectCopy(dir: string, cdktfJson: string | undefined, files: R
 export async function runToolingCommand(testCase: ToolingCase, env: Record<string, string>, timeoutMs: number, root: string = TOOLING_ROOT): Promise<ToolingRun> {
   const [command, args] =
     'node' in testCase.run
-      ? [process.execPath, typescriptNodeArgs(join('tooling', 'bin', testCase.run.node), ...testCase.run.args)]
+      ? // The hook by its path in `root`, as package.json's scripts name it: a copy runs its own.
+        [process.execPath, ['--require', './tooling/toolkit/typescript-hook.cjs', join('tooling', 'bin', testCase.run.node), ...testCase.run.args]]
       : ['bash', [testCase.run.bash, ...testCase.run.args]];
   // Tests run cases side by side: no signal forwarding, each ends through its own group.
   const result = await runCommand(command, args, { cwd: root, env, timeoutMs, forwardSignals: false });

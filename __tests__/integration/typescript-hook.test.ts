@@ -74,6 +74,30 @@ describe('the TypeScript hook (node --require tooling/toolkit/typescript-hook.cj
     expect(cacheFiles(cache)).toEqual([entry]);
   });
 
+  test("a copy of the project that shares its node_modules uses the project's compiled files, and its stack traces name the copy's own files", () => {
+    const main = ['interface Settings {', '  readonly name: string;', '}', "const settings: Settings = { name: 'copy' };", 'throw new Error(`from ${settings.name}`);', ''].join('\n');
+    const { root, cache } = project({ 'main.ts': main, 'lib/other.ts': 'export const other: number = 1;\n' });
+    expect(run(root, 'main.ts').stderr).toContain(`${join(root, 'main.ts')}:5:`);
+    const entries = cacheFiles(cache);
+    // The copy: the same sources and hook, node_modules (and so the cache) through a link, as the tests' project copies.
+    const copy = mkdtempSync(join(tmpdir(), 'typescript-hook-copy-'));
+    roots.push(copy);
+    mkdirSync(join(copy, 'tooling', 'toolkit'), { recursive: true });
+    copyFileSync(join(root, 'tooling', 'toolkit', 'typescript-hook.cjs'), join(copy, 'tooling', 'toolkit', 'typescript-hook.cjs'));
+    copyFileSync(join(root, 'tsconfig.json'), join(copy, 'tsconfig.json'));
+    writeFileSync(join(copy, 'main.ts'), main);
+    symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+    const fromCopy = run(copy, 'main.ts');
+    expect(fromCopy.stderr).toContain(`${join(copy, 'main.ts')}:5:`);
+    expect(fromCopy.stderr).not.toContain(join(root, 'main.ts'));
+    expect(cacheFiles(cache)).toEqual(entries);
+    // A copy whose file differs replaces that entry (one file per path in the project, not one per copy).
+    writeFileSync(join(copy, 'main.ts'), main.replace("'copy'", "'changed copy'"));
+    expect(run(copy, 'main.ts').stderr).toContain('Error: from changed copy');
+    expect(cacheFiles(cache)).toEqual(entries);
+    expect(run(root, 'main.ts').stderr).toContain('Error: from copy');
+  });
+
   test('a cache file without its header, or cut short after it, is compiled again', () => {
     const { root, cache } = project({ 'main.ts': "console.log('whole' as string);\n" });
     run(root, 'main.ts');

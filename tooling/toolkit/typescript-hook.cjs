@@ -5,8 +5,8 @@
  *
  * Each `.ts` file a command loads is compiled by esbuild (TypeScript's syntax removed, nothing
  * type-checked: `npm run typecheck` does that) and the result kept in node_modules/.cache/, one file
- * per source file, used again while the source, tsconfig.json, esbuild, node's major version and this
- * hook are unchanged.
+ * per source path in the project (a copy of the project that links its node_modules shares them), used
+ * again while the source, tsconfig.json, esbuild, node's major version and this hook are unchanged.
  *
  * Why not tsx, which did this before: tsx hooks every module node loads, and turns on source maps
  * for all of them, so the ~1,800 modules of cdktf, the AWS provider bindings and the AWS SDK each
@@ -30,7 +30,7 @@
 const Module = require('node:module');
 const { createHash, randomBytes } = require('node:crypto');
 const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
-const { dirname, join, sep } = require('node:path');
+const { basename, dirname, isAbsolute, join, relative, sep } = require('node:path');
 const { cachedDataVersionTag } = require('node:v8');
 const vm = require('node:vm');
 
@@ -65,22 +65,35 @@ let esbuild;
 
 function compile(source, filename) {
   esbuild ??= require('esbuild');
-  return esbuild.transformSync(source, {
-    loader: 'ts',
-    format: 'cjs',
-    target: `node${NODE_MAJOR}`,
-    sourcemap: 'inline',
-    sourcefile: filename,
-    tsconfigRaw: identity.tsconfig,
-  }).code;
+  const options = { loader: 'ts', format: 'cjs', target: `node${NODE_MAJOR}`, sourcemap: 'inline', tsconfigRaw: identity.tsconfig };
+  try {
+    // The file's own name: its source map resolves it next to the compiled file, wherever that is, so
+    // the same source compiles to the same code in a copy of the project.
+    return esbuild.transformSync(source, { ...options, sourcefile: basename(filename) }).code;
+  } catch {
+    // esbuild names the file in its errors as it was given: compiled again under the full path, which
+    // throws the same error naming it.
+    return esbuild.transformSync(source, { ...options, sourcefile: filename }).code;
+  }
+}
+
+/**
+ * What a source's cache file is named by: its path inside the project, or its absolute path outside
+ * it. A copy of the project that shares node_modules (and so this cache) through a link, as the tests
+ * make dozens of, uses the project's entries instead of adding one file per copy and source; a copy
+ * with a changed file replaces that entry, and the project's next start compiles it again.
+ */
+function cacheName(filename) {
+  const inside = relative(PROJECT_DIR, filename);
+  return inside === '' || inside.startsWith('..') || isAbsolute(inside) ? filename : inside;
 }
 
 function compiled(source, filename) {
   // The header: what the file was compiled from, and the length of what follows it (a file cut short
   // by a crash mid-write is compiled again, not run).
-  const digest = createHash('sha256').update(identity.digest).update(source).digest('hex');
+  const digest = createHash('sha256').update(identity.digest).update(basename(filename)).update('\0').update(source).digest('hex');
   const prefix = `//typescript-hook ${digest} `;
-  const cacheFile = join(CACHE_DIR, `${createHash('sha256').update(filename).digest('hex').slice(0, 32)}.js`);
+  const cacheFile = join(CACHE_DIR, `${createHash('sha256').update(cacheName(filename)).digest('hex').slice(0, 32)}.js`);
   try {
     const cached = readFileSync(cacheFile, 'utf8');
     const end = cached.indexOf('\n');
