@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../tooling/toolkit/run-command';
 import type { ToolingCase } from './tooling-cases';
+import { typescriptHookOf } from '../../tooling/toolkit/typescript-entry';
 
 /** The project whose tooling runs (HOSTILE_TOOLING_ROOT: another checkout, to measure a commit before a fix). */
 export const TOOLING_ROOT = process.env.HOSTILE_TOOLING_ROOT ?? join(__dirname, '..', '..');
@@ -116,8 +117,8 @@ export function projectCopy(dir: string, cdktfJson: string | undefined, files: R
 export async function runToolingCommand(testCase: ToolingCase, env: Record<string, string>, timeoutMs: number, root: string = TOOLING_ROOT): Promise<ToolingRun> {
   const [command, args] =
     'node' in testCase.run
-      ? // The hook by its path in `root`, as package.json's scripts name it: a copy runs its own.
-        [process.execPath, ['--require', './tooling/toolkit/typescript-hook.cjs', join('tooling', 'bin', testCase.run.node), ...testCase.run.args]]
+      ? // The hook of `root`, as package.json's scripts name it there: a copy runs its own.
+        [process.execPath, ['--require', typescriptHookOf(root), join('tooling', 'bin', testCase.run.node), ...testCase.run.args]]
       : ['bash', [testCase.run.bash, ...testCase.run.args]];
   // Tests run cases side by side: no signal forwarding, each ends through its own group.
   const result = await runCommand(command, args, { cwd: root, env, timeoutMs, forwardSignals: false });
