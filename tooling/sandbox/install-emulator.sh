@@ -82,15 +82,16 @@ debian_moto_version() {
 if [ -f "$DESCRIPTOR" ]; then
   recorded=$(sed -n 's/.*"source":"\([a-z]*\)".*/\1/p' "$DESCRIPTOR")
   recorded_command=$(sed -n 's/.*"command":"\([^"]*\)".*/\1/p' "$DESCRIPTOR")
+  recorded_version=$(sed -n 's/.*"version":"\([^"]*\)".*/\1/p' "$DESCRIPTOR")
   if [ "$ROUTE" = auto ] || [ "$ROUTE" = "$recorded" ]; then
     if [ "$recorded" = debian ] && [ -f "$SITE_PACKAGES/moto/__init__.py" ] && [ -x "$DEBIAN_PYTHON" ]; then
-      say "already installed: $(sed -n 's/.*"version":"\([^"]*\)".*/\1/p' "$DESCRIPTOR") (debian, $EMULATOR_DIR/debian)"
+      say "already installed: $recorded_version (debian, $EMULATOR_DIR/debian)"
       exit 0
     fi
     if [ "$recorded" = path ] && [ -x "$recorded_command" ]; then
       if ! grep -q '"python":' "$DESCRIPTOR"; then
         # Recorded before the launcher existed: the same moto_server, with its interpreter looked for once.
-        write_descriptor path "$recorded_command" "$(sed -n 's/.*"version":"\([^"]*\)".*/\1/p' "$DESCRIPTOR")" "$(moto_python "$recorded_command")"
+        write_descriptor path "$recorded_command" "$recorded_version" "$(moto_python "$recorded_command")"
         exit 0
       fi
       say "already installed: moto_server on PATH ($recorded_command)"
