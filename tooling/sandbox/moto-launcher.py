@@ -110,9 +110,8 @@ try:
     def _set_private_key(self, value):
         self.__dict__["_private_key"] = value
 
-    if callable(kms_utils.rsa.generate_private_key):
-        _RSA.__init__ = _validated_only
-        _RSA.private_key = property(_private_key, _set_private_key)
+    _RSA.__init__ = _validated_only
+    _RSA.private_key = property(_private_key, _set_private_key)
 except (ImportError, AttributeError):
     pass
 
