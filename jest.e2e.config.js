@@ -7,8 +7,9 @@
 // The Go runtime of every terraform and AWS provider process the suite starts (they inherit this
 // environment): collect garbage at 9x the live heap instead of 2x. Each terraform command decodes the
 // provider's whole schema, which its first provider process builds (about 3 s of CPU together, most
-// of it allocation); this cuts about a fifth of that CPU for about 140 MB more memory per process,
-// and changes nothing they do (docs/performance.md).
+// of it allocation); this cut about a fifth of that CPU for about 140 MB more memory per process on
+// the machine of issue #27's second round, and made no measurable difference on its ninth round's
+// (docs/performance.md). It changes nothing the programs do.
 process.env.GOGC ??= '800';
 
 module.exports = {

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatTable, report, selection, TARGETS, testParts, verdict, type PartResult } from '../tooling/bin/bench-suite';
+import { formatTable, report, selection, speedGauge, TARGETS, testParts, verdict, type PartResult } from '../tooling/bin/bench-suite';
 import { CENSUS_ENV, classify, machineCpuSeconds, markTestFile, parsePidStat, ProcessCensus, tally, tallyByTestFile, TEST_FILE_ENV, type CensusRecord } from '../tooling/bench/process-census';
 import { environValue } from '../tooling/toolkit/marked-processes';
 
@@ -294,6 +294,17 @@ describe('the report', () => {
     expect(row('npm test')).toEqual(['npm test', '1 failed', '410', '820', '15', '30', '1', '1', '0', '0', '0', '0.4', 'CPU 900 s: met, wall 300 s: OVER']);
     expect(row('__tests__/e2e/a.test.ts')).toEqual(['__tests__/e2e/a.test.ts', '4', '1', '1', '0', '0', '0', '2']);
     expect(row('(no test file: npm, jest and its workers)')).toEqual(['(no test file: npm, jest and its workers)', '4', '0', '0', '0', '0', '0', '1']);
+    expect(lines).toContain("machine speed gauge: the AWS provider's CPU per start 3.000 s (1 starts, 3.0 CPU s); the same work in every run of the same suite, so runs whose gauges differ ran on machines of different speed");
+  });
+
+  it('gauges the machine by the provider CPU per start over all parts, and says nothing without a provider start', () => {
+    const e2e = part('test:e2e', [record('provider', 0.5, undefined, 1), record('provider', 1.3, undefined, 2), record('terraform', 9, undefined, 3)]);
+    const integration = part('test:integration', [record('provider', 0.9, undefined, 4), record('ts', 7, undefined, 5)]);
+    expect(speedGauge(tally([...e2e.records, ...integration.records]))).toMatch(/CPU per start 0\.900 s \(3 starts, 2\.7 CPU s\)/);
+    expect(report([e2e, integration], { allParts: false, allFiles: true, cores: 2 })).toMatch(/^machine speed gauge: .* 0\.900 s \(3 starts/m);
+    const quiet = part('typecheck', [record('terraform', 2), record(undefined, 1, undefined, 2)]);
+    expect(speedGauge(tally(quiet.records))).toBeUndefined();
+    expect(report([quiet], { allParts: false, allFiles: true, cores: 2 })).not.toMatch(/gauge/);
   });
 
   it('judges nothing of a run of some test files, and a part run whole with --only', () => {

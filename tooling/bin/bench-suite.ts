@@ -8,7 +8,8 @@
  * the part started the AWS provider, terraform, the cdktf CLI, TypeScript entry points (ts) and moto
  * (tooling/bench/process-census.ts, which samples /proc every 100 ms and counts only this run's
  * processes); the census's own CPU; and the load average before and after, so a figure from a busy
- * machine says so (the machine's CPU includes everything else running). For test:e2e it adds the same
+ * machine says so (the machine's CPU includes everything else running); then the AWS provider's CPU
+ * per start, which says whether two runs' machines were as fast as each other (speedGauge). For test:e2e it adds the same
  * counts per test file. Timed here, never in a test. The processes counted, with their command lines,
  * are written to <part>.census.json beside the part's log.
  *
@@ -108,6 +109,19 @@ const seconds = (value: number | undefined) => (value === undefined ? '-' : valu
 const COUNT_HEADERS = ['provider', 'terraform', 'cdktf', 'ts', 'moto'];
 const counts = (t: Tally) => KINDS.map((kind) => String(t.starts[kind]));
 
+/**
+ * The AWS provider's sampled CPU per start. Each run of the same suite starts it for the same work,
+ * so between two runs of the same code it moves with the machine, not with the code: on this
+ * project's 2-core machines it has ranged from 0.516 to 1.022 s (docs/performance.md, issue #27's
+ * eighth and ninth rounds). It says that two runs' machines differ, not by how much the suite's
+ * total does: the provider, which allocates most, moved more than the other kinds.
+ */
+export function speedGauge(t: Tally): string | undefined {
+  const starts = t.starts.provider;
+  if (starts === 0) return undefined;
+  return `machine speed gauge: the AWS provider's CPU per start ${(t.cpuByKind.provider / starts).toFixed(3)} s (${starts} starts, ${t.cpuByKind.provider.toFixed(1)} CPU s); the same work in every run of the same suite, so runs whose gauges differ ran on machines of different speed`;
+}
+
 /** The report: one row per part and the total; for test:e2e, a row per test file. */
 export function report(results: readonly PartResult[], options: { readonly allParts: boolean; readonly allFiles: boolean; readonly cores: number }): string {
   const whole = options.allParts && options.allFiles;
@@ -128,6 +142,8 @@ export function report(results: readonly PartResult[], options: { readonly allPa
     'sampled (a lower bound: processes living under 100 ms are missed); GNU time s: the processes npm waited for; provider ... moto: starts.',
     formatTable([header, ...rows], [header.length - 1]),
   ];
+  const gauge = speedGauge(all);
+  if (gauge) lines.push(gauge);
   const e2e = results.find((result) => result.part === 'test:e2e');
   if (e2e) {
     const byFile = [...tallyByTestFile(e2e.records)].sort(([, a], [, b]) => b.cpu - a.cpu);
