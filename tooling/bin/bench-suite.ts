@@ -9,9 +9,9 @@
  * (tooling/bench/process-census.ts, which samples /proc every 100 ms and counts only this run's
  * processes); the census's own CPU; and the load average before and after, so a figure from a busy
  * machine says so (the machine's CPU includes everything else running); then the AWS provider's CPU
- * per start, which says whether two runs' machines were as fast as each other (speedGauge). For test:e2e it adds the same
- * counts per test file. Timed here, never in a test. The processes counted, with their command lines,
- * are written to <part>.census.json beside the part's log.
+ * per start, which says whether two runs' machines were as fast as each other (speedGauge). For
+ * test:e2e it adds the same counts per test file. Timed here, never in a test. The processes counted,
+ * with their command lines, are written to <part>.census.json beside the part's log.
  *
  * Every part runs even when one before it fails (its exit code is in its row); the bench's exit code
  * is 1 when a part failed, else 0, whatever the targets say. Each part's output goes to a log file
